@@ -1,0 +1,25 @@
+package gpupoor.calc;
+
+import java.util.List;
+
+/**
+ * What a method says about a scenario. Parts the method cannot give for this scenario are null
+ * and {@link #notes()} says why.
+ *
+ * @param method      id of the method that made it
+ * @param memory      memory breakdown (null if unavailable)
+ * @param speed       inference speed (null without a device, in training, or if unavailable)
+ * @param training    training time per iteration (null unless training on a GPU)
+ * @param gpusNeeded  devices of the chosen GPU needed to hold the total (null without a GPU)
+ * @param notes       why a part is missing, and warnings (e.g. the original's disclaimers)
+ * @param assumptions how the numbers were obtained, one line each (for {@code --explain})
+ */
+public record Estimate(String method, MemoryBreakdown memory, Speed speed, TrainingTime training,
+                       Integer gpusNeeded, List<String> notes, List<String> assumptions) {
+
+    /** Makes the lists unmodifiable. */
+    public Estimate {
+        notes = notes == null ? List.of() : List.copyOf(notes);
+        assumptions = assumptions == null ? List.of() : List.copyOf(assumptions);
+    }
+}

@@ -1,0 +1,74 @@
+package gpupoor.calc;
+
+/**
+ * One device: a discrete GPU or accelerator, an Apple Silicon SoC, or a CPU socket. Figures are
+ * vendor peaks (see {@code catalog/hardware.md}); a value of 0 means "not given".
+ *
+ * @param id                catalog id, e.g. {@code rtx-4090}
+ * @param name              marketing name
+ * @param kind              GPU, APPLE or CPU
+ * @param memoryGiB         device memory (GPU VRAM, Apple unified memory; 0 for CPUs)
+ * @param bandwidthGBs      peak memory bandwidth, decimal GB/s (CPU: all channels at the top DDR speed)
+ * @param fp32Tflops        peak non-tensor FP32
+ * @param fp16Tflops        dense FP16 tensor throughput (FP32 accumulate)
+ * @param bf16Tflops        dense BF16 tensor throughput
+ * @param fp8Tflops         dense FP8 tensor throughput
+ * @param int8Tops          dense INT8 tensor throughput
+ * @param cpuMemory         memory channels and DDR speeds (CPUs only, else null)
+ * @param gpuPoor           the original calculator's numbers for this device (null if it does not know it)
+ */
+public record Hardware(String id, String name, Kind kind, double memoryGiB, double bandwidthGBs,
+                       double fp32Tflops, double fp16Tflops, double bf16Tflops, double fp8Tflops,
+                       double int8Tops, CpuMemory cpuMemory, GpuPoorSpec gpuPoor) {
+
+    /** Device kinds. */
+    public enum Kind {
+        /** Discrete GPU or accelerator. */
+        GPU,
+        /** Apple Silicon SoC with unified memory. */
+        APPLE,
+        /** CPU socket with DDR memory. */
+        CPU
+    }
+
+    /**
+     * A CPU's memory system.
+     *
+     * @param channels   64-bit DDR channels per socket
+     * @param ddr4MTs    top supported DDR4 speed in MT/s (0 if unsupported)
+     * @param ddr5MTs    top supported DDR5 speed in MT/s (0 if unsupported)
+     * @param cores      physical cores
+     */
+    public record CpuMemory(int channels, double ddr4MTs, double ddr5MTs, int cores) {
+        /** Peak bandwidth in decimal GB/s for a DDR generation, 0 if unsupported. */
+        public double bandwidthGBs(Ddr ddr) {
+            double mts = ddr == Ddr.DDR4 ? ddr4MTs : ddr5MTs;
+            return channels * 8 * mts / 1000.0;
+        }
+
+        /** Whether the CPU supports that DDR generation. */
+        public boolean supports(Ddr ddr) {
+            return (ddr == Ddr.DDR4 ? ddr4MTs : ddr5MTs) > 0;
+        }
+    }
+
+    /** Whether this is a discrete GPU. */
+    public boolean isGpu() {
+        return kind == Kind.GPU;
+    }
+
+    /** Whether this is a CPU. */
+    public boolean isCpu() {
+        return kind == Kind.CPU;
+    }
+
+    /** Whether this is an Apple Silicon SoC. */
+    public boolean isApple() {
+        return kind == Kind.APPLE;
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

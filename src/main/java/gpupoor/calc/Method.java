@@ -1,0 +1,15 @@
+package gpupoor.calc;
+
+/** A way of estimating memory, speed and training time for a scenario. */
+public interface Method {
+    /** The id used on the command line: {@code gpu-poor} or {@code default}. */
+    String id();
+
+    /**
+     * Estimates the scenario.
+     *
+     * @throws InvalidScenarioException when the method rejects the scenario; the message says what
+     *                                  was wrong and what is accepted
+     */
+    Estimate estimate(Scenario scenario);
+}

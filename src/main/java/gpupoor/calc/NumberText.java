@@ -1,0 +1,57 @@
+package gpupoor.calc;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
+/** Number formatting as the original calculator (JavaScript) shows numbers. */
+public final class NumberText {
+    private NumberText() {
+    }
+
+    /**
+     * JavaScript's {@code x.toFixed(2)}: the exact binary value rounded half-up to 2 decimals.
+     *
+     * @throws InvalidScenarioException for NaN or infinite values, which our outputs never show
+     */
+    public static BigDecimal fixed2(double x) {
+        requireFinite(x);
+        return new BigDecimal(x).setScale(2, RoundingMode.HALF_UP);
+    }
+
+    /** JavaScript's {@code Math.round}: floor(x + 0.5). */
+    public static long round(double x) {
+        requireFinite(x);
+        return (long) Math.floor(x + 0.5);
+    }
+
+    /**
+     * The shortest decimal that reads back as {@code x}, without a trailing ".0" (as JavaScript
+     * prints numbers): 650, 750.1.
+     */
+    public static String plain(double x) {
+        requireFinite(x);
+        if (x == Math.rint(x) && Math.abs(x) < 1e15) {
+            return Long.toString((long) x);
+        }
+        for (int p = 1; p <= 17; p++) {
+            BigDecimal b = new BigDecimal(x).round(new MathContext(p, RoundingMode.HALF_EVEN));
+            if (b.doubleValue() == x) {
+                return b.stripTrailingZeros().toPlainString();
+            }
+        }
+        return new BigDecimal(x).toPlainString();
+    }
+
+    /** The {@link BigDecimal} of {@link #plain(double)}, for JSON output. */
+    public static BigDecimal shortest(double x) {
+        return new BigDecimal(plain(x));
+    }
+
+    private static void requireFinite(double x) {
+        if (!Double.isFinite(x)) {
+            throw new InvalidScenarioException("the result is not a finite number (" + x
+                    + "); check that every input is a positive number");
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package gpupoor.cli;
+
+import java.util.List;
+
+/** The subcommands of {@link Main}, one line each. */
+final class Subcommands {
+    private Subcommands() {
+    }
+
+    static List<Object> all() {
+        return List.of(
+                new EstimateCommand());
+    }
+}
