@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every test: the Java unit tests (Maven Surefire), then the real-client Jupyter tests
+# (pytest: kernel protocol, notebooks executed headlessly, headless-Chromium smoke test).
+# Installs what it needs on Debian 12 first. The kernel is installed into a temporary Jupyter dir.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/install-debian-packages.sh test
+mvn -B -ntp package
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export JUPYTER_DATA_DIR="$tmp/data" JUPYTER_RUNTIME_DIR="$tmp/runtime" JUPYTER_CONFIG_DIR="$tmp/config"
+export PATH="/usr/bin:$PATH"
+java -jar target/gpupoor.jar install --user
+/usr/bin/python3 -m pytest -p no:cacheprovider tests
