@@ -1,0 +1,13 @@
+package gpupoor.dsl;
+
+/**
+ * A result that knows how to show itself: as HTML in a notebook (the kernel publishes it as
+ * {@code text/html}) and as plain text in {@code jshell} ({@code text/plain}).
+ */
+public interface Displayable {
+    /** An HTML fragment for notebooks (tables, headings; a chart may be embedded as a PNG data URI). */
+    String toHtml();
+
+    /** A readable plain-text rendering for jshell and {@code text/plain}. */
+    String toText();
+}
