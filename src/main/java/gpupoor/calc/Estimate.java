@@ -13,13 +13,21 @@ import java.util.List;
  * @param gpusNeeded  devices of the chosen GPU needed to hold the total (null without a GPU)
  * @param notes       why a part is missing, and warnings (e.g. the original's disclaimers)
  * @param assumptions how the numbers were obtained, one line each (for {@code --explain})
+ * @param budget      the runtime's memory rule applied to the device(s): fits, maximum concurrency and
+ *                    context (null when the method does not model it, or without a device)
  */
 public record Estimate(String method, MemoryBreakdown memory, Speed speed, TrainingTime training,
-                       Integer gpusNeeded, List<String> notes, List<String> assumptions) {
+                       Integer gpusNeeded, List<String> notes, List<String> assumptions, Budget budget) {
 
     /** Makes the lists unmodifiable. */
     public Estimate {
         notes = notes == null ? List.of() : List.copyOf(notes);
         assumptions = assumptions == null ? List.of() : List.copyOf(assumptions);
+    }
+
+    /** An estimate without a budget (the gpu-poor method's). */
+    public Estimate(String method, MemoryBreakdown memory, Speed speed, TrainingTime training,
+                    Integer gpusNeeded, List<String> notes, List<String> assumptions) {
+        this(method, memory, speed, training, gpusNeeded, notes, assumptions, null);
     }
 }

@@ -16,10 +16,19 @@ package gpupoor.calc;
  * @param int8Tops          dense INT8 tensor throughput
  * @param cpuMemory         memory channels and DDR speeds (CPUs only, else null)
  * @param gpuPoor           the original calculator's numbers for this device (null if it does not know it)
+ * @param memoryType        memory technology, e.g. {@code GDDR6X}, {@code HBM3}, {@code LPDDR5} (null if unknown)
  */
 public record Hardware(String id, String name, Kind kind, double memoryGiB, double bandwidthGBs,
                        double fp32Tflops, double fp16Tflops, double bf16Tflops, double fp8Tflops,
-                       double int8Tops, CpuMemory cpuMemory, GpuPoorSpec gpuPoor) {
+                       double int8Tops, CpuMemory cpuMemory, GpuPoorSpec gpuPoor, String memoryType) {
+
+    /** A device whose memory technology is not known. */
+    public Hardware(String id, String name, Kind kind, double memoryGiB, double bandwidthGBs,
+                    double fp32Tflops, double fp16Tflops, double bf16Tflops, double fp8Tflops,
+                    double int8Tops, CpuMemory cpuMemory, GpuPoorSpec gpuPoor) {
+        this(id, name, kind, memoryGiB, bandwidthGBs, fp32Tflops, fp16Tflops, bf16Tflops, fp8Tflops, int8Tops,
+                cpuMemory, gpuPoor, null);
+    }
 
     /** Device kinds. */
     public enum Kind {

@@ -1,0 +1,20 @@
+package gpupoor.calc;
+
+/**
+ * What the runtime's memory rule says about a scenario on its device(s), per device.
+ *
+ * @param usableMiB         memory the runtime may use on one device (vLLM: {@code gpu_memory_utilization} of
+ *                          the total; Apple: the GPU's wired-memory limit; others: the card less what the
+ *                          driver keeps)
+ * @param requiredMiB       what the scenario needs on its most loaded device (for vLLM: before the KV pool)
+ * @param fits              whether the runtime would load and run it (null when the device's memory is unknown)
+ * @param maxConcurrency    sequences of this length whose KV cache fits next to the weights (vLLM's
+ *                          "maximum concurrency"), null when nothing fits
+ * @param maxContextTokens  the longest single sequence whose KV cache fits, null when nothing fits
+ * @param runtimeContextMiB the CUDA/driver context included in the totals (memory a PyTorch allocator or
+ *                          llama.cpp's buffer log does not report)
+ * @param rule              the rule applied, in words
+ */
+public record Budget(double usableMiB, double requiredMiB, Boolean fits, Integer maxConcurrency,
+                     Integer maxContextTokens, double runtimeContextMiB, String rule) {
+}

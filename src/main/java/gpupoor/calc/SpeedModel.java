@@ -1,0 +1,143 @@
+package gpupoor.calc;
+
+import java.util.List;
+
+/**
+ * Time per step from bytes moved and FLOPs, with the calibrated efficiencies of each framework and
+ * device class. A step runs over one or more {@link Segment}s (devices, or the GPU and CPU parts of
+ * a llama.cpp partial offload) one after another:
+ * <ul>
+ *   <li>decode: {@code max((weights + kv_cost·KV read) / (η_bw·BW), FLOPs / (η_p·peak)) + layers·τ};</li>
+ *   <li>prefill: {@code max(matmul FLOPs / (η_p·peak) + attention FLOPs / (η_attn·peak),
+ *       chunks·weights / (η_bw·BW)) + chunks·layers·τ};</li>
+ *   <li>training: {@code (6·P·T, or 4·P·T for frozen LoRA bases, + 2·P·T recompute + attention) / (η_train·peak)}
+ *       plus bitsandbytes dequantization traffic and the optimizer step's memory traffic.</li>
+ * </ul>
+ */
+public final class SpeedModel {
+    private final Calibration cal;
+    private final Framework framework;
+
+    /**
+     * Part of a model on one device.
+     *
+     * @param device      the device class
+     * @param bandwidth   memory bandwidth, GB/s
+     * @param peakTflops  dense matrix throughput the framework's kernels use
+     * @param weights     weight bytes read per forward pass
+     * @param kvPerToken  KV-cache bytes per cached token of this part's layers (full-attention layers)
+     * @param kvSliding   KV bytes per token of this part's sliding-window layers
+     * @param params      parameters multiplied per token (2 FLOPs each)
+     * @param attnWidth   query width × full-attention layers of this part
+     * @param slidingWidth query width × sliding layers of this part
+     * @param layers      blocks in this part
+     * @param quantized   whether the weights are quantized (dequantizing kernels)
+     */
+    public record Segment(DeviceClass device, double bandwidth, double peakTflops, double weights, double kvPerToken,
+                          double kvSliding, double params, double attnWidth, double slidingWidth, int layers,
+                          boolean quantized) {
+    }
+
+    /** A model for one framework. */
+    public SpeedModel(Calibration cal, Framework framework) {
+        this.cal = cal;
+        this.framework = framework;
+    }
+
+    private double c(String parameter, DeviceClass d) {
+        return cal.get(parameter, framework, d);
+    }
+
+    /**
+     * Seconds per decode step of {@code batch} sequences at context {@code context} (tokens already
+     * cached), over segments run one after another; {@code hops} device boundaries each add a
+     * transfer, {@code allReduces} tensor-parallel all-reduces each add their latency.
+     *
+     * @param window sliding window (tokens) of the sliding layers (0: none)
+     */
+    public double decodeSeconds(List<Segment> parts, int batch, double context, int window, int hops, int allReduces,
+                                double extraLayerSeconds) {
+        double t = 0;
+        for (Segment s : parts) {
+            double kvRead = batch * (s.kvPerToken() * context + s.kvSliding() * Math.min(context, window));
+            double bytes = s.weights() + c("decode_kv_cost", s.device()) * kvRead;
+            double mem = bytes / (c("decode_bw_eff", s.device()) * s.bandwidth() * 1e9);
+            double flops = batch * (2 * s.params() + 4 * (s.attnWidth() * context + s.slidingWidth() * Math.min(context, window)));
+            double comp = flops / (c(s.quantized() ? "prefill_flops_eff_quant" : "prefill_flops_eff", s.device())
+                    * s.peakTflops() * 1e12);
+            t += Math.max(mem, comp) + s.layers() * (c("decode_layer_us", s.device()) * 1e-6 + extraLayerSeconds);
+        }
+        DeviceClass first = parts.get(0).device();
+        return t + hops * c("hop_us", first) * 1e-6 + allReduces * c("allreduce_us", first) * 1e-6;
+    }
+
+    /** Whether the decode step is limited by arithmetic (checked on the first segment). */
+    public Bound decodeBound(List<Segment> parts, int batch, double context, int window) {
+        Segment s = parts.get(0);
+        double kvRead = batch * (s.kvPerToken() * context + s.kvSliding() * Math.min(context, window));
+        double mem = (s.weights() + c("decode_kv_cost", s.device()) * kvRead)
+                / (c("decode_bw_eff", s.device()) * s.bandwidth() * 1e9);
+        double flops = batch * (2 * s.params() + 4 * s.attnWidth() * context);
+        double comp = flops / (c(s.quantized() ? "prefill_flops_eff_quant" : "prefill_flops_eff", s.device())
+                * s.peakTflops() * 1e12);
+        return comp > mem ? Bound.COMPUTE : Bound.MEMORY;
+    }
+
+    /**
+     * Seconds to prefill {@code batch} prompts of {@code prompt} tokens processed in chunks of
+     * {@code chunk} tokens (llama.cpp's ubatch; the whole batch for PyTorch runtimes); the LM head
+     * runs for the last position of each prompt only.
+     */
+    public double prefillSeconds(List<Segment> parts, int batch, int prompt, int chunk, int window, double headParams,
+                                 int hops, int allReduces) {
+        double tokens = (double) batch * prompt;
+        double chunks = Math.ceil(tokens / Math.max(1, chunk));
+        double t = 0;
+        for (Segment s : parts) {
+            double mm = 2 * s.params() * tokens;
+            double attn = batch * 2 * (s.attnWidth() * (double) prompt * prompt
+                    + s.slidingWidth() * slidingPairs(prompt, window));
+            double etaP = c(s.quantized() ? "prefill_flops_eff_quant" : "prefill_flops_eff", s.device());
+            double comp = mm / (etaP * s.peakTflops() * 1e12) + attn / (c("prefill_attn_eff", s.device()) * s.peakTflops() * 1e12);
+            double mem = chunks * s.weights() / (c("decode_bw_eff", s.device()) * s.bandwidth() * 1e9);
+            t += Math.max(comp, mem) + chunks * s.layers() * c("decode_layer_us", s.device()) * 1e-6;
+        }
+        double headSkip = 2 * headParams * (tokens - batch);
+        Segment last = parts.get(parts.size() - 1);
+        t -= headSkip / (c(last.quantized() ? "prefill_flops_eff_quant" : "prefill_flops_eff", last.device())
+                * last.peakTflops() * 1e12);
+        DeviceClass first = parts.get(0).device();
+        return Math.max(t, 0) + chunks * (hops * c("hop_us", first) + allReduces * c("allreduce_us", first)) * 1e-6;
+    }
+
+    /** Query-key pairs of a causal prompt whose keys lie within the window: {@code Σ min(i, w)} halved like the full case. */
+    private static double slidingPairs(int prompt, int window) {
+        if (window <= 0 || prompt <= window) {
+            return (double) prompt * prompt;
+        }
+        return (double) window * window + 2.0 * window * (prompt - window);
+    }
+
+    /**
+     * One fine-tuning iteration: its milliseconds, and whether arithmetic or memory traffic dominates.
+     *
+     * @param tokens          tokens per iteration (batch × sequence)
+     * @param params          parameters multiplied per token
+     * @param trainsAll       full fine-tuning (weight gradients for every layer)
+     * @param attnFlops       forward attention FLOPs of the iteration
+     * @param recompute       gradient checkpointing (one more forward)
+     * @param dequantBytes    bytes a bitsandbytes base moves per pass to dequantize its weights (0 otherwise)
+     * @param optimizerBytes  bytes the optimizer step reads and writes
+     */
+    public TrainingTime trainingTime(DeviceClass d, double peakTflops, double bandwidth, double tokens, double params,
+                                 boolean trainsAll, double attnFlops, boolean recompute, double dequantBytes,
+                                 double optimizerBytes, int layers) {
+        double forward = 2 * params * tokens + attnFlops;
+        double flops = forward * (trainsAll ? 3 : 2) + (recompute ? forward : 0);
+        double comp = flops / (c("train_flops_eff", d) * peakTflops * 1e12);
+        double passes = recompute ? 3 : 2;
+        double mem = (passes * dequantBytes + optimizerBytes) / (c("decode_bw_eff", d) * bandwidth * 1e9);
+        double ms = 1000 * (comp + mem + passes * layers * c("train_layer_us", d) * 1e-6);
+        return new TrainingTime(ms, comp >= mem ? Bound.COMPUTE : Bound.MEMORY);
+    }
+}

@@ -1,0 +1,80 @@
+package gpupoor.calc;
+
+import java.util.List;
+
+/**
+ * Weights, gradients and optimizer states of a fine-tuning run.
+ * <ul>
+ *   <li>Full fine-tuning, {@code mixed} precision: bf16 weights and gradients, fp32 master weights
+ *       and fp32 optimizer states (2 + 2 + 4 + 8 = 16 bytes per parameter with Adam);
+ *       {@code bf16}: weights, gradients and states in bf16 (2 + 2 + 4); {@code fp32}: 4 + 4 + 8.</li>
+ *   <li>LoRA: the frozen base as stored (16-bit, LLM.int8, or NF4 with double quantization for
+ *       QLoRA) and rank-r adapters A (r × in) and B (out × r) on the target modules of every
+ *       block, trained in fp32 (PEFT's default) or bf16.</li>
+ *   <li>Optimizers: Adam/AdamW two states, 8-bit Adam two 1-byte states, SGD with momentum one
+ *       state, plain SGD none.</li>
+ * </ul>
+ *
+ * @param trainableParams parameters that receive gradients
+ * @param gradientBytes   gradient buffers
+ * @param optimizerBytes  optimizer states plus fp32 master weights (mixed precision)
+ * @param adapterBytes    the LoRA adapter weights themselves (0 for full fine-tuning)
+ * @param computeBytes    bytes per activation element (2 for bf16, 4 for fp32)
+ * @param description     what was assumed, in words
+ */
+public record TrainingMemory(double trainableParams, double gradientBytes, double optimizerBytes, double adapterBytes,
+                             double computeBytes, String description) {
+
+    /** The training state of a workload on a model. */
+    public static TrainingMemory of(Architecture a, TrainMethod method, Optimizer optimizer, String precision,
+                                    List<String> targets, int rank) {
+        boolean full = method == TrainMethod.FULL;
+        double compute = precision.equals("fp32") ? 4 : 2;
+        double trainable = full ? a.totalParams() : loraParams(a, targets, rank);
+        double paramBytes = full ? (precision.equals("fp32") ? 4 : 2) : (precision.equals("bf16") ? 2 : 4);
+        double master = full && precision.equals("mixed") ? 4 : 0;
+        double stateBytes = switch (optimizer) {
+            case ADAM, ADAMW -> 2 * (precision.equals("bf16") ? 2 : 4);
+            case ADAM_8BIT -> 2;
+            case SGD_MOMENTUM -> precision.equals("bf16") ? 2 : 4;
+            case SGD -> 0;
+        };
+        double grads = trainable * paramBytes;
+        double states = trainable * (stateBytes + master);
+        double adapters = full ? 0 : trainable * paramBytes;
+        String what = full
+                ? String.format("full fine-tuning, %s precision: %.0f bytes/param of weights, %.0f of gradients, "
+                        + "%.0f of optimizer state%s", precision, paramBytes, paramBytes, stateBytes,
+                        master > 0 ? " + 4 of fp32 master weights" : "")
+                : String.format("LoRA rank %d on %s of every block: %s trainable parameters in %s (%.0f bytes/param "
+                        + "of weights and gradients, %.0f of optimizer state)", rank, String.join(",", targets),
+                        NumberText.plain(Math.round(trainable)), paramBytes == 4 ? "fp32" : "bf16", paramBytes, stateBytes);
+        return new TrainingMemory(trainable, grads, states, adapters, compute, what);
+    }
+
+    /** LoRA parameters: r × (in + out) for each target matrix of each decoder (and encoder) block. */
+    public static double loraParams(Architecture a, List<String> targets, int rank) {
+        double n = 0;
+        for (Tensor t : a.tensors()) {
+            String module = module(t.role());
+            if (module != null && targets.contains(module)) {
+                n += (double) rank * (t.rows() + t.cols()) * t.copies();
+            }
+        }
+        return n;
+    }
+
+    /** The LoRA module name of a tensor role (fused q/k/v count as q, k and v together). */
+    private static String module(Tensor.Role role) {
+        return switch (role) {
+            case ATTN_Q, ATTN_Q_A, ATTN_Q_B, ATTN_QKV -> "q";
+            case ATTN_K, ATTN_KV_A -> "k";
+            case ATTN_V, ATTN_KV_B -> "v";
+            case ATTN_OUTPUT -> "o";
+            case FFN_GATE, FFN_GATE_EXPS, FFN_GATE_SHEXP -> "gate";
+            case FFN_UP, FFN_UP_EXPS, FFN_UP_SHEXP -> "up";
+            case FFN_DOWN, FFN_DOWN_EXPS, FFN_DOWN_SHEXP -> "down";
+            default -> null;
+        };
+    }
+}
