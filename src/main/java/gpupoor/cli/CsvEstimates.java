@@ -28,7 +28,7 @@ final class CsvEstimates {
     /** Input columns echoed to the output. */
     static final List<String> INPUT = new ArrayList<>();
     /** Output columns appended. */
-    static final List<String> OUTPUT = List.of("gpus_needed", "total_mib", "kv_mib", "model_mib", "activation_mib",
+    static final List<String> OUTPUT = List.of("total_mib", "kv_mib", "model_mib", "activation_mib",
             "grad_opt_mib", "overhead_mib", "tok_s", "ms_per_token", "prompt_s", "bound", "ms_per_iter", "error");
 
     static {
@@ -69,9 +69,6 @@ final class CsvEstimates {
         Map<String, String> cells = new HashMap<>();
         try {
             Estimate e = method.estimate(ScenarioRequest.fromRow(row).resolve(Catalog.get()));
-            if (e.gpusNeeded() != null) {
-                cells.put("gpus_needed", Integer.toString(e.gpusNeeded()));
-            }
             if (e.memory() != null) {
                 Map<String, Object> m = SeedFormat.memory(e);
                 cells.put("total_mib", text(m.get("Total")));

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EstimateCsvTest {
 
     private static final List<String> COMPARED = List.of("total_mib", "kv_mib", "model_mib", "activation_mib",
-            "grad_opt_mib", "overhead_mib", "tok_s", "ms_per_token", "prompt_s", "bound", "ms_per_iter", "gpus_needed");
+            "grad_opt_mib", "overhead_mib", "tok_s", "ms_per_token", "prompt_s", "bound", "ms_per_iter");
 
     @Test
     void everyCellEqualsTheOriginals() throws URISyntaxException {
