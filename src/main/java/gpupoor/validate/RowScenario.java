@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  *     {@code context_len} the run shifted its context, so the generated tokens are capped to fit it.
  *     Prompt-speed metrics generate 1 token: the prefill ends with the first token.</li>
  * <li>Training: sequence length {@code context_len} ({@code <=N} reads as its maximum N), else
- *     prompt + generated tokens; micro-batch {@code batch}.</li>
+ *     prompt + generated tokens; micro-batch {@code batch}. A {@code train_max_context} row needs
+ *     no length: its workload has a 1-token sequence that the search replaces.</li>
  * </ul>
  *
  * @param measurement the row
@@ -125,7 +126,7 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             ModelSpec model = model(catalog);
             Framework framework = framework();
             Quant quant = quant(method);
-            Workload workload = method == null ? inference(metric, batch) : training(method, batch);
+            Workload workload = method == null ? inference(metric, batch) : training(metric, method, batch);
             Options options = Options.DEFAULTS;
             if (framework == Framework.LLAMA_CPP && count > 1) {
                 options = new Options(options.kvCacheType(), options.flashAttention(), options.gpuMemoryUtilization(),
@@ -398,7 +399,10 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             return new Workload(Mode.INFERENCE, prompt, gen, batch, null, null, false, 8);
         }
 
-        private Workload training(TrainMethod method, int batch) {
+        private Workload training(Metric metric, TrainMethod method, int batch) {
+            if (metric == Metric.TRAIN_MAX_CONTEXT) {
+                return Workload.training(method, 1).withBatch(batch);
+            }
             List<String> vague = new ArrayList<>();
             Integer c = length("context_len", vague);
             Integer p = length("prompt_len", vague);
