@@ -245,8 +245,10 @@ public final class DefaultMethod implements Method {
         int chunk = s.framework() == Framework.LLAMA_CPP ? s.options().ubatch()
                 : (int) Math.min(Integer.MAX_VALUE, (long) w.batch() * w.promptTokens());
         double headParams = (double) a.vocab() * a.hidden() / (p == Options.Parallelism.TENSOR ? n : 1);
+        boolean pipeline = s.framework() == Framework.LLAMA_CPP && p == Options.Parallelism.LAYER && n > 1;
+        int inFlight = pipeline ? (int) (cal.get("llamacpp_n_batch", s.framework(), dc) / s.options().ubatch()) : 1;
         double prefill = model.prefillSeconds(prefillParts, w.batch(), w.promptTokens(), chunk, kv.window(), headParams,
-                hops, allReduces);
+                hops, allReduces, pipeline ? n : 1, inFlight, 4.0 * a.hidden());
         SpeedModel.Segment first = decodeParts.get(0);
         assumptions.add(String.format("decode: (weights %s + KV read) / (%.2f x %.0f GB/s) + %.0f us per layer, at the mean "
                         + "context %.0f tokens, %s; prefill at %.2f of %.0f TFLOPS (%s)",
@@ -255,7 +257,7 @@ public final class DefaultMethod implements Method {
                 cal.get(first.quantized() ? "prefill_flops_eff_quant" : "prefill_flops_eff", s.framework(), first.device()),
                 first.peakTflops(), split ? "GPU and CPU parts run one after the other"
                         : n > 1 ? n + " GPUs, " + p + " parallel" : "one device"));
-        return new Speed(1 / step, 1000 * step, prefill, model.decodeBound(decodeParts, w.batch(), context, kv.window()));
+        return new Speed(1 / step, 1000 * step, prefill, model.decodeBound(decodeParts, w.batch()));
     }
 
     /** The framework's multi-device mode unless the options choose one. */

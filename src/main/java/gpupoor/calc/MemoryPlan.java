@@ -23,7 +23,8 @@ import java.util.List;
  * @param kv             KV-cache bytes on the device(s) (vLLM: what the workload needs)
  * @param activations    compute buffers / activations on the device(s)
  * @param gradOptimizer  gradients, optimizer states and master weights on the device(s)
- * @param overhead       runtime context and framework reserves on the device(s)
+ * @param overhead       runtime context and framework reserves on the device(s) (llama.cpp: none, as its own
+ *                       memory report shows; the context still counts in {@code perDevice})
  * @param perDevice      bytes on the most loaded device
  * @param perDeviceFixed bytes on the most loaded device without its KV cache
  * @param kvPerDevice    KV-cache bytes on the most loaded device
@@ -61,7 +62,8 @@ public record MemoryPlan(double weights, double kv, double activations, double g
         Framework f = s.framework();
         double context = gpu ? cal.get("cuda_context_mib", f, dc) * MIB : cal.get("runtime_context_mib", f, dc) * MIB;
         if (training != null) {
-            return training(s, a, wb, training, cal, devices, context);
+            double trainContext = gpu ? cal.get("train_overhead_mib", f, dc) * MIB : context;
+            return training(s, a, wb, training, cal, devices, trainContext);
         }
         return switch (f) {
             case LLAMA_CPP -> llamaCpp(s, a, wb, kv, devices, context, gpu);
@@ -120,7 +122,9 @@ public record MemoryPlan(double weights, double kv, double activations, double g
         notes.add("llama.cpp: " + gl + " of " + layers + " blocks" + (outputOnGpu ? " and the output layer" : "")
                 + " on " + (n > 1 ? n + " GPUs" : "the GPU") + "; token embedding" + (gl < layers ? ", the other blocks" : "")
                 + (outputOnGpu ? "" : ", the output layer") + " in host memory (" + mib(host) + "); context " + nctx + " tokens");
-        return new MemoryPlan(layerBytes + out, kvGpu, buffers, 0, n * context, perDevice, perDevice - kvGpu / n,
+        notes.add("llama.cpp's own total (weights, KV cache, compute buffers) leaves out the CUDA context ("
+                + mib(context) + " per GPU), which counts when judging the fit");
+        return new MemoryPlan(layerBytes + out, kvGpu, buffers, 0, 0, perDevice, perDevice - kvGpu / n,
                 kvGpu / n, context, host, gl, notes);
     }
 

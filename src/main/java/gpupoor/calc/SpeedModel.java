@@ -7,7 +7,8 @@ import java.util.List;
  * device class. A step runs over one or more {@link Segment}s (devices, or the GPU and CPU parts of
  * a llama.cpp partial offload) one after another:
  * <ul>
- *   <li>decode: {@code max((weights + kv_cost·KV read) / (η_bw·BW), FLOPs / (η_p·peak)) + layers·τ};</li>
+ *   <li>decode: weights {@code max(bytes / (η_bw·BW), FLOPs / (η_d·peak))} + attention over the cache
+ *       {@code max(KV bytes / (η_bw·BW), FLOPs / (η_attn·peak))} + layers·τ;</li>
  *   <li>prefill: {@code max(matmul FLOPs / (η_p·peak) + attention FLOPs / (η_attn·peak),
  *       chunks·weights / (η_bw·BW)) + chunks·layers·τ};</li>
  *   <li>training: {@code (6·P·T, or 4·P·T for frozen LoRA bases, + 2·P·T recompute + attention) / (η_train·peak)}
@@ -51,7 +52,11 @@ public final class SpeedModel {
     /**
      * Seconds per decode step of {@code batch} sequences at context {@code context} (tokens already
      * cached), over segments run one after another; {@code hops} device boundaries each add a
-     * transfer, {@code allReduces} tensor-parallel all-reduces each add their latency.
+     * transfer, {@code allReduces} tensor-parallel all-reduces each add their latency. Per segment:
+     * the weights ({@code max(bytes / (η_bw·BW), 2·params·batch / (η_d·peak))}, the second term
+     * being the dequantizing arithmetic that limits quantized decode on weak GPUs), plus attention
+     * over the cache ({@code max(KV bytes / (η_bw·BW), 4·width·context·batch / (η_attn·peak))}),
+     * plus a fixed time per layer (kernel launches and synchronization).
      *
      * @param window sliding window (tokens) of the sliding layers (0: none)
      */
@@ -59,37 +64,45 @@ public final class SpeedModel {
                                 double extraLayerSeconds) {
         double t = 0;
         for (Segment s : parts) {
-            double kvRead = batch * (s.kvPerToken() * context + s.kvSliding() * Math.min(context, window));
-            double bytes = s.weights() + c("decode_kv_cost", s.device()) * kvRead;
-            double mem = bytes / (c("decode_bw_eff", s.device()) * s.bandwidth() * 1e9);
-            double flops = batch * (2 * s.params() + 4 * (s.attnWidth() * context + s.slidingWidth() * Math.min(context, window)));
-            double comp = flops / (c(s.quantized() ? "prefill_flops_eff_quant" : "prefill_flops_eff", s.device())
-                    * s.peakTflops() * 1e12);
-            t += Math.max(mem, comp) + s.layers() * (c("decode_layer_us", s.device()) * 1e-6 + extraLayerSeconds);
+            t += weightSeconds(s, batch) + attentionSeconds(s, batch, context, window)
+                    + s.layers() * (c("decode_layer_us", s.device()) * 1e-6 + extraLayerSeconds);
         }
         DeviceClass first = parts.get(0).device();
         return t + hops * c("hop_us", first) * 1e-6 + allReduces * c("allreduce_us", first) * 1e-6;
     }
 
-    /** Whether the decode step is limited by arithmetic (checked on the first segment). */
-    public Bound decodeBound(List<Segment> parts, int batch, double context, int window) {
-        Segment s = parts.get(0);
-        double kvRead = batch * (s.kvPerToken() * context + s.kvSliding() * Math.min(context, window));
-        double mem = (s.weights() + c("decode_kv_cost", s.device()) * kvRead)
-                / (c("decode_bw_eff", s.device()) * s.bandwidth() * 1e9);
-        double flops = batch * (2 * s.params() + 4 * s.attnWidth() * context);
-        double comp = flops / (c(s.quantized() ? "prefill_flops_eff_quant" : "prefill_flops_eff", s.device())
+    private double weightSeconds(Segment s, int batch) {
+        double mem = s.weights() / (c("decode_bw_eff", s.device()) * s.bandwidth() * 1e9);
+        double comp = batch * 2 * s.params() / (c(s.quantized() ? "decode_flops_eff_quant" : "decode_flops_eff", s.device())
                 * s.peakTflops() * 1e12);
-        return comp > mem ? Bound.COMPUTE : Bound.MEMORY;
+        return Math.max(mem, comp);
+    }
+
+    private double attentionSeconds(Segment s, int batch, double context, int window) {
+        double seen = Math.min(context, window);
+        double kv = batch * (s.kvPerToken() * context + s.kvSliding() * seen);
+        double flops = batch * 4 * (s.attnWidth() * context + s.slidingWidth() * seen);
+        return Math.max(kv / (c("decode_bw_eff", s.device()) * s.bandwidth() * 1e9),
+                flops / (c("decode_attn_eff", s.device()) * s.peakTflops() * 1e12));
+    }
+
+    /** Whether the decode step is limited by arithmetic (checked on the first segment's weights). */
+    public Bound decodeBound(List<Segment> parts, int batch) {
+        Segment s = parts.get(0);
+        double mem = s.weights() / (c("decode_bw_eff", s.device()) * s.bandwidth() * 1e9);
+        return weightSeconds(s, batch) > mem ? Bound.COMPUTE : Bound.MEMORY;
     }
 
     /**
      * Seconds to prefill {@code batch} prompts of {@code prompt} tokens processed in chunks of
      * {@code chunk} tokens (llama.cpp's ubatch; the whole batch for PyTorch runtimes); the LM head
-     * runs for the last position of each prompt only.
+     * runs for the last position of each prompt only. With {@code stages} > 1 pipeline stages
+     * (llama.cpp's layer split), up to {@code inFlight} chunks overlap across the stages: a flush
+     * of m chunks takes {@code (m + stages - 1) / (m · stages)} of the sequential time; each chunk
+     * crossing a stage boundary moves its hidden states ({@code hopBytesPerToken} per token).
      */
     public double prefillSeconds(List<Segment> parts, int batch, int prompt, int chunk, int window, double headParams,
-                                 int hops, int allReduces) {
+                                 int hops, int allReduces, int stages, int inFlight, double hopBytesPerToken) {
         double tokens = (double) batch * prompt;
         double chunks = Math.ceil(tokens / Math.max(1, chunk));
         double t = 0;
@@ -104,10 +117,15 @@ public final class SpeedModel {
         }
         double headSkip = 2 * headParams * (tokens - batch);
         Segment last = parts.get(parts.size() - 1);
-        t -= headSkip / (c(last.quantized() ? "prefill_flops_eff_quant" : "prefill_flops_eff", last.device())
-                * last.peakTflops() * 1e12);
+        t = Math.max(t - headSkip / (c(last.quantized() ? "prefill_flops_eff_quant" : "prefill_flops_eff", last.device())
+                * last.peakTflops() * 1e12), 0);
+        if (stages > 1) {
+            double m = Math.max(1, Math.min(chunks, inFlight));
+            t *= (m + stages - 1) / (m * stages);
+        }
         DeviceClass first = parts.get(0).device();
-        return Math.max(t, 0) + chunks * (hops * c("hop_us", first) + allReduces * c("allreduce_us", first)) * 1e-6;
+        double transfer = hops * tokens * hopBytesPerToken / (c("hop_gbs", first) * 1e9);
+        return t + transfer + chunks * (hops * c("hop_us", first) + allReduces * c("allreduce_us", first)) * 1e-6;
     }
 
     /** Query-key pairs of a causal prompt whose keys lie within the window: {@code Σ min(i, w)} halved like the full case. */

@@ -61,7 +61,7 @@ class RowScenarioTest {
         Scenario s = scenario(multi).scenario();
         assertEquals(4, s.deviceCount());
         assertEquals(Options.Parallelism.LAYER, s.options().parallelism());
-        assertEquals(Options.Parallelism.TENSOR, scenario(bundled("1")).scenario().options().parallelism());
+        assertEquals(Options.DEFAULTS.parallelism(), scenario(bundled("1")).scenario().options().parallelism());
     }
 
     @Test
