@@ -38,10 +38,80 @@ import java.util.regex.Pattern;
  * @param ddr       ddr4 or ddr5 (CPUs)
  * @param gpus      number of GPUs
  * @param loraRank  LoRA rank
+ * @param knobs     runtime options of the default method (all may be blank)
  */
 public record ScenarioRequest(String model, String size, String mode, String framework, String quant, String method,
                               String optimizer, String gradCkpt, String prompt, String gen, String batch,
-                              String device, String ddr, String gpus, String loraRank) {
+                              String device, String ddr, String gpus, String loraRank, Knobs knobs) {
+
+    /**
+     * The default method's runtime options as text; blank means the default ({@link Options#DEFAULTS}).
+     *
+     * @param kvCache              KV cache type: f16, fp8, q8_0, q4_0 ...
+     * @param flashAttention       on/off (yes/no, true/false)
+     * @param gpuMemoryUtilization vLLM's fraction of GPU memory, (0, 1]
+     * @param ubatch               llama.cpp physical batch
+     * @param gpuLayers            llama.cpp layers on the GPU (-1 or all = every layer)
+     * @param parallelism          tensor, layer, data or sharded
+     * @param loraTargets          LoRA target modules: all, or a list of q,k,v,o,gate,up,down
+     * @param precision            full fine-tuning precision: mixed, bf16 or fp32
+     * @param hostBandwidth        host memory bandwidth in GB/s (llama.cpp CPU layers)
+     */
+    public record Knobs(String kvCache, String flashAttention, String gpuMemoryUtilization, String ubatch,
+                        String gpuLayers, String parallelism, String loraTargets, String precision,
+                        String hostBandwidth) {
+
+        /** No option given. */
+        public static final Knobs NONE = new Knobs(null, null, null, null, null, null, null, null, null);
+
+        /** The CSV columns read when a file has them (optional: files without them use the defaults). */
+        public static final java.util.List<String> COLUMNS = java.util.List.of("kv_cache", "flash_attention",
+                "gpu_memory_utilization", "ubatch", "gpu_layers", "parallelism", "lora_targets", "precision",
+                "host_bandwidth");
+
+        /** Knobs from a CSV row's optional columns. */
+        public static Knobs fromRow(Map<String, String> row) {
+            return new Knobs(row.get("kv_cache"), row.get("flash_attention"), row.get("gpu_memory_utilization"),
+                    row.get("ubatch"), row.get("gpu_layers"), row.get("parallelism"), row.get("lora_targets"),
+                    row.get("precision"), row.get("host_bandwidth"));
+        }
+
+        /**
+         * The options.
+         *
+         * @throws InvalidScenarioException saying which value is wrong and what is accepted
+         */
+        public Options resolve() {
+            Options d = Options.DEFAULTS;
+            double util = given(gpuMemoryUtilization) ? positiveNumber("gpu memory utilization", gpuMemoryUtilization)
+                    : d.gpuMemoryUtilization();
+            int layers = d.gpuLayers();
+            if (given(gpuLayers)) {
+                layers = gpuLayers.trim().equalsIgnoreCase("all") ? -1 : layerCount(gpuLayers);
+            }
+            return new Options(given(kvCache) ? kvCache.trim() : d.kvCacheType(),
+                    given(flashAttention) ? Boolean.valueOf(bool("flash attention", flashAttention)) : d.flashAttention(), util,
+                    given(ubatch) ? positiveInt("ubatch", ubatch) : d.ubatch(), layers,
+                    given(parallelism) ? Options.Parallelism.parse(parallelism) : d.parallelism(),
+                    given(loraTargets) ? loraTargets : d.loraTargets(), given(precision) ? precision : d.precision(),
+                    given(hostBandwidth) ? positiveNumber("host bandwidth", hostBandwidth) : d.hostBandwidthGBs());
+        }
+    }
+
+    /** Blank knobs count as none. */
+    public ScenarioRequest {
+        if (knobs == null) {
+            knobs = Knobs.NONE;
+        }
+    }
+
+    /** A request with the default runtime options. */
+    public ScenarioRequest(String model, String size, String mode, String framework, String quant, String method,
+                           String optimizer, String gradCkpt, String prompt, String gen, String batch,
+                           String device, String ddr, String gpus, String loraRank) {
+        this(model, size, mode, framework, quant, method, optimizer, gradCkpt, prompt, gen, batch, device, ddr, gpus,
+                loraRank, Knobs.NONE);
+    }
 
     /** A plain decimal number: what JavaScript's {@code Number(text)} reads as the same value (no "7d" or "0x1A"). */
     private static final Pattern DECIMAL = Pattern.compile("\\+?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
@@ -50,12 +120,15 @@ public record ScenarioRequest(String model, String size, String mode, String fra
     public static final java.util.List<String> COLUMNS = java.util.List.of("model", "size", "mode", "framework",
             "quant", "method", "optimizer", "grad_ckpt", "prompt", "gen", "batch", "device", "ddr", "gpus");
 
-    /** A request from a CSV row (missing columns are "not given"; {@code lora_rank} is read when present). */
+    /**
+     * A request from a CSV row (missing columns are "not given"; {@code lora_rank} and the
+     * {@link Knobs#COLUMNS} are read when present).
+     */
     public static ScenarioRequest fromRow(Map<String, String> row) {
         return new ScenarioRequest(row.get("model"), row.get("size"), row.get("mode"), row.get("framework"),
                 row.get("quant"), row.get("method"), row.get("optimizer"), row.get("grad_ckpt"), row.get("prompt"),
                 row.get("gen"), row.get("batch"), row.get("device"), row.get("ddr"), row.get("gpus"),
-                row.get("lora_rank"));
+                row.get("lora_rank"), Knobs.fromRow(row));
     }
 
     /**
@@ -94,7 +167,19 @@ public record ScenarioRequest(String model, String size, String mode, String fra
             throw new InvalidScenarioException("ddr applies to CPUs; device " + d.id() + " is a GPU");
         }
         Workload w = new Workload(m, p, g, b, tm, opt, gc, rank);
-        return new Scenario(spec, q, f, w, d, n, dd, Options.DEFAULTS);
+        return new Scenario(spec, q, f, w, d, n, dd, knobs.resolve());
+    }
+
+    private static int layerCount(String text) {
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n >= -1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidScenarioException("gpu layers must be all (or -1), 0 or a positive integer, got '" + text.trim() + "'");
     }
 
     private static boolean given(String s) {

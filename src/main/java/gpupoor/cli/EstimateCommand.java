@@ -3,6 +3,7 @@ package gpupoor.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import gpupoor.calc.Budget;
 import gpupoor.calc.Estimate;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
@@ -66,9 +67,27 @@ public final class EstimateCommand implements Callable<Integer> {
     String cpu;
     @Option(names = "--ddr", paramLabel = "DDR", description = "ddr4 or ddr5 for a CPU (default: the fastest it supports).")
     String ddr;
+    @Option(names = "--kv-cache", paramLabel = "TYPE", description = "KV cache type (default method): f16 (default), fp8 (vLLM), q8_0 or q4_0 (llama.cpp).")
+    String kvCache;
+    @Option(names = "--flash-attention", paramLabel = "ON|OFF", description = "Flash attention on or off (default: llama.cpp off, hf SDPA, vLLM on).")
+    String flashAttention;
+    @Option(names = "--gpu-memory-utilization", paramLabel = "X", description = "vLLM's share of GPU memory, (0, 1]; default 0.9.")
+    String gpuMemoryUtilization;
+    @Option(names = "--ubatch", paramLabel = "N", description = "llama.cpp physical batch (-ub); default 512.")
+    String ubatch;
+    @Option(names = "--gpu-layers", paramLabel = "N", description = "llama.cpp layers on the GPU (-ngl): all (default), 0 (CPU only) or a count.")
+    String gpuLayers;
+    @Option(names = "--parallelism", paramLabel = "P", description = "How several GPUs share the model: tensor, layer, data or sharded (default: llama.cpp and hf layer, vLLM tensor, training data).")
+    String parallelism;
+    @Option(names = "--lora-targets", paramLabel = "M", description = "LoRA target modules: q,v (default), all, or a list of q,k,v,o,gate,up,down.")
+    String loraTargets;
+    @Option(names = "--precision", paramLabel = "P", description = "Full fine-tuning precision: mixed (default: bf16 + fp32 master and states), bf16 or fp32.")
+    String precision;
+    @Option(names = "--host-bandwidth", paramLabel = "GBS", description = "Host memory bandwidth in GB/s for llama.cpp layers left on the CPU (default: a dual-channel desktop).")
+    String hostBandwidth;
     @Option(names = "--calc", paramLabel = "METHOD", description = "default (ours) or gpu-poor (the original's numbers).")
     String calc = "default";
-    @Option(names = "--explain", description = "Add the assumptions behind the numbers to the output.")
+    @Option(names = "--explain", description = "Add the memory rule's verdict (budget), notes and the assumptions behind the numbers to the output.")
     boolean explain;
     @Option(names = "--csv", paramLabel = "FILE", description = "Estimate every row of FILE (columns: case,model,size,mode,framework,quant,method,optimizer,grad_ckpt,prompt,gen,batch,device,ddr,gpus).")
     Path csv;
@@ -85,8 +104,11 @@ public final class EstimateCommand implements Callable<Integer> {
         if (gpu != null && cpu != null) {
             throw new InvalidScenarioException("give either --gpu or --cpu, not both");
         }
+        ScenarioRequest.Knobs knobs = new ScenarioRequest.Knobs(kvCache, flashAttention, gpuMemoryUtilization, ubatch,
+                gpuLayers, parallelism, loraTargets, precision, hostBandwidth);
         ScenarioRequest request = new ScenarioRequest(model, size, mode, framework, quant, method, optimizer,
-                Boolean.toString(gradCheckpointing), prompt, gen, batch, gpu != null ? gpu : cpu, ddr, gpus, loraRank);
+                Boolean.toString(gradCheckpointing), prompt, gen, batch, gpu != null ? gpu : cpu, ddr, gpus, loraRank,
+                knobs);
         if (cpu != null && gpus != null) {
             throw new InvalidScenarioException("--gpus applies to GPUs; a CPU estimate is for one socket");
         }
@@ -96,6 +118,10 @@ public final class EstimateCommand implements Callable<Integer> {
             json.put("GPUs needed", e.gpusNeeded());
         }
         if (explain) {
+            if (e.budget() != null) {
+                json.put("budget", budget(e.budget()));
+            }
+            json.put("notes", e.notes());
             json.put("assumptions", e.assumptions());
         }
         for (String note : e.notes()) {
@@ -104,5 +130,21 @@ public final class EstimateCommand implements Callable<Integer> {
         out.println(JSON.writeValueAsString(json));
         out.flush();
         return 0;
+    }
+
+    /** The budget as JSON fields (MiB rounded to 1 decimal). */
+    static Map<String, Object> budget(Budget b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rule", b.rule());
+        m.put("fits", b.fits());
+        m.put("usable MiB per device", Double.isNaN(b.usableMiB()) ? null
+                : new java.math.BigDecimal(b.usableMiB()).setScale(1, java.math.RoundingMode.HALF_UP));
+        m.put("needed MiB on the most loaded device", new java.math.BigDecimal(b.requiredMiB())
+                .setScale(1, java.math.RoundingMode.HALF_UP));
+        m.put("CUDA context MiB per device", new java.math.BigDecimal(b.runtimeContextMiB())
+                .setScale(1, java.math.RoundingMode.HALF_UP));
+        m.put("max concurrent sequences", b.maxConcurrency());
+        m.put("max context tokens", b.maxContextTokens());
+        return m;
     }
 }
