@@ -205,7 +205,7 @@ public record Architecture(ModelFamily family, int layers, int encoderLayers, in
         Shape s = new Shape(family, h, heads, kvHeads, headDim, inter, vocab, tied, gated, moe, mla, encoder,
                 positions(m, family));
         return new Architecture(family, totalLayers, encoder, h, heads, kvHeads, headDim, inter, vocab, tied, moe, mla,
-                sliding[0], sliding[1], false, s.tensors(totalLayers, falconLayerNorms(m)));
+                sliding[0], sliding[1], false, s.tensors(totalLayers, normsPerBlock(m, family)));
     }
 
     private static int kvHeads(ModelSpec m, ModelFamily family, int heads) {
@@ -278,8 +278,18 @@ public record Architecture(ModelFamily family, int layers, int encoderLayers, in
         };
     }
 
-    private static int falconLayerNorms(ModelSpec m) {
-        return Boolean.TRUE.equals(m.config().get("new_decoder_architecture")) ? 2 : 1;
+    /**
+     * Norms per block: one for Falcon-7B and Phi-2 (attention and MLP in parallel), four for Gemma
+     * 2 and 3 (before and after attention and MLP), else two.
+     */
+    private static int normsPerBlock(ModelSpec m, ModelFamily family) {
+        String type = String.valueOf(m.config().get("model_type"));
+        return switch (family) {
+            case FALCON -> Boolean.TRUE.equals(m.config().get("new_decoder_architecture")) ? 2 : 1;
+            case PHI -> 1;
+            case GEMMA -> type.startsWith("gemma2") || type.startsWith("gemma3") ? 4 : 2;
+            default -> 2;
+        };
     }
 
     /**
@@ -300,14 +310,14 @@ public record Architecture(ModelFamily family, int layers, int encoderLayers, in
         int inter = (int) Math.max(h, Math.round(rest / (3.0 * h * layers)));
         Shape s = new Shape(ModelFamily.LLAMA, h, heads, kvHeads, headDim, inter, vocab, false, true, null, null, 0, 0);
         return new Architecture(ModelFamily.LLAMA, layers, 0, h, heads, kvHeads, headDim, inter, vocab, false, null, null,
-                0, 0, true, s.tensors(layers, 1));
+                0, 0, true, s.tensors(layers, 2));
     }
 
     /** The tensor builder: the per-family rules of which matrices, biases and norms a block has. */
     private record Shape(ModelFamily family, int h, int heads, int kvHeads, int headDim, int inter, int vocab,
                          boolean tied, boolean gated, Moe moe, Mla mla, int encoderLayers, int positions) {
 
-        List<Tensor> tensors(int layers, int falconNorms) {
+        List<Tensor> tensors(int layers, int normsPerBlock) {
             List<Tensor> out = new ArrayList<>();
             out.add(Tensor.global(Tensor.Role.TOKEN_EMBD, vocab, h));
             if (positions > 0) {
@@ -324,7 +334,7 @@ public record Architecture(ModelFamily family, int layers, int encoderLayers, in
                     out.add(new Tensor(Tensor.Role.VECTOR, i, 1, h, 1));
                 }
                 mlp(out, i);
-                out.add(new Tensor(Tensor.Role.VECTOR, i, 1, (long) norms(falconNorms) * h, 1));
+                out.add(new Tensor(Tensor.Role.VECTOR, i, 1, (family.layerNorm() ? 2L : 1L) * normsPerBlock * h, 1));
             }
             if (family == ModelFamily.T5 && encoderLayers > 0) {
                 out.add(Tensor.global(Tensor.Role.VECTOR, 1, h));
@@ -337,15 +347,6 @@ public record Architecture(ModelFamily family, int layers, int encoderLayers, in
                 }
             }
             return out;
-        }
-
-        /** Norm vectors per block, in units of h. */
-        private int norms(int falconNorms) {
-            int perNorm = family.layerNorm() ? 2 : 1;
-            if (family == ModelFamily.FALCON || family == ModelFamily.PHI) {
-                return (family == ModelFamily.FALCON ? falconNorms : 1) * perNorm;
-            }
-            return (family == ModelFamily.GEMMA ? 4 : 2) * perNorm;
         }
 
         private void attention(List<Tensor> out, int i) {
