@@ -388,7 +388,7 @@ public final class DefaultMethod implements Method {
         Options.Parallelism p = parallelism(s);
         int n = s.deviceCount();
         TrainingTime t = model.trainingTime(dc, peak, d.bandwidthGBs(), tokens, a.activeParams(), full, attn,
-                w.gradientCheckpointing(), dequant, optimizer, a.layers());
+                w.gradientCheckpointing(), dequant, optimizer);
         if (n > 1 && p != Options.Parallelism.DATA) {
             t = new TrainingTime(t.msPerIteration() / n, t.bound());
         }

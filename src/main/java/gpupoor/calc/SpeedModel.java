@@ -149,13 +149,13 @@ public final class SpeedModel {
      */
     public TrainingTime trainingTime(DeviceClass d, double peakTflops, double bandwidth, double tokens, double params,
                                  boolean trainsAll, double attnFlops, boolean recompute, double dequantBytes,
-                                 double optimizerBytes, int layers) {
+                                 double optimizerBytes) {
         double forward = 2 * params * tokens + attnFlops;
         double flops = forward * (trainsAll ? 3 : 2) + (recompute ? forward : 0);
         double comp = flops / (c("train_flops_eff", d) * peakTflops * 1e12);
         double passes = recompute ? 3 : 2;
         double mem = (passes * dequantBytes + optimizerBytes) / (c("decode_bw_eff", d) * bandwidth * 1e9);
-        double ms = 1000 * (comp + mem + passes * layers * c("train_layer_us", d) * 1e-6);
+        double ms = 1000 * (comp + mem);
         return new TrainingTime(ms, comp >= mem ? Bound.COMPUTE : Bound.MEMORY);
     }
 }

@@ -23,7 +23,8 @@ import java.util.function.Predicate;
  * the tool behind {@code catalog/calibration.csv} (see {@code catalog/calibration.md}).
  * <p>
  * Each group of parameters is fitted on its own rows (e.g. llama.cpp decode on GDDR GPUs) by
- * coordinate descent, each parameter by golden-section search of its logarithm, minimizing the
+ * coordinate descent from the middle of each range (a scan of its logarithm, then golden-section
+ * search around the best value), minimizing the
  * mean absolute log error of the predictions (a robust, scale-free loss). Rows are split for an
  * honest check: {@code --holdout device} fits each group on every other device of its rows (sorted ids)
  * and reports the others; {@code --holdout source} fits on the May 2024 LLaMA 3 tables and reports every other
@@ -58,6 +59,13 @@ public final class CalibrationFit {
         List<Measurement> all = MeasuredData.bundled().rows();
         Calibration cal = ((DefaultMethod) Methods.DEFAULT).calibration();
         for (Group g : groups()) {
+            for (Param p : g.params()) {
+                cal = set(cal, p, Math.sqrt(p.lo() * p.hi()));
+            }
+        }
+        java.util.Map<String, List<Measurement>> checked = new java.util.TreeMap<>();
+        java.util.Map<String, List<Measurement>> fitted = new java.util.TreeMap<>();
+        for (Group g : groups()) {
             Predicate<Measurement> train = split(holdout, all.stream().filter(g.rows()).toList());
             List<Measurement> fitRows = all.stream().filter(g.rows()).filter(train).toList();
             List<Measurement> checkRows = all.stream().filter(g.rows()).filter(train.negate()).toList();
@@ -69,11 +77,14 @@ public final class CalibrationFit {
                 System.out.printf("%-34s no rows to fit%n", g.name());
                 continue;
             }
-            for (int round = 0; round < 3; round++) {
+            for (int round = 0; round < 10; round++) {
                 for (Param p : g.params()) {
                     cal = fitOne(cal, p, fitRows);
                 }
             }
+            String metric = g.name().replaceAll(" .*", "") + " " + g.name().replaceAll("^\\S+ (\\S+).*", "$1");
+            checked.computeIfAbsent(metric, k -> new ArrayList<>()).addAll(checkRows);
+            fitted.computeIfAbsent(metric, k -> new ArrayList<>()).addAll(fitRows);
             StringBuilder values = new StringBuilder();
             for (Param p : g.params()) {
                 values.append(String.format(Locale.ROOT, " %s=%.4g", p.key(), cal.entries().get(p.key()).value()));
@@ -81,6 +92,12 @@ public final class CalibrationFit {
             System.out.printf(Locale.ROOT, "%-34s fit n=%3d median |err| %5.1f%%  check n=%3d median |err| %5.1f%% |%s%n",
                     g.name(), count(cal, fitRows), medianAbsPct(cal, fitRows), count(cal, checkRows),
                     medianAbsPct(cal, checkRows), values);
+        }
+        System.out.println();
+        System.out.println("by kind of row (all groups together), median |error| on the fitted and on the held-out rows:");
+        for (String k : fitted.keySet()) {
+            System.out.printf(Locale.ROOT, "  %-22s fit n=%3d %5.1f%%   held out n=%3d %5.1f%%%n", k, count(cal, fitted.get(k)),
+                    medianAbsPct(cal, fitted.get(k)), count(cal, checked.get(k)), medianAbsPct(cal, checked.get(k)));
         }
         System.out.println();
         System.out.println("parameter,framework,device,value");
@@ -142,7 +159,7 @@ public final class CalibrationFit {
         g.add(new Group("fine-tuning memory", m -> m.metric().equals("mem_training") && m.text("n_devices").equals("1"),
                 List.of(new Param("train_overhead_mib", "hf", "*", 10, 3000))));
         g.add(new Group("fine-tuning time", m -> m.metric().startsWith("train_"),
-                List.of(new Param("train_flops_eff", "*", "*", 0.05, 1.0), new Param("train_layer_us", "*", "*", 1, 3000))));
+                List.of(new Param("train_flops_eff", "*", "*", 0.05, 1.0))));
         return g;
     }
 
@@ -173,15 +190,29 @@ public final class CalibrationFit {
         };
     }
 
+    /** A coarse scan of 24 log-spaced values, then golden-section search around the best one. */
     private static Calibration fitOne(Calibration cal, Param p, List<Measurement> rows) {
-        double a = Math.log(p.lo());
-        double b = Math.log(p.hi());
+        int steps = 24;
+        double lo = Math.log(p.lo());
+        double hi = Math.log(p.hi());
+        double step = (hi - lo) / steps;
+        int best = 0;
+        double bestLoss = Double.MAX_VALUE;
+        for (int i = 0; i <= steps; i++) {
+            double l = loss(set(cal, p, Math.exp(lo + i * step)), rows);
+            if (l < bestLoss) {
+                bestLoss = l;
+                best = i;
+            }
+        }
+        double a = lo + Math.max(0, best - 1) * step;
+        double b = lo + Math.min(steps, best + 1) * step;
         double phi = (Math.sqrt(5) - 1) / 2;
         double x1 = b - phi * (b - a);
         double x2 = a + phi * (b - a);
         double f1 = loss(set(cal, p, Math.exp(x1)), rows);
         double f2 = loss(set(cal, p, Math.exp(x2)), rows);
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 20; i++) {
             if (f1 < f2) {
                 b = x2;
                 x2 = x1;
@@ -196,8 +227,10 @@ public final class CalibrationFit {
                 f2 = loss(set(cal, p, Math.exp(x2)), rows);
             }
         }
-        Calibration best = set(cal, p, Math.exp((a + b) / 2));
-        return loss(best, rows) <= loss(cal, rows) ? best : cal;
+        Calibration refined = set(cal, p, Math.exp((a + b) / 2));
+        Calibration scanned = set(cal, p, Math.exp(lo + best * step));
+        Calibration pick = loss(refined, rows) <= loss(scanned, rows) ? refined : scanned;
+        return loss(pick, rows) <= loss(cal, rows) ? pick : cal;
     }
 
     private static Calibration set(Calibration cal, Param p, double v) {
