@@ -1,0 +1,148 @@
+package gpupoor.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The estimate command end to end: JSON shape, exit codes and error messages. */
+class EstimateCommandTest {
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void printsTheSeedKeysInOrder() throws IOException {
+        Run r = run("estimate", "--model", "meta-llama/Llama-2-7b-hf", "--prompt", "500", "--gen", "500",
+                "--gpu", "rtx-4090", "--calc", "gpu-poor");
+        assertEquals(0, r.code(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        List<String> memoryKeys = List.of("Total", "KV Cache", "Model Size", "Activation Memory",
+                "Grad & Optimizer memory", "cuda + other overhead");
+        List<String> actual = new java.util.ArrayList<>();
+        json.get("memory").fieldNames().forEachRemaining(actual::add);
+        assertEquals(memoryKeys, actual);
+        // reference §10.1 and §10.3
+        assertEquals(14603, json.get("memory").get("Total").asInt());
+        assertEquals(38, json.get("speed").get("Token per second").asInt());
+        assertEquals("26.08", json.get("speed").get("ms per token").asText());
+        assertEquals("memory", json.get("speed").get("memory or compute bound?").asText());
+        assertFalse(json.has("training"));
+    }
+
+    @Test
+    void trainingOnAGpuPrintsMsPerIteration() throws IOException {
+        Run r = run("estimate", "--model", "meta-llama/Llama-2-7b-hf", "--mode", "training", "--method", "lora",
+                "--prompt", "512", "--gen", "1", "--gpu", "rtx-4090", "--calc", "gpu-poor");
+        assertEquals(0, r.code(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        // reference §10.5
+        assertEquals("226.53", json.get("training").get("ms per iteration (forward + backward)").asText());
+        assertFalse(json.has("speed"));
+    }
+
+    @Test
+    void unknownModelExitsTwoWithSuggestions() {
+        Run r = run("estimate", "--model", "meta-llama/Llama-2-7b", "--calc", "gpu-poor");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("did you mean"), r.err());
+        assertTrue(r.err().contains("meta-llama/Llama-2-7b-hf"), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void unknownGpuExitsTwoWithSuggestions() {
+        Run r = run("estimate", "--model", "meta-llama/Llama-2-7b-hf", "--gpu", "rtx-4099");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("rtx-4090"), r.err());
+    }
+
+    @Test
+    void rejectedCombinationsExitTwoWithAReason() {
+        String[][] cases = {
+                {"--quant", "gguf-Q4_K_M", "--framework", "hf"},
+                {"--quant", "bnb-int8", "--method", "qlora", "--mode", "training"},
+                {"--mode", "training", "--cpu", "13900K"},
+                {"--framework", "vllm", "--quant", "bnb-nf4"},
+                {"--prompt", "0"},
+                {"--batch", "-1"},
+                {"--gpus", "0", "--gpu", "rtx-4090"},
+                {"--prompt", "abc"},
+                {"--quant", "Q4_K_X"},
+        };
+        for (String[] extra : cases) {
+            String[] args = new String[5 + extra.length];
+            args[0] = "estimate";
+            args[1] = "--model";
+            args[2] = "meta-llama/Llama-2-7b-hf";
+            args[3] = "--calc";
+            args[4] = "gpu-poor";
+            System.arraycopy(extra, 0, args, 5, extra.length);
+            Run r = run(args);
+            assertEquals(2, r.code(), String.join(" ", extra) + " -> " + r.out() + r.err());
+            assertTrue(r.err().startsWith("error: "), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+            assertFalse(r.out().contains("NaN") || r.out().contains("Infinity"), r.out());
+        }
+    }
+
+    @Test
+    void malformedConfigFileExitsTwo(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("config.json");
+        Files.writeString(bad, "{\"hidden_size\": 4096,");
+        Run r = run("estimate", "--model", bad.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("not a JSON object"), r.err());
+    }
+
+    @Test
+    void csvModeWritesOneRowPerInputWithPerRowErrors(@TempDir Path dir) throws IOException {
+        Path in = dir.resolve("in.csv");
+        Files.writeString(in, """
+                case,model,size,mode,framework,quant,method,optimizer,grad_ckpt,prompt,gen,batch,device,ddr,gpus
+                ok,meta-llama/Llama-2-7b-hf,,inference,hf,none,,,,500,500,1,rtx-4090,,1
+                bad-model,meta-llama/Llama-2-7x,,inference,hf,none,,,,500,500,1,,,
+                bad-prompt,meta-llama/Llama-2-7b-hf,,inference,hf,none,,,,x,500,1,,,
+                train,meta-llama/Llama-2-7b-hf,,training,hf,none,lora,adam,no,512,1,1,rtx-4090,,1
+                """);
+        Run r = run("estimate", "--calc", "gpu-poor", "--csv", in.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(5, lines.size(), r.out());
+        assertTrue(lines.get(0).endsWith("total_mib,kv_mib,model_mib,activation_mib,grad_opt_mib,overhead_mib,"
+                + "tok_s,ms_per_token,prompt_s,bound,ms_per_iter,error"), lines.get(0));
+        assertTrue(lines.get(1).contains(",14603,1000,12852,101,0,650,38,26.08,1.23,memory,,"), lines.get(1));
+        assertTrue(lines.get(2).contains("unknown model"), lines.get(2));
+        assertTrue(lines.get(3).contains("prompt must be a positive integer"), lines.get(3));
+        assertTrue(lines.get(4).contains(",226.53,"), lines.get(4));
+    }
+
+    @Test
+    void missingCsvFileExitsTwo() {
+        Run r = run("estimate", "--csv", "/nonexistent.csv");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("not found"), r.err());
+    }
+}
