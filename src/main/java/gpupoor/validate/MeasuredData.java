@@ -75,12 +75,14 @@ public record MeasuredData(String name, List<Measurement> rows, List<String> mis
             throw new InvalidScenarioException("measurements file " + file + " has no header row on its first line; "
                     + "the columns read are: " + String.join(", ", COLUMNS) + " (see catalog/measured.md)");
         }
+        List<Map<String, String>> cells;
         try (Reader in = new StringReader(text)) {
-            return of(file.toString(), Csv.read(in, file.toString()));
+            cells = Csv.read(in, file.toString());
         } catch (IOException | IllegalArgumentException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new InvalidScenarioException("cannot read measurements file " + file + ": " + message);
         }
+        return of(file.toString(), cells);
     }
 
     /**

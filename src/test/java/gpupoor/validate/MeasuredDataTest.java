@@ -55,7 +55,7 @@ class MeasuredDataTest {
         try {
             Files.writeString(file, "model,gpu\nllama,rtx-4090\n");
             InvalidScenarioException e = assertThrows(InvalidScenarioException.class, () -> MeasuredData.read(file));
-            assertTrue(e.getMessage().contains("is not a measurements file"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("'" + file + "' is not a measurements file"), e.getMessage());
             Files.writeString(file, "");
             InvalidScenarioException empty = assertThrows(InvalidScenarioException.class, () -> MeasuredData.read(file));
             assertTrue(empty.getMessage().contains("has no header row"), empty.getMessage());
