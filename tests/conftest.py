@@ -10,6 +10,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,8 @@ class LaunchedKernel:
 
     def __init__(self, spec, tmp_path, extra_args=(), env=None):
         from jupyter_client.connect import write_connection_file
-        self.connection_file, self.info = write_connection_file(str(tmp_path / "kernel.json"), ip="127.0.0.1")
+        self.connection_file, self.info = write_connection_file(str(tmp_path / "kernel.json"), ip="127.0.0.1",
+                                                                key=uuid.uuid4().hex.encode())
         argv = [a.replace("{connection_file}", self.connection_file).replace("{resource_dir}", spec.resource_dir)
                 for a in spec.argv]
         self.stderr_path = tmp_path / "kernel.stderr"
@@ -133,7 +135,8 @@ class LaunchedKernel:
         from jupyter_client.blocking import BlockingKernelClient
         kc = BlockingKernelClient()
         kc.load_connection_info(self.info)
-        kc.start_channels()
+        # No heartbeat channel: a bare client takes a kernel whose heartbeat is not yet seen for dead.
+        kc.start_channels(hb=False)
         kc.wait_for_ready(timeout=TIMEOUT)
         return kc
 

@@ -62,8 +62,12 @@ public final class Kernel {
         try {
             json = Files.readString(file, StandardCharsets.UTF_8);
             object = JsonParser.parseString(json).getAsJsonObject();
-        } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw new IllegalArgumentException("not a Jupyter connection file: " + file + " (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the connection file " + file + ": " + e.getMessage());
+        } catch (JsonParseException | IllegalStateException e) {
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                    .replaceFirst("^[\\w.]+(Exception|Error): ", "").replaceFirst(" path \\$.*", "");
+            throw new IllegalArgumentException("not a Jupyter connection file: " + file + " (invalid JSON: " + why + ")");
         }
         for (String key : PORTS) {
             if (!object.has(key) || !object.get(key).isJsonPrimitive() || object.get(key).getAsInt() <= 0) {
