@@ -3,3 +3,4 @@ import gpupoor.calc.*;
 import gpupoor.catalog.*;
 import tech.tablesaw.api.*;
 import org.knowm.xchart.*;
+import static gpupoor.dsl.Validation.*;

@@ -10,6 +10,8 @@ final class Subcommands {
     static List<Object> all() {
         return List.of(
                 new EstimateCommand(),
-                new ValidateCommand());
+                new ValidateCommand(),
+                new InstallCommand(),
+                new KernelCommand());
     }
 }
