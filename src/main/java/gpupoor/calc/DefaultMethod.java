@@ -234,8 +234,8 @@ public final class DefaultMethod implements Method {
         SpeedModel model = new SpeedModel(cal, s.framework());
         int n = s.deviceCount();
         Options.Parallelism p = parallelism(s);
-        List<SpeedModel.Segment> decodeParts = segments(s, a, wb, kv, plan, cal, dc, w.batch(), p);
-        List<SpeedModel.Segment> prefillParts = segments(s, a, wb, kv, plan, cal, dc, w.batch() * w.promptTokens(), p);
+        List<SpeedModel.Segment> decodeParts = segments(s, a, wb, kv, plan, cal, dc, w.batch(), p, true);
+        List<SpeedModel.Segment> prefillParts = segments(s, a, wb, kv, plan, cal, dc, w.batch() * w.promptTokens(), p, false);
         boolean split = decodeParts.size() > 1;
         int hops = (p == Options.Parallelism.LAYER ? n - 1 : 0) + (split ? 1 : 0);
         int allReduces = p == Options.Parallelism.TENSOR && n > 1 ? 2 * a.layers() : 0;
@@ -274,11 +274,12 @@ public final class DefaultMethod implements Method {
 
     /**
      * The parts a forward pass of {@code tokens} tokens runs over: the device(s), or the GPU and CPU
-     * parts of a llama.cpp partial offload (the token embedding is a look-up and moves nothing).
+     * parts of a llama.cpp partial offload (the token embedding is a look-up and moves nothing). A
+     * decode step ({@code decode}) runs only the decoder of an encoder-decoder.
      */
     private static List<SpeedModel.Segment> segments(Scenario s, Architecture a, WeightBytes wb, KvCache kv, MemoryPlan plan,
                                                      Calibration cal, DeviceClass dc, int tokens,
-                                                     Options.Parallelism p) {
+                                                     Options.Parallelism p, boolean decode) {
         Hardware d = s.device();
         int n = p == Options.Parallelism.TENSOR ? s.deviceCount() : 1;
         int layers = a.layers();
@@ -303,7 +304,8 @@ public final class DefaultMethod implements Method {
             double segParams = (params - headParams) * share + (outputOnGpu ? headParams : 0);
             parts.add(new SpeedModel.Segment(dc, bandwidth(s, dc), peak(d, s.framework(), s.quant(), dc),
                     weights / n, kv.fullBytesPerToken() * share / n, kv.slidingBytesPerToken() * share / n, segParams / n,
-                    q * (attnLayers - sliding) * share / n, q * sliding * share / n, gl, quantized));
+                    q * (attnLayers - sliding) * share / n, q * sliding * share / n,
+                    gl == layers && decode ? a.decoderLayers() : gl, quantized));
         }
         if (gl < layers || !outputOnGpu) {
             double share = (double) (layers - gl) / layers;

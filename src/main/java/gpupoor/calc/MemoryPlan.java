@@ -23,8 +23,7 @@ import java.util.List;
  * @param kv             KV-cache bytes on the device(s) (vLLM: what the workload needs)
  * @param activations    compute buffers / activations on the device(s)
  * @param gradOptimizer  gradients, optimizer states and master weights on the device(s)
- * @param overhead       runtime context and framework reserves on the device(s) (llama.cpp: none, as its own
- *                       memory report shows; the context still counts in {@code perDevice})
+ * @param overhead       runtime context and framework reserves on the device(s)
  * @param perDevice      bytes on the most loaded device
  * @param perDeviceFixed bytes on the most loaded device without its KV cache
  * @param kvPerDevice    KV-cache bytes on the most loaded device
@@ -122,9 +121,9 @@ public record MemoryPlan(double weights, double kv, double activations, double g
         notes.add("llama.cpp: " + gl + " of " + layers + " blocks" + (outputOnGpu ? " and the output layer" : "")
                 + " on " + (n > 1 ? n + " GPUs" : "the GPU") + "; token embedding" + (gl < layers ? ", the other blocks" : "")
                 + (outputOnGpu ? "" : ", the output layer") + " in host memory (" + mib(host) + "); context " + nctx + " tokens");
-        notes.add("llama.cpp's own total (weights, KV cache, compute buffers) leaves out the CUDA context ("
-                + mib(context) + " per GPU), which counts when judging the fit");
-        return new MemoryPlan(layerBytes + out, kvGpu, buffers, 0, 0, perDevice, perDevice - kvGpu / n,
+        notes.add("the total counts the CUDA context (" + mib(context) + " per GPU), which llama.cpp's own "
+                + "\"VRAM used\" log line leaves out");
+        return new MemoryPlan(layerBytes + out, kvGpu, buffers, 0, n * context, perDevice, perDevice - kvGpu / n,
                 kvGpu / n, context, host, gl, notes);
     }
 
