@@ -87,7 +87,7 @@ public final class DefaultMethod implements Method {
         }
         assumptions.addAll(plan.notes());
         if (a.synthetic()) {
-            notes.add("only the size is known: the default method assumes a Llama-like shape (" + a.layers() + " layers, hidden "
+            notes.add("only the size is known, so the default method assumes a Llama-like shape (" + a.layers() + " layers, hidden "
                     + a.hidden() + "); give a config.json for exact numbers");
         }
 
@@ -101,7 +101,7 @@ public final class DefaultMethod implements Method {
             DeviceClass dc = DeviceClass.of(d, s.options().gpuLayers() == 0);
             budget = FrameworkBudget.of(s, dc, plan, kv, cal);
             memory = breakdown(plan, budget, s);
-            assumptions.add(String.format("budget: %s: %s MiB usable per device, %s MiB needed on the most loaded one%s",
+            assumptions.add(String.format("budget: %s; %s MiB usable per device, %s MiB needed on the most loaded one%s",
                     budget.rule(), fmt(budget.usableMiB()), fmt(budget.requiredMiB()),
                     budget.fits() == null ? "" : budget.fits() ? " (fits)" : " (does not fit)"));
             budgetNotes(s, budget, notes);
@@ -203,7 +203,7 @@ public final class DefaultMethod implements Method {
             return;
         }
         if (!b.fits()) {
-            notes.add(String.format("does not fit: needs %s MiB on the most loaded device, %s MiB usable (%s)",
+            notes.add(String.format("does not fit, needing %s MiB on the most loaded device with %s MiB usable (%s)",
                     fmt(b.requiredMiB()), fmt(b.usableMiB()), b.rule()));
         } else if (s.framework() == Framework.VLLM && b.maxConcurrency() != null) {
             notes.add("vLLM KV pool holds " + b.maxConcurrency() + " sequences of " + s.workload().totalTokens()

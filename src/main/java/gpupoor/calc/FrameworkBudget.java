@@ -67,13 +67,13 @@ public final class FrameworkBudget {
 
     private static String rule(Scenario s, DeviceClass dc) {
         return switch (dc) {
-            case APPLE_GPU -> "Apple GPU: the wired-memory limit of the unified memory";
-            case APPLE_CPU -> "Apple CPU: the unified memory less what macOS keeps";
-            case CPU -> "CPU: system memory is not known, so fitting is not judged";
+            case APPLE_GPU -> "the Apple GPU may wire part of the unified memory";
+            case APPLE_CPU -> "the Apple CPU cores may use the unified memory less what macOS keeps";
+            case CPU -> "a CPU's system memory is not known, so fitting is not judged";
             default -> s.framework() == Framework.VLLM
-                    ? "vLLM: gpu_memory_utilization " + s.options().gpuMemoryUtilization()
-                    + " of each GPU; the rest after weights, activations and graphs becomes the KV pool"
-                    : s.framework().label() + ": the card's memory less what the driver keeps";
+                    ? "vLLM takes gpu_memory_utilization " + s.options().gpuMemoryUtilization()
+                    + " of each GPU and gives what weights, activations and graphs leave to the KV pool"
+                    : s.framework().label() + " may use the card's memory less what the driver keeps";
         };
     }
 }
