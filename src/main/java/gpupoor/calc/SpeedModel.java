@@ -10,7 +10,9 @@ import java.util.List;
  *   <li>decode: weights {@code max(bytes / (η_bw·BW), FLOPs / (η_d·peak))} + attention over the cache
  *       {@code max(KV bytes / (η_bw·BW), FLOPs / (η_attn·peak))} + layers·τ;</li>
  *   <li>prefill: {@code max(matmul FLOPs / (η_p·peak) + attention FLOPs / (η_attn·peak),
- *       chunks·weights / (η_bw·BW)) + chunks·layers·τ};</li>
+ *       chunks·weights / (η_bw·BW)) + chunks·layers·τ}, plus, where the runtime dequantizes
+ *       quantized weights to fp16 in memory before its GEMMs (llama.cpp's cuBLAS path), that
+ *       traffic per chunk;</li>
  *   <li>training: {@code (6·P·T, or 4·P·T for frozen LoRA bases, + 2·P·T recompute + attention) / (η_train·peak)}
  *       plus bitsandbytes dequantization traffic and the optimizer step's memory traffic.</li>
  * </ul>
@@ -113,7 +115,10 @@ public final class SpeedModel {
             double etaP = c(s.quantized() ? "prefill_flops_eff_quant" : "prefill_flops_eff", s.device());
             double comp = mm / (etaP * s.peakTflops() * 1e12) + attn / (c("prefill_attn_eff", s.device()) * s.peakTflops() * 1e12);
             double mem = chunks * s.weights() / (c("decode_bw_eff", s.device()) * s.bandwidth() * 1e9);
-            t += Math.max(comp, mem) + chunks * s.layers() * c("decode_layer_us", s.device()) * 1e-6;
+            double perParam = c("prefill_dequant_bytes", s.device());
+            double dequant = s.quantized() && perParam > 0 ? chunks * (s.weights() + perParam * s.params())
+                    / (c("decode_bw_eff", s.device()) * s.bandwidth() * 1e9) : 0;
+            t += Math.max(comp, mem) + dequant + chunks * s.layers() * c("decode_layer_us", s.device()) * 1e-6;
         }
         double headSkip = 2 * headParams * (tokens - batch);
         Segment last = parts.get(parts.size() - 1);

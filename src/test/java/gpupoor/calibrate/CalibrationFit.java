@@ -142,10 +142,11 @@ public final class CalibrationFit {
                 decode.add(new Param("decode_flops_eff_quant", "llama.cpp", d.id(), 0.005, 1.0));
             }
             g.add(new Group("llama.cpp decode " + d.id(), rows("decode_tok_s", "llama.cpp", d, true), decode));
-            g.add(new Group("llama.cpp prefill " + d.id(), rows("prompt_tok_s", "llama.cpp", d, true), List.of(
+            List<Param> prefill = new ArrayList<>(List.of(
                     new Param("prefill_flops_eff", "llama.cpp", d.id(), 0.05, 1.5),
                     new Param("prefill_flops_eff_quant", "llama.cpp", d.id(), 0.05, 1.5),
-                    new Param("prefill_attn_eff", "llama.cpp", d.id(), 0.01, 1.5))));
+                    new Param("prefill_attn_eff", "llama.cpp", d.id(), 0.01, 1.5)));
+            g.add(new Group("llama.cpp prefill " + d.id(), rows("prompt_tok_s", "llama.cpp", d, true), prefill));
         }
         g.add(new Group("llama.cpp decode, layer split", rows("decode_tok_s", "llama.cpp", null, false)
                 .and(m -> !m.text("notes_norm").contains("pre-Jan-2024")),
