@@ -1,0 +1,86 @@
+package gpupoor.dsl;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+
+/** HTML fragments for notebook output: escaped text, tablesaw tables and charts as embedded PNG images. */
+public final class Html {
+    private Html() {
+    }
+
+    /** {@code text} with {@code & < > "} escaped. */
+    public static String escape(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> sb.append("&amp;");
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '"' -> sb.append("&quot;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A table as an HTML {@code <table>} with its name as caption, cells as the columns print
+     * them; a table longer than {@code maxRows} shows its first and last rows around a
+     * "… n more rows …" line.
+     */
+    public static String table(Table t, int maxRows) {
+        StringBuilder sb = new StringBuilder("<table class=\"gpupoor\">");
+        if (t.name() != null && !t.name().isBlank()) {
+            sb.append("<caption style=\"text-align:left\">").append(escape(t.name())).append("</caption>");
+        }
+        sb.append("<thead><tr>");
+        for (Column<?> c : t.columns()) {
+            sb.append("<th>").append(escape(c.name())).append("</th>");
+        }
+        sb.append("</tr></thead><tbody>");
+        int n = t.rowCount();
+        int head = n <= maxRows ? n : (maxRows + 1) / 2;
+        int tail = n <= maxRows ? 0 : maxRows / 2;
+        for (int r = 0; r < head; r++) {
+            row(sb, t, r);
+        }
+        if (tail > 0) {
+            sb.append("<tr><td colspan=\"").append(t.columnCount()).append("\" style=\"text-align:center\">… ")
+                    .append(Format.count(n - head - tail)).append(" more rows …</td></tr>");
+            for (int r = n - tail; r < n; r++) {
+                row(sb, t, r);
+            }
+        }
+        return sb.append("</tbody></table>").toString();
+    }
+
+    private static void row(StringBuilder sb, Table t, int r) {
+        sb.append("<tr>");
+        for (Column<?> c : t.columns()) {
+            sb.append("<td>").append(escape(c.getString(r))).append("</td>");
+        }
+        sb.append("</tr>");
+    }
+
+    /** A chart as an {@code <img>} with an embedded PNG (what nbconvert, GitHub and every front end show). */
+    public static String image(Chart<?, ?> chart) {
+        return "<img alt=\"" + escape(chart.getTitle()) + "\" src=\"data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(png(chart)) + "\"/>";
+    }
+
+    /** A chart encoded as PNG. */
+    static byte[] png(Chart<?, ?> chart) {
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode the chart as PNG", e);
+        }
+    }
+}
