@@ -366,8 +366,8 @@ public final class Fit {
     }
 
     private static List<String> rejectedNote(List<String> rejected, Scenario s) {
-        return rejected.isEmpty() ? List.of() : List.of("not tried (the method rejects them with "
-                + s.framework().id() + "): " + String.join(", ", rejected));
+        return rejected.isEmpty() ? List.of() : List.of("not tried, as the method rejects them with "
+                + s.framework().id() + ": " + String.join(", ", rejected));
     }
 
     private static Result<Integer> withTrainedContextNote(Result<Integer> r, ModelSpec model) {

@@ -19,9 +19,10 @@ import java.util.function.Function;
  * @param numeric whether values are numbers (plotted on an x axis) rather than names (bars, legends)
  * @param sets    the setup fields it changes (two axes may not change the same field)
  * @param order   when it is applied: lower first (fine-tuning mode before quantization, devices before counts)
+ * @param training whether it applies to fine-tuning only
  */
 record Axis(String column, String title, List<?> values, BiFunction<Setup, Object, Setup> apply,
-            Function<Object, Object> cell, boolean numeric, Set<String> sets, int order) {
+            Function<Object, Object> cell, boolean numeric, Set<String> sets, int order, boolean training) {
 
     /** The most values one axis may have. */
     static final int MAX_VALUES = 10_000_000;
@@ -29,7 +30,7 @@ record Axis(String column, String title, List<?> values, BiFunction<Setup, Objec
     /** A numeric axis. */
     static Axis numeric(String column, String title, List<Integer> values, BiFunction<Setup, Integer, Setup> apply,
                         Set<String> sets, int order) {
-        return new Axis(column, title, values, (s, v) -> apply.apply(s, (Integer) v), v -> v, true, sets, order);
+        return new Axis(column, title, values, (s, v) -> apply.apply(s, (Integer) v), v -> v, true, sets, order, false);
     }
 
     /** An axis of named values. */
@@ -39,7 +40,12 @@ record Axis(String column, String title, List<?> values, BiFunction<Setup, Objec
         BiFunction<Setup, Object, Setup> a = (s, v) -> apply.apply(s, (T) v);
         @SuppressWarnings("unchecked")
         Function<Object, Object> c = v -> cell.apply((T) v);
-        return new Axis(column, title, List.copyOf(values), a, c, false, sets, order);
+        return new Axis(column, title, List.copyOf(values), a, c, false, sets, order, false);
+    }
+
+    /** This axis, marked as applying to fine-tuning only. */
+    Axis forTraining() {
+        return new Axis(column, title, values, apply, cell, numeric, sets, order, true);
     }
 
     /** The label of value {@code i}. */

@@ -68,6 +68,11 @@ public final class Dsl {
         return Device.of(id, Hardware.Kind.APPLE, "apple");
     }
 
+    /** One device of any kind by catalog id or the original's key: {@code device("rtx-4090")}, {@code device("7950x")}. */
+    public static Device device(String id) {
+        return Device.of(id);
+    }
+
     /** Sweeps a setup over ranges of its parameters: {@code sweep(s).context(512, 131072).plot(MEMORY)}. */
     public static Sweep sweep(Setup setup) {
         return new Sweep(setup);

@@ -119,7 +119,7 @@ public final class FitResult implements Displayable {
             }
         }
         for (String note : result.notes()) {
-            sb.append(" (").append(note).append(')');
+            sb.append("; ").append(note);
         }
         return sb.toString();
     }

@@ -130,12 +130,12 @@ public final class Fits implements Displayable {
         }
         Device d = setup.device();
         if (d == null) {
-            throw new InvalidScenarioException("fits(...) needs a device: add .on(gpu(\"rtx-4090\")) to the setup, "
-                    + "or give the memory with fits(s).memory(24) (GiB)");
+            throw new InvalidScenarioException("fitting needs a device: add .on(gpu(\"rtx-4090\")) to the setup (on the "
+                    + "command line --gpu), or give a memory size (fits(s).memory(24) in GiB; --memory-gib 24)");
         }
         if (!(d.hardware().memoryGiB() > 0)) {
-            throw new InvalidScenarioException(d.id() + " is a CPU: the catalog does not know its RAM; give it with "
-                    + "fits(s).memory(64) (GiB)");
+            throw new InvalidScenarioException(d.id() + " is a CPU: the catalog does not know its RAM; give its size "
+                    + "(fits(s).memory(64) in GiB; on the command line --memory-gib 64)");
         }
     }
 

@@ -36,6 +36,24 @@ public final class Html {
      * "… n more rows …" line.
      */
     public static String table(Table t, int maxRows) {
+        int n = t.rowCount();
+        if (n <= maxRows) {
+            return table(t, n, 0);
+        }
+        int head = (maxRows + 1) / 2;
+        int tail = maxRows / 2;
+        int[] rows = new int[head + tail];
+        for (int j = 0; j < head; j++) {
+            rows[j] = j;
+        }
+        for (int j = 0; j < tail; j++) {
+            rows[head + j] = n - tail + j;
+        }
+        return table(t.rows(rows), head, n - head - tail);
+    }
+
+    /** All rows of {@code t}, with a "… {@code hidden} more rows …" line after the first {@code gapAfter}. */
+    static String table(Table t, int gapAfter, long hidden) {
         StringBuilder sb = new StringBuilder("<table class=\"gpupoor\">");
         if (t.name() != null && !t.name().isBlank()) {
             sb.append("<caption style=\"text-align:left\">").append(escape(t.name())).append("</caption>");
@@ -45,18 +63,12 @@ public final class Html {
             sb.append("<th>").append(escape(c.name())).append("</th>");
         }
         sb.append("</tr></thead><tbody>");
-        int n = t.rowCount();
-        int head = n <= maxRows ? n : (maxRows + 1) / 2;
-        int tail = n <= maxRows ? 0 : maxRows / 2;
-        for (int r = 0; r < head; r++) {
-            row(sb, t, r);
-        }
-        if (tail > 0) {
-            sb.append("<tr><td colspan=\"").append(t.columnCount()).append("\" style=\"text-align:center\">… ")
-                    .append(Format.count(n - head - tail)).append(" more rows …</td></tr>");
-            for (int r = n - tail; r < n; r++) {
-                row(sb, t, r);
+        for (int r = 0; r < t.rowCount(); r++) {
+            if (r == gapAfter && hidden > 0) {
+                sb.append("<tr><td colspan=\"").append(t.columnCount()).append("\" style=\"text-align:center\">… ")
+                        .append(Format.count(hidden)).append(" more rows …</td></tr>");
             }
+            row(sb, t, r);
         }
         return sb.append("</tbody></table>").toString();
     }

@@ -104,6 +104,11 @@ public final class Setup implements Displayable {
         return framework(Framework.parse(id));
     }
 
+    /** A copy whose framework follows the quantization and device again, as when none was given. */
+    public Setup defaultFramework() {
+        return new Setup(scenario, false, method);
+    }
+
     /** With weights stored as {@code quant}: {@code FP16}, {@code BNB_NF4}, {@code Q4_K_M}, ... */
     public Setup quant(Quant quant) {
         if (quant == null) {

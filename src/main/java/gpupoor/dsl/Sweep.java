@@ -29,16 +29,18 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Numeric ranges come three ways: {@code context(512, 131072)} doubles from the start to the
- * end (512, 1024, …, 131072); {@code context(1024, 8192, 1024)} steps linearly; and
- * {@code contexts(1000, 3000, 9000)} lists values. A point the method rejects gets its message in
- * the table's {@code error} column, and the other points are still computed. Sweeps of
+ * end (512, 1024, …, 131072); {@code context(1024, 8192, 1024)} steps linearly; and the plural,
+ * {@code contexts(1000, 3000, 9000)}, lists values (likewise {@code batch}/{@code batches},
+ * {@code rank}/{@code ranks}, {@code gpuCount}/{@code gpuCounts}, ...). A point the method
+ * rejects gets its message in the table's {@code error} column, and the other points are still
+ * computed. Sweeps of
  * {@value SweepPoints#PROGRESS_FROM} points or more print their progress; every sweep stops
  * promptly when the cell is interrupted.
  */
 public final class Sweep implements Displayable {
 
-    /** The most points a sweep may have: 10,000,000. */
-    public static final long MAX_POINTS = 10_000_000;
+    /** The most points a sweep may have: 2,000,000 (about 200 MB of results). */
+    public static final long MAX_POINTS = 2_000_000;
 
     private static final int MODE = 0;
     private static final int MODEL = 1;
@@ -51,6 +53,9 @@ public final class Sweep implements Displayable {
     private static final int TOKENS = 8;
     private static final int BATCH = 9;
     private static final int METHOD = 10;
+
+    /** Rows shown when a sweep is displayed. */
+    private static final int PREVIEW_ROWS = 20;
 
     private final Setup base;
     private final List<Axis> axes;
@@ -182,12 +187,17 @@ public final class Sweep implements Displayable {
 
     private Sweep sequences(List<Integer> v) {
         return with(Axis.numeric("sequence_tokens", "fine-tuning sequence (tokens)", v, Setup::sequence,
-                Set.of("prompt", "training"), TOKENS));
+                Set.of("prompt"), TOKENS).forTraining());
     }
 
     /** LoRA ranks doubling from {@code from} to {@code to}. */
     public Sweep rank(int from, int to) {
         return ranks(Axis.doubling("rank", 1, from, to));
+    }
+
+    /** LoRA ranks from {@code from} to {@code to} in steps of {@code step}. */
+    public Sweep rank(int from, int to, int step) {
+        return ranks(Axis.linear("rank", 1, from, to, step));
     }
 
     /** The LoRA ranks listed. */
@@ -196,12 +206,26 @@ public final class Sweep implements Displayable {
     }
 
     private Sweep ranks(List<Integer> v) {
-        return with(Axis.numeric("lora_rank", "LoRA rank", v, Setup::rank, Set.of("rank", "training"), TRAINING));
+        return with(Axis.numeric("lora_rank", "LoRA rank", v, Setup::rank, Set.of("rank"), TRAINING).forTraining());
     }
 
-    /** Numbers of GPUs of the setup's kind (or of each swept GPU). */
+    /** Numbers of GPUs of the setup's kind (or of each swept GPU), doubling from {@code from} to {@code to}. */
+    public Sweep gpuCount(int from, int to) {
+        return gpuCounts(Axis.doubling("gpu count", 1, from, to));
+    }
+
+    /** Numbers of GPUs from {@code from} to {@code to} in steps of {@code step}. */
+    public Sweep gpuCount(int from, int to, int step) {
+        return gpuCounts(Axis.linear("gpu count", 1, from, to, step));
+    }
+
+    /** The numbers of GPUs listed. */
     public Sweep gpuCounts(int... counts) {
-        return with(Axis.numeric("gpus", "GPUs", Axis.list("gpu count", 1, counts), (s, n) -> {
+        return gpuCounts(Axis.list("gpu count", 1, counts));
+    }
+
+    private Sweep gpuCounts(List<Integer> counts) {
+        return with(Axis.numeric("gpus", "GPUs", counts, (s, n) -> {
             Device d = s.device();
             if (d == null) {
                 throw new InvalidScenarioException("gpuCounts(...) needs a GPU: add .on(gpu(\"rtx-4090\")) or .gpus(...)");
@@ -261,7 +285,7 @@ public final class Sweep implements Displayable {
     /** Optimizers: {@code optimizers(ADAMW, ADAM_8BIT, SGD)}. */
     public Sweep optimizers(Optimizer... optimizers) {
         return with(Axis.named("optimizer", "optimizer", nonEmpty("optimizers", optimizers), Setup::optimizer,
-                Optimizer::id, Set.of("optimizer", "training"), TRAINING));
+                Optimizer::id, Set.of("optimizer"), TRAINING).forTraining());
     }
 
     /** Gradient checkpointing off and on: {@code gradientCheckpointing(false, true)}. */
@@ -274,7 +298,7 @@ public final class Sweep implements Displayable {
             v.add(b);
         }
         return with(Axis.named("gradient_checkpointing", "gradient checkpointing", v, Setup::gradientCheckpointing,
-                b -> b ? "on" : "off", Set.of("checkpointing", "training"), TRAINING));
+                b -> b ? "on" : "off", Set.of("checkpointing"), TRAINING).forTraining());
     }
 
     /** Calculation methods: {@code using(GPU_POOR, DEFAULT)} puts the original's numbers beside ours. */
@@ -344,7 +368,7 @@ public final class Sweep implements Displayable {
     private Grid grid() {
         if (!base.isTraining() && axes.stream().noneMatch(a -> a.sets().contains("mode"))) {
             for (Axis a : axes) {
-                if (a.sets().contains("training")) {
+                if (a.training()) {
                     throw new InvalidScenarioException("sweeping " + a.column() + " applies to fine-tuning: sweep "
                             + "s.finetune(LORA) (or FULL, QLORA), or add .finetunes(...)");
                 }
@@ -362,14 +386,24 @@ public final class Sweep implements Displayable {
         return p;
     }
 
+    /** Its first and last 10 rows as text (the whole table when it has at most 20), and how many more there are. */
     @Override
     public String toText() {
-        return table().print(20);
+        SweepPoints p = points();
+        String more = p.size > PREVIEW_ROWS ? String.format("%n… %,d rows in all; table() has every one", p.size) : "";
+        return p.preview(name(), PREVIEW_ROWS / 2, PREVIEW_ROWS / 2).print(PREVIEW_ROWS) + more;
     }
 
+    /** Its first and last 10 rows as an HTML table (the whole table when it has at most 20). */
     @Override
     public String toHtml() {
-        return Html.table(table(), 20);
+        SweepPoints p = points();
+        Table preview = p.preview(name(), PREVIEW_ROWS / 2, PREVIEW_ROWS / 2);
+        if (p.size <= PREVIEW_ROWS) {
+            return Html.table(preview, PREVIEW_ROWS);
+        }
+        return Html.table(preview, PREVIEW_ROWS / 2, p.size - PREVIEW_ROWS)
+                + String.format("<p>%,d rows in all; <code>table()</code> has every one</p>", p.size);
     }
 
     @Override

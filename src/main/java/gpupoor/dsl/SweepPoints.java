@@ -25,7 +25,7 @@ import java.util.Map;
 
 /**
  * The estimates of every point of a sweep, kept column by column in primitive arrays (a million
- * points take about 110 MB), with the point's parameters recomputed from its index.
+ * points take about 100 MB), with the point's parameters recomputed from its index.
  */
 final class SweepPoints {
 
@@ -44,12 +44,13 @@ final class SweepPoints {
     final double[] overhead;
     final double[] capacity;
     final double[] tokensPerSecond;
-    final double[] throughput;
     final double[] msPerToken;
     final double[] promptSeconds;
     final double[] msPerIteration;
     /** 1 fits, 0 does not, -1 unknown. */
     final byte[] fits;
+    /** Batch size (for throughput), set with the speed. */
+    final int[] batch;
     /** GPUs needed, -1 when not given. */
     final int[] gpusNeeded;
     /** 0 memory-bound, 1 compute-bound, -1 not given. */
@@ -73,12 +74,12 @@ final class SweepPoints {
         overhead = nan();
         capacity = nan();
         tokensPerSecond = nan();
-        throughput = nan();
         msPerToken = nan();
         promptSeconds = nan();
         msPerIteration = nan();
         fits = new byte[size];
         gpusNeeded = new int[size];
+        batch = new int[size];
         bound = new byte[size];
         error = new int[size];
         prompt = hasContext ? new int[size] : null;
@@ -136,7 +137,7 @@ final class SweepPoints {
             Speed sp = e.speed();
             if (sp != null) {
                 tokensPerSecond[i] = sp.tokensPerSecond();
-                throughput[i] = sp.tokensPerSecond() * sc.workload().batch();
+                batch[i] = sc.workload().batch();
                 msPerToken[i] = sp.msPerToken();
                 promptSeconds[i] = sp.promptSeconds();
                 bound[i] = (byte) sp.bound().ordinal();
@@ -171,7 +172,7 @@ final class SweepPoints {
         return switch (metric) {
             case MEMORY -> total[i] / 1024;
             case TOKENS_PER_SECOND -> tokensPerSecond[i];
-            case THROUGHPUT -> throughput[i];
+            case THROUGHPUT -> tokensPerSecond[i] * batch[i];
             case MS_PER_TOKEN -> msPerToken[i];
             case PROMPT_SECONDS -> promptSeconds[i];
             case MS_PER_ITERATION -> msPerIteration[i];
@@ -196,78 +197,162 @@ final class SweepPoints {
      * columns without a value at any point (speed in fine-tuning, errors when none) are left out.
      */
     Table table(String name) {
+        return table(name, null);
+    }
+
+    /**
+     * The first {@code head} and last {@code tail} rows of {@link #table(String)} (all rows when
+     * there are no more), for showing a large sweep without building all of it.
+     */
+    Table preview(String name, int head, int tail) {
+        if (size <= head + tail) {
+            return table(name, null);
+        }
+        int[] rows = new int[head + tail];
+        for (int j = 0; j < head; j++) {
+            rows[j] = j;
+        }
+        for (int j = 0; j < tail; j++) {
+            rows[head + j] = size - tail + j;
+        }
+        return table(name, rows);
+    }
+
+    /** The table of the points {@code rows} (null: every point); columns are kept or left out as for all points. */
+    private Table table(String name, int[] rows) {
+        int n = rows == null ? size : rows.length;
+        java.util.function.IntUnaryOperator at = rows == null ? j -> j : j -> rows[j];
         List<Column<?>> cols = new ArrayList<>();
         for (int k = 0; k < grid.axes.size(); k++) {
             Axis a = grid.axes.get(k);
             if (a.numeric()) {
-                int[] v = new int[size];
-                for (int i = 0; i < size; i++) {
-                    v[i] = (Integer) a.values().get(grid.valueIndex(i, k));
+                int[] v = new int[n];
+                for (int j = 0; j < n; j++) {
+                    v[j] = (Integer) a.values().get(grid.valueIndex(at.applyAsInt(j), k));
                 }
-                IntColumn c = IntColumn.create(a.column(), v);
-                c.setPrintFormatter(NumberColumnFormatter.intsWithGrouping());
-                cols.add(c);
+                cols.add(ints(a.column(), v));
             } else {
                 String[] labels = new String[a.size()];
-                for (int j = 0; j < labels.length; j++) {
-                    labels[j] = a.label(j);
+                for (int x = 0; x < labels.length; x++) {
+                    labels[x] = a.label(x);
                 }
-                StringColumn c = StringColumn.create(a.column(), size);
-                for (int i = 0; i < size; i++) {
-                    c.set(i, labels[grid.valueIndex(i, k)]);
+                StringColumn c = StringColumn.create(a.column(), n);
+                for (int j = 0; j < n; j++) {
+                    c.set(j, labels[grid.valueIndex(at.applyAsInt(j), k)]);
                 }
                 cols.add(c);
             }
         }
         if (hasContext) {
-            cols.add(ints("prompt_tokens", prompt));
-            cols.add(ints("generate_tokens", generate));
+            cols.add(ints("prompt_tokens", pick(prompt, at, n)));
+            cols.add(ints("generate_tokens", pick(generate, at, n)));
         }
-        cols.add(doubles("total_mib", total, 0));
-        cols.add(doubles("weights_mib", weights, 0));
-        cols.add(doubles("kv_cache_mib", kv, 0));
-        cols.add(doubles("activations_mib", activations, 0));
-        cols.add(doubles("grad_optimizer_mib", gradOptimizer, 0));
-        cols.add(doubles("overhead_mib", overhead, 0));
-        cols.add(doubles("capacity_mib", capacity, 0));
+        List<Column<?>> outputs = new ArrayList<>();
+        outputs.add(doubles("total_mib", total, at, n, 0));
+        outputs.add(doubles("weights_mib", weights, at, n, 0));
+        outputs.add(doubles("kv_cache_mib", kv, at, n, 0));
+        outputs.add(doubles("activations_mib", activations, at, n, 0));
+        outputs.add(doubles("grad_optimizer_mib", gradOptimizer, at, n, 0));
+        outputs.add(doubles("overhead_mib", overhead, at, n, 0));
+        outputs.add(doubles("capacity_mib", capacity, at, n, 0));
         BooleanColumn f = BooleanColumn.create("fits");
-        for (byte b : fits) {
+        for (int j = 0; j < n; j++) {
+            byte b = fits[at.applyAsInt(j)];
             if (b < 0) {
                 f.appendMissing();
             } else {
                 f.append(b == 1);
             }
         }
-        cols.add(f);
-        int[] gpus = new int[size];
-        for (int i = 0; i < size; i++) {
-            gpus[i] = gpusNeeded[i] < 0 ? Integer.MIN_VALUE : gpusNeeded[i];
+        outputs.add(f);
+        int[] gpus = new int[n];
+        for (int j = 0; j < n; j++) {
+            int g = gpusNeeded[at.applyAsInt(j)];
+            gpus[j] = g < 0 ? Integer.MIN_VALUE : g;
         }
-        cols.add(ints("gpus_needed", gpus));
-        cols.add(doubles("tokens_per_s", tokensPerSecond, 2));
-        cols.add(doubles("throughput_tokens_per_s", throughput, 2));
-        cols.add(doubles("ms_per_token", msPerToken, 2));
-        cols.add(doubles("prompt_s", promptSeconds, 3));
-        cols.add(doubles("ms_per_iteration", msPerIteration, 2));
-        StringColumn b = StringColumn.create("bound", size);
+        outputs.add(ints("gpus_needed", gpus));
+        outputs.add(doubles("tokens_per_s", tokensPerSecond, at, n, 2));
+        double[] throughput = new double[n];
+        for (int j = 0; j < n; j++) {
+            throughput[j] = value(Metric.THROUGHPUT, at.applyAsInt(j));
+        }
+        outputs.add(doubles("throughput_tokens_per_s", throughput, 2));
+        outputs.add(doubles("ms_per_token", msPerToken, at, n, 2));
+        outputs.add(doubles("prompt_s", promptSeconds, at, n, 3));
+        outputs.add(doubles("ms_per_iteration", msPerIteration, at, n, 2));
+        StringColumn b = StringColumn.create("bound", n);
         String[] bounds = {"memory", "compute"};
-        for (int i = 0; i < size; i++) {
-            if (bound[i] >= 0) {
-                b.set(i, bounds[bound[i]]);
+        for (int j = 0; j < n; j++) {
+            byte v = bound[at.applyAsInt(j)];
+            if (v >= 0) {
+                b.set(j, bounds[v]);
             }
         }
-        cols.add(b);
-        if (!errors.isEmpty()) {
-            StringColumn e = StringColumn.create("error", size);
-            for (int i = 0; i < size; i++) {
-                if (error[i] >= 0) {
-                    e.set(i, errors.get(error[i]));
-                }
+        outputs.add(b);
+        StringColumn e = StringColumn.create("error", n);
+        for (int j = 0; j < n; j++) {
+            int v = error[at.applyAsInt(j)];
+            if (v >= 0) {
+                e.set(j, errors.get(v));
             }
-            cols.add(e);
         }
-        cols.removeIf(c -> c.countMissing() == size && size > 0 && !c.name().equals("total_mib"));
+        outputs.add(e);
+        for (Column<?> c : outputs) {
+            if (c.name().equals("total_mib") || anyValue(c.name())) {
+                cols.add(c);
+            }
+        }
         return Table.create(name, cols);
+    }
+
+    /** Whether any point (not only those shown) has a value in the output column {@code name}. */
+    private boolean anyValue(String name) {
+        return switch (name) {
+            case "weights_mib", "kv_cache_mib", "activations_mib", "grad_optimizer_mib", "overhead_mib" -> any(total);
+            case "capacity_mib" -> any(capacity);
+            case "fits" -> anyAtLeast(fits, 0);
+            case "gpus_needed" -> java.util.Arrays.stream(gpusNeeded).anyMatch(g -> g >= 0);
+            case "tokens_per_s", "throughput_tokens_per_s", "ms_per_token", "prompt_s" -> any(tokensPerSecond);
+            case "ms_per_iteration" -> any(msPerIteration);
+            case "bound" -> anyAtLeast(bound, 0);
+            case "error" -> !errors.isEmpty();
+            default -> true;
+        };
+    }
+
+    private static boolean any(double[] values) {
+        for (double v : values) {
+            if (!Double.isNaN(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyAtLeast(byte[] values, int min) {
+        for (byte v : values) {
+            if (v >= min) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int[] pick(int[] values, java.util.function.IntUnaryOperator at, int n) {
+        int[] out = new int[n];
+        for (int j = 0; j < n; j++) {
+            out[j] = values[at.applyAsInt(j)];
+        }
+        return out;
+    }
+
+    private static DoubleColumn doubles(String name, double[] values, java.util.function.IntUnaryOperator at, int n,
+                                        int decimals) {
+        double[] out = new double[n];
+        for (int j = 0; j < n; j++) {
+            out[j] = values[at.applyAsInt(j)];
+        }
+        return doubles(name, out, decimals);
     }
 
     private static IntColumn ints(String name, int[] values) {
