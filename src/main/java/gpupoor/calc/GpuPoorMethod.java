@@ -88,7 +88,13 @@ public final class GpuPoorMethod implements Method {
                 speed = cpuSpeed(s, shape, quantId, (GpuPoorSpec.Cpu) spec, notes);
             }
             if (spec instanceof GpuPoorSpec.Gpu gpu && memory != null) {
-                gpusNeeded = (int) Math.ceil(Math.ceil(memory.totalMiB()) / (1024 * gpu.memory()));
+                double needed = Math.ceil(Math.ceil(memory.totalMiB()) / (1024 * gpu.memory()));
+                if (needed <= Integer.MAX_VALUE) {
+                    gpusNeeded = (int) needed;
+                } else {
+                    notes.add("memory: GPUs needed is left out: more than " + Integer.MAX_VALUE + " " + gpu.key()
+                            + " GPUs");
+                }
             }
         }
         if (memory == null && speed == null && training == null) {
@@ -127,7 +133,7 @@ public final class GpuPoorMethod implements Method {
             throw new InvalidScenarioException("llama.cpp does not run bitsandbytes quantizations; with llama.cpp use "
                     + "none or a gguf-* quantization");
         }
-        if (w.method() == TrainMethod.QLORA && q != Quant.NONE) {
+        if (w.isTraining() && w.method() == TrainMethod.QLORA && q != Quant.NONE) {
             throw new InvalidScenarioException("QLoRA already stores the base model in 4 bits: use quantization none "
                     + "with --method qlora (got " + q.id() + ")");
         }
@@ -159,6 +165,11 @@ public final class GpuPoorMethod implements Method {
         }
     }
 
+    /** Prompt + generated tokens, as a double so that huge inputs do not overflow {@code int}. */
+    private static double totalTokens(Workload w) {
+        return (double) w.promptTokens() + w.generateTokens();
+    }
+
     /** The DDR generation used on a CPU: the one asked for, else DDR5 where supported, else DDR4. */
     private static Ddr cpuDdr(Scenario s, GpuPoorSpec.Cpu c) {
         if (s.ddr() != null) {
@@ -183,7 +194,7 @@ public final class GpuPoorMethod implements Method {
                     + "(for unquantized weights pick --framework hf or vllm)");
             return null;
         }
-        double t = w.totalTokens();
+        double t = totalTokens(w);
         double b = w.batch();
         double h = shape.hidden();
         double l = shape.layers();
@@ -355,7 +366,7 @@ public final class GpuPoorMethod implements Method {
         Workload w = s.workload();
         Quant q = s.quant();
         double tp = w.promptTokens();
-        double len = w.totalTokens();
+        double len = totalTokens(w);
         double b = w.batch();
         double l = shape.layers();
         double h = shape.hidden();
@@ -432,7 +443,7 @@ public final class GpuPoorMethod implements Method {
         double h = shape.hidden();
         double wt = transferUnits(shape, s.quant());
         double tp = w.promptTokens();
-        double len = w.totalTokens();
+        double len = totalTokens(w);
         double b = w.batch();
         double prompt = 2 * tp * wt + 2 * l * h * h * 2 * tp;
         prompt = b * prompt;
@@ -469,6 +480,11 @@ public final class GpuPoorMethod implements Method {
 
     /** The speed paths the original refuses whatever the device. */
     private static boolean speedAvailable(Scenario s, List<String> notes) {
+        if (s.workload().method() == TrainMethod.QLORA && s.quant() != Quant.NONE) {
+            notes.add("speed: the original gives no speed for --method qlora with a quantization (" + s.quant().id()
+                    + "); a QLoRA-trained model is served as 4-bit weights: use --quant bnb-nf4 without --method");
+            return false;
+        }
         if (s.framework() == Framework.VLLM) {
             notes.add("speed: the original does not estimate vLLM speed (its rule of thumb: 2-3x faster than HF when "
                     + "serving at the GPU's capacity); use --calc default");
@@ -504,7 +520,7 @@ public final class GpuPoorMethod implements Method {
             bnbCost = 2.75;
         }
         double b = w.batch();
-        double len = w.totalTokens();
+        double len = totalTokens(w);
         double wt = shape.formulaParams();
         double flops = 2 * b * len * wt + len * shape.hidden() * 2 * shape.layers() * b;
         double grad = w.optimizer() == Optimizer.ADAM ? 1.15 : 1.0;

@@ -19,10 +19,14 @@ public final class NumberText {
         return new BigDecimal(x).setScale(2, RoundingMode.HALF_UP);
     }
 
-    /** JavaScript's {@code Math.round}: floor(x + 0.5). */
+    /**
+     * JavaScript's {@code Math.round}: the closest integer, halves rounded up. Java's
+     * {@link Math#round(double)} has the same definition; the naive {@code floor(x + 0.5)} differs
+     * from both where {@code x + 0.5} rounds (0.49999999999999994 gives 1, not 0).
+     */
     public static long round(double x) {
         requireFinite(x);
-        return (long) Math.floor(x + 0.5);
+        return Math.round(x);
     }
 
     /**

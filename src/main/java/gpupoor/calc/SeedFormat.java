@@ -86,8 +86,7 @@ public final class SeedFormat {
 
     private static Object mib(double value, boolean original) {
         if (original) {
-            requireFinite(value);
-            return (long) Math.ceil(value);
+            return NumberText.shortest(Math.ceil(value));
         }
         return decimals(value, 1);
     }

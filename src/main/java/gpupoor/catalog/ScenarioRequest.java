@@ -15,6 +15,7 @@ import gpupoor.calc.Workload;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A scenario as text, the way the command line and CSV files give it: every field may be blank
@@ -41,6 +42,9 @@ import java.util.Map;
 public record ScenarioRequest(String model, String size, String mode, String framework, String quant, String method,
                               String optimizer, String gradCkpt, String prompt, String gen, String batch,
                               String device, String ddr, String gpus, String loraRank) {
+
+    /** A plain decimal number: what JavaScript's {@code Number(text)} reads as the same value (no "7d" or "0x1A"). */
+    private static final Pattern DECIMAL = Pattern.compile("\\+?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     /** The CSV column names, in order (the field names with {@code grad_ckpt}). */
     public static final java.util.List<String> COLUMNS = java.util.List.of("model", "size", "mode", "framework",
@@ -122,13 +126,12 @@ public record ScenarioRequest(String model, String size, String mode, String fra
     }
 
     static double positiveNumber(String what, String text) {
-        try {
-            double v = Double.parseDouble(text.trim());
+        String t = text.trim();
+        if (DECIMAL.matcher(t).matches()) {
+            double v = Double.parseDouble(t);
             if (v > 0 && Double.isFinite(v)) {
                 return v;
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
         throw new InvalidScenarioException(what + " must be a positive number (e.g. 7 or 0.5), got '" + text.trim() + "'");
     }

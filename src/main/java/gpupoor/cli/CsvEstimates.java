@@ -14,16 +14,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code estimate --csv}: one output row per input row, with a per-row error instead of aborting. */
+/**
+ * {@code estimate --csv}: one output row per input row, with a per-row error instead of aborting.
+ * A row whose estimate lacks a part says why in {@code error}: the notes that start with
+ * {@code "memory: "} or {@code "speed: "} (speed covers training time, as the original's token/s
+ * button does).
+ */
 final class CsvEstimates {
     /** Input columns echoed to the output. */
     static final List<String> INPUT = new ArrayList<>();
     /** Output columns appended. */
-    static final List<String> OUTPUT = List.of("total_mib", "kv_mib", "model_mib", "activation_mib", "grad_opt_mib",
-            "overhead_mib", "tok_s", "ms_per_token", "prompt_s", "bound", "ms_per_iter", "error");
+    static final List<String> OUTPUT = List.of("total_mib", "kv_mib", "model_mib", "activation_mib",
+            "grad_opt_mib", "overhead_mib", "tok_s", "ms_per_token", "prompt_s", "bound", "ms_per_iter", "error");
 
     static {
         INPUT.add("case");
@@ -60,34 +66,40 @@ final class CsvEstimates {
     }
 
     private List<String> estimate(Map<String, String> row) {
-        String[] cells = new String[OUTPUT.size()];
-        java.util.Arrays.fill(cells, "");
+        Map<String, String> cells = new HashMap<>();
         try {
             Estimate e = method.estimate(ScenarioRequest.fromRow(row).resolve(Catalog.get()));
             if (e.memory() != null) {
                 Map<String, Object> m = SeedFormat.memory(e);
-                int i = 0;
-                for (Object v : m.values()) {
-                    cells[i++] = text(v);
-                }
+                cells.put("total_mib", text(m.get("Total")));
+                cells.put("kv_mib", text(m.get("KV Cache")));
+                cells.put("model_mib", text(m.get("Model Size")));
+                cells.put("activation_mib", text(m.get("Activation Memory")));
+                cells.put("grad_opt_mib", text(m.get("Grad & Optimizer memory")));
+                cells.put("overhead_mib", text(m.get("cuda + other overhead")));
             }
             if (e.speed() != null) {
                 Map<String, Object> s = SeedFormat.speed(e);
-                cells[6] = text(s.get("Token per second"));
-                cells[7] = text(s.get("ms per token"));
-                cells[8] = text(s.get("Prompt process time (s)"));
-                cells[9] = text(s.get("memory or compute bound?"));
+                cells.put("tok_s", text(s.get("Token per second")));
+                cells.put("ms_per_token", text(s.get("ms per token")));
+                cells.put("prompt_s", text(s.get("Prompt process time (s)")));
+                cells.put("bound", text(s.get("memory or compute bound?")));
             }
             if (e.training() != null) {
                 Map<String, Object> t = SeedFormat.training(e);
-                cells[9] = text(t.get("memory or compute bound?"));
-                cells[10] = text(t.get("ms per iteration (forward + backward)"));
+                cells.put("bound", text(t.get("memory or compute bound?")));
+                cells.put("ms_per_iter", text(t.get("ms per iteration (forward + backward)")));
             }
-            cells[11] = String.join("; ", e.notes().stream().filter(n -> n.contains(": ")).toList());
+            cells.put("error", String.join("; ", e.notes().stream().filter(CsvEstimates::explainsAMissingPart).toList()));
         } catch (InvalidScenarioException ex) {
-            cells[11] = ex.getMessage();
+            cells.put("error", ex.getMessage());
         }
-        return List.of(cells);
+        return OUTPUT.stream().map(c -> cells.getOrDefault(c, "")).toList();
+    }
+
+    /** Notes starting "memory: " or "speed: " say why that part is missing; the others are remarks. */
+    private static boolean explainsAMissingPart(String note) {
+        return note.startsWith("memory: ") || note.startsWith("speed: ");
     }
 
     private static String text(Object v) {

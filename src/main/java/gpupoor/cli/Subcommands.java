@@ -11,6 +11,9 @@ final class Subcommands {
         return List.of(
                 new EstimateCommand(),
                 new SweepCommand(),
-                new FitCommand());
+                new FitCommand(),
+                new ValidateCommand(),
+                new InstallCommand(),
+                new KernelCommand());
     }
 }

@@ -1,0 +1,140 @@
+package gpupoor.cli;
+
+import gpupoor.calc.InvalidScenarioException;
+import gpupoor.calc.Method;
+import gpupoor.calc.Methods;
+import gpupoor.dsl.ValidationTables;
+import gpupoor.validate.Dimension;
+import gpupoor.validate.MeasuredData;
+import gpupoor.validate.ResultsCsv;
+import gpupoor.validate.RowResult;
+import gpupoor.validate.Status;
+import gpupoor.validate.SummaryRow;
+import gpupoor.validate.ValidationRun;
+import gpupoor.validate.Validator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code validate}: predictions of a method against published measurements. */
+@Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Predict every row of a measurements file and compare with the measured values.",
+                "--format table|json: the summary per metric, per framework and per backend (rows, rows predicted,",
+                "median and 90th-percentile |error %|, mean signed error % (bias), share of fits/OOM classified right).",
+                "--format csv: one row per measurement: id,metric,measured,predicted,error_pct,status,reason.",
+                "Rows that cannot be predicted say why (status unsupported, excluded or invalid); invalid rows are",
+                "also reported on stderr. Bad options exit with code 2."})
+public final class ValidateCommand implements Callable<Integer> {
+
+    /** The per-metric, per-framework and per-backend groupings of the summary. */
+    static final List<Dimension[]> GROUPINGS = List.of(new Dimension[] {Dimension.METRIC},
+            new Dimension[] {Dimension.METRIC, Dimension.FRAMEWORK}, new Dimension[] {Dimension.METRIC, Dimension.BACKEND});
+
+    @Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "FILE.csv",
+            description = "Measurements CSV with the columns of catalog/measured.csv (default: the bundled file).")
+    Path data;
+    @Option(names = "--calc", paramLabel = "METHOD", description = "default (ours) or gpu-poor (the original's numbers).")
+    String calc = "default";
+    @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), csv or json.")
+    String format = "table";
+
+    @Override
+    public Integer call() throws Exception {
+        Method method = Methods.parse(calc);
+        String f = format.trim().toLowerCase(Locale.ROOT);
+        if (!List.of("table", "csv", "json").contains(f)) {
+            throw new InvalidScenarioException("unknown format '" + format + "'; accepted: table, csv, json");
+        }
+        MeasuredData measurements = data == null ? MeasuredData.bundled() : MeasuredData.read(data);
+        ValidationRun run = Validator.run(method, measurements);
+        PrintWriter err = spec.commandLine().getErr();
+        for (String w : run.warnings()) {
+            err.println("warning: " + w);
+        }
+        for (RowResult r : run.results()) {
+            if (r.status() == Status.INVALID) {
+                err.println("warning: " + r.reason());
+            }
+        }
+        err.flush();
+        PrintWriter out = spec.commandLine().getOut();
+        switch (f) {
+            case "csv" -> ResultsCsv.write(run.results(), out);
+            case "json" -> out.println(EstimateCommand.JSON.writeValueAsString(json(run)));
+            default -> table(run, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String headline(ValidationRun run) {
+        return "method " + run.method() + " on " + run.data() + ": " + run.results().size() + " rows, "
+                + run.count(Status.OK) + " predicted, " + run.count(Status.EXCLUDED) + " excluded, "
+                + run.count(Status.UNSUPPORTED) + " unsupported, " + run.count(Status.INVALID) + " invalid";
+    }
+
+    private static void table(ValidationRun run, PrintWriter out) {
+        out.println(headline(run));
+        for (Dimension[] by : GROUPINGS) {
+            out.println();
+            out.println(ValidationTables.summary(List.of(run), by).printAll());
+        }
+    }
+
+    private static Map<String, Object> json(ValidationRun run) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("method", run.method());
+        json.put("data", run.data());
+        json.put("rows", run.results().size());
+        Map<String, Object> status = new LinkedHashMap<>();
+        for (Status s : Status.values()) {
+            status.put(s.id(), run.count(s));
+        }
+        json.put("status", status);
+        for (Dimension[] by : GROUPINGS) {
+            List<Map<String, Object>> groups = new ArrayList<>();
+            for (SummaryRow s : run.summary(by)) {
+                groups.add(json(s));
+            }
+            StringBuilder key = new StringBuilder("by");
+            for (Dimension d : by) {
+                key.append('_').append(d.column());
+            }
+            json.put(key.toString(), groups);
+        }
+        json.put("warnings", run.warnings());
+        return json;
+    }
+
+    private static Map<String, Object> json(SummaryRow s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        s.group().forEach((d, v) -> m.put(d.column(), v));
+        m.put("rows", s.rows());
+        m.put("predicted", s.predicted());
+        m.put("excluded", s.excluded());
+        m.put("unsupported", s.unsupported());
+        m.put("invalid", s.invalid());
+        m.put("median_abs_error_pct", number(s.medianAbsErrorPct()));
+        m.put("p90_abs_error_pct", number(s.p90AbsErrorPct()));
+        m.put("bias_pct", number(s.biasPct()));
+        m.put("fits_right_share", s.fitsRight() == null ? null : number(s.fitsRight()));
+        return m;
+    }
+
+    private static BigDecimal number(Double v) {
+        return v == null ? null : new BigDecimal(ResultsCsv.number(v));
+    }
+}

@@ -1,0 +1,384 @@
+package gpupoor.kernel;
+
+import org.dflib.jjava.jupyter.channels.JupyterConnection;
+import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.LanguageInfo;
+import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
+import org.dflib.jjava.jupyter.kernel.comm.CommManager;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+import org.dflib.jjava.jupyter.kernel.util.StringStyler;
+import org.dflib.jjava.jupyter.messages.Header;
+import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.publish.PublishClearOutput;
+import org.dflib.jjava.jupyter.messages.publish.PublishError;
+import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
+import org.dflib.jjava.jupyter.messages.publish.PublishExecuteResult;
+import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
+import org.dflib.jjava.jupyter.messages.reply.HistoryReply;
+import org.dflib.jjava.jupyter.messages.reply.KernelInfoReply;
+import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
+import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
+import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Jupyter kernel: jjava-jupyter's protocol handling with cells evaluated by an in-process
+ * JShell ({@link CellEvaluator}) and values shown by {@link Renderers}. JShell starts in the
+ * background while the kernel already answers {@code kernel_info}; a session starts with JShell's
+ * default imports, then {@code dsl/prelude.jsh}, then {@code import static gpupoor.kernel.Display.*}.
+ */
+final class GpuPoorKernel extends BaseKernel {
+    private static final Logger LOG = Logger.getLogger(GpuPoorKernel.class.getName());
+    /** The bundled notebook prelude (a classpath resource). */
+    static final String PRELUDE = "dsl/prelude.jsh";
+    /** Makes the cell helpers ({@code display}, {@code html}, ...) available unqualified. */
+    static final String DISPLAY_IMPORT = "import static " + Display.class.getName() + ".*;";
+
+    private final CellIO cellIO;
+    private final History history = new History();
+    private final CompletableFuture<CellEvaluator> evaluator;
+    private volatile List<String> startupProblems = List.of();
+    private volatile ShellReplyEnvironment running;
+    private KernelConnection connection;
+
+    GpuPoorKernel() {
+        this(new CellIO(), new Renderer());
+    }
+
+    private GpuPoorKernel(CellIO io, Renderer renderer) {
+        super("gpupoor", version(), languageInfo(), List.of(), null, io, new CommManager(), renderer,
+                null, null, false, new StringStyler.Builder().build());
+        this.cellIO = io;
+        Renderers.register(renderer);
+        this.evaluator = CompletableFuture.supplyAsync(this::startSession, r -> {
+            Thread t = new Thread(r, "jshell-start");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** The kernel of this JVM, or null outside a kernel (e.g. in plain jshell). */
+    static GpuPoorKernel current() {
+        return BaseKernel.notebookKernel instanceof GpuPoorKernel k ? k : null;
+    }
+
+    private CellEvaluator startSession() {
+        long start = System.nanoTime();
+        CellEvaluator cells = CellEvaluator.start();
+        List<String> problems = new ArrayList<>(cells.runScript(readPrelude(), PRELUDE));
+        problems.addAll(cells.runScript(DISPLAY_IMPORT, "kernel startup"));
+        startupProblems = List.copyOf(problems);
+        ExitGuard.install();
+        LOG.fine(() -> "JShell session ready in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        Thread warm = new Thread(this::warmRenderers, "renderer-warmup");
+        warm.setDaemon(true);
+        warm.start();
+        return cells;
+    }
+
+    private static String readPrelude() {
+        try (InputStream in = GpuPoorKernel.class.getClassLoader().getResourceAsStream(PRELUDE)) {
+            if (in == null) {
+                LOG.warning("the notebook prelude " + PRELUDE + " is missing from the class path");
+                return "";
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.warning("cannot read the notebook prelude " + PRELUDE + ": " + e);
+            return "";
+        }
+    }
+
+    /** Loads the table and chart renderers (classes, fonts) before the first cell needs them. */
+    private void warmRenderers() {
+        try {
+            tech.tablesaw.api.Table t = tech.tablesaw.api.Table.create("warm-up",
+                    tech.tablesaw.api.DoubleColumn.create("x", 1, 2));
+            getRenderer().render(t);
+            getRenderer().render(new org.knowm.xchart.XYChartBuilder().width(64).height(48).build());
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.FINE, "renderer warm-up failed", e);
+        }
+    }
+
+    /** The JShell session, waiting for it to start. */
+    private CellEvaluator cells() {
+        try {
+            return evaluator.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new CellError("KernelStartFailed", "JShell did not start: " + cause,
+                    List.of("KernelStartFailed: JShell did not start: " + cause));
+        }
+    }
+
+    private static String version() {
+        try (InputStream in = GpuPoorKernel.class.getResourceAsStream(
+                "/META-INF/maven/io.github.gpupoor/gpupoor/pom.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                return p.getProperty("version", "dev");
+            }
+        } catch (IOException e) {
+            LOG.fine("no version: " + e);
+        }
+        return "dev";
+    }
+
+    private static LanguageInfo languageInfo() {
+        return new LanguageInfo.Builder("java")
+                .version(Runtime.version().toString())
+                .mimetype("text/x-java")
+                .fileExtension(".jsh")
+                .pygments("java")
+                .codemirror("text/x-java")
+                .build();
+    }
+
+    @Override
+    public String getBanner() {
+        return "gpu_poor for the JVM " + version + " (JShell, Java " + Runtime.version() + ")\n"
+                + "Can my GPU run this LLM, how fast, and what will fine-tuning cost?";
+    }
+
+    @Override
+    public void becomeHandlerForConnection(JupyterConnection connection) {
+        super.becomeHandlerForConnection(connection);
+        this.connection = connection instanceof KernelConnection k ? k : null;
+    }
+
+    // ---- protocol handlers --------------------------------------------------------------------
+
+    @Override
+    protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<KernelInfoRequest> request) {
+        env.setBusyDeferIdle();
+        Map<String, Object> language = new LinkedHashMap<>();
+        language.put("name", languageInfo.getName());
+        language.put("version", languageInfo.getVersion());
+        language.put("mimetype", languageInfo.getMimetype());
+        language.put("file_extension", languageInfo.getFileExtension());
+        language.put("pygments_lexer", languageInfo.getPygmentsLexer());
+        language.put("codemirror_mode", languageInfo.getCodemirrorMode());
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("status", "ok");
+        content.put("protocol_version", Header.PROTOCOL_VERISON);
+        content.put("implementation", name);
+        content.put("implementation_version", version);
+        content.put("language_info", language);
+        content.put("banner", getBanner());
+        content.put("help_links", List.of());
+        env.reply(MapReply.of(request, KernelInfoReply.MESSAGE_TYPE, content));
+    }
+
+    @Override
+    protected void handleHistoryRequest(ShellReplyEnvironment env, Message<HistoryRequest> request) {
+        env.setBusyDeferIdle();
+        HistoryRequest r = request.getContent();
+        List<History.Entry> entries = switch (r.getAccessType()) {
+            case TAIL -> history.tail(((HistoryRequest.Tail) r).getMaxReturnLength());
+            case RANGE -> {
+                HistoryRequest.Range range = (HistoryRequest.Range) r;
+                yield history.range(range.getSessionIndex(), range.getStart(), range.getStop());
+            }
+            case SEARCH -> {
+                HistoryRequest.Search search = (HistoryRequest.Search) r;
+                yield history.search(search.getPattern(), search.getMaxReturnLength(), search.filterUnique());
+            }
+        };
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("status", "ok");
+        content.put("history", History.toReply(entries, r.includeOutput()));
+        env.reply(MapReply.of(request, HistoryReply.MESSAGE_TYPE, content));
+    }
+
+    @Override
+    protected synchronized void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
+        commManager.setMessageContext(message);
+        ExecuteRequest request = message.getContent();
+        boolean silent = request.isSilent();
+        boolean store = request.shouldStoreHistory() && !silent;
+        int count = store ? executionCount.getAndIncrement() : executionCount.get();
+        env.setBusyDeferIdle();
+        if (!silent) {
+            env.publish(new PublishExecuteInput(request.getCode(), count));
+        }
+        replaceOutputStreams(env);
+        cellIO.attach(env, request.isStdinEnabled());
+        env.defer(() -> cellIO.detach(env));
+        running = env;
+        Map<String, Object> reply = new LinkedHashMap<>();
+        String output = null;
+        try {
+            CellEvaluator cells = cells();
+            reportStartupProblems();
+            CellResult result = cells.eval(request.getCode(), "cell [" + count + "]");
+            cellIO.flush();
+            if (result.hasValue()) {
+                DisplayData data = render(result.value());
+                output = String.valueOf(data.getData(MIMEType.TEXT_PLAIN));
+                if (!silent) {
+                    env.publish(new PublishExecuteResult(count, data));
+                }
+            }
+            reply.put("status", "ok");
+            reply.put("execution_count", count);
+            reply.put("user_expressions", userExpressions(cells, request.getUserExpr()));
+            reply.put("payload", List.of());
+        } catch (CellError e) {
+            fail(env, request, count, reply, e);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            LOG.log(Level.WARNING, "kernel failure while running a cell", e);
+            fail(env, request, count, reply, new CellError("KernelError", String.valueOf(e),
+                    List.of("KernelError: the kernel failed while running the cell: " + e)));
+        } finally {
+            running = null;
+        }
+        if (store) {
+            history.add(count, request.getCode(), output);
+        }
+        env.defer().reply(MapReply.of(message, ExecuteReply.MESSAGE_TYPE, reply));
+    }
+
+    private void fail(ShellReplyEnvironment env, ExecuteRequest request, int count, Map<String, Object> reply, CellError e) {
+        cellIO.flush();
+        env.publish(new PublishError(e.name(), e.getMessage(), e.traceback()));
+        reply.put("status", "error");
+        reply.put("execution_count", count);
+        reply.put("ename", e.name());
+        reply.put("evalue", e.getMessage());
+        reply.put("traceback", e.traceback());
+        if (request.shouldStopOnError() && connection != null) {
+            connection.abortQueuedCells();
+        }
+    }
+
+    /** Renders a cell's value; a renderer failure becomes a cell error. */
+    private DisplayData render(Object value) {
+        if (value == null) {
+            return new DisplayData("null");
+        }
+        try {
+            return Renderers.render(getRenderer(), value);
+        } catch (RuntimeException | StackOverflowError e) {
+            String what = value.getClass().getName();
+            throw new CellError("RenderError", "cannot show the " + what + ": " + e,
+                    List.of("RenderError: cannot show the " + what + " value: " + e));
+        }
+    }
+
+    private Map<String, Object> userExpressions(CellEvaluator cells, Map<String, String> expressions) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (expressions == null) {
+            return out;
+        }
+        expressions.forEach((key, expr) -> {
+            try {
+                CellResult r = cells.eval(expr, "user expression " + key);
+                out.put(key, new ExpressionResult(r.hasValue() ? render(r.value()) : new DisplayData("")));
+            } catch (CellError e) {
+                out.put(key, Map.of("status", "error", "ename", e.name(), "evalue", e.getMessage(),
+                        "traceback", e.traceback()));
+            }
+        });
+        return out;
+    }
+
+    private void reportStartupProblems() {
+        List<String> problems = startupProblems;
+        if (!problems.isEmpty()) {
+            startupProblems = List.of();
+            System.err.println("warning: part of the notebook prelude failed; the kernel log has the details:");
+            problems.forEach(p -> System.err.println("  " + p));
+        }
+    }
+
+    /** Publishes {@code clear_output} for the running cell; with {@code wait}, when the next output arrives. */
+    void clearOutput(boolean wait) {
+        ShellReplyEnvironment env = running;
+        if (env != null) {
+            env.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
+        }
+    }
+
+    // ---- BaseKernel's evaluation API ----------------------------------------------------------
+
+    @Override
+    public Object evalRaw(String source) {
+        return cells().eval(source, "eval").value();
+    }
+
+    @Override
+    public DisplayData inspect(String code, int at, boolean extraDetail) {
+        List<CellEvaluator.Documentation> docs = cells().documentation(code, charIndex(code, at));
+        if (docs.isEmpty()) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        for (CellEvaluator.Documentation d : docs) {
+            if (!text.isEmpty()) {
+                text.append("\n\n");
+            }
+            text.append(d.signature());
+            if (d.javadoc() != null && !d.javadoc().isBlank()) {
+                text.append("\n").append(d.javadoc().strip());
+            }
+        }
+        return new DisplayData(text.toString());
+    }
+
+    @Override
+    public ReplacementOptions complete(String code, int at) {
+        CellEvaluator.Completion c = cells().complete(code, charIndex(code, at));
+        return new ReplacementOptions(c.matches(), codePoints(code, c.start()), codePoints(code, c.end()));
+    }
+
+    @Override
+    public String isComplete(String code) {
+        return cells().isComplete(code);
+    }
+
+    @Override
+    public void interrupt() {
+        if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
+            evaluator.join().interrupt();
+        }
+    }
+
+    /** Jupyter counts cursor positions in code points; Java strings index UTF-16 chars. */
+    private static int charIndex(String code, int codePoints) {
+        try {
+            return code.offsetByCodePoints(0, Math.min(codePoints, code.codePointCount(0, code.length())));
+        } catch (IndexOutOfBoundsException e) {
+            return code.length();
+        }
+    }
+
+    private static int codePoints(String code, int charIndex) {
+        return code.codePointCount(0, Math.min(charIndex, code.length()));
+    }
+
+    /** A user expression's value as the protocol wants it: its MIME bundle plus {@code status: ok}. */
+    private static final class ExpressionResult extends DisplayData {
+        @SuppressWarnings("unused") // serialized by Gson
+        private final String status = "ok";
+
+        ExpressionResult(DisplayData data) {
+            super(data);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package gpupoor.kernel;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Runs the Jupyter kernel ({@code java -jar gpupoor.jar kernel CONNECTION_FILE}) until Jupyter shuts
+ * it down or the Jupyter process that started it ({@code JPY_PARENT_PID}) goes away.
+ */
+public final class Kernel {
+    private static final Logger LOG = Logger.getLogger(Kernel.class.getName());
+    private static final List<String> PORTS = List.of("shell_port", "control_port", "stdin_port", "hb_port", "iopub_port");
+
+    private Kernel() {
+    }
+
+    /**
+     * Serves the kernel on the sockets the connection file names; returns only by ending the JVM.
+     *
+     * @param connectionFile the JSON file Jupyter writes for the kernel (ip, ports, transport, key)
+     * @throws IllegalArgumentException if the file is missing or is not a usable connection file
+     * @throws Exception                if the sockets cannot be set up
+     */
+    public static void run(Path connectionFile) throws Exception {
+        KernelConnectionProperties props = readConnectionFile(connectionFile);
+        quietLogging();
+        exitWithParent();
+        GpuPoorKernel kernel = new GpuPoorKernel();
+        KernelConnection connection = new KernelConnection(props);
+        kernel.onStartup();
+        kernel.becomeHandlerForConnection(connection);
+        connection.connect();
+        connection.waitUntilClose();
+        ExitGuard.exit(0);
+    }
+
+    /**
+     * Reads and checks a connection file.
+     *
+     * @throws IllegalArgumentException naming what is wrong with the file
+     */
+    static KernelConnectionProperties readConnectionFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("connection file not found: " + file
+                    + " (Jupyter passes the kernel one as {connection_file})");
+        }
+        String json;
+        JsonObject object;
+        try {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+            object = JsonParser.parseString(json).getAsJsonObject();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the connection file " + file + ": " + e.getMessage());
+        } catch (JsonParseException | IllegalStateException e) {
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                    .replaceFirst("^[\\w.]+(Exception|Error): ", "").replaceFirst(" path \\$.*", "");
+            throw new IllegalArgumentException("not a Jupyter connection file: " + file + " (invalid JSON: " + why + ")");
+        }
+        for (String key : PORTS) {
+            if (!object.has(key) || !object.get(key).isJsonPrimitive() || object.get(key).getAsInt() <= 0) {
+                throw new IllegalArgumentException("connection file " + file + " has no valid " + key);
+            }
+        }
+        if (!object.has("ip")) {
+            throw new IllegalArgumentException("connection file " + file + " has no ip");
+        }
+        String transport = object.has("transport") ? object.get("transport").getAsString() : "tcp";
+        if (!"tcp".equals(transport)) {
+            throw new IllegalArgumentException("connection file " + file + ": transport '" + transport
+                    + "' is not supported; the kernel accepts tcp");
+        }
+        String scheme = object.has("signature_scheme") ? object.get("signature_scheme").getAsString() : "hmac-sha256";
+        if (!scheme.matches("hmac-sha(1|224|256|384|512)")) {
+            throw new IllegalArgumentException("connection file " + file + ": signature scheme '" + scheme
+                    + "' is not supported; use hmac-sha256");
+        }
+        return KernelConnectionProperties.parse(json);
+    }
+
+    /** jjava logs each socket loop's start and stop at INFO; the kernel log shows warnings only, one line each. */
+    private static void quietLogging() {
+        Logger root = Logger.getLogger("");
+        root.setLevel(Level.WARNING);
+        Formatter oneLine = new Formatter() {
+            @Override
+            public String format(LogRecord r) {
+                String thrown = r.getThrown() == null ? "" : " (" + r.getThrown() + ")";
+                return "[gpupoor kernel] " + r.getLevel() + ": " + formatMessage(r) + thrown + System.lineSeparator();
+            }
+        };
+        for (Handler h : root.getHandlers()) {
+            h.setFormatter(oneLine);
+        }
+    }
+
+    /** Ends the kernel when the Jupyter process that started it ends, so no kernel is left orphaned. */
+    private static void exitWithParent() {
+        String pid = System.getenv("JPY_PARENT_PID");
+        if (pid == null || !pid.matches("\\d+")) {
+            return;
+        }
+        ProcessHandle.of(Long.parseLong(pid)).ifPresentOrElse(
+                parent -> parent.onExit().thenRun(() -> {
+                    LOG.warning("the Jupyter process " + pid + " that started this kernel has exited; exiting");
+                    ExitGuard.exit(0);
+                }),
+                () -> {
+                    LOG.warning("the Jupyter process " + pid + " that started this kernel is gone; exiting");
+                    ExitGuard.exit(0);
+                });
+    }
+}

@@ -1,0 +1,218 @@
+package gpupoor.validate;
+
+import gpupoor.calc.Estimate;
+import gpupoor.calc.Framework;
+import gpupoor.calc.InvalidScenarioException;
+import gpupoor.calc.MemoryBreakdown;
+import gpupoor.calc.Method;
+import gpupoor.calc.Quant;
+import gpupoor.calc.Scenario;
+import gpupoor.calc.Speed;
+import gpupoor.calc.TrainingTime;
+import gpupoor.catalog.Catalog;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Predicts every measurement of a file with one method and compares: the validation harness.
+ * Works with any {@link Method}. Each row becomes a {@link RowScenario}; the method estimates it
+ * and the estimate is mapped to the row's metric:
+ * <ul>
+ * <li>memory metrics: total (or weights) MiB divided by the device count: measured memory is per
+ *     device, an estimate's memory is for the whole scenario;</li>
+ * <li>{@code decode_tok_s}: tokens/s of one sequence; {@code throughput_out_tok_s}: that times the batch;</li>
+ * <li>{@code prompt_tok_s}: batch × prompt tokens over the prefill time; {@code ttft_ms}: the prefill time;</li>
+ * <li>{@code train_ms_per_iter}: ms per iteration; {@code train_tok_s}: batch × sequence tokens per
+ *     iteration time; {@code train_runtime_total}: iterations × ms per iteration;</li>
+ * <li>{@code fits_in_memory}: 1 when the total is at most the devices' memory, else 0;
+ *     {@code train_max_context}: the longest sequence whose total fits.</li>
+ * </ul>
+ * Where the method rejects a scenario the row is unsupported, with the method's message. Two
+ * rewrites of the same scenario are tried before giving up, and noted when used: GGUF F16 weights
+ * as unquantized 16-bit weights, and, for memory metrics, the estimate without the device (memory
+ * does not need one).
+ */
+public final class Validator {
+    /** The longest sequence {@code train_max_context} searches up to. */
+    static final int MAX_CONTEXT_LIMIT = 1 << 20;
+
+    private Validator() {
+    }
+
+    /** Predicts every row of {@code data} with {@code method}. */
+    public static ValidationRun run(Method method, MeasuredData data) {
+        List<RowResult> results = new ArrayList<>();
+        for (Measurement m : data.rows()) {
+            results.add(predict(method, m));
+        }
+        List<String> warnings = new ArrayList<>();
+        if (!data.missingColumns().isEmpty()) {
+            warnings.add(data.name() + " lacks the columns " + String.join(", ", data.missingColumns())
+                    + "; rows that need them are reported as invalid");
+        }
+        return new ValidationRun(method.id(), data.name(), results, warnings);
+    }
+
+    /** Predicts the bundled measurements ({@code catalog/measured.csv}) with {@code method}. */
+    public static ValidationRun run(Method method) {
+        return run(method, MeasuredData.bundled());
+    }
+
+    /** Predicts one row. Never throws for a problem of the row; see {@link RowResult#status()}. */
+    public static RowResult predict(Method method, Measurement m) {
+        RowScenario rs;
+        try {
+            rs = RowScenario.of(m, Catalog.get());
+        } catch (RowProblem p) {
+            Metric metric = metricOrNull(m);
+            Double measured = p.status() == Status.EXCLUDED ? numberOrNull(m.text("value_norm")) : null;
+            return new RowResult(m, metric, p.status(), measured, null, null, p.getMessage());
+        }
+        List<String> failures = new ArrayList<>();
+        for (Attempt a : attempts(rs)) {
+            try {
+                double predicted = value(method, rs, a.scenario());
+                if (!Double.isFinite(predicted)) {
+                    throw new InvalidScenarioException("the method gave a non-finite " + rs.metric().id());
+                }
+                List<String> notes = new ArrayList<>(rs.notes());
+                if (a.note() != null) {
+                    notes.add(a.note());
+                }
+                Double error = rs.metric().isClassification() ? null
+                        : 100 * (predicted - rs.measured()) / rs.measured();
+                return new RowResult(m, rs.metric(), Status.OK, rs.measured(), predicted, error,
+                        String.join("; ", notes));
+            } catch (InvalidScenarioException e) {
+                failures.add((a.note() == null ? "" : a.note() + ": ") + e.getMessage());
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(m.where() + ": method " + method.id() + " failed: " + e, e);
+            }
+        }
+        return new RowResult(m, rs.metric(), Status.UNSUPPORTED, rs.measured(), null, null,
+                method.id() + ": " + String.join(" | ", failures));
+    }
+
+    /** A scenario to try and the note that says how it differs from the row's. */
+    private record Attempt(Scenario scenario, String note) {
+    }
+
+    private static List<Attempt> attempts(RowScenario rs) {
+        Scenario s = rs.scenario();
+        List<Attempt> list = new ArrayList<>();
+        list.add(new Attempt(s, null));
+        if (s.quant() == Quant.GGUF_F16 && s.framework() == Framework.LLAMA_CPP) {
+            list.add(new Attempt(s.withQuant(Quant.NONE), "gguf-F16 estimated as unquantized 16-bit weights"));
+        }
+        if (rs.metric().usesMemory() && s.device() != null) {
+            for (Attempt a : List.copyOf(list)) {
+                list.add(new Attempt(a.scenario().withDevice(null), (a.note() == null ? "" : a.note() + "; ")
+                        + "memory estimated without the device"));
+            }
+        }
+        return list;
+    }
+
+    /** The metric's prediction for one scenario; InvalidScenarioException when the estimate lacks it. */
+    private static double value(Method method, RowScenario rs, Scenario s) {
+        int devices = s.deviceCount();
+        int batch = s.workload().batch();
+        return switch (rs.metric()) {
+            case MEM_INFERENCE, MEM_TRAINING -> memory(method.estimate(s)).totalMiB() / devices;
+            case MEM_WEIGHTS -> memory(method.estimate(s)).weightsMiB() / devices;
+            case DECODE_TOK_S -> speed(method.estimate(s)).tokensPerSecond();
+            case THROUGHPUT_OUT_TOK_S -> speed(method.estimate(s)).tokensPerSecond() * batch;
+            case PROMPT_TOK_S -> batch * (double) s.workload().promptTokens() / speed(method.estimate(s)).promptSeconds();
+            case TTFT_MS -> speed(method.estimate(s)).promptSeconds() * 1000;
+            case TRAIN_MS_PER_ITER -> training(method.estimate(s)).msPerIteration();
+            case TRAIN_TOK_S -> batch * (double) s.workload().promptTokens() * 1000
+                    / training(method.estimate(s)).msPerIteration();
+            case TRAIN_RUNTIME_TOTAL -> rs.iterations() * training(method.estimate(s)).msPerIteration();
+            case FITS_IN_MEMORY -> memory(method.estimate(s)).totalMiB() <= capacity(rs) ? 1 : 0;
+            case TRAIN_MAX_CONTEXT -> longestFitting(method, s, capacity(rs));
+        };
+    }
+
+    private static double capacity(RowScenario rs) {
+        double capacity = rs.capacityMiB();
+        if (!(capacity > 0)) {
+            throw new InvalidScenarioException("device " + rs.scenario().device().id()
+                    + " has no memory size in the catalog to compare with");
+        }
+        return capacity;
+    }
+
+    /**
+     * The longest training sequence whose estimated total fits in {@code capacity} MiB (0 if none
+     * does), by doubling then bisection: memory grows with the sequence length.
+     */
+    static int longestFitting(Method method, Scenario s, double capacity) {
+        if (!fits(method, s, 1, capacity)) {
+            return 0;
+        }
+        int lo = 1;
+        int hi = 2;
+        while (hi <= MAX_CONTEXT_LIMIT && fits(method, s, hi, capacity)) {
+            lo = hi;
+            hi *= 2;
+        }
+        if (hi > MAX_CONTEXT_LIMIT) {
+            return lo;
+        }
+        while (hi - lo > 1) {
+            int mid = lo + (hi - lo) / 2;
+            if (fits(method, s, mid, capacity)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static boolean fits(Method method, Scenario s, int sequence, double capacity) {
+        return memory(method.estimate(s.withPrompt(sequence))).totalMiB() <= capacity;
+    }
+
+    private static MemoryBreakdown memory(Estimate e) {
+        if (e.memory() == null) {
+            throw new InvalidScenarioException(missing(e, "memory"));
+        }
+        return e.memory();
+    }
+
+    private static Speed speed(Estimate e) {
+        if (e.speed() == null) {
+            throw new InvalidScenarioException(missing(e, "speed"));
+        }
+        return e.speed();
+    }
+
+    private static TrainingTime training(Estimate e) {
+        if (e.training() == null) {
+            throw new InvalidScenarioException(missing(e, "training time"));
+        }
+        return e.training();
+    }
+
+    private static String missing(Estimate e, String what) {
+        return "no " + what + " estimate" + (e.notes().isEmpty() ? "" : " (" + String.join("; ", e.notes()) + ")");
+    }
+
+    private static Metric metricOrNull(Measurement m) {
+        try {
+            return Metric.parse(m.metric());
+        } catch (InvalidScenarioException e) {
+            return null;
+        }
+    }
+
+    private static Double numberOrNull(String text) {
+        try {
+            return text.isEmpty() ? null : Double.valueOf(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

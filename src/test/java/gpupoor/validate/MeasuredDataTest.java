@@ -1,0 +1,78 @@
+package gpupoor.validate;
+
+import gpupoor.calc.InvalidScenarioException;
+import gpupoor.calc.Methods;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Reading measurement files: the bundled one, incomplete ones, and the per-row CSV output. */
+class MeasuredDataTest {
+
+    @Test
+    void bundledFileKeepsEveryRowAndItsSource() {
+        MeasuredData data = MeasuredData.bundled();
+        assertEquals(973, data.rows().size());
+        assertEquals(List.of(), data.missingColumns());
+        assertTrue(data.rows().stream().allMatch(m -> m.sourceUrl().startsWith("https://")));
+    }
+
+    @Test
+    void bothMethodsAnswerEveryBundledRow() {
+        MeasuredData data = MeasuredData.bundled();
+        for (var method : Methods.all()) {
+            ValidationRun run = Validator.run(method, data);
+            assertEquals(data.rows().size(), run.results().size(), method.id());
+            assertEquals(0, run.count(Status.INVALID), method.id());
+            assertEquals(120, run.count(Status.EXCLUDED), method.id());
+            for (RowResult r : run.results()) {
+                assertTrue(r.isOk() ? Double.isFinite(r.predicted()) : !r.reason().isEmpty(), r.id() + " " + r.reason());
+            }
+        }
+    }
+
+    @Test
+    void missingColumnsSpoilOnlyTheRowsThatNeedThem() {
+        ValidationRun run = Validator.run(new FixedMethod(), ValidatorTest.resource("missing-columns.csv"));
+        assertEquals(1, run.warnings().size());
+        assertTrue(run.warnings().get(0).contains("hardware_id, quant_id"), run.warnings().get(0));
+        RowResult first = run.results().get(0);
+        assertEquals(Status.INVALID, first.status());
+        assertEquals("row 1 (id 1): column hardware_id is missing from the file", first.reason());
+        assertEquals(Status.EXCLUDED, run.results().get(1).status());
+    }
+
+    @Test
+    void aFileWithoutMetricOrValueIsNotAMeasurementsFile() throws Exception {
+        Path file = Files.createTempFile("not-measurements", ".csv");
+        try {
+            Files.writeString(file, "model,gpu\nllama,rtx-4090\n");
+            InvalidScenarioException e = assertThrows(InvalidScenarioException.class, () -> MeasuredData.read(file));
+            assertTrue(e.getMessage().contains("is not a measurements file"), e.getMessage());
+        } finally {
+            Files.delete(file);
+        }
+        assertThrows(InvalidScenarioException.class, () -> MeasuredData.read(Path.of("no/such/file.csv")));
+    }
+
+    @Test
+    void resultsCsvHasOneLinePerRow() {
+        ValidationRun run = Validator.run(new FixedMethod(), ValidatorTest.resource("known.csv"));
+        StringWriter out = new StringWriter();
+        ResultsCsv.write(run.results(), out);
+        String[] lines = out.toString().split("\n");
+        assertEquals(19, lines.length);
+        assertEquals("id,metric,measured,predicted,error_pct,status,reason", lines[0]);
+        assertEquals("1,mem_inference,800,1000,25,ok,", lines[1]);
+        assertEquals("16,prompt_tok_s,,,,excluded,made-up reason", lines[16]);
+        assertEquals("0.33", ResultsCsv.number(1.0 / 3));
+        assertEquals("", ResultsCsv.number(null));
+    }
+}

@@ -1,0 +1,228 @@
+package gpupoor.validate;
+
+import gpupoor.calc.Estimate;
+import gpupoor.calc.InvalidScenarioException;
+import gpupoor.calc.Method;
+import gpupoor.calc.Quant;
+import gpupoor.calc.Scenario;
+import gpupoor.calc.TrainMethod;
+import org.junit.jupiter.api.Test;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The harness on a hand-made file with a method whose answers are known (see {@link FixedMethod}). */
+class ValidatorTest {
+    private static final double EPS = 1e-9;
+
+    static MeasuredData resource(String name) {
+        try {
+            return MeasuredData.read(Path.of(ValidatorTest.class.getResource("/validate/" + name).toURI()));
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RowResult row(ValidationRun run, String id) {
+        return run.results().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private static void assertOk(ValidationRun run, String id, double predicted, Double errorPct) {
+        RowResult r = row(run, id);
+        assertEquals(Status.OK, r.status(), () -> id + ": " + r.reason());
+        assertEquals(predicted, r.predicted(), EPS, id);
+        if (errorPct == null) {
+            assertNull(r.errorPct(), id);
+        } else {
+            assertEquals(errorPct, r.errorPct(), EPS, id);
+        }
+    }
+
+    @Test
+    void everyMetricIsMappedFromTheEstimate() {
+        ValidationRun run = Validator.run(new FixedMethod(), resource("known.csv"));
+        assertEquals(18, run.results().size());
+        assertOk(run, "1", 1000, 25.0);
+        assertOk(run, "2", 1000, -20.0);
+        assertOk(run, "3", 1000, 0.0);
+        assertOk(run, "4", 1000, 100.0);
+        // per device: (1000 + 10 x 512) MiB over 2 devices
+        assertOk(run, "5", 3060, 25.0);
+        assertOk(run, "6", 50, 25.0);
+        // throughput = 50 tok/s x batch 4
+        assertOk(run, "7", 200, -20.0);
+        // prefill: 512 tokens in 0.5 s
+        assertOk(run, "8", 1024, 0.0);
+        assertOk(run, "9", 500, 25.0);
+        assertOk(run, "10", 200, -20.0);
+        // batch 2 x 512 tokens per 200 ms
+        assertOk(run, "11", 5120, 0.0);
+        // 100 iterations x 200 ms
+        assertOk(run, "12", 20000, 25.0);
+        assertOk(run, "13", 1, null);
+        assertOk(run, "14", 1, null);
+        // 1000 + 10 x 2357 = 24570 <= 24 GiB = 24576 MiB < 1000 + 10 x 2358
+        assertOk(run, "15", 2357, 0.0);
+        assertTrue(row(run, "13").classifiedRight());
+        assertTrue(!row(run, "14").classifiedRight());
+    }
+
+    @Test
+    void rowsThatCannotBePredictedSayWhy() {
+        ValidationRun run = Validator.run(new FixedMethod(), resource("known.csv"));
+        RowResult excluded = row(run, "16");
+        assertEquals(Status.EXCLUDED, excluded.status());
+        assertEquals("made-up reason", excluded.reason());
+        RowResult noModel = row(run, "17");
+        assertEquals(Status.UNSUPPORTED, noModel.status());
+        assertTrue(noModel.reason().contains("row 17 (id 17), column model_id") && noModel.reason().contains("LLaMA-7B (v1)"),
+                noModel.reason());
+        RowResult exllama = row(run, "18");
+        assertEquals(Status.UNSUPPORTED, exllama.status());
+        assertTrue(exllama.reason().contains("column framework_id: exllama is not modelled"), exllama.reason());
+    }
+
+    @Test
+    void summaryStatisticsOfKnownErrors() {
+        ValidationRun run = Validator.run(new FixedMethod(), resource("known.csv"));
+        SummaryRow mem = run.summary(Dimension.METRIC).stream()
+                .filter(s -> s.group().get(Dimension.METRIC).equals("mem_inference")).findFirst().orElseThrow();
+        // |errors| 0, 20, 25, 100: median (20 + 25) / 2; p90 at rank 2.7: 25 + 0.7 x 75; bias (25 - 20 + 0 + 100) / 4
+        assertEquals(4, mem.rows());
+        assertEquals(4, mem.predicted());
+        assertEquals(22.5, mem.medianAbsErrorPct(), EPS);
+        assertEquals(77.5, mem.p90AbsErrorPct(), EPS);
+        assertEquals(26.25, mem.biasPct(), EPS);
+        assertNull(mem.fitsRight());
+
+        SummaryRow all = run.summary().get(0);
+        assertEquals(Map.of(), all.group());
+        assertEquals(18, all.rows());
+        assertEquals(15, all.predicted());
+        assertEquals(1, all.excluded());
+        assertEquals(2, all.unsupported());
+        assertEquals(0, all.invalid());
+        // 13 value rows, |errors| 0 x4, 20 x3, 25 x5, 100: median the 7th = 20, p90 at rank 10.8 = 25
+        assertEquals(20, all.medianAbsErrorPct(), EPS);
+        assertEquals(25, all.p90AbsErrorPct(), EPS);
+        assertEquals(165.0 / 13, all.biasPct(), EPS);
+        assertEquals(0.5, all.fitsRight(), EPS);
+
+        SummaryRow fits = run.summary(Dimension.METRIC).stream()
+                .filter(s -> s.group().get(Dimension.METRIC).equals("fits_in_memory")).findFirst().orElseThrow();
+        assertEquals(0.5, fits.fitsRight(), EPS);
+        assertNull(fits.medianAbsErrorPct());
+    }
+
+    @Test
+    void summaryGroupsBySourceAndFramework() {
+        ValidationRun run = Validator.run(new FixedMethod(), resource("known.csv"));
+        List<SummaryRow> bySource = run.summary(Dimension.SOURCE);
+        assertEquals(List.of("https://example.org/a", "https://example.org/b", "https://example.org/c",
+                "https://example.org/d"), bySource.stream().map(s -> s.group().get(Dimension.SOURCE)).toList());
+        assertEquals(5, bySource.get(0).rows());
+        List<SummaryRow> byMetricFramework = run.summary(Dimension.METRIC, Dimension.FRAMEWORK);
+        assertEquals("mem_inference", byMetricFramework.get(0).group().get(Dimension.METRIC));
+        assertEquals("hf", byMetricFramework.get(0).group().get(Dimension.FRAMEWORK));
+        assertEquals(3, byMetricFramework.get(0).rows());
+        assertEquals("llama.cpp", byMetricFramework.get(1).group().get(Dimension.FRAMEWORK));
+    }
+
+    @Test
+    void percentilesInterpolateBetweenRanks() {
+        assertEquals(2.5, ErrorStats.percentile(List.of(4.0, 1.0, 3.0, 2.0), 0.5), EPS);
+        assertEquals(3.7, ErrorStats.percentile(List.of(4.0, 1.0, 3.0, 2.0), 0.9), EPS);
+        assertEquals(7.0, ErrorStats.percentile(List.of(7.0), 0.9), EPS);
+        assertNull(ErrorStats.percentile(List.of(), 0.5));
+        assertNull(ErrorStats.mean(List.of()));
+    }
+
+    @Test
+    void scenariosReachTheMethodAsTheRowsDescribe() {
+        FixedMethod method = new FixedMethod();
+        Validator.run(method, resource("known.csv"));
+        Scenario training = method.seen.stream().filter(s -> s.deviceCount() == 2).findFirst().orElseThrow();
+        assertEquals(TrainMethod.LORA, training.workload().method());
+        assertEquals(512, training.workload().promptTokens());
+        assertEquals("hf", training.framework().id());
+    }
+
+    /** A method that rejects GGUF F16 and every device, as the original does for devices it lacks. */
+    private static final class Picky implements Method {
+        private final FixedMethod inner = new FixedMethod();
+
+        @Override
+        public String id() {
+            return "picky";
+        }
+
+        @Override
+        public Estimate estimate(Scenario s) {
+            if (s.quant() == Quant.GGUF_F16) {
+                throw new InvalidScenarioException("no gguf-F16 here");
+            }
+            if (s.device() != null) {
+                throw new InvalidScenarioException("unknown device " + s.device().id());
+            }
+            return inner.estimate(s);
+        }
+    }
+
+    @Test
+    void equivalentScenariosAreTriedAndNoted() {
+        MeasuredData data = MeasuredData.bundled().filter(m -> m.id().equals("1049") || m.id().equals("1"));
+        ValidationRun run = Validator.run(new Picky(), data);
+        RowResult memory = row(run, "1049");
+        assertEquals(Status.OK, memory.status(), memory.reason());
+        assertEquals(1000, memory.predicted(), EPS);
+        assertTrue(memory.reason().contains("gguf-F16 estimated as unquantized 16-bit weights"), memory.reason());
+        RowResult speed = row(run, "1");
+        assertEquals(Status.UNSUPPORTED, speed.status());
+        assertEquals("picky: unknown device rtx-3070", speed.reason());
+    }
+
+    @Test
+    void aMissingPartOfTheEstimateIsUnsupportedWithTheMethodsNotes() {
+        Method silent = new Method() {
+            @Override
+            public String id() {
+                return "silent";
+            }
+
+            @Override
+            public Estimate estimate(Scenario s) {
+                return new Estimate(id(), null, null, null, null, List.of("speed: not today"), List.of());
+            }
+        };
+        ValidationRun run = Validator.run(silent, resource("known.csv"));
+        RowResult r = row(run, "6");
+        assertEquals(Status.UNSUPPORTED, r.status());
+        assertEquals("silent: no speed estimate (speed: not today)", r.reason());
+        assertEquals(40, r.measured(), EPS);
+    }
+
+    @Test
+    void aBrokenMethodFailsLoudlyNamingTheRow() {
+        Method broken = new Method() {
+            @Override
+            public String id() {
+                return "broken";
+            }
+
+            @Override
+            public Estimate estimate(Scenario s) {
+                throw new ArithmeticException("/ by zero");
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Validator.run(broken, resource("known.csv")));
+        assertTrue(e.getMessage().startsWith("row 1 (id 1): method broken failed"), e.getMessage());
+    }
+}
