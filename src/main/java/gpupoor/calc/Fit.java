@@ -366,8 +366,13 @@ public final class Fit {
     }
 
     private static List<String> rejectedNote(List<String> rejected, Scenario s) {
-        return rejected.isEmpty() ? List.of() : List.of("not tried, as the method rejects them with "
-                + s.framework().id() + ": " + String.join(", ", rejected));
+        if (rejected.isEmpty()) {
+            return List.of();
+        }
+        String some = String.join(", ", rejected.subList(0, Math.min(3, rejected.size())))
+                + (rejected.size() > 3 ? ", …" : "");
+        return List.of(rejected.size() + (rejected.size() == 1 ? " quantization" : " quantizations")
+                + " the method rejects with " + s.framework().id() + " not tried (" + some + ")");
     }
 
     private static Result<Integer> withTrainedContextNote(Result<Integer> r, ModelSpec model) {

@@ -341,7 +341,7 @@ public final class Setup implements Displayable {
             sb.append("prompt ").append(Format.count(w.promptTokens())).append(" + generate ")
                     .append(Format.count(w.generateTokens())).append(" tokens");
         }
-        sb.append(", batch ").append(w.batch()).append(" · ").append(quantLabel(scenario.quant())).append(" on ")
+        sb.append(", batch ").append(w.batch()).append(" · ").append(storageLabel()).append(" on ")
                 .append(scenario.framework().id());
         Device d = device();
         sb.append(" · ").append(d == null ? "no device" : d.label()).append(" · ").append(method.id()).append(" method");
@@ -356,6 +356,13 @@ public final class Setup implements Displayable {
     @Override
     public String toString() {
         return toText();
+    }
+
+    /** How the weights are stored: {@code nf4} for QLoRA's base, else as {@link #quantLabel}. */
+    String storageLabel() {
+        Workload w = scenario.workload();
+        return w.isTraining() && w.method() == TrainMethod.QLORA && scenario.quant() == Quant.NONE ? "nf4"
+                : quantLabel(scenario.quant());
     }
 
     /** {@code fp16} for unquantized weights, else the quantization id. */

@@ -298,7 +298,7 @@ public final class Sweep implements Displayable {
             v.add(b);
         }
         return with(Axis.named("gradient_checkpointing", "gradient checkpointing", v, Setup::gradientCheckpointing,
-                b -> b ? "on" : "off", Set.of("checkpointing"), TRAINING).forTraining());
+                b -> b ? "checkpointing" : "no checkpointing", Set.of("checkpointing"), TRAINING).forTraining());
     }
 
     /** Calculation methods: {@code using(GPU_POOR, DEFAULT)} puts the original's numbers beside ours. */

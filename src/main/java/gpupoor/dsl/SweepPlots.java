@@ -368,7 +368,7 @@ final class SweepPlots {
             parts.add(shortName(b.model().id()));
         }
         if (!swept.contains("quant") && !swept.contains("mode")) {
-            parts.add(Setup.quantLabel(b.quant()));
+            parts.add(b.storageLabel());
         }
         if (!swept.contains("framework") && !b.isTraining()) {
             parts.add(b.framework().id());

@@ -1,0 +1,72 @@
+"""The example notebooks: each runs top to bottom on the gpu_poor kernel without an error cell, and
+the committed copy carries the outputs of such a run (scripts/regenerate-notebooks.sh writes them).
+
+Run with Debian's Python: /usr/bin/python3 -m pytest tests/test_notebooks.py
+"""
+import base64
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+PNG = base64.b64decode("iVBORw0KGgo=")[:8]
+
+
+def pngs(nb):
+    """The PNG images a notebook's outputs show, inline (image/png) or embedded in HTML."""
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/png" in data:
+                found.append(base64.b64decode(data["image/png"]))
+            html = data.get("text/html", "")
+            for part in html.split("data:image/png;base64,")[1:]:
+                found.append(base64.b64decode(part.split('"', 1)[0]))
+    return found
+
+
+def errors(nb):
+    return [(cell.source.splitlines()[0], out.get("ename"), out.get("evalue"))
+            for cell in nb.cells if cell.cell_type == "code"
+            for out in cell.get("outputs", []) if out.get("output_type") == "error"]
+
+
+def test_the_example_notebooks_are_there():
+    names = [p.name for p in NOTEBOOKS]
+    for expected in ("01-can-my-gpu-run-it.ipynb", "02-sweeps-and-fit-limits.ipynb", "03-fine-tuning-planner.ipynb"):
+        assert expected in names, names
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_without_an_error_cell(path, kernel_name, tmp_path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    client = NotebookClient(nb, kernel_name=kernel_name, timeout=300, allow_errors=False,
+                            resources={"metadata": {"path": str(tmp_path)}})
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        pytest.fail(f"{path.name}: a cell failed:\n{e}")
+    assert not errors(nb)
+    images = pngs(nb)
+    assert images, f"{path.name} shows no chart"
+    assert all(img.startswith(PNG) for img in images)
+    assert all(cell.outputs for cell in nb.cells if cell.cell_type == "code"), "every code cell shows something"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_notebook_has_its_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "gpupoor"
+    missing = [cell.source.splitlines()[0] for cell in nb.cells if cell.cell_type == "code" and not cell.outputs]
+    assert not missing, f"run scripts/regenerate-notebooks.sh; cells without outputs: {missing}"
+    assert not errors(nb), errors(nb)
+    assert pngs(nb), "the committed notebook shows its charts"
