@@ -37,8 +37,9 @@ final class Progress {
             int tenths = (int) (10 * done / total);
             if (tenths > printedTenths) {
                 printedTenths = tenths;
-                out.printf("%s: %d%% (%,d of %,d points) in %.1f s%n", what, 10 * tenths, done, total,
-                        (System.nanoTime() - start) / 1e9);
+                // one write per line: a notebook gets each line as one stream message
+                out.print(String.format("%s: %d%% (%,d of %,d points) in %.1f s%n", what, 10 * tenths, done, total,
+                        (System.nanoTime() - start) / 1e9));
                 out.flush();
             }
         }
