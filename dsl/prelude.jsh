@@ -11,3 +11,4 @@ import static gpupoor.calc.Quant.*;
 import static gpupoor.calc.Framework.*;
 import static gpupoor.calc.TrainMethod.*;
 import static gpupoor.calc.Optimizer.*;
+import static gpupoor.dsl.Validation.*;

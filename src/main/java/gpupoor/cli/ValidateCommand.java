@@ -28,12 +28,15 @@ import java.util.concurrent.Callable;
 
 /** {@code validate}: predictions of a method against published measurements. */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Predict every row of a measurements file and compare with the measured values.",
-                "--format table|json: the summary per metric, per framework and per backend (rows, rows predicted,",
-                "median and 90th-percentile |error %|, mean signed error % (bias), share of fits/OOM classified right).",
-                "--format csv: one row per measurement: id,metric,measured,predicted,error_pct,status,reason.",
-                "Rows that cannot be predicted say why (status unsupported, excluded or invalid); invalid rows are",
-                "also reported on stderr. Bad options exit with code 2."})
+        description = {"Predict every row of a measurements file with a method and compare.",
+                "--format table|json: the summary per metric, per framework and per",
+                "backend: rows, rows predicted, median and 90th-percentile |error %%|,",
+                "mean signed error %% (bias), share of fits/OOM classified right.",
+                "--format csv: one line per row:",
+                "id,metric,measured,predicted,error_pct,status,reason.",
+                "Rows that cannot be predicted say why (status unsupported, excluded or",
+                "invalid); invalid rows are also reported on stderr.",
+                "Bad options exit with code 2."})
 public final class ValidateCommand implements Callable<Integer> {
 
     /** The per-metric, per-framework and per-backend groupings of the summary. */

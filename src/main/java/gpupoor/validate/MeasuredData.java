@@ -6,6 +6,7 @@ import gpupoor.catalog.Csv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,18 +58,31 @@ public record MeasuredData(String name, List<Measurement> rows, List<String> mis
     /**
      * Reads a measurements CSV with a header row.
      *
-     * @throws InvalidScenarioException when the file cannot be read, is not CSV, or has none of
-     *                                  the columns {@code metric} and {@code value_norm}
+     * @throws InvalidScenarioException when the file cannot be read, has no header row, is not CSV,
+     *                                  or has none of the columns {@code metric} and {@code value_norm}
      */
     public static MeasuredData read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new InvalidScenarioException("measurements file not found: " + file);
         }
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return of(file.toString(), Csv.read(in, file.toString()));
-        } catch (IOException | IllegalArgumentException e) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
             throw new InvalidScenarioException("cannot read measurements file " + file + ": " + e.getMessage());
         }
+        if (text.isBlank() || text.lines().findFirst().orElse("").isBlank()) {
+            throw new InvalidScenarioException("measurements file " + file + " has no header row on its first line; "
+                    + "the columns read are: " + String.join(", ", COLUMNS) + " (see catalog/measured.md)");
+        }
+        List<Map<String, String>> cells;
+        try (Reader in = new StringReader(text)) {
+            cells = Csv.read(in, file.toString());
+        } catch (IOException | IllegalArgumentException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new InvalidScenarioException("cannot read measurements file " + file + ": " + message);
+        }
+        return of(file.toString(), cells);
     }
 
     /**

@@ -85,7 +85,9 @@ public final class Validator {
                 return new RowResult(m, rs.metric(), Status.OK, rs.measured(), predicted, error,
                         String.join("; ", notes));
             } catch (InvalidScenarioException e) {
-                failures.add((a.note() == null ? "" : a.note() + ": ") + e.getMessage());
+                if (failures.stream().noneMatch(f -> f.endsWith(e.getMessage()))) {
+                    failures.add((a.note() == null ? "" : a.note() + ": ") + e.getMessage());
+                }
             } catch (RuntimeException e) {
                 throw new IllegalStateException(m.where() + ": method " + method.id() + " failed: " + e, e);
             }

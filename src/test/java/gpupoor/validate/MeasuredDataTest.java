@@ -50,12 +50,19 @@ class MeasuredDataTest {
     }
 
     @Test
-    void aFileWithoutMetricOrValueIsNotAMeasurementsFile() throws Exception {
+    void filesThatAreNotMeasurementsAreRefusedWithAMessage() throws Exception {
         Path file = Files.createTempFile("not-measurements", ".csv");
         try {
             Files.writeString(file, "model,gpu\nllama,rtx-4090\n");
             InvalidScenarioException e = assertThrows(InvalidScenarioException.class, () -> MeasuredData.read(file));
-            assertTrue(e.getMessage().contains("is not a measurements file"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("'" + file + "' is not a measurements file"), e.getMessage());
+            Files.writeString(file, "");
+            InvalidScenarioException empty = assertThrows(InvalidScenarioException.class, () -> MeasuredData.read(file));
+            assertTrue(empty.getMessage().contains("has no header row"), empty.getMessage());
+            Files.writeString(file, "id,metric,value_norm\n1,decode_tok_s,\"12\n");
+            InvalidScenarioException quote = assertThrows(InvalidScenarioException.class, () -> MeasuredData.read(file));
+            assertTrue(quote.getMessage().startsWith("cannot read measurements file ") && !quote.getMessage().contains("\n"),
+                    quote.getMessage());
         } finally {
             Files.delete(file);
         }

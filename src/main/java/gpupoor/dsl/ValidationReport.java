@@ -1,0 +1,154 @@
+package gpupoor.dsl;
+
+import gpupoor.calc.InvalidScenarioException;
+import gpupoor.calc.Method;
+import gpupoor.calc.Names;
+import gpupoor.validate.Dimension;
+import gpupoor.validate.Metric;
+import gpupoor.validate.Status;
+import gpupoor.validate.ValidationRun;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.internal.chartpart.Chart;
+import tech.tablesaw.api.Table;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Predictions of one or more methods against a measurements file, side by side: the per-row
+ * table, the summary tables and the plots. In a notebook it shows the summary per metric and,
+ * for every method, its predicted-vs-measured plot and its error distribution.
+ */
+public final class ValidationReport implements Displayable {
+    private final List<ValidationRun> runs;
+
+    /** A report of runs over the same file (one per method). */
+    public ValidationReport(List<ValidationRun> runs) {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("a validation report needs at least one run");
+        }
+        this.runs = List.copyOf(runs);
+    }
+
+    /** The runs, one per method. */
+    public List<ValidationRun> runs() {
+        return runs;
+    }
+
+    /**
+     * The run of one method.
+     *
+     * @throws InvalidScenarioException naming the methods of this report when it has no such run
+     */
+    public ValidationRun run(Method method) {
+        List<String> ids = runs.stream().map(ValidationRun::method).toList();
+        return runs.stream().filter(r -> r.method().equals(method.id())).findFirst().orElseThrow(() ->
+                new InvalidScenarioException("this report has no run of method '" + method.id() + "'; it has: "
+                        + String.join(", ", ids)));
+    }
+
+    /**
+     * One row per measurement: what was measured, then for each method its prediction, error %,
+     * status and reason.
+     */
+    public Table rows() {
+        return ValidationTables.rows(runs);
+    }
+
+    /** The summary per metric, methods side by side: rows, predicted, median and p90 |error %|, bias, fits right. */
+    public Table summary() {
+        return ValidationTables.summary(runs, Dimension.METRIC);
+    }
+
+    /**
+     * The summary grouped by the named dimensions, e.g. {@code summary("metric", "source")}:
+     * {@code metric}, {@code framework}, {@code backend}, {@code source}, {@code model}, {@code hardware}.
+     *
+     * @throws InvalidScenarioException naming the accepted dimensions
+     */
+    public Table summary(String... by) {
+        Dimension[] dims = new Dimension[by.length];
+        List<String> names = Arrays.stream(Dimension.values()).map(Dimension::column).toList();
+        for (int i = 0; i < by.length; i++) {
+            String name = by[i] == null ? "" : by[i].trim().toLowerCase(Locale.ROOT);
+            if (!names.contains(name)) {
+                throw new InvalidScenarioException("cannot group by '" + by[i] + "'; accepted: "
+                        + String.join(", ", names) + Names.didYouMean(name, names));
+            }
+            dims[i] = Dimension.valueOf(name.toUpperCase(Locale.ROOT));
+        }
+        return ValidationTables.summary(runs, dims);
+    }
+
+    /** Predicted against measured for one method, every metric (log-log, y = x, a colour per framework). */
+    public XYChart scatter(Method method) {
+        return ValidationCharts.scatter(run(method), null);
+    }
+
+    /**
+     * Predicted against measured for one method and one metric, e.g. {@code scatter(DEFAULT, "decode_tok_s")}.
+     *
+     * @throws InvalidScenarioException for an unknown metric id
+     */
+    public XYChart scatter(Method method, String metric) {
+        return ValidationCharts.scatter(run(method), Metric.parse(metric));
+    }
+
+    /** One method's error distribution per metric. */
+    public CategoryChart errors(Method method) {
+        return ValidationCharts.errors(run(method));
+    }
+
+    /** Every method's scatter plot and error distribution, methods side by side. */
+    public List<Chart<?, ?>> charts() {
+        List<Chart<?, ?>> charts = new ArrayList<>();
+        for (ValidationRun run : runs) {
+            charts.add(ValidationCharts.scatter(run, null));
+        }
+        for (ValidationRun run : runs) {
+            charts.add(ValidationCharts.errors(run));
+        }
+        return charts;
+    }
+
+    private List<String> headlines() {
+        List<String> lines = new ArrayList<>();
+        for (ValidationRun run : runs) {
+            lines.add("method " + run.method() + " on " + run.data() + ": " + run.results().size() + " rows, "
+                    + run.count(Status.OK) + " predicted, " + run.count(Status.EXCLUDED) + " excluded, "
+                    + run.count(Status.UNSUPPORTED) + " unsupported, " + run.count(Status.INVALID) + " invalid");
+            run.warnings().forEach(w -> lines.add("warning: " + w));
+        }
+        return lines;
+    }
+
+    @Override
+    public String toHtml() {
+        StringBuilder html = new StringBuilder("<div class=\"gpupoor-validation\">");
+        for (String line : headlines()) {
+            html.append("<p>").append(ValidationTables.escape(line)).append("</p>");
+        }
+        html.append(ValidationTables.html(summary()));
+        html.append("<div style=\"display:grid;grid-template-columns:repeat(").append(runs.size())
+                .append(",minmax(0,1fr));gap:8px\">");
+        for (Chart<?, ?> chart : charts()) {
+            html.append("<img style=\"max-width:100%\" alt=\"").append(ValidationTables.escape(chart.getTitle()))
+                    .append("\" src=\"").append(ValidationCharts.dataUri(chart)).append("\"/>");
+        }
+        return html.append("</div></div>").toString();
+    }
+
+    @Override
+    public String toText() {
+        return String.join("\n", headlines()) + "\n" + summary().printAll();
+    }
+
+    /** The plain-text rendering (as {@link #toText()}), which jshell prints. */
+    @Override
+    public String toString() {
+        return toText();
+    }
+}
