@@ -19,8 +19,8 @@ import java.util.function.Supplier;
 
 /**
  * Charts of sweeps. The x axis is the first swept number (context, batch, ...), drawn as curves,
- * log-scaled when it spans a factor of 32 or more; without one, the first swept name (GPU,
- * quantization, ...) as bars. Every other swept parameter makes one curve or bar per value.
+ * log-scaled when it spans a factor of 32 or more (the y axis of curves when they span 30 or
+ * more); without one, the first swept name (GPU, quantization, ...) as bars. Every other swept parameter makes one curve or bar per value.
  * Memory charts add the devices' capacity; a single memory curve is stacked by component.
  */
 final class SweepPlots {
@@ -143,7 +143,7 @@ final class SweepPlots {
                     java.util.Arrays.copyOf(xy[1], n));
             s.setMarker(n > MARKERS_UP_TO ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
         });
-        c.getStyler().setYAxisLogarithmic(minY > 0 && maxY / minY >= 100);
+        c.getStyler().setYAxisLogarithmic(minY > 0 && maxY / minY >= 30);
         if (series.size() == 1 && series.containsKey("")) {
             c.getStyler().setLegendVisible(false);
         }
