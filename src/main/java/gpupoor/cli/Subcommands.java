@@ -10,6 +10,8 @@ final class Subcommands {
     static List<Object> all() {
         return List.of(
                 new EstimateCommand(),
+                new SweepCommand(),
+                new FitCommand(),
                 new ValidateCommand(),
                 new InstallCommand(),
                 new KernelCommand());

@@ -1,0 +1,431 @@
+package gpupoor.calc;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * The inversions of a {@link Method}: the longest context, the largest batch, the longest
+ * fine-tuning sequence, the highest-quality quantization and the fewest devices with which a
+ * scenario still fits in memory. Each is an exact search over {@link Method#estimate}: the
+ * answer {@code n} is verified to fit and {@code n + 1} (for the fewest devices, {@code n - 1})
+ * is verified not to, and both estimates are returned so a caller can show why.
+ *
+ * <p>A scenario fits when the method says it needs no more devices than it has
+ * ({@link Estimate#gpusNeeded()}); when the method does not say (an Apple chip, or a memory size
+ * given with {@link #withDeviceMemoryMiB}), when its total memory is at most the devices'
+ * memory. Searches grow the value by doubling, then bisect between the last value that fits and
+ * the first that does not; they stop at a ceiling ({@link #MAX_TOKENS}, {@link #MAX_BATCH},
+ * {@link #MAX_DEVICES}) and say so. Immutable and thread-safe.
+ */
+public final class Fit {
+
+    /** The largest context or sequence length a search tries: 16,777,216 tokens. */
+    public static final int MAX_TOKENS = 1 << 24;
+
+    /** The largest batch a search tries: 1,048,576 sequences. */
+    public static final int MAX_BATCH = 1 << 20;
+
+    /** The most devices a search tries: 4,096. */
+    public static final int MAX_DEVICES = 1 << 12;
+
+    private final Method method;
+    private final double deviceMemoryMiB;
+
+    private Fit(Method method, double deviceMemoryMiB) {
+        this.method = method;
+        this.deviceMemoryMiB = deviceMemoryMiB;
+    }
+
+    /** Searches with {@code method}, taking each device's memory from the catalog. */
+    public static Fit of(Method method) {
+        if (method == null) {
+            throw new InvalidScenarioException("a fit needs a calculation method: default or gpu-poor");
+        }
+        return new Fit(method, Double.NaN);
+    }
+
+    /**
+     * A copy that gives each device {@code mib} of memory instead of the catalog's figure (a CPU's
+     * RAM, which the catalog does not know, or a what-if), and judges by total memory alone.
+     *
+     * @throws InvalidScenarioException unless {@code mib} is a positive finite number
+     */
+    public Fit withDeviceMemoryMiB(double mib) {
+        if (!(mib > 0) || Double.isInfinite(mib)) {
+            throw new InvalidScenarioException("device memory must be a positive number, got " + mib);
+        }
+        return new Fit(method, mib);
+    }
+
+    /** The method the searches run. */
+    public Method method() {
+        return method;
+    }
+
+    /**
+     * The memory of all of the scenario's devices in MiB, or NaN when it is not known (no device,
+     * or a CPU whose RAM was not given).
+     */
+    public double capacityMiB(Scenario s) {
+        if (!Double.isNaN(deviceMemoryMiB)) {
+            return deviceMemoryMiB * s.deviceCount();
+        }
+        Hardware d = s.device();
+        if (d == null || !(d.memoryGiB() > 0)) {
+            return Double.NaN;
+        }
+        return d.memoryGiB() * 1024 * s.deviceCount();
+    }
+
+    /**
+     * Estimates a scenario and judges whether it fits.
+     *
+     * @throws InvalidScenarioException when the method rejects the scenario or gives no memory for it
+     */
+    public Check check(Scenario s) {
+        return check(s, method.estimate(s));
+    }
+
+    /**
+     * Judges an estimate already made of {@code s}; {@link Check#fits()} is null when the capacity
+     * is unknown.
+     *
+     * @throws InvalidScenarioException when the estimate has no memory breakdown
+     */
+    public Check check(Scenario s, Estimate e) {
+        if (e.memory() == null) {
+            throw new InvalidScenarioException("the " + method.id() + " method gives no memory estimate for this scenario"
+                    + (e.notes().isEmpty() ? "" : ": " + String.join("; ", e.notes())));
+        }
+        double capacity = capacityMiB(s);
+        Boolean fits;
+        if (Double.isNaN(deviceMemoryMiB) && e.gpusNeeded() != null) {
+            fits = e.gpusNeeded() <= s.deviceCount();
+        } else if (!Double.isNaN(capacity)) {
+            fits = e.memory().totalMiB() <= capacity;
+        } else {
+            fits = null;
+        }
+        return new Check(s, e, capacity, fits);
+    }
+
+    // ------------------------------------------------------------------ the searches
+
+    /**
+     * The longest context (prompt + generated tokens, split as {@link #withContext} does) that
+     * fits, from 2 tokens (1 without generation) up to {@link #MAX_TOKENS}.
+     *
+     * @throws InvalidScenarioException for a training scenario (use {@link #maxSequence}), when
+     *                                  the method rejects the scenario, or the capacity is unknown
+     */
+    public Result<Integer> maxContext(Scenario s) {
+        if (s.workload().isTraining()) {
+            throw new InvalidScenarioException("max context is for inference; for fine-tuning ask for the longest "
+                    + "sequence (max sequence)");
+        }
+        int lo = s.workload().generateTokens() > 0 ? 2 : 1;
+        Result<Integer> r = largest("max context", lo, MAX_TOKENS, c -> withContext(s, c));
+        return withTrainedContextNote(r, s.model());
+    }
+
+    /**
+     * The longest fine-tuning sequence (prompt tokens of a training scenario; the generated
+     * tokens stay as given) that fits, from 1 up to {@link #MAX_TOKENS}.
+     *
+     * @throws InvalidScenarioException for an inference scenario (use {@link #maxContext}), when
+     *                                  the method rejects the scenario, or the capacity is unknown
+     */
+    public Result<Integer> maxSequence(Scenario s) {
+        if (!s.workload().isTraining()) {
+            throw new InvalidScenarioException("max sequence is for fine-tuning; for inference ask for the longest "
+                    + "context (max context)");
+        }
+        Result<Integer> r = largest("max sequence", 1, MAX_TOKENS, s::withPrompt);
+        return withTrainedContextNote(r, s.model());
+    }
+
+    /**
+     * The largest batch that fits, from 1 up to {@link #MAX_BATCH}.
+     *
+     * @throws InvalidScenarioException when the method rejects the scenario or the capacity is unknown
+     */
+    public Result<Integer> maxBatch(Scenario s) {
+        return largest("max batch", 1, MAX_BATCH, s::withBatch);
+    }
+
+    /**
+     * The fewest devices of the scenario's GPU that hold it, from 1 up to {@link #MAX_DEVICES}.
+     *
+     * @throws InvalidScenarioException unless the device is a GPU, or when the method rejects the scenario
+     */
+    public Result<Integer> fewestDevices(Scenario s) {
+        Hardware d = s.device();
+        if (d == null || !d.isGpu()) {
+            throw new InvalidScenarioException("the fewest devices are counted for GPUs"
+                    + (d == null ? "; the scenario has no device" : "; " + d.id() + " is " + kind(d)));
+        }
+        return smallest("fewest GPUs", 1, MAX_DEVICES, s::withDeviceCount);
+    }
+
+    /**
+     * The highest-quality quantization that fits, among every quantization but fp32 (16-bit
+     * weights are the reference quality) that the method accepts for the scenario's framework,
+     * tried in {@link #byQuality} order.
+     *
+     * @throws InvalidScenarioException when the method accepts none, or the capacity is unknown
+     */
+    public Result<Quant> bestQuant(Scenario s) {
+        List<Quant> all = new ArrayList<>(List.of(Quant.values()));
+        all.remove(Quant.FP32);
+        return bestQuant(s, byQuality(all));
+    }
+
+    /**
+     * The first of {@code candidates} (give them best first) that fits; candidates the method
+     * rejects for this scenario are skipped and listed in the notes.
+     *
+     * @throws InvalidScenarioException when there are no candidates, the method accepts none of
+     *                                  them, or the capacity is unknown
+     */
+    public Result<Quant> bestQuant(Scenario s, List<Quant> candidates) {
+        if (candidates == null || candidates.isEmpty()) {
+            throw new InvalidScenarioException("best quantization needs at least one candidate quantization");
+        }
+        List<Check> trials = new ArrayList<>();
+        List<String> rejected = new ArrayList<>();
+        String firstRejection = null;
+        Check tooBig = null;
+        for (Quant q : candidates) {
+            Check c;
+            try {
+                c = check(s.withQuant(q));
+            } catch (InvalidScenarioException e) {
+                rejected.add(q.id());
+                firstRejection = firstRejection == null ? q.id() + ": " + e.getMessage() : firstRejection;
+                continue;
+            }
+            trials.add(require(c));
+            if (c.fits()) {
+                return new Result<>("best quantization", q, c, tooBig, trials, rejectedNote(rejected, s));
+            }
+            tooBig = c;
+        }
+        if (trials.isEmpty()) {
+            throw new InvalidScenarioException("the " + method.id() + " method accepts none of the candidate quantizations "
+                    + "with " + s.framework().id() + " (" + firstRejection + ")");
+        }
+        return new Result<>("best quantization", null, null, tooBig, trials, rejectedNote(rejected, s));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /**
+     * A copy of {@code s} whose context (prompt + generated tokens) is {@code context}: the
+     * generated tokens stay as given but at most half the context, the prompt takes the rest.
+     *
+     * @throws InvalidScenarioException unless {@code context} is positive
+     */
+    public static Scenario withContext(Scenario s, int context) {
+        if (context < 1) {
+            throw new InvalidScenarioException("context must be a positive number of tokens, got " + context);
+        }
+        int generate = Math.min(s.workload().generateTokens(), context / 2);
+        return s.withWorkload(s.workload().withGenerate(generate).withPrompt(context - generate));
+    }
+
+    /**
+     * Orders quantizations from the highest quality to the lowest: within a family in the
+     * {@link Quant} enum's order (which is quality order), across families by more bits per
+     * weight first (ties in enum order). So with transformers: none, fp8, bnb-int8, gptq-int8,
+     * bnb-nf4, gptq-int4, awq-int4; with llama.cpp: the GGUF types as listed in {@link Quant}.
+     */
+    public static List<Quant> byQuality(Collection<Quant> quants) {
+        Map<Quant.Family, Deque<Quant>> families = new EnumMap<>(Quant.Family.class);
+        quants.stream().distinct().sorted().forEach(q ->
+                families.computeIfAbsent(q.family(), f -> new ArrayDeque<>()).add(q));
+        Comparator<Quant> best = Comparator.comparingDouble(Quant::nominalBits).reversed()
+                .thenComparing(Comparator.naturalOrder());
+        List<Quant> out = new ArrayList<>();
+        while (families.values().stream().anyMatch(d -> !d.isEmpty())) {
+            Quant next = families.values().stream().filter(d -> !d.isEmpty()).map(Deque::peekFirst)
+                    .min(best).orElseThrow();
+            families.get(next.family()).pollFirst();
+            out.add(next);
+        }
+        return out;
+    }
+
+    /** The largest n in [lo, ceiling] that fits, by doubling then bisection. */
+    private Result<Integer> largest(String limit, int lo, int ceiling, IntFunction<Scenario> at) {
+        List<Check> trials = new ArrayList<>();
+        Check good = trial(at.apply(lo), trials);
+        if (!good.fits()) {
+            return new Result<>(limit, null, null, good, trials, List.of());
+        }
+        int goodN = lo;
+        Check bad = null;
+        int badN = 0;
+        while (goodN < ceiling) {
+            int next = (int) Math.min(2L * goodN, ceiling);
+            Check c = trial(at.apply(next), trials);
+            if (c.fits()) {
+                goodN = next;
+                good = c;
+            } else {
+                badN = next;
+                bad = c;
+                break;
+            }
+        }
+        if (bad == null) {
+            return new Result<>(limit, goodN, good, null, trials, List.of(String.format(
+                    "fits at every value up to the search's ceiling of %,d", ceiling)));
+        }
+        while (badN - goodN > 1) {
+            int mid = goodN + (badN - goodN) / 2;
+            Check c = trial(at.apply(mid), trials);
+            if (c.fits()) {
+                goodN = mid;
+                good = c;
+            } else {
+                badN = mid;
+                bad = c;
+            }
+        }
+        return new Result<>(limit, goodN, good, bad, trials, List.of());
+    }
+
+    /** The smallest n in [lo, ceiling] that fits, by doubling then bisection. */
+    private Result<Integer> smallest(String limit, int lo, int ceiling, IntFunction<Scenario> at) {
+        List<Check> trials = new ArrayList<>();
+        Check bad = trial(at.apply(lo), trials);
+        if (bad.fits()) {
+            return new Result<>(limit, lo, bad, null, trials, List.of());
+        }
+        int badN = lo;
+        Check good = null;
+        int goodN = 0;
+        while (badN < ceiling) {
+            int next = (int) Math.min(2L * badN, ceiling);
+            Check c = trial(at.apply(next), trials);
+            if (c.fits()) {
+                goodN = next;
+                good = c;
+                break;
+            }
+            badN = next;
+            bad = c;
+        }
+        if (good == null) {
+            return new Result<>(limit, null, null, bad, trials, List.of(String.format(
+                    "does not fit even on the search's ceiling of %,d", ceiling)));
+        }
+        while (goodN - badN > 1) {
+            int mid = badN + (goodN - badN) / 2;
+            Check c = trial(at.apply(mid), trials);
+            if (c.fits()) {
+                goodN = mid;
+                good = c;
+            } else {
+                badN = mid;
+                bad = c;
+            }
+        }
+        return new Result<>(limit, goodN, good, bad, trials, List.of());
+    }
+
+    private Check trial(Scenario s, List<Check> trials) {
+        Check c = require(check(s));
+        trials.add(c);
+        return c;
+    }
+
+    private static Check require(Check c) {
+        if (c.fits() == null) {
+            Hardware d = c.scenario().device();
+            throw new InvalidScenarioException("cannot tell whether it fits: " + (d == null
+                    ? "the scenario has no device; give a GPU or an Apple chip, or a memory size"
+                    : d.id() + " is " + kind(d) + " whose memory size the catalog does not know; give a memory size"));
+        }
+        return c;
+    }
+
+    private static String kind(Hardware d) {
+        return switch (d.kind()) {
+            case GPU -> "a GPU";
+            case APPLE -> "an Apple chip";
+            case CPU -> "a CPU";
+        };
+    }
+
+    private static List<String> rejectedNote(List<String> rejected, Scenario s) {
+        if (rejected.isEmpty()) {
+            return List.of();
+        }
+        String some = String.join(", ", rejected.subList(0, Math.min(3, rejected.size())))
+                + (rejected.size() > 3 ? ", …" : "");
+        return List.of(rejected.size() + (rejected.size() == 1 ? " quantization" : " quantizations")
+                + " the method rejects with " + s.framework().id() + " not tried (" + some + ")");
+    }
+
+    private static Result<Integer> withTrainedContextNote(Result<Integer> r, ModelSpec model) {
+        double trained = model.number(0, "max_position_embeddings", "n_positions", "max_sequence_length", "seq_length");
+        if (r.value() == null || !(trained > 0) || r.value() <= trained) {
+            return r;
+        }
+        List<String> notes = new ArrayList<>(r.notes());
+        notes.add(String.format("the model was trained for %,d tokens (max_position_embeddings); longer contexts "
+                + "need RoPE scaling", (long) trained));
+        return new Result<>(r.limit(), r.value(), r.at(), r.beyond(), r.trials(), notes);
+    }
+
+    // ------------------------------------------------------------------ values
+
+    /**
+     * One scenario judged against its devices' memory.
+     *
+     * @param scenario    the scenario
+     * @param estimate    the method's estimate of it (with a memory breakdown)
+     * @param capacityMiB memory of all its devices in MiB (NaN when unknown)
+     * @param fits        whether it fits; null when that cannot be told
+     */
+    public record Check(Scenario scenario, Estimate estimate, double capacityMiB, Boolean fits) {
+        /** The memory the scenario needs in MiB (its estimate's total). */
+        public double neededMiB() {
+            return estimate.memory().totalMiB();
+        }
+    }
+
+    /**
+     * The answer of a search.
+     *
+     * @param limit  what was searched, e.g. {@code max context}
+     * @param value  the answer, or null when nothing in the search range fits
+     * @param at     the check at the answer (null when nothing fits)
+     * @param beyond the check one step past the answer, which does not fit (the next value, one
+     *               device fewer, the quantization of next higher quality); null when there is no
+     *               such step (the search's ceiling, one device, the best candidate)
+     * @param trials every check the search made, in order
+     * @param notes  remarks on the answer (ceiling reached, candidates skipped, trained context)
+     * @param <T>    Integer for counts, {@link Quant} for quantizations
+     */
+    public record Result<T>(String limit, T value, Check at, Check beyond, List<Check> trials, List<String> notes) {
+        /** Makes the lists unmodifiable. */
+        public Result {
+            trials = List.copyOf(trials);
+            notes = List.copyOf(notes);
+        }
+
+        /** Whether something fits. */
+        public boolean found() {
+            return value != null;
+        }
+    }
+}

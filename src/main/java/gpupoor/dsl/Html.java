@@ -1,0 +1,98 @@
+package gpupoor.dsl;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+
+/** HTML fragments for notebook output: escaped text, tablesaw tables and charts as embedded PNG images. */
+public final class Html {
+    private Html() {
+    }
+
+    /** {@code text} with {@code & < > "} escaped. */
+    public static String escape(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> sb.append("&amp;");
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '"' -> sb.append("&quot;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A table as an HTML {@code <table>} with its name as caption, cells as the columns print
+     * them; a table longer than {@code maxRows} shows its first and last rows around a
+     * "… n more rows …" line.
+     */
+    public static String table(Table t, int maxRows) {
+        int n = t.rowCount();
+        if (n <= maxRows) {
+            return table(t, n, 0);
+        }
+        int head = (maxRows + 1) / 2;
+        int tail = maxRows / 2;
+        int[] rows = new int[head + tail];
+        for (int j = 0; j < head; j++) {
+            rows[j] = j;
+        }
+        for (int j = 0; j < tail; j++) {
+            rows[head + j] = n - tail + j;
+        }
+        return table(t.rows(rows), head, n - head - tail);
+    }
+
+    /** All rows of {@code t}, with a "… {@code hidden} more rows …" line after the first {@code gapAfter}. */
+    static String table(Table t, int gapAfter, long hidden) {
+        StringBuilder sb = new StringBuilder("<table class=\"gpupoor\">");
+        if (t.name() != null && !t.name().isBlank()) {
+            sb.append("<caption style=\"text-align:left\">").append(escape(t.name())).append("</caption>");
+        }
+        sb.append("<thead><tr>");
+        for (Column<?> c : t.columns()) {
+            sb.append("<th>").append(escape(c.name())).append("</th>");
+        }
+        sb.append("</tr></thead><tbody>");
+        for (int r = 0; r < t.rowCount(); r++) {
+            if (r == gapAfter && hidden > 0) {
+                sb.append("<tr><td colspan=\"").append(t.columnCount()).append("\" style=\"text-align:center\">… ")
+                        .append(Format.count(hidden)).append(" more rows …</td></tr>");
+            }
+            row(sb, t, r);
+        }
+        return sb.append("</tbody></table>").toString();
+    }
+
+    private static void row(StringBuilder sb, Table t, int r) {
+        sb.append("<tr>");
+        for (Column<?> c : t.columns()) {
+            sb.append("<td>").append(escape(c.getString(r))).append("</td>");
+        }
+        sb.append("</tr>");
+    }
+
+    /** A chart as an {@code <img>} with an embedded PNG (what nbconvert, GitHub and every front end show). */
+    public static String image(Chart<?, ?> chart) {
+        return "<img alt=\"" + escape(chart.getTitle()) + "\" src=\"data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(png(chart)) + "\"/>";
+    }
+
+    /** A chart encoded as PNG. */
+    static byte[] png(Chart<?, ?> chart) {
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode the chart as PNG", e);
+        }
+    }
+}

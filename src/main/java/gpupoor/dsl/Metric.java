@@ -1,0 +1,37 @@
+package gpupoor.dsl;
+
+/** What a sweep plots on its y axis: {@code sweep(s).context(512, 131072).plot(MEMORY)}. */
+public enum Metric {
+    /** Memory needed, in GiB: stacked by component for one curve, else one total curve per series, with the device's capacity. */
+    MEMORY("Memory", "memory (GiB)"),
+    /** Decode tokens per second of one sequence. */
+    TOKENS_PER_SECOND("Tokens/s per sequence", "tokens/s per sequence"),
+    /** Decode tokens per second of the whole batch (per-sequence tokens/s × batch). */
+    THROUGHPUT("Throughput", "tokens/s, whole batch"),
+    /** Milliseconds per decode step. */
+    MS_PER_TOKEN("Time per token", "ms per token"),
+    /** Seconds to process the prompt (time to first token). */
+    PROMPT_SECONDS("Prompt time", "prompt processing (s)"),
+    /** Milliseconds per fine-tuning iteration (forward, backward, optimizer step). */
+    MS_PER_ITERATION("Time per iteration", "ms per fine-tuning iteration"),
+    /** Devices of the GPU needed to hold the model. */
+    GPUS_NEEDED("GPUs needed", "GPUs needed");
+
+    private final String title;
+    private final String axisTitle;
+
+    Metric(String title, String axisTitle) {
+        this.title = title;
+        this.axisTitle = axisTitle;
+    }
+
+    /** The chart title's start, e.g. {@code Memory}. */
+    public String title() {
+        return title;
+    }
+
+    /** The y axis title with its unit, e.g. {@code memory (GiB)}. */
+    public String axisTitle() {
+        return axisTitle;
+    }
+}

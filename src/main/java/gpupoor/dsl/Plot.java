@@ -1,0 +1,84 @@
+package gpupoor.dsl;
+
+import gpupoor.calc.InvalidScenarioException;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * A chart with the data behind it. In a notebook it shows as a PNG image; in jshell it prints its
+ * title and the data table. {@link #chart()} gives the XChart object for restyling,
+ * {@link #save(String)} writes it as PNG or SVG.
+ */
+public final class Plot implements Displayable {
+
+    private final Chart<?, ?> chart;
+    private final Supplier<Table> data;
+
+    Plot(Chart<?, ?> chart, Supplier<Table> data) {
+        this.chart = chart;
+        this.data = data;
+    }
+
+    /** The XChart chart ({@code XYChart} or {@code CategoryChart}); changing it changes this plot. */
+    public Chart<?, ?> chart() {
+        return chart;
+    }
+
+    /** The chart's title. */
+    public String title() {
+        return chart.getTitle();
+    }
+
+    /** The data plotted, one row per point. */
+    public Table table() {
+        return data.get();
+    }
+
+    /** The chart as PNG bytes. */
+    public byte[] png() {
+        return Html.png(chart);
+    }
+
+    /**
+     * Writes the chart to {@code file}: SVG when the name ends in {@code .svg}, else PNG.
+     *
+     * @return the path written
+     * @throws InvalidScenarioException when the file cannot be written
+     */
+    public Path save(String file) {
+        Path path = Path.of(file);
+        try {
+            if (file.toLowerCase(Locale.ROOT).endsWith(".svg")) {
+                VectorGraphicsEncoder.saveVectorGraphic(chart, file, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            } else {
+                Files.write(path, png());
+            }
+        } catch (IOException e) {
+            throw new InvalidScenarioException("cannot write the chart to '" + file + "': " + e.getMessage());
+        }
+        return path;
+    }
+
+    @Override
+    public String toHtml() {
+        return Html.image(chart);
+    }
+
+    @Override
+    public String toText() {
+        return "chart: " + chart.getTitle() + " (in a notebook it shows as an image; save(\"chart.png\") writes it)\n"
+                + table().print(20);
+    }
+
+    @Override
+    public String toString() {
+        return toText();
+    }
+}

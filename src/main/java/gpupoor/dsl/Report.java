@@ -1,0 +1,206 @@
+package gpupoor.dsl;
+
+import gpupoor.calc.Estimate;
+import gpupoor.calc.Fit;
+import gpupoor.calc.MemoryBreakdown;
+import gpupoor.calc.Speed;
+import gpupoor.calc.TrainingTime;
+import gpupoor.calc.Workload;
+import org.knowm.xchart.CategoryChart;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The estimate of one {@link Setup}: its memory breakdown, whether it fits on the device, and its
+ * speed (inference) or time per iteration (fine-tuning), with the method's notes. Shows as a
+ * table and a stacked bar of memory against the device's capacity in a notebook, and as a text
+ * table in jshell.
+ */
+public final class Report implements Displayable {
+
+    private final Setup setup;
+    private final Estimate estimate;
+    private final Fit.Check check;
+
+    Report(Setup setup, Estimate estimate) {
+        this.setup = setup;
+        this.estimate = estimate;
+        this.check = estimate.memory() == null ? null : Fit.of(setup.method()).check(setup.scenario(), estimate);
+    }
+
+    /** The setup estimated. */
+    public Setup setup() {
+        return setup;
+    }
+
+    /** The engine's estimate, with its notes and assumptions. */
+    public Estimate estimate() {
+        return estimate;
+    }
+
+    /** The memory breakdown in MiB, or null when the method gives none for this setup (see the notes). */
+    public MemoryBreakdown memory() {
+        return estimate.memory();
+    }
+
+    /** Inference speed, or null (fine-tuning, no device, or not estimated; see the notes). */
+    public Speed speed() {
+        return estimate.speed();
+    }
+
+    /** Time per fine-tuning iteration, or null (inference, no GPU, or not estimated). */
+    public TrainingTime training() {
+        return estimate.training();
+    }
+
+    /** Whether it fits in the device's memory; null without a device or a known capacity. */
+    public Boolean fits() {
+        return check == null ? null : check.fits();
+    }
+
+    /** Memory of the device(s) in MiB, NaN when unknown. */
+    public double capacityMiB() {
+        return check == null ? Double.NaN : check.capacityMiB();
+    }
+
+    /** The memory breakdown as a table: component, MiB, GiB and share of the total, then the total. */
+    public Table table() {
+        MemoryBreakdown m = requireMemory();
+        List<String> names = new ArrayList<>();
+        List<Double> mib = new ArrayList<>();
+        for (Component c : Component.values()) {
+            double v = c.mib(m);
+            if (v != 0) {
+                names.add(c.label());
+                mib.add(v);
+            }
+        }
+        names.add("total");
+        mib.add(m.totalMiB());
+        DoubleColumn mibCol = DoubleColumn.create("mib", mib);
+        mibCol.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(0));
+        DoubleColumn gib = mibCol.divide(1024).setName("gib");
+        gib.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
+        DoubleColumn share = mibCol.divide(m.totalMiB()).setName("share");
+        share.setPrintFormatter(NumberColumnFormatter.percent(1));
+        return Table.create("memory: " + setup.model().id(), StringColumn.create("component", names), mibCol, gib, share);
+    }
+
+    /** A stacked bar of the memory components beside the device's memory, in GiB. */
+    public Plot chart() {
+        MemoryBreakdown m = requireMemory();
+        Device d = setup.device();
+        boolean capacity = !Double.isNaN(capacityMiB());
+        List<String> categories = capacity ? List.of("needed", "available") : List.of("needed");
+        CategoryChart chart = Charts.category("Memory · " + SweepPlots.shortName(setup.model().id()) + (d == null ? "" : " · " + d.cell()),
+                "", "memory (GiB)", 520, 400);
+        chart.getStyler().setStacked(true);
+        for (Component c : Component.values()) {
+            double v = c.mib(m);
+            if (v != 0) {
+                chart.addSeries(c.label(), categories, capacity ? List.of(v / 1024, 0.0) : List.of(v / 1024))
+                        .setFillColor(c.color());
+            }
+        }
+        if (capacity) {
+            chart.addSeries(d == null ? "device memory" : d.label(), categories, List.of(0.0, capacityMiB() / 1024))
+                    .setFillColor(Charts.CAPACITY);
+        }
+        return new Plot(chart, this::table);
+    }
+
+    @Override
+    public String toText() {
+        StringBuilder sb = new StringBuilder(setup.toText()).append('\n');
+        MemoryBreakdown m = estimate.memory();
+        if (m != null) {
+            sb.append(String.format("%-24s %10s %9s %7s%n", "memory", "MiB", "GiB", "share"));
+            for (Component c : Component.values()) {
+                double v = c.mib(m);
+                if (v != 0) {
+                    sb.append(String.format("  %-22s %,10.0f %9.2f %6.1f%%%n", c.label(), v, v / 1024,
+                            100 * v / m.totalMiB()));
+                }
+            }
+            sb.append(String.format("  %-22s %,10.0f %9.2f%n", "total", m.totalMiB(), m.totalMiB() / 1024));
+        }
+        for (String line : lines()) {
+            sb.append(line).append('\n');
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    @Override
+    public String toHtml() {
+        StringBuilder sb = new StringBuilder("<div class=\"gpupoor-report\"><p><b>")
+                .append(Html.escape(setup.toText())).append("</b></p>");
+        if (estimate.memory() != null) {
+            sb.append("<div style=\"display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap\"><div>")
+                    .append(Html.table(table(), 20)).append("</div>")
+                    .append(Html.image(chart().chart())).append("</div>");
+        }
+        sb.append("<ul>");
+        for (String line : lines()) {
+            sb.append("<li>").append(Html.escape(line)).append("</li>");
+        }
+        return sb.append("</ul></div>").toString();
+    }
+
+    @Override
+    public String toString() {
+        return toText();
+    }
+
+    /** The verdict, the speed or training time, and the notes, one line each. */
+    private List<String> lines() {
+        List<String> out = new ArrayList<>();
+        Device d = setup.device();
+        if (check != null && check.fits() != null) {
+            String of = Format.count(Math.round(check.neededMiB())) + " of " + Format.count(Math.round(check.capacityMiB()))
+                    + " MiB on " + d.label();
+            if (check.fits()) {
+                out.add(String.format("fits: needs %s (%.0f%%)", of, 100 * check.neededMiB() / check.capacityMiB()));
+            } else {
+                Integer n = estimate.gpusNeeded();
+                out.add("does not fit: needs " + of + (n != null && n > setup.scenario().deviceCount()
+                        ? " (" + n + " of these GPUs would hold it)" : "")
+                        + "; fits(...) finds the longest context, largest batch and best quantization that fit");
+            }
+        } else if (d == null) {
+            out.add("no device: add .on(gpu(\"rtx-4090\")) to see whether it fits and how fast it runs");
+        } else if (check != null) {
+            out.add("memory: runs from " + d.label() + "'s system RAM, whose size the catalog does not know");
+        }
+        Speed sp = estimate.speed();
+        Workload w = setup.workload();
+        if (sp != null) {
+            String batch = w.batch() > 1 ? " (" + Format.number(sp.tokensPerSecond() * w.batch()) + " for the batch of "
+                    + w.batch() + ")" : "";
+            out.add("speed: " + Format.number(sp.tokensPerSecond()) + " tokens/s per sequence" + batch + ", "
+                    + Format.number(sp.msPerToken()) + " ms/token, " + sp.bound() + "-bound; prompt "
+                    + Format.number(sp.promptSeconds()) + " s");
+        }
+        TrainingTime t = estimate.training();
+        if (t != null) {
+            out.add("fine-tuning: " + Format.number(t.msPerIteration()) + " ms per iteration (batch of " + w.batch()
+                    + " × " + Format.count(w.totalTokens()) + " tokens), " + t.bound() + "-bound");
+        }
+        for (String note : estimate.notes()) {
+            out.add("note: " + note);
+        }
+        return out;
+    }
+
+    private MemoryBreakdown requireMemory() {
+        if (estimate.memory() == null) {
+            throw new gpupoor.calc.InvalidScenarioException("the " + setup.method().id()
+                    + " method gives no memory breakdown here: " + String.join("; ", estimate.notes()));
+        }
+        return estimate.memory();
+    }
+}

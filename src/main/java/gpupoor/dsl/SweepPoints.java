@@ -1,0 +1,369 @@
+package gpupoor.dsl;
+
+import gpupoor.calc.Estimate;
+import gpupoor.calc.Fit;
+import gpupoor.calc.InvalidScenarioException;
+import gpupoor.calc.MemoryBreakdown;
+import gpupoor.calc.Method;
+import gpupoor.calc.Scenario;
+import gpupoor.calc.Speed;
+import gpupoor.calc.TrainingTime;
+import tech.tablesaw.api.BooleanColumn;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The estimates of every point of a sweep, kept column by column in primitive arrays (a million
+ * points take about 100 MB), with the point's parameters recomputed from its index.
+ */
+final class SweepPoints {
+
+    /** Sweeps of at least this many points print their progress. */
+    static final long PROGRESS_FROM = 200_000;
+
+    final Grid grid;
+    final int size;
+    private final boolean hasContext;
+
+    final double[] total;
+    final double[] weights;
+    final double[] kv;
+    final double[] activations;
+    final double[] gradOptimizer;
+    final double[] overhead;
+    final double[] capacity;
+    final double[] tokensPerSecond;
+    final double[] msPerToken;
+    final double[] promptSeconds;
+    final double[] msPerIteration;
+    /** 1 fits, 0 does not, -1 unknown. */
+    final byte[] fits;
+    /** Batch size (for throughput), set with the speed. */
+    final int[] batch;
+    /** GPUs needed, -1 when not given. */
+    final int[] gpusNeeded;
+    /** 0 memory-bound, 1 compute-bound, -1 not given. */
+    final byte[] bound;
+    /** Index into {@link #errors}: why the point was rejected or has no memory estimate; -1 for none. */
+    final int[] error;
+    final List<String> errors = new ArrayList<>();
+    /** Prompt and generated tokens of each point (only with a context axis, which splits the context). */
+    final int[] prompt;
+    final int[] generate;
+
+    private SweepPoints(Grid grid) {
+        this.grid = grid;
+        this.size = grid.size;
+        hasContext = grid.hasContext();
+        total = nan();
+        weights = nan();
+        kv = nan();
+        activations = nan();
+        gradOptimizer = nan();
+        overhead = nan();
+        capacity = nan();
+        tokensPerSecond = nan();
+        msPerToken = nan();
+        promptSeconds = nan();
+        msPerIteration = nan();
+        fits = new byte[size];
+        gpusNeeded = new int[size];
+        batch = new int[size];
+        bound = new byte[size];
+        error = new int[size];
+        prompt = hasContext ? new int[size] : null;
+        generate = hasContext ? new int[size] : null;
+    }
+
+    private double[] nan() {
+        double[] a = new double[size];
+        Arrays.fill(a, Double.NaN);
+        return a;
+    }
+
+    /** Estimates every point, printing progress for large sweeps and stopping when the thread is interrupted. */
+    static SweepPoints compute(Grid grid) {
+        SweepPoints p = new SweepPoints(grid);
+        Progress progress = new Progress("sweep", p.size, p.size >= PROGRESS_FROM);
+        Map<Method, Fit> fitters = new IdentityHashMap<>();
+        Map<String, Integer> errorIndex = new LinkedHashMap<>();
+        for (int i = 0; i < p.size; i++) {
+            p.estimate(i, fitters, errorIndex);
+            progress.step(i + 1L);
+        }
+        return p;
+    }
+
+    private void estimate(int i, Map<Method, Fit> fitters, Map<String, Integer> errorIndex) {
+        fits[i] = -1;
+        gpusNeeded[i] = -1;
+        bound[i] = -1;
+        error[i] = -1;
+        try {
+            Setup s = grid.setup(i);
+            Scenario sc = s.scenario();
+            if (hasContext) {
+                prompt[i] = sc.workload().promptTokens();
+                generate[i] = sc.workload().generateTokens();
+            }
+            Fit fit = fitters.computeIfAbsent(s.method(), Fit::of);
+            Estimate e = s.method().estimate(sc);
+            MemoryBreakdown m = e.memory();
+            capacity[i] = fit.capacityMiB(sc);
+            if (m != null) {
+                total[i] = m.totalMiB();
+                weights[i] = m.weightsMiB();
+                kv[i] = m.kvCacheMiB();
+                activations[i] = m.activationMiB();
+                gradOptimizer[i] = m.gradOptimizerMiB();
+                overhead[i] = m.overheadMiB();
+                Boolean f = fit.check(sc, e).fits();
+                fits[i] = f == null ? -1 : (byte) (f ? 1 : 0);
+            }
+            if (e.gpusNeeded() != null) {
+                gpusNeeded[i] = e.gpusNeeded();
+            }
+            Speed sp = e.speed();
+            if (sp != null) {
+                tokensPerSecond[i] = sp.tokensPerSecond();
+                batch[i] = sc.workload().batch();
+                msPerToken[i] = sp.msPerToken();
+                promptSeconds[i] = sp.promptSeconds();
+                bound[i] = (byte) sp.bound().ordinal();
+            }
+            TrainingTime t = e.training();
+            if (t != null) {
+                msPerIteration[i] = t.msPerIteration();
+                bound[i] = (byte) t.bound().ordinal();
+            }
+            if (m == null) {
+                error[i] = errorIndex(String.join("; ", e.notes()), errorIndex);
+            }
+        } catch (InvalidScenarioException ex) {
+            error[i] = errorIndex(ex.getMessage(), errorIndex);
+        }
+    }
+
+    private int errorIndex(String message, Map<String, Integer> index) {
+        return index.computeIfAbsent(message, k -> {
+            errors.add(k);
+            return errors.size() - 1;
+        });
+    }
+
+    /** The error message of point {@code i}, or null. */
+    String errorAt(int i) {
+        return error[i] < 0 ? null : errors.get(error[i]);
+    }
+
+    /** The metric's value at point {@code i} (NaN when missing). */
+    double value(Metric metric, int i) {
+        return switch (metric) {
+            case MEMORY -> total[i] / 1024;
+            case TOKENS_PER_SECOND -> tokensPerSecond[i];
+            case THROUGHPUT -> tokensPerSecond[i] * batch[i];
+            case MS_PER_TOKEN -> msPerToken[i];
+            case PROMPT_SECONDS -> promptSeconds[i];
+            case MS_PER_ITERATION -> msPerIteration[i];
+            case GPUS_NEEDED -> gpusNeeded[i] < 0 ? Double.NaN : gpusNeeded[i];
+        };
+    }
+
+    /** Memory component {@code c} of point {@code i} in GiB. */
+    double componentGiB(Component c, int i) {
+        double mib = switch (c) {
+            case WEIGHTS -> weights[i];
+            case KV_CACHE -> kv[i];
+            case ACTIVATIONS -> activations[i];
+            case GRAD_OPTIMIZER -> gradOptimizer[i];
+            case OVERHEAD -> overhead[i];
+        };
+        return mib / 1024;
+    }
+
+    /**
+     * One row per point: a column per swept parameter, then the outputs in stated units. Output
+     * columns without a value at any point (speed in fine-tuning, errors when none) are left out.
+     */
+    Table table(String name) {
+        return table(name, null);
+    }
+
+    /**
+     * The first {@code head} and last {@code tail} rows of {@link #table(String)} (all rows when
+     * there are no more), for showing a large sweep without building all of it.
+     */
+    Table preview(String name, int head, int tail) {
+        if (size <= head + tail) {
+            return table(name, null);
+        }
+        int[] rows = new int[head + tail];
+        for (int j = 0; j < head; j++) {
+            rows[j] = j;
+        }
+        for (int j = 0; j < tail; j++) {
+            rows[head + j] = size - tail + j;
+        }
+        return table(name, rows);
+    }
+
+    /** The table of the points {@code rows} (null: every point); columns are kept or left out as for all points. */
+    private Table table(String name, int[] rows) {
+        int n = rows == null ? size : rows.length;
+        java.util.function.IntUnaryOperator at = rows == null ? j -> j : j -> rows[j];
+        List<Column<?>> cols = new ArrayList<>();
+        for (int k = 0; k < grid.axes.size(); k++) {
+            Axis a = grid.axes.get(k);
+            if (a.numeric()) {
+                int[] v = new int[n];
+                for (int j = 0; j < n; j++) {
+                    v[j] = (Integer) a.values().get(grid.valueIndex(at.applyAsInt(j), k));
+                }
+                cols.add(ints(a.column(), v));
+            } else {
+                String[] labels = new String[a.size()];
+                for (int x = 0; x < labels.length; x++) {
+                    labels[x] = a.label(x);
+                }
+                StringColumn c = StringColumn.create(a.column(), n);
+                for (int j = 0; j < n; j++) {
+                    c.set(j, labels[grid.valueIndex(at.applyAsInt(j), k)]);
+                }
+                cols.add(c);
+            }
+        }
+        if (hasContext) {
+            cols.add(ints("prompt_tokens", pick(prompt, at, n)));
+            cols.add(ints("generate_tokens", pick(generate, at, n)));
+        }
+        List<Column<?>> outputs = new ArrayList<>();
+        outputs.add(doubles("total_mib", total, at, n, 0));
+        outputs.add(doubles("weights_mib", weights, at, n, 0));
+        outputs.add(doubles("kv_cache_mib", kv, at, n, 0));
+        outputs.add(doubles("activations_mib", activations, at, n, 0));
+        outputs.add(doubles("grad_optimizer_mib", gradOptimizer, at, n, 0));
+        outputs.add(doubles("overhead_mib", overhead, at, n, 0));
+        outputs.add(doubles("capacity_mib", capacity, at, n, 0));
+        BooleanColumn f = BooleanColumn.create("fits");
+        for (int j = 0; j < n; j++) {
+            byte b = fits[at.applyAsInt(j)];
+            if (b < 0) {
+                f.appendMissing();
+            } else {
+                f.append(b == 1);
+            }
+        }
+        outputs.add(f);
+        int[] gpus = new int[n];
+        for (int j = 0; j < n; j++) {
+            int g = gpusNeeded[at.applyAsInt(j)];
+            gpus[j] = g < 0 ? Integer.MIN_VALUE : g;
+        }
+        outputs.add(ints("gpus_needed", gpus));
+        outputs.add(doubles("tokens_per_s", tokensPerSecond, at, n, 2));
+        double[] throughput = new double[n];
+        for (int j = 0; j < n; j++) {
+            throughput[j] = value(Metric.THROUGHPUT, at.applyAsInt(j));
+        }
+        outputs.add(doubles("throughput_tokens_per_s", throughput, 2));
+        outputs.add(doubles("ms_per_token", msPerToken, at, n, 2));
+        outputs.add(doubles("prompt_s", promptSeconds, at, n, 3));
+        outputs.add(doubles("ms_per_iteration", msPerIteration, at, n, 2));
+        StringColumn b = StringColumn.create("bound", n);
+        String[] bounds = {"memory", "compute"};
+        for (int j = 0; j < n; j++) {
+            byte v = bound[at.applyAsInt(j)];
+            if (v >= 0) {
+                b.set(j, bounds[v]);
+            }
+        }
+        outputs.add(b);
+        StringColumn e = StringColumn.create("error", n);
+        for (int j = 0; j < n; j++) {
+            int v = error[at.applyAsInt(j)];
+            if (v >= 0) {
+                e.set(j, errors.get(v));
+            }
+        }
+        outputs.add(e);
+        for (Column<?> c : outputs) {
+            if (c.name().equals("total_mib") || anyValue(c.name())) {
+                cols.add(c);
+            }
+        }
+        return Table.create(name, cols);
+    }
+
+    /** Whether any point (not only those shown) has a value in the output column {@code name}. */
+    private boolean anyValue(String name) {
+        return switch (name) {
+            case "weights_mib", "kv_cache_mib", "activations_mib", "grad_optimizer_mib", "overhead_mib" -> any(total);
+            case "capacity_mib" -> any(capacity);
+            case "fits" -> anyAtLeast(fits, 0);
+            case "gpus_needed" -> java.util.Arrays.stream(gpusNeeded).anyMatch(g -> g >= 0);
+            case "tokens_per_s", "throughput_tokens_per_s", "ms_per_token", "prompt_s" -> any(tokensPerSecond);
+            case "ms_per_iteration" -> any(msPerIteration);
+            case "bound" -> anyAtLeast(bound, 0);
+            case "error" -> !errors.isEmpty();
+            default -> true;
+        };
+    }
+
+    private static boolean any(double[] values) {
+        for (double v : values) {
+            if (!Double.isNaN(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyAtLeast(byte[] values, int min) {
+        for (byte v : values) {
+            if (v >= min) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int[] pick(int[] values, java.util.function.IntUnaryOperator at, int n) {
+        int[] out = new int[n];
+        for (int j = 0; j < n; j++) {
+            out[j] = values[at.applyAsInt(j)];
+        }
+        return out;
+    }
+
+    private static DoubleColumn doubles(String name, double[] values, java.util.function.IntUnaryOperator at, int n,
+                                        int decimals) {
+        double[] out = new double[n];
+        for (int j = 0; j < n; j++) {
+            out[j] = values[at.applyAsInt(j)];
+        }
+        return doubles(name, out, decimals);
+    }
+
+    private static IntColumn ints(String name, int[] values) {
+        IntColumn c = IntColumn.create(name, values);
+        c.setPrintFormatter(NumberColumnFormatter.intsWithGrouping());
+        return c;
+    }
+
+    private static DoubleColumn doubles(String name, double[] values, int decimals) {
+        DoubleColumn c = DoubleColumn.create(name, values);
+        c.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(decimals));
+        return c;
+    }
+}

@@ -1,0 +1,118 @@
+package gpupoor.dsl;
+
+import gpupoor.calc.Estimate;
+import gpupoor.calc.InvalidScenarioException;
+import gpupoor.calc.Methods;
+import gpupoor.calc.Quant;
+import gpupoor.calc.TrainMethod;
+import org.junit.jupiter.api.Test;
+import org.knowm.xchart.CategoryChart;
+import tech.tablesaw.api.Table;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static gpupoor.dsl.Dsl.DEFAULT;
+import static gpupoor.dsl.Dsl.GPU_POOR;
+import static gpupoor.dsl.Dsl.compare;
+import static gpupoor.dsl.Dsl.gpu;
+import static gpupoor.dsl.Dsl.model;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Reports and comparisons: the numbers they show are the method's, and they render as text, HTML and PNG. */
+class ReportTest {
+
+    private static final Setup S = model("meta-llama/Llama-2-7b-hf").on(gpu("rtx-4090")).prompt(500).generate(500)
+            .using(GPU_POOR);
+
+    @Test
+    void textShowsTheBreakdownVerdictAndSpeed() {
+        Report r = S.estimate();
+        String t = r.toText();
+        assertTrue(t.startsWith(S.toText()), t);
+        assertTrue(t.contains(String.format("%,.0f", r.memory().totalMiB())), t);
+        assertTrue(t.contains("fits: needs"), t);
+        assertTrue(t.contains("speed: " + Format.number(r.speed().tokensPerSecond()) + " tokens/s per sequence"), t);
+        String big = model("meta-llama/Llama-2-70b-hf").on(gpu("rtx-4090")).using(GPU_POOR).estimate().toText();
+        assertTrue(big.contains("does not fit") && big.contains("7 of these GPUs would hold it"), big);
+        String none = model("7B").using(GPU_POOR).estimate().toText();
+        assertTrue(none.contains("no device"), none);
+    }
+
+    @Test
+    void tableRowsAddUpToTheTotal() {
+        Report r = S.estimate();
+        Table t = r.table();
+        assertEquals("total", t.stringColumn("component").get(t.rowCount() - 1));
+        double parts = 0;
+        for (int i = 0; i < t.rowCount() - 1; i++) {
+            parts += t.doubleColumn("mib").get(i);
+        }
+        assertEquals(r.memory().totalMiB(), parts, 1e-6);
+        assertEquals(r.memory().totalMiB(), t.doubleColumn("mib").get(t.rowCount() - 1));
+    }
+
+    @Test
+    void htmlEmbedsTheTableAndAStackedBarAsPng() throws Exception {
+        String html = S.estimate().toHtml();
+        assertTrue(html.contains("<table") && html.contains("<td>weights</td>"), html);
+        Matcher m = Pattern.compile("data:image/png;base64,([A-Za-z0-9+/=]+)").matcher(html);
+        assertTrue(m.find());
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(m.group(1))));
+        assertNotNull(img);
+        assertEquals(520, img.getWidth());
+        CategoryChart c = (CategoryChart) S.estimate().chart().chart();
+        assertEquals(List.of("weights", "KV cache", "activations", "overhead", "GeForce RTX 4090"),
+                new ArrayList<>(c.getSeriesMap().keySet()));
+    }
+
+    @Test
+    void trainingReportsShowTimePerIteration() {
+        Report r = S.finetune(TrainMethod.LORA).sequence(1024).batch(2).estimate();
+        assertNotNull(r.training());
+        assertTrue(r.toText().contains(String.format("fine-tuning: %,.0f ms per iteration (batch of 2",
+                r.training().msPerIteration())), r.toText());
+    }
+
+    @Test
+    void reportsWithoutMemorySayWhy() {
+        Report r = S.framework(gpupoor.calc.Framework.LLAMA_CPP).estimate();
+        assertEquals(null, r.memory());
+        assertTrue(r.toText().contains("note: memory: the original's memory calculator needs a gguf quantization"),
+                r.toText());
+        InvalidScenarioException e = assertThrows(InvalidScenarioException.class, r::table);
+        assertTrue(e.getMessage().contains("gives no memory breakdown"), e.getMessage());
+    }
+
+    @Test
+    void comparisonPutsEachMethodsNumbersSideBySide() {
+        Setup s = S.quant(Quant.BNB_NF4);
+        Comparison c = compare(s, GPU_POOR, DEFAULT);
+        Table t = c.table();
+        assertEquals(List.of("quantity", "gpu-poor", "default"), t.columnNames());
+        Estimate original = Methods.GPU_POOR.estimate(s.scenario());
+        Estimate ours = Methods.DEFAULT.estimate(s.scenario());
+        assertEquals("total (MiB)", t.stringColumn("quantity").get(0));
+        assertEquals(original.memory().totalMiB(), t.doubleColumn("gpu-poor").get(0));
+        assertEquals(ours.memory().totalMiB(), t.doubleColumn("default").get(0));
+        assertEquals(2, ((CategoryChart) c.chart().chart()).getSeriesMap().values().iterator().next().getXData().size());
+        assertEquals(Methods.all().size(), compare(s).methods().size());
+    }
+
+    @Test
+    void aMethodThatRejectsTheSetupIsNamedInTheComparison() {
+        Setup s = S.quant(Quant.FP8);
+        Table t = compare(s, GPU_POOR).table();
+        assertTrue(t.name().contains("gpu-poor: the gpu-poor method (the original calculator) does not know"), t.name());
+        assertThrows(InvalidScenarioException.class, () -> compare(s, GPU_POOR).chart());
+    }
+}

@@ -1,0 +1,138 @@
+package gpupoor.dsl;
+
+import gpupoor.calc.Framework;
+import gpupoor.calc.InvalidScenarioException;
+import gpupoor.calc.Methods;
+import gpupoor.calc.Optimizer;
+import gpupoor.calc.Quant;
+import gpupoor.calc.TrainMethod;
+import org.junit.jupiter.api.Test;
+
+import static gpupoor.dsl.Dsl.apple;
+import static gpupoor.dsl.Dsl.cpu;
+import static gpupoor.dsl.Dsl.gpu;
+import static gpupoor.dsl.Dsl.gpus;
+import static gpupoor.dsl.Dsl.model;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Setups and devices: immutability, defaults, name checks and the mapping onto engine scenarios. */
+class SetupTest {
+
+    @Test
+    void everyCallReturnsANewSetupAndLeavesTheOriginal() {
+        Setup s = model("meta-llama/Llama-2-7b-hf");
+        Setup t = s.on(gpu("rtx-4090")).quant(Quant.Q4_K_M).prompt(1000).generate(100).batch(4);
+        assertEquals(null, s.device());
+        assertEquals(Quant.NONE, s.quant());
+        assertEquals(512, s.workload().promptTokens());
+        assertEquals(1000, t.workload().promptTokens());
+        assertEquals(100, t.workload().generateTokens());
+        assertEquals(4, t.workload().batch());
+        assertEquals("rtx-4090", t.device().id());
+        assertEquals(1100, t.context());
+    }
+
+    @Test
+    void theReferenceScenarioGivesTheOriginalsNumbers() {
+        // docs/gpu_poor-reference.md §10.1: Llama-2-7b-hf, prompt 500 + 500, rtx-4090, no quantization: 14603 MiB
+        Report r = model("meta-llama/Llama-2-7b-hf").on(gpu("rtx-4090")).prompt(500).generate(500)
+                .using(Methods.GPU_POOR).estimate();
+        assertEquals(14603, (long) Math.ceil(r.memory().totalMiB()), "the original ceils memory");
+        assertEquals(38, Math.round(r.speed().tokensPerSecond()));
+        assertEquals(Boolean.TRUE, r.fits());
+    }
+
+    @Test
+    void estimateIsTheMethodsEstimateOfTheScenario() {
+        Setup s = model("mistralai/Mistral-7B-v0.1").on(gpus(2, "rtx-3090")).quant("bnb-nf4").batch(3)
+                .using("gpu-poor");
+        assertEquals(Methods.GPU_POOR.estimate(s.scenario()), s.estimate().estimate());
+        assertEquals(2, s.scenario().deviceCount());
+    }
+
+    @Test
+    void frameworkFollowsQuantAndDeviceUnlessGiven() {
+        Setup s = model("7B");
+        assertEquals(Framework.HF, s.framework());
+        assertEquals(Framework.LLAMA_CPP, s.quant(Quant.Q4_K_M).framework());
+        assertEquals(Framework.HF, s.quant(Quant.Q4_K_M).quant(Quant.BNB_INT8).framework());
+        assertEquals(Framework.LLAMA_CPP, s.on(cpu("7950x")).framework());
+        assertEquals(Framework.LLAMA_CPP, s.on(apple("m2-max-38c-96gb")).framework());
+        Setup vllm = s.framework(Framework.VLLM);
+        assertEquals(Framework.VLLM, vllm.quant(Quant.AWQ_INT4).framework());
+        assertEquals(Framework.LLAMA_CPP, vllm.quant(Quant.Q4_K_M).defaultFramework().framework());
+    }
+
+    @Test
+    void finetuneSwitchesToATrainableSetup() {
+        Setup s = model("meta-llama/Llama-2-7b-hf").framework(Framework.LLAMA_CPP).quant(Quant.Q4_K_M).prompt(1024);
+        Setup lora = s.finetune(TrainMethod.LORA).rank(16).optimizer(Optimizer.ADAMW).gradientCheckpointing();
+        assertTrue(lora.isTraining());
+        assertEquals(Framework.HF, lora.framework());
+        assertEquals(Quant.NONE, lora.quant(), "GGUF weights cannot be trained");
+        assertEquals(1024, lora.workload().promptTokens());
+        assertEquals(1, lora.workload().generateTokens());
+        assertEquals(16, lora.workload().loraRank());
+        assertEquals(Optimizer.ADAMW, lora.workload().optimizer());
+        assertTrue(lora.workload().gradientCheckpointing());
+        assertEquals(Quant.NONE, model("7B").quant(Quant.BNB_NF4).finetune("qlora").quant());
+        assertEquals(Quant.BNB_INT8, model("7B").quant(Quant.BNB_INT8).finetune(TrainMethod.LORA).quant());
+        assertEquals(2048, lora.sequence(2048).workload().promptTokens());
+    }
+
+    @Test
+    void fineTuningKnobsOnAnInferenceSetupSayWhatToDo() {
+        Setup s = model("7B");
+        for (Runnable r : new Runnable[] {() -> s.rank(8), () -> s.sequence(10), () -> s.optimizer("adamw"),
+                () -> s.gradientCheckpointing()}) {
+            InvalidScenarioException e = assertThrows(InvalidScenarioException.class, r::run);
+            assertTrue(e.getMessage().contains("finetune(LORA)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void namesAreCheckedWithDidYouMean() {
+        InvalidScenarioException e = assertThrows(InvalidScenarioException.class, () -> gpu("rtx-409"));
+        assertTrue(e.getMessage().contains("did you mean") && e.getMessage().contains("rtx-4090"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> model("meta-llama/Llama-3.1-8"));
+        assertTrue(e.getMessage().contains("did you mean"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> model("7B").quant("Q4_K_X"));
+        assertTrue(e.getMessage().contains("gguf-Q4_K_M"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> gpu("7950x"));
+        assertTrue(e.getMessage().contains("cpu(\"7950x\")"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> cpu("rtx-4090"));
+        assertTrue(e.getMessage().contains("gpu(\"rtx-4090\")"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> model("7B").prompt(0));
+        assertTrue(e.getMessage().contains("prompt length must be a positive integer"), e.getMessage());
+    }
+
+    @Test
+    void devicesCheckCountsAndMemoryTypes() {
+        Device d = cpu("7950x").ddr5();
+        assertEquals("ddr5", d.ddr().toString());
+        assertEquals(d.ddr(), model("7B").on(d).scenario().ddr());
+        assertThrows(InvalidScenarioException.class, () -> gpu("rtx-4090").ddr4());
+        assertThrows(InvalidScenarioException.class, () -> cpu("7950x").times(2));
+        assertThrows(InvalidScenarioException.class, () -> gpus(0, "rtx-4090"));
+        assertEquals(160, gpus(2, "a100-sxm4-80gb").memoryGiB());
+        assertTrue(gpus(2, "a100-sxm4-80gb").toText().startsWith("2 × A100 SXM4 80GB"));
+    }
+
+    @Test
+    void methodsAreChosenByConstantOrId() {
+        assertSame(Methods.GPU_POOR, model("7B").using(Dsl.GPU_POOR).method());
+        assertSame(Methods.DEFAULT, model("7B").method());
+        assertThrows(InvalidScenarioException.class, () -> model("7B").using("gpupoorx"));
+    }
+
+    @Test
+    void textSaysWhatTheSetupIs() {
+        String t = model("meta-llama/Llama-2-7b-hf").on(gpu("rtx-4090")).quant(Quant.Q4_K_M).finetune(TrainMethod.QLORA)
+                .sequence(2048).batch(4).toString();
+        assertTrue(t.contains("QLoRA fine-tuning") && t.contains("sequence 2,048 tokens") && t.contains("batch 4")
+                && t.contains("GeForce RTX 4090"), t);
+    }
+}
