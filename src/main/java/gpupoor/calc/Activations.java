@@ -43,7 +43,7 @@ public final class Activations {
      */
     public static double hfPrefill(Architecture a, int batch, int prompt, boolean eager) {
         double tokens = (double) batch * prompt;
-        double layer = tokens * (4.0 * a.hidden() + 3.0 * mlpWidth(a, prompt * (long) batch)) * 2;
+        double layer = tokens * (4.0 * a.hidden() + 3.0 * mlpWidth(a)) * 2;
         if (eager) {
             layer += (double) batch * a.heads() * prompt * (double) prompt * 6;
         }
@@ -58,12 +58,12 @@ public final class Activations {
      */
     public static double vllmProfile(Architecture a, int maxBatchedTokens, int maxSeqs) {
         double t = maxBatchedTokens;
-        double perToken = 4.0 * a.hidden() + a.queryWidth() + 2.0 * a.kvHeads() * a.headDim() + 3.0 * mlpWidth(a, maxBatchedTokens);
+        double perToken = 4.0 * a.hidden() + a.queryWidth() + 2.0 * a.kvHeads() * a.headDim() + 3.0 * mlpWidth(a);
         return t * perToken * 2 + 2.0 * maxSeqs * a.vocab() * 4;
     }
 
     /** The MLP width one token touches: the dense intermediate, or its selected (and shared) experts. */
-    private static double mlpWidth(Architecture a, long tokens) {
+    private static double mlpWidth(Architecture a) {
         if (a.moe() == null) {
             return a.intermediate();
         }
@@ -97,7 +97,7 @@ public final class Activations {
         double e = elementBytes;
         double h = a.hidden();
         double q = a.queryWidth();
-        double i = mlpWidth(a, seq);
+        double i = mlpWidth(a);
         java.util.function.Predicate<String> saves = m -> trainsAll || savesFrozen || targets.contains(m);
         double norm = a.family().layerNorm() ? e * h : 8 * h + (trainsAll ? e * h : 0);
         double perToken = 2 * norm;

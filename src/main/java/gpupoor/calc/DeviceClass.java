@@ -34,14 +34,4 @@ public enum DeviceClass {
                     ? GPU_HBM : GPU_GDDR;
         };
     }
-
-    /** Parses an id such as {@code gpu-hbm}. */
-    public static DeviceClass parse(String id) {
-        for (DeviceClass d : values()) {
-            if (d.id().equalsIgnoreCase(id.trim())) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("unknown device class '" + id + "'");
-    }
 }

@@ -83,11 +83,6 @@ public record Tensor(Role role, int layer, long rows, long cols, int copies) {
         public boolean embeddingOrHead() {
             return this == TOKEN_EMBD || this == POS_EMBD || this == OUTPUT;
         }
-
-        /** Whether it is an FFN down-projection ({@code ffn_down*}). */
-        public boolean ffnDown() {
-            return this == FFN_DOWN || this == FFN_DOWN_EXPS || this == FFN_DOWN_SHEXP;
-        }
     }
 
     /** A tensor outside the blocks. */

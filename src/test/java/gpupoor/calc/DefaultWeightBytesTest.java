@@ -39,6 +39,14 @@ class DefaultWeightBytesTest {
         assertEquals(gb, got, 0.011 * gb, id + " " + quant + ": " + got);
     }
 
+    /** ggml's block layouts: bits per weight of each type (llama.cpp's quantize tool prints the same). */
+    @ParameterizedTest
+    @CsvSource({"Q4_0, 4.5", "Q4_1, 5.0", "Q5_0, 5.5", "Q5_1, 6.0", "Q8_0, 8.5", "Q2_K, 2.625", "Q3_K, 3.4375",
+            "Q4_K, 4.5", "Q5_K, 5.5", "Q6_K, 6.5625", "MXFP4, 4.25"})
+    void blockTypesBitsPerWeight(String type, double bits) {
+        assertEquals(bits, GgufType.valueOf(type).bitsPerWeight(), 1e-12);
+    }
+
     @Test
     void q4KmOfLlama2Is380GiB() {
         // the task's published figure: 3.80 GiB = 4.08 GB
