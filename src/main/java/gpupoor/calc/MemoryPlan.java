@@ -117,7 +117,8 @@ public record MemoryPlan(double weights, double kv, double activations, double g
         double buffers = bufLast + (n - 1) * bufOther;
         double host = wb.tokenEmbedding() + (wb.allLayers() - layerBytes) + (outputOnGpu ? 0 : wb.head() + globals)
                 + (kvAll - kvGpu);
-        double perDevice = (layerBytes + kvGpu) / n + out + bufLast + context;
+        // llama.cpp splits layers in proportion to each GPU's free memory, so the output layer's GPU takes fewer blocks
+        double perDevice = (layerBytes + kvGpu + out) / n + bufLast + context;
         notes.add("llama.cpp: " + gl + " of " + layers + " blocks" + (outputOnGpu ? " and the output layer" : "")
                 + " on " + (n > 1 ? n + " GPUs" : "the GPU") + "; token embedding" + (gl < layers ? ", the other blocks" : "")
                 + (outputOnGpu ? "" : ", the output layer") + " in host memory (" + mib(host) + "); context " + nctx + " tokens");
