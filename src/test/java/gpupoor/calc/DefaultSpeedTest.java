@@ -1,19 +1,13 @@
 package gpupoor.calc;
 
 import gpupoor.catalog.Catalog;
-import gpupoor.validate.MeasuredData;
-import gpupoor.validate.RowResult;
-import gpupoor.validate.Validator;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Speed: physics that must hold, and the accuracy targets on the bundled measurements. */
+/** Speed: physics that must hold (accuracy on the measurements is reported by {@code validate}, not gated here). */
 class DefaultSpeedTest {
 
     private static final Method DEFAULT = Methods.DEFAULT;
@@ -78,45 +72,5 @@ class DefaultSpeedTest {
         Estimate e = DEFAULT.estimate(s);
         assertTrue(e.speed().tokensPerSecond() > 1 && e.speed().tokensPerSecond() < 40);
         assertEquals(null, e.budget().fits());
-    }
-
-    /** The targets on the bundled measurements: single-device decode within 10% and prompt within 20% (median). */
-    @Test
-    void accuracyTargetsOnTheBundledMeasurements() {
-        List<Double> decode = new ArrayList<>();
-        List<Double> prompt = new ArrayList<>();
-        List<Double> memory = new ArrayList<>();
-        for (var m : MeasuredData.bundled().rows()) {
-            boolean one = m.text("n_devices").isEmpty() || m.text("n_devices").equals("1");
-            RowResult r = Validator.predict(DEFAULT, m);
-            if (!r.isOk() || r.errorPct() == null) {
-                continue;
-            }
-            switch (m.metric()) {
-                case "decode_tok_s" -> {
-                    if (one) {
-                        decode.add(Math.abs(r.errorPct()));
-                    }
-                }
-                case "prompt_tok_s" -> {
-                    if (one) {
-                        prompt.add(Math.abs(r.errorPct()));
-                    }
-                }
-                case "mem_inference" -> memory.add(Math.abs(r.errorPct()));
-                default -> { }
-            }
-        }
-        assertTrue(decode.size() > 100 && prompt.size() > 100 && memory.size() > 30);
-        assertTrue(median(decode) <= 10, "decode median |error| " + median(decode));
-        assertTrue(median(prompt) <= 20, "prompt median |error| " + median(prompt));
-        assertTrue(median(memory) <= 5, "inference memory median |error| " + median(memory));
-    }
-
-    private static double median(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        Collections.sort(s);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 }
