@@ -23,7 +23,7 @@ def test_table_is_html_with_escaped_cells_and_text(kernel):
                         'DoubleColumn.create("n", 1.5, 2))')
     html = data["text/html"]
     assert html.startswith("<table")
-    assert "<caption>a&lt;b</caption>" in html
+    assert ">a&lt;b</caption>" in html
     assert "<th>c&amp;d</th><th>n</th>" in html
     assert "<td>&lt;i&gt;x&lt;/i&gt;</td><td>1.5</td>" in html
     assert "<i>" not in html

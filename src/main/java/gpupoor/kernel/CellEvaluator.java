@@ -372,15 +372,31 @@ final class CellEvaluator implements AutoCloseable {
                     return new Split(pieces, null, offset);
                 }
                 case UNKNOWN -> {
-                    // Let the compiler say what is wrong with it.
-                    pieces.add(new Piece(rest, offset));
-                    return new Split(pieces, null, offset);
+                    // Not valid Java: the snippet is the first lines that are (the compiler will say
+                    // what is wrong); what follows is split as usual.
+                    String bad = unknownPrefix(rest);
+                    pieces.add(new Piece(bad, offset));
+                    offset += bad.length();
+                    rest = rest.substring(bad.length());
                 }
                 default -> {
                     return new Split(pieces, rest, offset);
                 }
             }
         }
+    }
+
+    /** The shortest run of whole lines at the start of {@code text} that JShell finds invalid, or all of it. */
+    private String unknownPrefix(String text) {
+        int end = text.indexOf('\n');
+        while (end >= 0) {
+            String lines = text.substring(0, end);
+            if (analysis.analyzeCompletion(lines).completeness() == SourceCodeAnalysis.Completeness.UNKNOWN) {
+                return lines;
+            }
+            end = text.indexOf('\n', end + 1);
+        }
+        return text;
     }
 
     private static String indentAfter(String partial) {
