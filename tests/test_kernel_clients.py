@@ -73,4 +73,4 @@ def test_kernelspec_is_listed(kernel_spec):
     spec = specs[KERNEL_NAME]["spec"]
     assert spec["language"] == "java" and spec["interrupt_mode"] == "message"
     assert spec["argv"][0].startswith("/") and spec["argv"][0].endswith("/bin/java")
-    assert "{resource_dir}/gpupoor.jar" in spec["argv"] and spec["argv"][-1] == "{connection_file}"
+    assert spec["argv"][-3:] == ["{resource_dir}/gpupoor.jar", "gpupoor.kernel.Kernel", "{connection_file}"]

@@ -35,7 +35,7 @@ def test_install_writes_a_complete_kernelspec(tmp_path):
     spec = json.loads((spec_dir / "kernel.json").read_text())
     java = Path(spec["argv"][0])
     assert java.is_absolute() and java.name == "java" and java.is_file()
-    assert spec["argv"][-4:] == ["-jar", "{resource_dir}/gpupoor.jar", "kernel", "{connection_file}"]
+    assert spec["argv"][-4:] == ["-cp", "{resource_dir}/gpupoor.jar", "gpupoor.kernel.Kernel", "{connection_file}"]
     assert {"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true"} <= set(spec["argv"])
     assert spec["interrupt_mode"] == "message"
     assert spec["language"] == "java"
@@ -78,7 +78,7 @@ def test_installed_kernel_uses_its_appcds_archive(kernel_spec):
     argv = [a.replace("{resource_dir}", kernel_spec.resource_dir) for a in kernel_spec.argv]
     assert f"-XX:SharedArchiveFile={archive}" in argv
     # -Xshare:on makes the JVM fail instead of silently ignoring an archive that does not match.
-    jvm = [a if a != "-Xshare:auto" else "-Xshare:on" for a in argv[:argv.index("-jar") + 2]]
-    r = subprocess.run(jvm + ["--version"], capture_output=True, text=True, timeout=60)
+    jvm = [a if a != "-Xshare:auto" else "-Xshare:on" for a in argv[:argv.index("-cp") + 2]]
+    r = subprocess.run(jvm + ["gpupoor.cli.Main", "--version"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.strip() == "gpupoor 0.1.0"

@@ -87,11 +87,13 @@ def test_exits_when_the_parent_jupyter_process_dies(launch, wait_until):
     ('{"ip": "127.0.0.1", "shell_port": 5, "control_port": 6, "stdin_port": 7, "hb_port": 8, "iopub_port": 9,'
      ' "transport": "ipc"}', "transport 'ipc' is not supported"),
 ], ids=["missing", "not-json", "no-port", "ipc"])
-def test_bad_connection_file_is_a_clear_error(tmp_path, content, message):
+@pytest.mark.parametrize("launcher", [["-jar", str(JAR), "kernel"], ["-cp", str(JAR), "gpupoor.kernel.Kernel"]],
+                         ids=["cli", "kernelspec-main"])
+def test_bad_connection_file_is_a_clear_error(tmp_path, content, message, launcher):
     path = tmp_path / "conn.json"
     if content is not None:
         path.write_text(content)
-    r = subprocess.run(["java", "-jar", str(JAR), "kernel", str(path)], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(["java", *launcher, str(path)], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert r.stderr.startswith("error: ") and message in r.stderr
     assert "Exception" not in r.stderr and "\tat " not in r.stderr

@@ -36,6 +36,8 @@ final class CellEvaluator implements AutoCloseable {
             "java.util.*", "java.util.concurrent.*", "java.util.function.*", "java.util.prefs.*", "java.util.regex.*",
             "java.util.stream.*");
 
+    /** Where the jar keeps the API's source files, for javadoc in inspection. */
+    static final String BUNDLED_SOURCES = "jshell-sources";
     /** Stack frames shown for an exception before "... n more". */
     private static final int MAX_FRAMES = 24;
     /** Stack frames shown for each "Caused by". */
@@ -62,10 +64,45 @@ final class CellEvaluator implements AutoCloseable {
                 .executionEngine(control.provider(), Map.of())
                 .build();
         CellEvaluator evaluator = new CellEvaluator(shell, control);
+        evaluator.addBundledSources();
         for (String pkg : DEFAULT_IMPORTS) {
             evaluator.eval("import " + pkg + ";", "default imports");
         }
         return evaluator;
+    }
+
+    /**
+     * Lets inspection show the javadoc of the project's API (calc, catalog, DSL, Display). JShell
+     * reads javadoc only from source files on its private list of source locations (the JDK's
+     * {@code src.zip}); the jar carries the API's sources under {@value #BUNDLED_SOURCES}, and this
+     * appends that folder to the list. It needs {@code --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED}
+     * (in the kernelspec); without it, inspection shows signatures only.
+     */
+    @SuppressWarnings("unchecked")
+    private void addBundledSources() {
+        java.net.URL root = CellEvaluator.class.getClassLoader().getResource(BUNDLED_SOURCES);
+        if (root == null) {
+            return;
+        }
+        try {
+            java.net.URI uri = root.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                try {
+                    java.nio.file.FileSystems.getFileSystem(uri);
+                } catch (java.nio.file.FileSystemNotFoundException e) {
+                    java.nio.file.FileSystems.newFileSystem(uri, Map.of());
+                }
+            }
+            java.lang.reflect.Method find = analysis.getClass().getDeclaredMethod("findSources");
+            java.lang.reflect.Field sources = analysis.getClass().getDeclaredField("availableSources");
+            find.setAccessible(true);
+            sources.setAccessible(true);
+            List<java.nio.file.Path> all = new ArrayList<>((List<java.nio.file.Path>) find.invoke(analysis));
+            all.add(java.nio.file.Path.of(uri));
+            sources.set(analysis, all);
+        } catch (ReflectiveOperationException | RuntimeException | java.io.IOException | java.net.URISyntaxException e) {
+            LOG.fine(() -> "inspection shows signatures only, no project javadoc: " + e);
+        }
     }
 
     /**
@@ -100,6 +137,7 @@ final class CellEvaluator implements AutoCloseable {
      * @throws CellError when a snippet does not compile, throws, or the cell is interrupted or incomplete
      */
     CellResult eval(String code, String origin) {
+        control.beginCell();
         Split split = split(code);
         if (split.incomplete() != null) {
             int line = lineOf(code, split.incompleteOffset());
@@ -316,7 +354,7 @@ final class CellEvaluator implements AutoCloseable {
         }
     }
 
-    /** Cancels the snippet that is running now (the cell fails with an {@code Interrupted} error). */
+    /** Interrupts the cell being evaluated: its running snippet is cancelled and no later snippet runs. */
     void interrupt() {
         control.interrupt();
     }

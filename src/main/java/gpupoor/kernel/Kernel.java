@@ -17,14 +17,35 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Runs the Jupyter kernel ({@code java -jar gpupoor.jar kernel CONNECTION_FILE}) until Jupyter shuts
- * it down or the Jupyter process that started it ({@code JPY_PARENT_PID}) goes away.
+ * Runs the Jupyter kernel until Jupyter shuts it down or the Jupyter process that started it
+ * ({@code JPY_PARENT_PID}) goes away. Started as {@code java -jar gpupoor.jar kernel CONNECTION_FILE},
+ * or, as the kernelspec does, as {@code java -cp gpupoor.jar gpupoor.kernel.Kernel CONNECTION_FILE},
+ * which skips the command-line parser (about a third of a second of start-up on two cores).
  */
 public final class Kernel {
     private static final Logger LOG = Logger.getLogger(Kernel.class.getName());
     private static final List<String> PORTS = List.of("shell_port", "control_port", "stdin_port", "hb_port", "iopub_port");
 
     private Kernel() {
+    }
+
+    /**
+     * The kernelspec's entry point: {@code CONNECTION_FILE [ignored arguments...]}. Bad input exits
+     * with code 2 and an {@code error:} line, as the command line does.
+     *
+     * @param args the connection file, then anything (e.g. the file names {@code jupyter run} appends)
+     * @throws Exception if the sockets cannot be set up
+     */
+    public static void main(String[] args) throws Exception {
+        try {
+            if (args.length == 0) {
+                throw new IllegalArgumentException("usage: gpupoor.kernel.Kernel CONNECTION_FILE");
+            }
+            run(Path.of(args[0]));
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
     }
 
     /**

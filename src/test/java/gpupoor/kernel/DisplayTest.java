@@ -20,11 +20,12 @@ class DisplayTest {
         try {
             Display.display(t);
             Display.display(7, "text/html");
+            Display.page("paged");
             Display.clearOutput();
         } finally {
             System.setOut(original);
         }
         String nl = System.lineSeparator();
-        assertEquals(TableView.text(t) + nl + "7" + nl, out.toString(StandardCharsets.UTF_8));
+        assertEquals(TableView.text(t) + nl + "7" + nl + "paged" + nl, out.toString(StandardCharsets.UTF_8));
     }
 }
