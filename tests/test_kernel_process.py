@@ -99,6 +99,18 @@ def test_bad_connection_file_is_a_clear_error(tmp_path, content, message, launch
     assert "Exception" not in r.stderr and "\tat " not in r.stderr
 
 
+def test_a_port_in_use_is_a_clear_error_not_a_hung_kernel(tmp_path):
+    from jupyter_client.connect import write_connection_file
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        path, info = write_connection_file(str(tmp_path / "conn.json"), ip="127.0.0.1", shell_port=taken.getsockname()[1])
+        r = subprocess.run(["java", "-cp", str(JAR), "gpupoor.kernel.Kernel", path], capture_output=True, text=True,
+                           timeout=60)
+    assert r.returncode == 1
+    assert r.stderr.startswith("error: the kernel could not start: ") and "Address already in use" in r.stderr
+
+
 def test_restart_gives_a_fresh_session():
     from jupyter_client.manager import start_new_kernel
     km, kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=60)

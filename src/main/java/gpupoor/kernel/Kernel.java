@@ -34,9 +34,8 @@ public final class Kernel {
      * with code 2 and an {@code error:} line, as the command line does.
      *
      * @param args the connection file, then anything (e.g. the file names {@code jupyter run} appends)
-     * @throws Exception if the sockets cannot be set up
      */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         try {
             if (args.length == 0) {
                 throw new IllegalArgumentException("usage: gpupoor.kernel.Kernel CONNECTION_FILE");
@@ -53,18 +52,23 @@ public final class Kernel {
      *
      * @param connectionFile the JSON file Jupyter writes for the kernel (ip, ports, transport, key)
      * @throws IllegalArgumentException if the file is missing or is not a usable connection file
-     * @throws Exception                if the sockets cannot be set up
      */
-    public static void run(Path connectionFile) throws Exception {
+    public static void run(Path connectionFile) {
         KernelConnectionProperties props = readConnectionFile(connectionFile);
         quietLogging();
         exitWithParent();
-        GpuPoorKernel kernel = new GpuPoorKernel();
-        KernelConnection connection = new KernelConnection(props);
-        kernel.onStartup();
-        kernel.becomeHandlerForConnection(connection);
-        connection.connect();
-        connection.waitUntilClose();
+        try {
+            GpuPoorKernel kernel = new GpuPoorKernel();
+            KernelConnection connection = new KernelConnection(props);
+            kernel.onStartup();
+            kernel.becomeHandlerForConnection(connection);
+            connection.connect();
+            connection.waitUntilClose();
+        } catch (Exception | LinkageError e) {
+            // e.g. a port already in use; without this the socket threads would keep a dead kernel alive
+            System.err.println("error: the kernel could not start: " + e);
+            ExitGuard.exit(1);
+        }
         ExitGuard.exit(0);
     }
 
