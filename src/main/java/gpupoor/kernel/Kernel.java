@@ -63,6 +63,7 @@ public final class Kernel {
             kernel.onStartup();
             kernel.becomeHandlerForConnection(connection);
             connection.connect();
+            kernel.warmUpRenderers();
             connection.waitUntilClose();
         } catch (Exception | LinkageError e) {
             // e.g. a port already in use; without this the socket threads would keep a dead kernel alive
