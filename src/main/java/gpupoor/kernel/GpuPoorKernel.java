@@ -122,7 +122,11 @@ final class GpuPoorKernel extends BaseKernel {
             tech.tablesaw.api.Table t = tech.tablesaw.api.Table.create("warm-up",
                     tech.tablesaw.api.DoubleColumn.create("x", 1, 2));
             getRenderer().render(t);
-            getRenderer().render(new org.knowm.xchart.XYChartBuilder().width(64).height(48).build());
+            // title, axis titles, legend and a series: each loads fonts and drawing code of its own
+            org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(400).height(300)
+                    .title("warm-up").xAxisTitle("x").yAxisTitle("y").build();
+            chart.addSeries("s", new double[] {1, 2, 3}, new double[] {3, 1, 2});
+            getRenderer().render(chart);
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.FINE, "renderer warm-up failed", e);
         }
