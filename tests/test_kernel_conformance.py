@@ -1,7 +1,6 @@
 """jupyter_kernel_test's standard protocol tests (Debian python3-jupyter-kernel-test) against our kernel.
 
-Every standard test runs; only test_pager is skipped by the suite itself, because its
-"page" payload is an IPython feature that a Java kernel has no use for.
+Every standard test runs, the pager too: page(x) sends x to the front end's pager.
 """
 import os
 
@@ -45,3 +44,4 @@ class GpuPoorKernelTests(jupyter_kernel_test.KernelTests):
     code_history_pattern = "6*7"
     code_inspect_sample = "Math.max("
     code_clear_output = "clearOutput();"
+    code_page_something = 'page(Table.create("paged", IntColumn.create("x", 1, 2)));'

@@ -87,14 +87,28 @@ def test_exits_when_the_parent_jupyter_process_dies(launch, wait_until):
     ('{"ip": "127.0.0.1", "shell_port": 5, "control_port": 6, "stdin_port": 7, "hb_port": 8, "iopub_port": 9,'
      ' "transport": "ipc"}', "transport 'ipc' is not supported"),
 ], ids=["missing", "not-json", "no-port", "ipc"])
-def test_bad_connection_file_is_a_clear_error(tmp_path, content, message):
+@pytest.mark.parametrize("launcher", [["-jar", str(JAR), "kernel"], ["-cp", str(JAR), "gpupoor.kernel.Kernel"]],
+                         ids=["cli", "kernelspec-main"])
+def test_bad_connection_file_is_a_clear_error(tmp_path, content, message, launcher):
     path = tmp_path / "conn.json"
     if content is not None:
         path.write_text(content)
-    r = subprocess.run(["java", "-jar", str(JAR), "kernel", str(path)], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(["java", *launcher, str(path)], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert r.stderr.startswith("error: ") and message in r.stderr
     assert "Exception" not in r.stderr and "\tat " not in r.stderr
+
+
+def test_a_port_in_use_is_a_clear_error_not_a_hung_kernel(tmp_path):
+    from jupyter_client.connect import write_connection_file
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        path, info = write_connection_file(str(tmp_path / "conn.json"), ip="127.0.0.1", shell_port=taken.getsockname()[1])
+        r = subprocess.run(["java", "-cp", str(JAR), "gpupoor.kernel.Kernel", path], capture_output=True, text=True,
+                           timeout=60)
+    assert r.returncode == 1
+    assert r.stderr.startswith("error: the kernel could not start: ") and "Address already in use" in r.stderr
 
 
 def test_restart_gives_a_fresh_session():

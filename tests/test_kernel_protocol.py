@@ -23,7 +23,7 @@ def test_table_is_html_with_escaped_cells_and_text(kernel):
                         'DoubleColumn.create("n", 1.5, 2))')
     html = data["text/html"]
     assert html.startswith("<table")
-    assert "<caption>a&lt;b</caption>" in html
+    assert ">a&lt;b</caption>" in html
     assert "<th>c&amp;d</th><th>n</th>" in html
     assert "<td>&lt;i&gt;x&lt;/i&gt;</td><td>1.5</td>" in html
     assert "<i>" not in html
@@ -220,10 +220,15 @@ def test_completion_uses_the_snippet_under_the_cursor(kernel):
     assert reply["matches"] == ["rowCount()"] and (reply["cursor_start"], reply["cursor_end"]) == (3, 7)
 
 
-def test_inspect_shows_signatures(kernel):
+def test_inspect_shows_signatures_and_project_javadoc(kernel):
     reply = kernel.request(lambda kc: kc.inspect("Table.create(", 13))
     assert reply["status"] == "ok" and reply["found"]
     assert "Table Table.create(String tableName)" in reply["data"]["text/plain"]
+    reply = kernel.request(lambda kc: kc.inspect("Methods.parse(", 14))
+    assert reply["found"]
+    text = reply["data"]["text/plain"]
+    assert text.startswith("Method Methods.parse(String text)\n")  # signature, then the project's javadoc
+    assert "Parses default or gpu-poor (also gpu_poor, gpupoor, original)." in text
     reply = kernel.request(lambda kc: kc.inspect("nothingHere", 5))
     assert reply["status"] == "ok" and not reply["found"]
 

@@ -21,7 +21,7 @@ public final class KernelCommand implements Callable<Integer> {
     List<String> ignored;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         Kernel.run(connectionFile);
         return 0;
     }

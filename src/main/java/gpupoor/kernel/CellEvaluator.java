@@ -36,6 +36,8 @@ final class CellEvaluator implements AutoCloseable {
             "java.util.*", "java.util.concurrent.*", "java.util.function.*", "java.util.prefs.*", "java.util.regex.*",
             "java.util.stream.*");
 
+    /** Where the jar keeps the API's source files, for javadoc in inspection. */
+    static final String BUNDLED_SOURCES = "jshell-sources";
     /** Stack frames shown for an exception before "... n more". */
     private static final int MAX_FRAMES = 24;
     /** Stack frames shown for each "Caused by". */
@@ -47,6 +49,8 @@ final class CellEvaluator implements AutoCloseable {
     private final InProcessExecutionControl control;
     /** Where each snippet's source came from, by snippet id, for error reports. */
     private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+    /** Whether {@link #addBundledSources()} ran (on the first inspection: opening the jar takes ~0.1 s). */
+    private boolean bundledSources;
 
     private CellEvaluator(JShell shell, InProcessExecutionControl control) {
         this.shell = shell;
@@ -66,6 +70,40 @@ final class CellEvaluator implements AutoCloseable {
             evaluator.eval("import " + pkg + ";", "default imports");
         }
         return evaluator;
+    }
+
+    /**
+     * Lets inspection show the javadoc of the project's API (calc, catalog, DSL, Display). JShell
+     * reads javadoc only from source files on its private list of source locations (the JDK's
+     * {@code src.zip}); the jar carries the API's sources under {@value #BUNDLED_SOURCES}, and this
+     * appends that folder to the list. It needs {@code --add-opens jdk.jshell/jdk.jshell=ALL-UNNAMED}
+     * (in the kernelspec); without it, inspection shows signatures only.
+     */
+    @SuppressWarnings("unchecked")
+    private void addBundledSources() {
+        java.net.URL root = CellEvaluator.class.getClassLoader().getResource(BUNDLED_SOURCES);
+        if (root == null) {
+            return;
+        }
+        try {
+            java.net.URI uri = root.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                try {
+                    java.nio.file.FileSystems.getFileSystem(uri);
+                } catch (java.nio.file.FileSystemNotFoundException e) {
+                    java.nio.file.FileSystems.newFileSystem(uri, Map.of());
+                }
+            }
+            java.lang.reflect.Method find = analysis.getClass().getDeclaredMethod("findSources");
+            java.lang.reflect.Field sources = analysis.getClass().getDeclaredField("availableSources");
+            find.setAccessible(true);
+            sources.setAccessible(true);
+            List<java.nio.file.Path> all = new ArrayList<>((List<java.nio.file.Path>) find.invoke(analysis));
+            all.add(java.nio.file.Path.of(uri));
+            sources.set(analysis, all);
+        } catch (ReflectiveOperationException | RuntimeException | java.io.IOException | java.net.URISyntaxException e) {
+            LOG.fine(() -> "inspection shows signatures only, no project javadoc: " + e);
+        }
     }
 
     /**
@@ -100,6 +138,7 @@ final class CellEvaluator implements AutoCloseable {
      * @throws CellError when a snippet does not compile, throws, or the cell is interrupted or incomplete
      */
     CellResult eval(String code, String origin) {
+        control.beginCell();
         Split split = split(code);
         if (split.incomplete() != null) {
             int line = lineOf(code, split.incompleteOffset());
@@ -274,6 +313,10 @@ final class CellEvaluator implements AutoCloseable {
      * @return one entry per overload; empty when nothing is known there
      */
     List<Documentation> documentation(String code, int cursor) {
+        if (!bundledSources) {
+            bundledSources = true;
+            addBundledSources();
+        }
         int start = snippetStart(code, cursor);
         String snippet = code.substring(start, cursor);
         List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(snippet, snippet.length(), true);
@@ -316,7 +359,7 @@ final class CellEvaluator implements AutoCloseable {
         }
     }
 
-    /** Cancels the snippet that is running now (the cell fails with an {@code Interrupted} error). */
+    /** Interrupts the cell being evaluated: its running snippet is cancelled and no later snippet runs. */
     void interrupt() {
         control.interrupt();
     }
@@ -372,15 +415,31 @@ final class CellEvaluator implements AutoCloseable {
                     return new Split(pieces, null, offset);
                 }
                 case UNKNOWN -> {
-                    // Let the compiler say what is wrong with it.
-                    pieces.add(new Piece(rest, offset));
-                    return new Split(pieces, null, offset);
+                    // Not valid Java: the snippet is the first lines that are (the compiler will say
+                    // what is wrong); what follows is split as usual.
+                    String bad = unknownPrefix(rest);
+                    pieces.add(new Piece(bad, offset));
+                    offset += bad.length();
+                    rest = rest.substring(bad.length());
                 }
                 default -> {
                     return new Split(pieces, rest, offset);
                 }
             }
         }
+    }
+
+    /** The shortest run of whole lines at the start of {@code text} that JShell finds invalid, or all of it. */
+    private String unknownPrefix(String text) {
+        int end = text.indexOf('\n');
+        while (end >= 0) {
+            String lines = text.substring(0, end);
+            if (analysis.analyzeCompletion(lines).completeness() == SourceCodeAnalysis.Completeness.UNKNOWN) {
+                return lines;
+            }
+            end = text.indexOf('\n', end + 1);
+        }
+        return text;
     }
 
     private static String indentAfter(String partial) {

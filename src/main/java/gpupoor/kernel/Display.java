@@ -11,6 +11,7 @@ import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
  * display(chart, "image/svg+xml");     // choose the MIME type(s)
  * html("<b>fits</b> on one GPU")       // raw HTML (also markdown(..))
  * clearOutput();                       // e.g. before redrawing a progress line
+ * page(bigTable);                      // in the pager instead of the output
  * }</pre>
  * Outside a kernel (plain {@code jshell}), {@code display} prints the text form instead.
  */
@@ -73,6 +74,21 @@ public final class Display {
         DisplayData data = new DisplayData(markdown);
         data.putMarkdown(markdown);
         return data;
+    }
+
+    /**
+     * Shows a value in the front end's pager (the classic Notebook's panel at the bottom, JupyterLab's
+     * output below the cell, the console's pager) rather than as cell output.
+     *
+     * @param value what to show, rendered as {@link #display(Object)} would
+     */
+    public static void page(Object value) {
+        GpuPoorKernel kernel = GpuPoorKernel.current();
+        if (kernel == null) {
+            System.out.println(text(Renderers.render(renderer(), value)));
+        } else {
+            kernel.page(Renderers.render(kernel.getRenderer(), value));
+        }
     }
 
     /** Clears the running cell's output now. */

@@ -22,14 +22,12 @@ final class ExitGuard extends SecurityManager {
     private ExitGuard() {
     }
 
-    /** Installs the guard; returns false (and logs why) if this JVM does not allow it. */
-    static boolean install() {
+    /** Installs the guard, or logs why this JVM does not allow it. */
+    static void install() {
         try {
             withStartupWarningsSilenced(() -> System.setSecurityManager(new ExitGuard()));
-            return true;
         } catch (UnsupportedOperationException | SecurityException e) {
             LOG.warning("a cell calling System.exit will end this kernel (Jupyter then restarts it): " + e.getMessage());
-            return false;
         }
     }
 

@@ -31,7 +31,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -53,6 +55,9 @@ final class GpuPoorKernel extends BaseKernel {
     private final CompletableFuture<CellEvaluator> evaluator;
     private volatile List<String> startupProblems = List.of();
     private volatile ShellReplyEnvironment running;
+    private volatile boolean interruptedWhileStarting;
+    /** Pager payloads of the running cell ({@link Display#page(Object)}), sent with its reply. */
+    private final List<DisplayData> pages = new java.util.concurrent.CopyOnWriteArrayList<>();
     private KernelConnection connection;
 
     GpuPoorKernel() {
@@ -81,12 +86,11 @@ final class GpuPoorKernel extends BaseKernel {
         CellEvaluator cells = CellEvaluator.start();
         List<String> problems = new ArrayList<>(cells.runScript(readPrelude(), PRELUDE));
         problems.addAll(cells.runScript(DISPLAY_IMPORT, "kernel startup"));
+        // The first expression compiles and runs code paths a declaration does not; pay for it now.
+        cells.eval("0", "kernel startup");
         startupProblems = List.copyOf(problems);
         ExitGuard.install();
         LOG.fine(() -> "JShell session ready in " + (System.nanoTime() - start) / 1_000_000 + " ms");
-        Thread warm = new Thread(this::warmRenderers, "renderer-warmup");
-        warm.setDaemon(true);
-        warm.start();
         return cells;
     }
 
@@ -103,26 +107,50 @@ final class GpuPoorKernel extends BaseKernel {
         }
     }
 
-    /** Loads the table and chart renderers (classes, fonts) before the first cell needs them. */
+    /**
+     * Loads the table and chart renderers (classes, fonts: a first chart otherwise costs ~0.1 s more)
+     * in the background, while JShell is still starting on the other core.
+     */
+    void warmUpRenderers() {
+        Thread warm = new Thread(this::warmRenderers, "renderer-warmup");
+        warm.setDaemon(true);
+        warm.start();
+    }
+
     private void warmRenderers() {
         try {
             tech.tablesaw.api.Table t = tech.tablesaw.api.Table.create("warm-up",
                     tech.tablesaw.api.DoubleColumn.create("x", 1, 2));
             getRenderer().render(t);
-            getRenderer().render(new org.knowm.xchart.XYChartBuilder().width(64).height(48).build());
+            // title, axis titles, legend and a series: each loads fonts and drawing code of its own
+            org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(400).height(300)
+                    .title("warm-up").xAxisTitle("x").yAxisTitle("y").build();
+            chart.addSeries("s", new double[] {1, 2, 3}, new double[] {3, 1, 2});
+            getRenderer().render(chart);
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.FINE, "renderer warm-up failed", e);
         }
     }
 
-    /** The JShell session, waiting for it to start. */
+    /** The JShell session, waiting for it to start; an interrupt ends the wait of a cell. */
     private CellEvaluator cells() {
-        try {
-            return evaluator.join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new CellError("KernelStartFailed", "JShell did not start: " + cause,
-                    List.of("KernelStartFailed: JShell did not start: " + cause));
+        while (true) {
+            try {
+                return evaluator.get(50, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (interruptedWhileStarting) {
+                    interruptedWhileStarting = false;
+                    throw new CellError("Interrupted", "the cell was interrupted",
+                            List.of("Interrupted: the cell was interrupted (while the kernel was starting)"));
+                }
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new CellError("KernelStartFailed", "JShell did not start: " + cause,
+                        List.of("KernelStartFailed: JShell did not start: " + cause));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CellError("Interrupted", "the kernel is stopping", List.of("Interrupted: the kernel is stopping"));
+            }
         }
     }
 
@@ -220,7 +248,9 @@ final class GpuPoorKernel extends BaseKernel {
         replaceOutputStreams(env);
         cellIO.attach(env, request.isStdinEnabled());
         env.defer(() -> cellIO.detach(env));
+        interruptedWhileStarting = false;
         running = env;
+        pages.clear();
         Map<String, Object> reply = new LinkedHashMap<>();
         String output = null;
         try {
@@ -238,7 +268,7 @@ final class GpuPoorKernel extends BaseKernel {
             reply.put("status", "ok");
             reply.put("execution_count", count);
             reply.put("user_expressions", userExpressions(cells, request.getUserExpr()));
-            reply.put("payload", List.of());
+            reply.put("payload", List.copyOf(pages));
         } catch (CellError e) {
             fail(env, request, count, reply, e);
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
@@ -315,6 +345,13 @@ final class GpuPoorKernel extends BaseKernel {
         }
     }
 
+    /** Shows display data in the front end's pager, through the running cell's reply. */
+    void page(DisplayData data) {
+        if (running != null) {
+            pages.add(new PagePayload(data));
+        }
+    }
+
     // ---- BaseKernel's evaluation API ----------------------------------------------------------
 
     @Override
@@ -334,8 +371,9 @@ final class GpuPoorKernel extends BaseKernel {
                 text.append("\n\n");
             }
             text.append(d.signature());
-            if (d.javadoc() != null && !d.javadoc().isBlank()) {
-                text.append("\n").append(d.javadoc().strip());
+            String javadoc = JavadocText.plain(d.javadoc());
+            if (!javadoc.isEmpty()) {
+                text.append("\n").append(javadoc);
             }
         }
         return new DisplayData(text.toString());
@@ -354,8 +392,13 @@ final class GpuPoorKernel extends BaseKernel {
 
     @Override
     public void interrupt() {
+        if (running == null) {
+            return; // nothing runs; the next cell must not be interrupted
+        }
         if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
             evaluator.join().interrupt();
+        } else {
+            interruptedWhileStarting = true;
         }
     }
 
@@ -370,6 +413,18 @@ final class GpuPoorKernel extends BaseKernel {
 
     private static int codePoints(String code, int charIndex) {
         return code.codePointCount(0, Math.min(charIndex, code.length()));
+    }
+
+    /** An {@code execute_reply} payload that asks the front end to show a MIME bundle in its pager. */
+    private static final class PagePayload extends DisplayData {
+        @SuppressWarnings("unused") // serialized by Gson
+        private final String source = "page";
+        @SuppressWarnings("unused")
+        private final int start = 0;
+
+        PagePayload(DisplayData data) {
+            super(data);
+        }
     }
 
     /** A user expression's value as the protocol wants it: its MIME bundle plus {@code status: ok}. */

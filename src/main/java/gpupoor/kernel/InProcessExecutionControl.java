@@ -36,6 +36,7 @@ final class InProcessExecutionControl extends DirectExecutionControl {
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     private final AtomicLong keys = new AtomicLong();
     private volatile Future<?> running;
+    private volatile boolean interrupted;
     private volatile Throwable lastFailure;
 
     InProcessExecutionControl(SnippetLoader loader) {
@@ -68,8 +69,15 @@ final class InProcessExecutionControl extends DirectExecutionControl {
 
     @Override
     protected String invoke(Method doit) throws Exception {
+        if (interrupted) {
+            throw new UserException("the cell was interrupted", INTERRUPTED, new StackTraceElement[0]);
+        }
         Future<Object> task = cells.submit(() -> doit.invoke(null));
         running = task;
+        if (interrupted) {
+            // interrupt() may have looked for a running task just before this one was set
+            task.cancel(true);
+        }
         try {
             Object value = task.get();
             String key = KEY_PREFIX + keys.incrementAndGet();
@@ -115,8 +123,17 @@ final class InProcessExecutionControl extends DirectExecutionControl {
         return t;
     }
 
-    /** Cancels the running snippet: its thread is interrupted and the cell ends at once as interrupted. */
+    /** A new cell starts: an interrupt of the previous one no longer applies. */
+    void beginCell() {
+        interrupted = false;
+    }
+
+    /**
+     * Interrupts the cell: the running snippet is cancelled (its thread interrupted; the cell ends at
+     * once) and no further snippet of the cell runs.
+     */
     void interrupt() {
+        interrupted = true;
         Future<?> task = running;
         if (task != null) {
             task.cancel(true);

@@ -17,8 +17,10 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Runs the Jupyter kernel ({@code java -jar gpupoor.jar kernel CONNECTION_FILE}) until Jupyter shuts
- * it down or the Jupyter process that started it ({@code JPY_PARENT_PID}) goes away.
+ * Runs the Jupyter kernel until Jupyter shuts it down or the Jupyter process that started it
+ * ({@code JPY_PARENT_PID}) goes away. Started as {@code java -jar gpupoor.jar kernel CONNECTION_FILE},
+ * or, as the kernelspec does, as {@code java -cp gpupoor.jar gpupoor.kernel.Kernel CONNECTION_FILE},
+ * which skips the command-line parser (about a third of a second of start-up on two cores).
  */
 public final class Kernel {
     private static final Logger LOG = Logger.getLogger(Kernel.class.getName());
@@ -28,22 +30,46 @@ public final class Kernel {
     }
 
     /**
+     * The kernelspec's entry point: {@code CONNECTION_FILE [ignored arguments...]}. Bad input exits
+     * with code 2 and an {@code error:} line, as the command line does.
+     *
+     * @param args the connection file, then anything (e.g. the file names {@code jupyter run} appends)
+     */
+    public static void main(String[] args) {
+        try {
+            if (args.length == 0) {
+                throw new IllegalArgumentException("usage: gpupoor.kernel.Kernel CONNECTION_FILE");
+            }
+            run(Path.of(args[0]));
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /**
      * Serves the kernel on the sockets the connection file names; returns only by ending the JVM.
      *
      * @param connectionFile the JSON file Jupyter writes for the kernel (ip, ports, transport, key)
      * @throws IllegalArgumentException if the file is missing or is not a usable connection file
-     * @throws Exception                if the sockets cannot be set up
      */
-    public static void run(Path connectionFile) throws Exception {
+    public static void run(Path connectionFile) {
         KernelConnectionProperties props = readConnectionFile(connectionFile);
         quietLogging();
         exitWithParent();
-        GpuPoorKernel kernel = new GpuPoorKernel();
-        KernelConnection connection = new KernelConnection(props);
-        kernel.onStartup();
-        kernel.becomeHandlerForConnection(connection);
-        connection.connect();
-        connection.waitUntilClose();
+        try {
+            GpuPoorKernel kernel = new GpuPoorKernel();
+            KernelConnection connection = new KernelConnection(props);
+            kernel.onStartup();
+            kernel.becomeHandlerForConnection(connection);
+            connection.connect();
+            kernel.warmUpRenderers();
+            connection.waitUntilClose();
+        } catch (Exception | LinkageError e) {
+            // e.g. a port already in use; without this the socket threads would keep a dead kernel alive
+            System.err.println("error: the kernel could not start: " + e);
+            ExitGuard.exit(1);
+        }
         ExitGuard.exit(0);
     }
 

@@ -5,7 +5,6 @@ import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 import org.dflib.jjava.jupyter.messages.Header;
 import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.MessageType;
-import org.dflib.jjava.jupyter.messages.publish.PublishStatus;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
 import org.slf4j.LoggerFactory;
@@ -27,25 +26,21 @@ import java.util.UUID;
 /**
  * A minimal Jupyter client for driving a kernel process from Java: the installer uses it to run a
  * short session when it records the AppCDS archive. It speaks the same signed protocol as
- * jupyter_client over shell, control and iopub.
+ * jupyter_client over the shell and control sockets (it does not read iopub).
  */
 final class KernelClient implements AutoCloseable {
     private final ZMQ.Context context = ZMQ.context(1);
     private final Socket shell;
     private final Socket control;
-    private final Socket iopub;
     private final String session = UUID.randomUUID().toString();
 
     KernelClient(KernelConnectionProperties props) throws GeneralSecurityException {
         var hmac = props.createHMACGenerator();
         shell = new Socket(context, SocketType.DEALER, hmac);
         control = new Socket(context, SocketType.DEALER, hmac);
-        iopub = new Socket(context, SocketType.SUB, hmac);
         String base = props.getTransport() + "://" + props.getIp() + ":";
         shell.connect(base + props.getShellPort());
         control.connect(base + props.getControlPort());
-        iopub.subscribe(new byte[0]);
-        iopub.connect(base + props.getIopubPort());
     }
 
     /** Connection properties on loopback with free ports and a fresh key. */
@@ -73,7 +68,7 @@ final class KernelClient implements AutoCloseable {
     }
 
     /**
-     * Asks for {@code kernel_info} until the kernel answers (iopub is subscribed by then).
+     * Asks for {@code kernel_info} until the kernel answers.
      *
      * @throws IOException if no answer comes within {@code timeout}
      */
@@ -82,7 +77,9 @@ final class KernelClient implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             shell.sendMessage(new Message<>(new Header<>(session, MessageType.KERNEL_INFO_REQUEST), new KernelInfoRequest()));
             if (shell.poll(Duration.ofMillis(500)) != null) {
-                drainIopub();
+                while (shell.poll(Duration.ofMillis(50)) != null) {
+                    // replies to the earlier, unanswered kernel_info requests
+                }
                 return;
             }
         }
@@ -90,61 +87,41 @@ final class KernelClient implements AutoCloseable {
     }
 
     /**
-     * Runs a cell and waits until the kernel is idle again.
+     * Runs a cell and waits for its reply.
      *
-     * @return the iopub message types the cell produced, then the reply's status
-     * @throws IOException if the kernel does not finish within {@code timeout}
+     * @return whether the cell succeeded
+     * @throws IOException if no reply comes within {@code timeout}
      */
-    List<String> execute(String code, Duration timeout) throws IOException {
+    boolean execute(String code, Duration timeout) throws IOException {
         Message<ExecuteRequest> request = new Message<>(new Header<>(session, MessageType.EXECUTE_REQUEST),
-                new ExecuteRequest(code, false, true, Map.of(), false, true));
+                new ExecuteRequest(code, false, true, Map.of(), false, false));
         shell.sendMessage(request);
-        List<String> seen = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        boolean idle = false;
-        while (!idle) {
-            Message<?> m = iopub.poll(remaining(deadline));
-            if (m == null) {
-                throw new IOException("no output from the kernel for: " + code);
-            }
-            if (m.getParentHeader() == null || !request.getHeader().getId().equals(m.getParentHeader().getId())) {
-                continue;
-            }
-            if (m.getContent() instanceof PublishStatus status) {
-                idle = status.getState() == PublishStatus.State.IDLE;
-            } else {
-                seen.add(m.getHeader().getType().getName());
+        while (System.nanoTime() < deadline) {
+            Message<?> reply = shell.poll(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            if (reply != null && reply.getParentHeader() != null
+                    && request.getHeader().getId().equals(reply.getParentHeader().getId())) {
+                return !reply.getHeader().getType().isError();
             }
         }
-        Message<?> reply = shell.poll(remaining(deadline));
-        if (reply == null) {
-            throw new IOException("no execute_reply for: " + code);
-        }
-        seen.add("reply:" + reply.getHeader().getType().getName() + (reply.getHeader().getType().isError() ? ":error" : ""));
-        return seen;
+        throw new IOException("no reply from the kernel within " + timeout.toSeconds() + " s for: " + code);
     }
 
     /** Sends {@code shutdown_request} on the control socket and waits for its reply. */
     void shutdown(Duration timeout) {
-        control.sendMessage(MapReply.of(null, MessageType.SHUTDOWN_REQUEST, Map.of("restart", false)));
+        control.sendMessage(shutdownRequest());
         control.poll(timeout);
     }
 
-    private void drainIopub() {
-        while (iopub.poll(Duration.ofMillis(50)) != null) {
-            // discard status messages of the kernel_info requests
-        }
-    }
-
-    private static Duration remaining(long deadline) {
-        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+    @SuppressWarnings({"unchecked", "rawtypes"}) // jjava's ShutdownRequest has no public constructor
+    private Message<?> shutdownRequest() {
+        return new Message(new Header<>(session, MessageType.SHUTDOWN_REQUEST), Map.of("restart", false));
     }
 
     @Override
     public void close() {
         shell.close();
         control.close();
-        iopub.close();
         context.close();
     }
 

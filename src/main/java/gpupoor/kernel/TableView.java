@@ -22,7 +22,7 @@ final class TableView {
         sb.append("<table class=\"gpupoor-table\">\n");
         String name = table.name() == null ? "" : table.name().strip();
         if (!name.isEmpty() || rows > MAX_ROWS) {
-            sb.append("<caption>").append(Html.escape(name));
+            sb.append("<caption style=\"white-space:nowrap;text-align:left\">").append(Html.escape(name));
             if (rows > MAX_ROWS) {
                 sb.append(name.isEmpty() ? "" : " · ").append(MAX_ROWS).append(" of ").append(rows).append(" rows");
             }

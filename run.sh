@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The main command: installs what is missing (Debian 12), builds the jar, installs the Jupyter
+# kernel ("Java (gpu_poor)") for this user and starts JupyterLab on notebooks/.
+#
+#   ./run.sh                 JupyterLab, from a venv (.venv) made on the first run with pip install jupyterlab
+#   ./run.sh --classic       Debian's classic Jupyter Notebook instead (no venv, no pip)
+#   ./run.sh [--classic] ARGS   ARGS go to Jupyter, e.g. --no-browser --port 9999 --ip 0.0.0.0
+#
+# Jupyter prints the URL to open (with its token) once it is up; stop it with Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")"
+front=lab
+if [ "${1:-}" = "--classic" ]; then
+  front=classic
+  shift
+fi
+scripts/install-debian-packages.sh run
+echo "Building target/gpupoor.jar ..."
+mvn -B -q -ntp package -DskipTests
+java -jar target/gpupoor.jar install --user
+mkdir -p notebooks
+as_root=()
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=(--allow-root)
+fi
+if [ "$front" = classic ]; then
+  echo "Starting the classic Jupyter Notebook on notebooks/; open the URL it prints below."
+  exec /usr/bin/jupyter notebook --notebook-dir=notebooks "${as_root[@]}" "$@"
+fi
+if [ ! -x .venv/bin/jupyter-lab ]; then
+  echo "Creating .venv with JupyterLab (pip install jupyterlab) ..."
+  /usr/bin/python3 -m venv .venv
+  # One retry: where PyPI is unreachable and pip has a local index, retries only slow it down.
+  .venv/bin/pip install -q --retries 1 jupyterlab
+fi
+echo "Starting JupyterLab on notebooks/; open the URL it prints below."
+exec .venv/bin/jupyter lab --notebook-dir=notebooks "${as_root[@]}" "$@"
