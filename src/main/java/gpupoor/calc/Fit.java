@@ -17,10 +17,13 @@ import java.util.function.IntFunction;
  * answer {@code n} is verified to fit and {@code n + 1} (for the fewest devices, {@code n - 1})
  * is verified not to, and both estimates are returned so a caller can show why.
  *
- * <p>A scenario fits when the method says it needs no more devices than it has
- * ({@link Estimate#gpusNeeded()}); when the method does not say (an Apple chip, or a memory size
- * given with {@link #withDeviceMemoryMiB}), when its total memory is at most the devices'
- * memory. Searches grow the value by doubling, then bisect between the last value that fits and
+ * <p>A scenario fits when the runtime would load and run it: the method's
+ * {@link Estimate#budget()} says so ({@link Budget#fits()}: vLLM's memory utilization, Apple's
+ * wired-memory limit, the memory the driver keeps). When the method gives no such verdict (the
+ * gpu-poor method), it fits when the method says it needs no more devices than it has
+ * ({@link Estimate#gpusNeeded()}); when the method does not say that either, when its total
+ * memory is at most the devices' memory. A memory size given with {@link #withDeviceMemoryMiB}
+ * is judged by the total alone (the budget was made for the catalog's memory). Searches grow the value by doubling, then bisect between the last value that fits and
  * the first that does not; they stop at a ceiling ({@link #MAX_TOKENS}, {@link #MAX_BATCH},
  * {@link #MAX_DEVICES}) and say so. Immutable and thread-safe.
  */
@@ -105,8 +108,11 @@ public final class Fit {
                     + (e.notes().isEmpty() ? "" : ": " + String.join("; ", e.notes())));
         }
         double capacity = capacityMiB(s);
+        boolean catalogMemory = Double.isNaN(deviceMemoryMiB);
         Boolean fits;
-        if (Double.isNaN(deviceMemoryMiB) && e.gpusNeeded() != null) {
+        if (catalogMemory && e.budget() != null && e.budget().fits() != null) {
+            fits = e.budget().fits();
+        } else if (catalogMemory && e.gpusNeeded() != null) {
             fits = e.gpusNeeded() <= s.deviceCount();
         } else if (!Double.isNaN(capacity)) {
             fits = e.memory().totalMiB() <= capacity;

@@ -1,6 +1,7 @@
 package gpupoor.validate;
 
 import gpupoor.calc.Estimate;
+import gpupoor.calc.Fit;
 import gpupoor.calc.Framework;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.MemoryBreakdown;
@@ -25,8 +26,9 @@ import java.util.List;
  * <li>{@code prompt_tok_s}: batch × prompt tokens over the prefill time; {@code ttft_ms}: the prefill time;</li>
  * <li>{@code train_ms_per_iter}: ms per iteration; {@code train_tok_s}: batch × sequence tokens per
  *     iteration time; {@code train_runtime_total}: iterations × ms per iteration;</li>
- * <li>{@code fits_in_memory}: 1 when the total is at most the devices' memory, else 0;
- *     {@code train_max_context}: the longest sequence whose total fits.</li>
+ * <li>{@code fits_in_memory}: 1 when the scenario fits as {@link Fit#check} judges it (the
+ *     runtime's memory rule where the method models it, else the total against the devices'
+ *     memory), else 0; {@code train_max_context}: the longest sequence that fits, judged the same way.</li>
  * </ul>
  * Where the method rejects a scenario the row is unsupported, with the method's message. Two
  * rewrites of the same scenario are tried before giving up, and noted when used: GGUF F16 weights
@@ -131,31 +133,36 @@ public final class Validator {
             case TRAIN_TOK_S -> batch * (double) s.workload().promptTokens() * 1000
                     / training(method.estimate(s)).msPerIteration();
             case TRAIN_RUNTIME_TOTAL -> rs.iterations() * training(method.estimate(s)).msPerIteration();
-            case FITS_IN_MEMORY -> memory(method.estimate(s)).totalMiB() <= capacity(rs) ? 1 : 0;
-            case TRAIN_MAX_CONTEXT -> longestFitting(method, s, capacity(rs));
+            case FITS_IN_MEMORY -> fits(fit(method, rs, s), s) ? 1 : 0;
+            case TRAIN_MAX_CONTEXT -> longestFitting(fit(method, rs, s), s);
         };
     }
 
-    private static double capacity(RowScenario rs) {
+    /**
+     * The fit judge for an attempt: the row's device as the catalog describes it, or, for an attempt
+     * estimated without the device, the row's device memory given to {@link Fit#withDeviceMemoryMiB}.
+     */
+    private static Fit fit(Method method, RowScenario rs, Scenario s) {
         double capacity = rs.capacityMiB();
         if (!(capacity > 0)) {
             throw new InvalidScenarioException("device " + rs.scenario().device().id()
                     + " has no memory size in the catalog to compare with");
         }
-        return capacity;
+        Fit fit = Fit.of(method);
+        return s.device() == null ? fit.withDeviceMemoryMiB(capacity / s.deviceCount()) : fit;
     }
 
     /**
-     * The longest training sequence whose estimated total fits in {@code capacity} MiB (0 if none
-     * does), by doubling then bisection: memory grows with the sequence length.
+     * The longest training sequence that fits (0 if none does), by doubling then bisection: memory
+     * grows with the sequence length.
      */
-    static int longestFitting(Method method, Scenario s, double capacity) {
-        if (!fits(method, s, 1, capacity)) {
+    static int longestFitting(Fit fit, Scenario s) {
+        if (!fits(fit, s.withPrompt(1))) {
             return 0;
         }
         int lo = 1;
         int hi = 2;
-        while (hi <= MAX_CONTEXT_LIMIT && fits(method, s, hi, capacity)) {
+        while (hi <= MAX_CONTEXT_LIMIT && fits(fit, s.withPrompt(hi))) {
             lo = hi;
             hi *= 2;
         }
@@ -164,7 +171,7 @@ public final class Validator {
         }
         while (hi - lo > 1) {
             int mid = lo + (hi - lo) / 2;
-            if (fits(method, s, mid, capacity)) {
+            if (fits(fit, s.withPrompt(mid))) {
                 lo = mid;
             } else {
                 hi = mid;
@@ -173,8 +180,9 @@ public final class Validator {
         return lo;
     }
 
-    private static boolean fits(Method method, Scenario s, int sequence, double capacity) {
-        return memory(method.estimate(s.withPrompt(sequence))).totalMiB() <= capacity;
+    /** Whether {@code s} fits; {@link #fit} made sure the memory size is known, so the check has a verdict. */
+    private static boolean fits(Fit fit, Scenario s) {
+        return fit.check(s).fits();
     }
 
     private static MemoryBreakdown memory(Estimate e) {

@@ -187,6 +187,22 @@ class FitTest {
     }
 
     @Test
+    void theRuntimesMemoryRuleDecidesWhereTheMethodGivesOne() {
+        Scenario mac = inference("meta-llama/Llama-2-7b-hf", Quant.Q4_K_M, Framework.LLAMA_CPP, "m2-max-38c-96gb");
+        Fit.Result<Integer> r = Fit.of(Methods.DEFAULT).maxContext(mac);
+        assertTrue(r.found(), r.toString());
+        assertTrue(r.at().estimate().budget().fits());
+        assertFalse(r.beyond().estimate().budget().fits());
+        assertFalse(r.beyond().fits());
+        assertTrue(r.beyond().neededMiB() < r.beyond().capacityMiB(), "one token more is still under the unified memory ("
+                + r.beyond().neededMiB() + " of " + r.beyond().capacityMiB() + " MiB): the GPU's wired-memory limit decides");
+        // a memory size given by hand is judged by the total alone
+        Fit.Result<Integer> given = Fit.of(Methods.DEFAULT).withDeviceMemoryMiB(96 * 1024).maxContext(mac);
+        assertTrue(given.value() > r.value(), given.value() + " > " + r.value());
+        assertTrue(given.beyond().neededMiB() > 96 * 1024);
+    }
+
+    @Test
     void contextSplitKeepsGenerationUpToHalf() {
         Scenario s = inference("meta-llama/Llama-2-7b-hf", Quant.NONE, Framework.HF, "rtx-4090");
         Workload w = Fit.withContext(s, 8192).workload();

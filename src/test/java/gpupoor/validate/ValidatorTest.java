@@ -1,5 +1,6 @@
 package gpupoor.validate;
 
+import gpupoor.calc.Budget;
 import gpupoor.calc.Estimate;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
@@ -186,6 +187,50 @@ class ValidatorTest {
         RowResult speed = row(run, "1");
         assertEquals(Status.UNSUPPORTED, speed.status());
         assertEquals("picky: unknown device rtx-3070", speed.reason());
+    }
+
+    /**
+     * {@link FixedMethod} with a runtime memory rule: 900 MiB usable of the 24 GiB card for inference
+     * (so its 1000 MiB does not fit although the total is under the card's memory) and 20,000 MiB
+     * for training.
+     */
+    private static final class Budgeted implements Method {
+        private final FixedMethod inner = new FixedMethod();
+
+        @Override
+        public String id() {
+            return "budgeted";
+        }
+
+        @Override
+        public Estimate estimate(Scenario s) {
+            Estimate e = inner.estimate(s);
+            if (s.device() == null) {
+                return e;
+            }
+            double usable = s.workload().isTraining() ? 20_000 : 900;
+            double required = e.memory().totalMiB();
+            Budget b = new Budget(usable, required, required <= usable, null, null, 0, "made-up rule");
+            return new Estimate(id(), e.memory(), e.speed(), e.training(), null, e.notes(), e.assumptions(), b);
+        }
+    }
+
+    @Test
+    void fitsFollowTheRuntimesMemoryRuleWhereTheMethodGivesOne() {
+        ValidationRun run = Validator.run(new Budgeted(), resource("known.csv"));
+        // 1000 MiB <= 24 GiB, but the rule allows 900 MiB
+        assertOk(run, "13", 0, null);
+        assertOk(run, "14", 0, null);
+        // 1000 + 10 x 1900 = 20000 <= 20000 < 1000 + 10 x 1901
+        assertOk(run, "15", 1900, 100.0 * (1900 - 2357) / 2357);
+    }
+
+    @Test
+    void anAttemptWithoutTheDeviceIsJudgedAgainstTheRowsDevice() {
+        ValidationRun run = Validator.run(new Picky(), resource("known.csv"));
+        assertOk(run, "13", 1, null);
+        assertOk(run, "15", 2357, 0.0);
+        assertTrue(row(run, "15").reason().contains("memory estimated without the device"), row(run, "15").reason());
     }
 
     @Test
