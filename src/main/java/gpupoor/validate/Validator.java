@@ -28,7 +28,8 @@ import java.util.List;
  *     iteration time; {@code train_runtime_total}: iterations × ms per iteration;</li>
  * <li>{@code fits_in_memory}: 1 when the scenario fits as {@link Fit#check} judges it (the
  *     runtime's memory rule where the method models it, else the total against the devices'
- *     memory), else 0; {@code train_max_context}: the longest sequence that fits, judged the same way.</li>
+ *     memory), else 0; {@code train_max_context}: the longest sequence that fits, found by
+ *     {@link Fit#maxSequence} (0 when not even one token fits).</li>
  * </ul>
  * Where the method rejects a scenario the row is unsupported, with the method's message. Two
  * rewrites of the same scenario are tried before giving up, and noted when used: GGUF F16 weights
@@ -36,9 +37,6 @@ import java.util.List;
  * does not need one).
  */
 public final class Validator {
-    /** The longest sequence {@code train_max_context} searches up to. */
-    static final int MAX_CONTEXT_LIMIT = 1 << 20;
-
     private Validator() {
     }
 
@@ -134,7 +132,7 @@ public final class Validator {
                     / training(method.estimate(s)).msPerIteration();
             case TRAIN_RUNTIME_TOTAL -> rs.iterations() * training(method.estimate(s)).msPerIteration();
             case FITS_IN_MEMORY -> fits(fit(method, rs, s), s) ? 1 : 0;
-            case TRAIN_MAX_CONTEXT -> longestFitting(fit(method, rs, s), s);
+            case TRAIN_MAX_CONTEXT -> longestSequence(fit(method, rs, s), s);
         };
     }
 
@@ -152,37 +150,15 @@ public final class Validator {
         return s.device() == null ? fit.withDeviceMemoryMiB(capacity / s.deviceCount()) : fit;
     }
 
-    /**
-     * The longest training sequence that fits (0 if none does), by doubling then bisection: memory
-     * grows with the sequence length.
-     */
-    static int longestFitting(Fit fit, Scenario s) {
-        if (!fits(fit, s.withPrompt(1))) {
-            return 0;
-        }
-        int lo = 1;
-        int hi = 2;
-        while (hi <= MAX_CONTEXT_LIMIT && fits(fit, s.withPrompt(hi))) {
-            lo = hi;
-            hi *= 2;
-        }
-        if (hi > MAX_CONTEXT_LIMIT) {
-            return lo;
-        }
-        while (hi - lo > 1) {
-            int mid = lo + (hi - lo) / 2;
-            if (fits(fit, s.withPrompt(mid))) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
     /** Whether {@code s} fits; {@link #fit} made sure the memory size is known, so the check has a verdict. */
     private static boolean fits(Fit fit, Scenario s) {
         return fit.check(s).fits();
+    }
+
+    /** The longest fine-tuning sequence that fits ({@link Fit#maxSequence}), 0 when not even one token does. */
+    private static int longestSequence(Fit fit, Scenario s) {
+        Fit.Result<Integer> r = fit.maxSequence(s);
+        return r.found() ? r.value() : 0;
     }
 
     private static MemoryBreakdown memory(Estimate e) {

@@ -2,11 +2,15 @@ package gpupoor.validate;
 
 import gpupoor.calc.Budget;
 import gpupoor.calc.Estimate;
+import gpupoor.calc.Fit;
+import gpupoor.calc.MemoryBreakdown;
+import gpupoor.calc.Methods;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
+import gpupoor.catalog.Catalog;
 import org.junit.jupiter.api.Test;
 
 import java.net.URISyntaxException;
@@ -223,6 +227,28 @@ class ValidatorTest {
         assertOk(run, "14", 0, null);
         // 1000 + 10 x 1900 = 20000 <= 20000 < 1000 + 10 x 1901
         assertOk(run, "15", 1900, 100.0 * (1900 - 2357) / 2357);
+    }
+
+    @Test
+    void longestTrainingSequenceIsTheEnginesSearch() {
+        MeasuredData data = resource("known.csv").filter(m -> m.id().equals("15"));
+        RowScenario rs = RowScenario.of(data.rows().get(0), Catalog.get());
+        Fit.Result<Integer> engine = Fit.of(Methods.DEFAULT).maxSequence(rs.scenario());
+        assertTrue(engine.found() && engine.value() > 1, engine.toString());
+        assertOk(Validator.run(Methods.DEFAULT, data), "15", engine.value(), 100.0 * (engine.value() - 2357) / 2357);
+        // a method whose memory never grows fits up to the engine's ceiling
+        Method flat = new Method() {
+            @Override
+            public String id() {
+                return "flat";
+            }
+
+            @Override
+            public Estimate estimate(Scenario s) {
+                return new Estimate(id(), new MemoryBreakdown(1000, 0, 400, 0, 0, 0), null, null, null, List.of(), List.of());
+            }
+        };
+        assertEquals(Fit.MAX_TOKENS, row(Validator.run(flat, data), "15").predicted(), EPS);
     }
 
     @Test
