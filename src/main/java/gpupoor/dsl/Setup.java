@@ -1,7 +1,6 @@
 package gpupoor.dsl;
 
 import gpupoor.calc.Framework;
-import gpupoor.calc.Hardware;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
 import gpupoor.calc.Methods;
@@ -27,8 +26,8 @@ import gpupoor.catalog.Catalog;
  * }</pre>
  *
  * <p>Defaults: inference, prompt 512, generate 512, batch 1, fp16 weights, the default method, no
- * device; the framework, unless given, is llama.cpp for a GGUF quantization or a CPU/Apple chip
- * in inference, else Hugging Face transformers (as on the command line).
+ * device; the framework, unless given, is {@link Framework#defaultFor} (llama.cpp for a GGUF
+ * quantization or a CPU/Apple chip in inference, else Hugging Face transformers), as on the command line.
  */
 public final class Setup implements Displayable {
 
@@ -37,7 +36,8 @@ public final class Setup implements Displayable {
     private final Method method;
 
     private Setup(Scenario scenario, boolean frameworkGiven, Method method) {
-        this.scenario = frameworkGiven ? scenario : scenario.withFramework(defaultFramework(scenario));
+        this.scenario = frameworkGiven ? scenario : scenario.withFramework(
+                Framework.defaultFor(scenario.quant(), scenario.device(), scenario.workload().mode()));
         this.frameworkGiven = frameworkGiven;
         this.method = method;
     }
@@ -377,12 +377,5 @@ public final class Setup implements Displayable {
             case LORA -> "LoRA";
             case QLORA -> "QLoRA";
         };
-    }
-
-    /** llama.cpp for GGUF weights or a CPU/Apple chip in inference, else transformers (as {@code ScenarioRequest}). */
-    private static Framework defaultFramework(Scenario s) {
-        Hardware d = s.device();
-        boolean offGpu = d != null && !d.isGpu() && !s.workload().isTraining();
-        return s.quant().isGguf() || offGpu ? Framework.LLAMA_CPP : Framework.HF;
     }
 }

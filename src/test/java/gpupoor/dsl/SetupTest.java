@@ -5,7 +5,10 @@ import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Methods;
 import gpupoor.calc.Optimizer;
 import gpupoor.calc.Quant;
+import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
+import gpupoor.catalog.Catalog;
+import gpupoor.catalog.ScenarioRequest;
 import org.junit.jupiter.api.Test;
 
 import static gpupoor.dsl.Dsl.apple;
@@ -64,6 +67,24 @@ class SetupTest {
         Setup vllm = s.framework(Framework.VLLM);
         assertEquals(Framework.VLLM, vllm.quant(Quant.AWQ_INT4).framework());
         assertEquals(Framework.LLAMA_CPP, vllm.quant(Quant.Q4_K_M).defaultFramework().framework());
+    }
+
+    @Test
+    void frameworkDefaultIsTheCommandLines() {
+        for (String device : new String[] {null, "rtx-4090", "ryzen-9-7950x", "m2-max-38c-96gb"}) {
+            for (Quant q : Quant.values()) {
+                Setup s = model("meta-llama/Llama-2-7b-hf").quant(q);
+                s = device == null ? s : s.on(device);
+                Scenario cli = new ScenarioRequest("meta-llama/Llama-2-7b-hf", null, null, null, q.id(), null, null,
+                        null, null, null, null, device, null, null, null).resolve(Catalog.get());
+                assertEquals(cli.framework(), s.framework(), q + " on " + device);
+                if (!q.isGguf()) {
+                    Scenario cliTraining = new ScenarioRequest("meta-llama/Llama-2-7b-hf", null, "training", null,
+                            q.id(), "lora", null, null, null, null, null, device, null, null, null).resolve(Catalog.get());
+                    assertEquals(cliTraining.framework(), s.finetune(TrainMethod.LORA).framework(), "training " + q + " on " + device);
+                }
+            }
+        }
     }
 
     @Test
