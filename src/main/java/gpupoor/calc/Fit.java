@@ -107,19 +107,21 @@ public final class Fit {
             throw new InvalidScenarioException("the " + method.id() + " method gives no memory estimate for this scenario"
                     + (e.notes().isEmpty() ? "" : ": " + String.join("; ", e.notes())));
         }
-        double capacity = capacityMiB(s);
         boolean catalogMemory = Double.isNaN(deviceMemoryMiB);
+        Budget b = e.budget();
+        if (catalogMemory && b != null && b.fits() != null) {
+            return new Check(s, e, b.usableMiB() * s.deviceCount(), b.fits(), true);
+        }
+        double capacity = capacityMiB(s);
         Boolean fits;
-        if (catalogMemory && e.budget() != null && e.budget().fits() != null) {
-            fits = e.budget().fits();
-        } else if (catalogMemory && e.gpusNeeded() != null) {
+        if (catalogMemory && e.gpusNeeded() != null) {
             fits = e.gpusNeeded() <= s.deviceCount();
         } else if (!Double.isNaN(capacity)) {
             fits = e.memory().totalMiB() <= capacity;
         } else {
             fits = null;
         }
-        return new Check(s, e, capacity, fits);
+        return new Check(s, e, capacity, fits, false);
     }
 
     // ------------------------------------------------------------------ the searches
@@ -397,12 +399,16 @@ public final class Fit {
     /**
      * One scenario judged against its devices' memory.
      *
-     * @param scenario    the scenario
-     * @param estimate    the method's estimate of it (with a memory breakdown)
-     * @param capacityMiB memory of all its devices in MiB (NaN when unknown)
-     * @param fits        whether it fits; null when that cannot be told
+     * @param scenario     the scenario
+     * @param estimate     the method's estimate of it (with a memory breakdown)
+     * @param capacityMiB  memory of all its devices in MiB: what the runtime may use of it when
+     *                     {@code runtimeLimit}, else all of it (NaN when unknown)
+     * @param fits         whether it fits; null when that cannot be told
+     * @param runtimeLimit whether the verdict is the runtime's memory rule (the estimate's
+     *                     {@link Budget}: vLLM's utilization, the memory the driver keeps, Apple's
+     *                     wired-memory limit) rather than the total against the devices' memory
      */
-    public record Check(Scenario scenario, Estimate estimate, double capacityMiB, Boolean fits) {
+    public record Check(Scenario scenario, Estimate estimate, double capacityMiB, Boolean fits, boolean runtimeLimit) {
         /** The memory the scenario needs in MiB (its estimate's total). */
         public double neededMiB() {
             return estimate.memory().totalMiB();

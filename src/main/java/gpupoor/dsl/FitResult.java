@@ -136,7 +136,8 @@ public final class FitResult implements Displayable {
     }
 
     private static String memory(Fit.Check c) {
-        return String.format(Locale.ROOT, "%,.1f of %,.0f MiB", c.neededMiB(), c.capacityMiB());
+        return String.format(Locale.ROOT, "%,.1f of %,.0f MiB%s", c.neededMiB(), c.capacityMiB(),
+                c.runtimeLimit() ? " usable" : "");
     }
 
     @Override
