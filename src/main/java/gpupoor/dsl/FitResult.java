@@ -142,8 +142,9 @@ public final class FitResult implements Displayable {
 
     @Override
     public String toText() {
-        return summary() + String.format(Locale.ROOT, "%n  %s%n  exact search: %d estimates by the %s method",
-                setup.toText(), result.trials().size(), setup.method().id());
+        int n = result.trials().size();
+        return summary() + String.format(Locale.ROOT, "%n  %s%n  exact search: %d estimate%s by the %s method",
+                setup.toText(), n, n == 1 ? "" : "s", setup.method().id());
     }
 
     @Override

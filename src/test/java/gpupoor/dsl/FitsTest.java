@@ -75,6 +75,8 @@ class FitsTest {
         assertTrue(t.contains(String.format("%,d tokens", c.intValue() + 1)) && t.contains("would need"), t);
         assertTrue(t.contains("exact search: " + c.result().trials().size() + " estimates"), t);
         assertTrue(c.toHtml().contains("max context"));
+        FitResult one = fits(S).bestQuant(Quant.Q4_K_M);
+        assertTrue(one.toText().endsWith("exact search: 1 estimate by the gpu-poor method"), one.toText());
     }
 
     @Test
