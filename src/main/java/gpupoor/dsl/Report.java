@@ -112,7 +112,8 @@ public final class Report implements Displayable {
             }
         }
         if (capacity) {
-            chart.addSeries(d == null ? "device memory" : d.label(), categories, List.of(0.0, capacityMiB() / 1024))
+            String device = d == null ? "device memory" : d.label();
+            chart.addSeries(check.runtimeLimit() ? "usable on " + device : device, categories, List.of(0.0, capacityMiB() / 1024))
                     .setFillColor(Charts.CAPACITY);
         }
         return new Plot(chart, this::table);

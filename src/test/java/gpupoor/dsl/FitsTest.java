@@ -92,6 +92,8 @@ class FitsTest {
         Report r = hf.estimate();
         assertEquals(usable, r.capacityMiB(), 1e-9);
         assertTrue(r.toText().contains(String.format("MiB usable on %s", gpu("rtx-4090").label())), r.toText());
+        assertTrue(r.chart().chart().getSeriesMap().containsKey("usable on " + gpu("rtx-4090").label()),
+                r.chart().chart().getSeriesMap().keySet().toString());
         assertEquals(usable, sweep(hf).context(1024, 4096).table().doubleColumn("capacity_mib").get(0), 1e-9);
     }
 
