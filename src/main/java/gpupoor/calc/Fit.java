@@ -17,10 +17,13 @@ import java.util.function.IntFunction;
  * answer {@code n} is verified to fit and {@code n + 1} (for the fewest devices, {@code n - 1})
  * is verified not to, and both estimates are returned so a caller can show why.
  *
- * <p>A scenario fits when the method says it needs no more devices than it has
- * ({@link Estimate#gpusNeeded()}); when the method does not say (an Apple chip, or a memory size
- * given with {@link #withDeviceMemoryMiB}), when its total memory is at most the devices'
- * memory. Searches grow the value by doubling, then bisect between the last value that fits and
+ * <p>A scenario fits when the runtime would load and run it: the method's
+ * {@link Estimate#budget()} says so ({@link Budget#fits()}: vLLM's memory utilization, Apple's
+ * wired-memory limit, the memory the driver keeps). When the method gives no such verdict (the
+ * gpu-poor method), it fits when the method says it needs no more devices than it has
+ * ({@link Estimate#gpusNeeded()}); when the method does not say that either, when its total
+ * memory is at most the devices' memory. A memory size given with {@link #withDeviceMemoryMiB}
+ * is judged by the total alone (the budget was made for the catalog's memory). Searches grow the value by doubling, then bisect between the last value that fits and
  * the first that does not; they stop at a ceiling ({@link #MAX_TOKENS}, {@link #MAX_BATCH},
  * {@link #MAX_DEVICES}) and say so. Immutable and thread-safe.
  */
@@ -104,16 +107,21 @@ public final class Fit {
             throw new InvalidScenarioException("the " + method.id() + " method gives no memory estimate for this scenario"
                     + (e.notes().isEmpty() ? "" : ": " + String.join("; ", e.notes())));
         }
+        boolean catalogMemory = Double.isNaN(deviceMemoryMiB);
+        Budget b = e.budget();
+        if (catalogMemory && b != null && b.fits() != null) {
+            return new Check(s, e, b.usableMiB() * s.deviceCount(), b.fits(), true);
+        }
         double capacity = capacityMiB(s);
         Boolean fits;
-        if (Double.isNaN(deviceMemoryMiB) && e.gpusNeeded() != null) {
+        if (catalogMemory && e.gpusNeeded() != null) {
             fits = e.gpusNeeded() <= s.deviceCount();
         } else if (!Double.isNaN(capacity)) {
             fits = e.memory().totalMiB() <= capacity;
         } else {
             fits = null;
         }
-        return new Check(s, e, capacity, fits);
+        return new Check(s, e, capacity, fits, false);
     }
 
     // ------------------------------------------------------------------ the searches
@@ -391,12 +399,16 @@ public final class Fit {
     /**
      * One scenario judged against its devices' memory.
      *
-     * @param scenario    the scenario
-     * @param estimate    the method's estimate of it (with a memory breakdown)
-     * @param capacityMiB memory of all its devices in MiB (NaN when unknown)
-     * @param fits        whether it fits; null when that cannot be told
+     * @param scenario     the scenario
+     * @param estimate     the method's estimate of it (with a memory breakdown)
+     * @param capacityMiB  memory of all its devices in MiB: what the runtime may use of it when
+     *                     {@code runtimeLimit}, else all of it (NaN when unknown)
+     * @param fits         whether it fits; null when that cannot be told
+     * @param runtimeLimit whether the verdict is the runtime's memory rule (the estimate's
+     *                     {@link Budget}: vLLM's utilization, the memory the driver keeps, Apple's
+     *                     wired-memory limit) rather than the total against the devices' memory
      */
-    public record Check(Scenario scenario, Estimate estimate, double capacityMiB, Boolean fits) {
+    public record Check(Scenario scenario, Estimate estimate, double capacityMiB, Boolean fits, boolean runtimeLimit) {
         /** The memory the scenario needs in MiB (its estimate's total). */
         public double neededMiB() {
             return estimate.memory().totalMiB();

@@ -47,6 +47,20 @@ public enum Framework {
         }
     }
 
+    /**
+     * The runtime a scenario gets when none is given: llama.cpp for a GGUF quantization, and for
+     * inference on a CPU or an Apple chip (where it is the usual runtime); Hugging Face transformers
+     * otherwise (GPUs, and all fine-tuning).
+     *
+     * @param quant  the weights' storage (null: unquantized)
+     * @param device the device, or null for none
+     * @param mode   inference or training (null: inference)
+     */
+    public static Framework defaultFor(Quant quant, Hardware device, Mode mode) {
+        boolean offGpu = device != null && !device.isGpu() && mode != Mode.TRAINING;
+        return quant != null && quant.isGguf() || offGpu ? LLAMA_CPP : HF;
+    }
+
     /** All framework ids. */
     public static List<String> ids() {
         return Arrays.stream(values()).map(Framework::id).toList();

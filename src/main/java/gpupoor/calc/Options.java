@@ -94,12 +94,6 @@ public record Options(String kvCacheType, Boolean flashAttention, double gpuMemo
         }
     }
 
-    /** The options of the first version (cache type, attention, utilization, ubatch, GPU layers, parallelism). */
-    public Options(String kvCacheType, Boolean flashAttention, double gpuMemoryUtilization, int ubatch,
-                   int gpuLayers, Parallelism parallelism) {
-        this(kvCacheType, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, "q,v", "mixed", 0);
-    }
-
     private static String normalizeTargets(String text) {
         String t = text == null || text.isBlank() ? "q,v" : text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("all") || t.equals("all-linear")) {

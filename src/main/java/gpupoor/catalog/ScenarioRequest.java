@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * A scenario as text, the way the command line and CSV files give it: every field may be blank
  * ("not given"). {@link #resolve(Catalog)} checks each value, looks the names up and fills the
  * defaults: inference, prompt 512, generate 512 (1 in training), batch 1, one device, Adam, fp16
- * weights; the framework is llama.cpp for a GGUF quant or a CPU, else hf.
+ * weights; the framework is {@link Framework#defaultFor} (llama.cpp for a GGUF quant or a CPU or
+ * Apple chip in inference, else hf).
  *
  * @param model     catalog id, original-table id or config.json path
  * @param size      size in billions (used when no model is given)
@@ -148,12 +149,7 @@ public record ScenarioRequest(String model, String size, String mode, String fra
         Mode m = given(mode) ? Mode.parse(mode) : Mode.INFERENCE;
         Quant q = given(quant) ? Quant.parse(quant) : Quant.NONE;
         Hardware d = given(device) ? catalog.hardware(device) : null;
-        Framework f;
-        if (given(framework)) {
-            f = Framework.parse(framework);
-        } else {
-            f = q.isGguf() || (d != null && !d.isGpu() && m == Mode.INFERENCE) ? Framework.LLAMA_CPP : Framework.HF;
-        }
+        Framework f = given(framework) ? Framework.parse(framework) : Framework.defaultFor(q, d, m);
         TrainMethod tm = given(method) ? TrainMethod.parse(method) : (m == Mode.TRAINING ? TrainMethod.FULL : null);
         Optimizer opt = given(optimizer) ? Optimizer.parse(optimizer) : Optimizer.ADAM;
         boolean gc = given(gradCkpt) && bool("grad_ckpt", gradCkpt);

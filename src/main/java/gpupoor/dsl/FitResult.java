@@ -136,13 +136,15 @@ public final class FitResult implements Displayable {
     }
 
     private static String memory(Fit.Check c) {
-        return String.format(Locale.ROOT, "%,.1f of %,.0f MiB", c.neededMiB(), c.capacityMiB());
+        return String.format(Locale.ROOT, "%,.1f of %,.0f MiB%s", c.neededMiB(), c.capacityMiB(),
+                c.runtimeLimit() ? " usable" : "");
     }
 
     @Override
     public String toText() {
-        return summary() + String.format(Locale.ROOT, "%n  %s%n  exact search: %d estimates by the %s method",
-                setup.toText(), result.trials().size(), setup.method().id());
+        int n = result.trials().size();
+        return summary() + String.format(Locale.ROOT, "%n  %s%n  exact search: %d estimate%s by the %s method",
+                setup.toText(), n, n == 1 ? "" : "s", setup.method().id());
     }
 
     @Override

@@ -63,7 +63,11 @@ public final class Report implements Displayable {
         return check == null ? null : check.fits();
     }
 
-    /** Memory of the device(s) in MiB, NaN when unknown. */
+    /**
+     * Memory of the device(s) in MiB that the verdict compares with: what the runtime may use where
+     * the method models its memory rule (see {@link Fit.Check#runtimeLimit()}), else all of it; NaN
+     * when unknown.
+     */
     public double capacityMiB() {
         return check == null ? Double.NaN : check.capacityMiB();
     }
@@ -108,7 +112,8 @@ public final class Report implements Displayable {
             }
         }
         if (capacity) {
-            chart.addSeries(d == null ? "device memory" : d.label(), categories, List.of(0.0, capacityMiB() / 1024))
+            String device = d == null ? "device memory" : d.label();
+            chart.addSeries(check.runtimeLimit() ? "usable on " + device : device, categories, List.of(0.0, capacityMiB() / 1024))
                     .setFillColor(Charts.CAPACITY);
         }
         return new Plot(chart, this::table);
@@ -162,7 +167,7 @@ public final class Report implements Displayable {
         Device d = setup.device();
         if (check != null && check.fits() != null) {
             String of = Format.count(Math.round(check.neededMiB())) + " of " + Format.count(Math.round(check.capacityMiB()))
-                    + " MiB on " + d.label();
+                    + " MiB " + (check.runtimeLimit() ? "usable " : "") + "on " + d.label();
             if (check.fits()) {
                 out.add(String.format("fits: needs %s (%.0f%%)", of, 100 * check.neededMiB() / check.capacityMiB()));
             } else {

@@ -1,11 +1,11 @@
 package gpupoor.dsl;
 
 import gpupoor.calc.Framework;
-import gpupoor.calc.Hardware;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
 import gpupoor.calc.Methods;
 import gpupoor.calc.ModelSpec;
+import gpupoor.calc.NumberText;
 import gpupoor.calc.Optimizer;
 import gpupoor.calc.Options;
 import gpupoor.calc.Quant;
@@ -13,6 +13,9 @@ import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
 import gpupoor.calc.Workload;
 import gpupoor.catalog.Catalog;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A model, how it is stored and run, what it is asked to do, where, and which calculation method
@@ -27,8 +30,8 @@ import gpupoor.catalog.Catalog;
  * }</pre>
  *
  * <p>Defaults: inference, prompt 512, generate 512, batch 1, fp16 weights, the default method, no
- * device; the framework, unless given, is llama.cpp for a GGUF quantization or a CPU/Apple chip
- * in inference, else Hugging Face transformers (as on the command line).
+ * device; the framework, unless given, is {@link Framework#defaultFor} (llama.cpp for a GGUF
+ * quantization or a CPU/Apple chip in inference, else Hugging Face transformers), as on the command line.
  */
 public final class Setup implements Displayable {
 
@@ -37,7 +40,8 @@ public final class Setup implements Displayable {
     private final Method method;
 
     private Setup(Scenario scenario, boolean frameworkGiven, Method method) {
-        this.scenario = frameworkGiven ? scenario : scenario.withFramework(defaultFramework(scenario));
+        this.scenario = frameworkGiven ? scenario : scenario.withFramework(
+                Framework.defaultFor(scenario.quant(), scenario.device(), scenario.workload().mode()));
         this.frameworkGiven = frameworkGiven;
         this.method = method;
     }
@@ -229,47 +233,111 @@ public final class Setup implements Displayable {
     }
 
     // ------------------------------------------------------------------ runtime knobs (default method)
+    // The gpu-poor method ignores these; each changes one of the scenario's Options and keeps the others.
 
-    /** With a KV cache of {@code type}: {@code f16}, {@code fp8}, {@code q8_0} or {@code q4_0} (default method). */
+    /**
+     * With a KV cache of {@code type}: {@code f16} (the default), {@code fp8} (vLLM), {@code q8_0} or
+     * {@code q4_0} (llama.cpp's {@code -ctk/-ctv}).
+     */
     public Setup kvCache(String type) {
-        Options o = scenario.options();
-        return with(scenario.withOptions(new Options(type, o.flashAttention(), o.gpuMemoryUtilization(), o.ubatch(),
-                o.gpuLayers(), o.parallelism())));
+        return withOptions(options().withKvCacheType(type));
     }
 
-    /** With flash attention on or off (default method; unset: the framework's default). */
+    /**
+     * With flash attention on or off. Unset, each framework's default applies: llama.cpp off
+     * ({@code -fa} turns it on), Hugging Face SDPA (no attention matrix kept), vLLM on.
+     */
     public Setup flashAttention(boolean on) {
-        Options o = scenario.options();
-        return with(scenario.withOptions(new Options(o.kvCacheType(), on, o.gpuMemoryUtilization(), o.ubatch(),
-                o.gpuLayers(), o.parallelism())));
+        return withOptions(options().withFlashAttention(on));
     }
 
-    /** With vLLM's {@code gpu_memory_utilization} (0 &lt; fraction &le; 1; default 0.9). */
+    /**
+     * With vLLM's {@code gpu_memory_utilization}: the share of each GPU's memory vLLM takes, whatever
+     * its weights, activations and CUDA graphs leave becoming the KV-cache pool (0 &lt; fraction
+     * &le; 1; default 0.9).
+     */
     public Setup gpuMemoryUtilization(double fraction) {
-        Options o = scenario.options();
-        return with(scenario.withOptions(new Options(o.kvCacheType(), o.flashAttention(), fraction, o.ubatch(),
-                o.gpuLayers(), o.parallelism())));
+        return withOptions(options().withGpuMemoryUtilization(fraction));
     }
 
-    /** With llama.cpp's physical batch {@code -ub} (default 512). */
+    /** With llama.cpp's physical batch {@code -ub} (default 512); its compute buffers and prompt chunks scale with it. */
     public Setup ubatch(int n) {
-        Options o = scenario.options();
-        return with(scenario.withOptions(new Options(o.kvCacheType(), o.flashAttention(), o.gpuMemoryUtilization(), n,
-                o.gpuLayers(), o.parallelism())));
+        return withOptions(options().withUbatch(n));
     }
 
-    /** With llama.cpp's {@code -ngl}: layers offloaded to the GPU (-1: all, the default). */
+    /**
+     * With llama.cpp's {@code -ngl}: the layers offloaded to the GPU, -1 for all (the default), 0 to
+     * run on the CPU only; the layers left run from host memory (see {@link #hostBandwidth}).
+     */
     public Setup gpuLayers(int n) {
-        Options o = scenario.options();
-        return with(scenario.withOptions(new Options(o.kvCacheType(), o.flashAttention(), o.gpuMemoryUtilization(),
-                o.ubatch(), n, o.parallelism())));
+        return withOptions(options().withGpuLayers(n));
     }
 
-    /** With several GPUs splitting the model by {@code TENSOR} parallelism (the default) or by {@code LAYER}s. */
+    /**
+     * With the host memory bandwidth in GB/s that llama.cpp layers left on the CPU read from
+     * ({@link #gpuLayers}); 0 (the default) means a typical dual-channel desktop, from the calibration.
+     */
+    public Setup hostBandwidth(double gbs) {
+        return withOptions(options().withHostBandwidthGBs(gbs));
+    }
+
+    /**
+     * With several devices sharing the model by {@code TENSOR} parallelism (every layer split, an
+     * all-reduce per layer), {@code LAYER} split (consecutive layers per device), or, for fine-tuning,
+     * {@code DATA} parallel (a full copy per device) or {@code SHARDED} (FSDP / ZeRO-3). Unset, the
+     * framework's default applies: llama.cpp and Hugging Face inference split layers, vLLM runs
+     * tensor parallel, fine-tuning is data parallel.
+     */
     public Setup parallelism(Options.Parallelism how) {
-        Options o = scenario.options();
-        return with(scenario.withOptions(new Options(o.kvCacheType(), o.flashAttention(), o.gpuMemoryUtilization(),
-                o.ubatch(), o.gpuLayers(), how)));
+        if (how == null) {
+            throw new InvalidScenarioException("parallelism(...) needs TENSOR, LAYER, DATA or SHARDED");
+        }
+        return withOptions(options().withParallelism(how));
+    }
+
+    /** With the parallelism of that id: {@code tensor}, {@code layer}, {@code data} or {@code sharded} (see {@link #parallelism(Options.Parallelism)}). */
+    public Setup parallelism(String id) {
+        return parallelism(Options.Parallelism.parse(id));
+    }
+
+    /**
+     * Fine-tuning LoRA adapters on {@code modules}: {@code "all"}, or any of {@code q}, {@code k},
+     * {@code v}, {@code o}, {@code gate}, {@code up}, {@code down} (a {@code _proj} suffix is
+     * accepted); the default is {@code q, v}. Example: {@code .loraTargets("q", "k", "v", "o")}.
+     */
+    public Setup loraTargets(String... modules) {
+        requireTraining("loraTargets(...)");
+        if (modules == null || modules.length == 0) {
+            throw new InvalidScenarioException("loraTargets(...) needs modules: \"all\" or some of "
+                    + String.join(", ", Options.LORA_MODULES));
+        }
+        return withOptions(options().withLoraTargets(String.join(",", modules)));
+    }
+
+    /**
+     * Full fine-tuning in {@code precision}: {@code mixed} (bf16 compute with fp32 master weights,
+     * gradients and optimizer states; the default), {@code bf16} (everything bf16) or {@code fp32}.
+     */
+    public Setup precision(String precision) {
+        requireTraining("precision(...)");
+        return withOptions(options().withPrecision(precision));
+    }
+
+    /** With all runtime options at once (the knobs above change one each). */
+    public Setup options(Options options) {
+        if (options == null) {
+            throw new InvalidScenarioException("options(...) needs runtime options, e.g. Options.DEFAULTS");
+        }
+        return withOptions(options);
+    }
+
+    /** The runtime options the default method models (KV cache type, flash attention, ...). */
+    public Options options() {
+        return scenario.options();
+    }
+
+    private Setup withOptions(Options o) {
+        return with(scenario.withOptions(o));
     }
 
     // ------------------------------------------------------------------ results and parts
@@ -343,6 +411,10 @@ public final class Setup implements Displayable {
         }
         sb.append(", batch ").append(w.batch()).append(" · ").append(storageLabel()).append(" on ")
                 .append(scenario.framework().id());
+        List<String> knobs = knobsText();
+        if (!knobs.isEmpty()) {
+            sb.append(" (").append(String.join(", ", knobs)).append(')');
+        }
         Device d = device();
         sb.append(" · ").append(d == null ? "no device" : d.label()).append(" · ").append(method.id()).append(" method");
         return sb.toString();
@@ -356,6 +428,41 @@ public final class Setup implements Displayable {
     @Override
     public String toString() {
         return toText();
+    }
+
+    /** The runtime options that differ from {@link Options#DEFAULTS}, one short phrase each. */
+    private List<String> knobsText() {
+        Options o = scenario.options();
+        Options d = Options.DEFAULTS;
+        List<String> out = new ArrayList<>();
+        if (!o.kvCacheType().equalsIgnoreCase(d.kvCacheType())) {
+            out.add("KV cache " + o.kvCacheType());
+        }
+        if (o.flashAttention() != null) {
+            out.add("flash attention " + (o.flashAttention() ? "on" : "off"));
+        }
+        if (o.gpuMemoryUtilization() != d.gpuMemoryUtilization()) {
+            out.add("gpu_memory_utilization " + NumberText.plain(o.gpuMemoryUtilization()));
+        }
+        if (o.ubatch() != d.ubatch()) {
+            out.add("ubatch " + o.ubatch());
+        }
+        if (o.gpuLayers() != d.gpuLayers()) {
+            out.add(o.gpuLayers() + " layers on the GPU");
+        }
+        if (o.hostBandwidthGBs() != d.hostBandwidthGBs()) {
+            out.add("host memory " + NumberText.plain(o.hostBandwidthGBs()) + " GB/s");
+        }
+        if (o.parallelism() != null) {
+            out.add(o.parallelism() + " parallel");
+        }
+        if (!o.loraTargets().equals(d.loraTargets())) {
+            out.add("LoRA on " + o.loraTargets());
+        }
+        if (!o.precision().equals(d.precision())) {
+            out.add(o.precision() + " precision");
+        }
+        return out;
     }
 
     /** How the weights are stored: {@code nf4} for QLoRA's base, else as {@link #quantLabel}. */
@@ -377,12 +484,5 @@ public final class Setup implements Displayable {
             case LORA -> "LoRA";
             case QLORA -> "QLoRA";
         };
-    }
-
-    /** llama.cpp for GGUF weights or a CPU/Apple chip in inference, else transformers (as {@code ScenarioRequest}). */
-    private static Framework defaultFramework(Scenario s) {
-        Hardware d = s.device();
-        boolean offGpu = d != null && !d.isGpu() && !s.workload().isTraining();
-        return s.quant().isGguf() || offGpu ? Framework.LLAMA_CPP : Framework.HF;
     }
 }

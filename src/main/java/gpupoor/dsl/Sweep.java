@@ -332,7 +332,8 @@ public final class Sweep implements Displayable {
      * One row per point: a column per swept parameter ({@code context_tokens}, {@code batch},
      * {@code quant}, {@code device}, …; a context sweep adds {@code prompt_tokens} and
      * {@code generate_tokens}), then {@code total_mib}, {@code weights_mib}, {@code kv_cache_mib},
-     * {@code activations_mib}, {@code grad_optimizer_mib}, {@code overhead_mib}, {@code capacity_mib},
+     * {@code activations_mib}, {@code grad_optimizer_mib}, {@code overhead_mib}, {@code capacity_mib}
+     * (what the runtime may use where the method models its memory rule, else the devices' memory),
      * {@code fits}, {@code gpus_needed}, {@code tokens_per_s}, {@code throughput_tokens_per_s},
      * {@code ms_per_token}, {@code prompt_s}, {@code ms_per_iteration}, {@code bound} and
      * {@code error}. Output columns with no value at any point are left out. A new table each call.

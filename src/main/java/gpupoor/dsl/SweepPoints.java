@@ -128,8 +128,9 @@ final class SweepPoints {
                 activations[i] = m.activationMiB();
                 gradOptimizer[i] = m.gradOptimizerMiB();
                 overhead[i] = m.overheadMiB();
-                Boolean f = fit.check(sc, e).fits();
-                fits[i] = f == null ? -1 : (byte) (f ? 1 : 0);
+                Fit.Check c = fit.check(sc, e);
+                capacity[i] = c.capacityMiB();
+                fits[i] = c.fits() == null ? -1 : (byte) (c.fits() ? 1 : 0);
             }
             if (e.gpusNeeded() != null) {
                 gpusNeeded[i] = e.gpusNeeded();

@@ -129,8 +129,7 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             Workload workload = method == null ? inference(metric, batch) : training(metric, method, batch);
             Options options = Options.DEFAULTS;
             if (framework == Framework.LLAMA_CPP && count > 1) {
-                options = new Options(options.kvCacheType(), options.flashAttention(), options.gpuMemoryUtilization(),
-                        options.ubatch(), options.gpuLayers(), Options.Parallelism.LAYER);
+                options = options.withParallelism(Options.Parallelism.LAYER);
             }
             Scenario scenario;
             try {

@@ -1,6 +1,7 @@
 package gpupoor.validate;
 
 import gpupoor.calc.Estimate;
+import gpupoor.calc.Fit;
 import gpupoor.calc.Framework;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.MemoryBreakdown;
@@ -25,8 +26,10 @@ import java.util.List;
  * <li>{@code prompt_tok_s}: batch × prompt tokens over the prefill time; {@code ttft_ms}: the prefill time;</li>
  * <li>{@code train_ms_per_iter}: ms per iteration; {@code train_tok_s}: batch × sequence tokens per
  *     iteration time; {@code train_runtime_total}: iterations × ms per iteration;</li>
- * <li>{@code fits_in_memory}: 1 when the total is at most the devices' memory, else 0;
- *     {@code train_max_context}: the longest sequence whose total fits.</li>
+ * <li>{@code fits_in_memory}: 1 when the scenario fits as {@link Fit#check} judges it (the
+ *     runtime's memory rule where the method models it, else the total against the devices'
+ *     memory), else 0; {@code train_max_context}: the longest sequence that fits, found by
+ *     {@link Fit#maxSequence} (0 when not even one token fits).</li>
  * </ul>
  * Where the method rejects a scenario the row is unsupported, with the method's message. Two
  * rewrites of the same scenario are tried before giving up, and noted when used: GGUF F16 weights
@@ -34,9 +37,6 @@ import java.util.List;
  * does not need one).
  */
 public final class Validator {
-    /** The longest sequence {@code train_max_context} searches up to. */
-    static final int MAX_CONTEXT_LIMIT = 1 << 20;
-
     private Validator() {
     }
 
@@ -131,50 +131,34 @@ public final class Validator {
             case TRAIN_TOK_S -> batch * (double) s.workload().promptTokens() * 1000
                     / training(method.estimate(s)).msPerIteration();
             case TRAIN_RUNTIME_TOTAL -> rs.iterations() * training(method.estimate(s)).msPerIteration();
-            case FITS_IN_MEMORY -> memory(method.estimate(s)).totalMiB() <= capacity(rs) ? 1 : 0;
-            case TRAIN_MAX_CONTEXT -> longestFitting(method, s, capacity(rs));
+            case FITS_IN_MEMORY -> fits(fit(method, rs, s), s) ? 1 : 0;
+            case TRAIN_MAX_CONTEXT -> longestSequence(fit(method, rs, s), s);
         };
     }
 
-    private static double capacity(RowScenario rs) {
+    /**
+     * The fit judge for an attempt: the row's device as the catalog describes it, or, for an attempt
+     * estimated without the device, the row's device memory given to {@link Fit#withDeviceMemoryMiB}.
+     */
+    private static Fit fit(Method method, RowScenario rs, Scenario s) {
         double capacity = rs.capacityMiB();
         if (!(capacity > 0)) {
             throw new InvalidScenarioException("device " + rs.scenario().device().id()
                     + " has no memory size in the catalog to compare with");
         }
-        return capacity;
+        Fit fit = Fit.of(method);
+        return s.device() == null ? fit.withDeviceMemoryMiB(capacity / s.deviceCount()) : fit;
     }
 
-    /**
-     * The longest training sequence whose estimated total fits in {@code capacity} MiB (0 if none
-     * does), by doubling then bisection: memory grows with the sequence length.
-     */
-    static int longestFitting(Method method, Scenario s, double capacity) {
-        if (!fits(method, s, 1, capacity)) {
-            return 0;
-        }
-        int lo = 1;
-        int hi = 2;
-        while (hi <= MAX_CONTEXT_LIMIT && fits(method, s, hi, capacity)) {
-            lo = hi;
-            hi *= 2;
-        }
-        if (hi > MAX_CONTEXT_LIMIT) {
-            return lo;
-        }
-        while (hi - lo > 1) {
-            int mid = lo + (hi - lo) / 2;
-            if (fits(method, s, mid, capacity)) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+    /** Whether {@code s} fits; {@link #fit} made sure the memory size is known, so the check has a verdict. */
+    private static boolean fits(Fit fit, Scenario s) {
+        return fit.check(s).fits();
     }
 
-    private static boolean fits(Method method, Scenario s, int sequence, double capacity) {
-        return memory(method.estimate(s.withPrompt(sequence))).totalMiB() <= capacity;
+    /** The longest fine-tuning sequence that fits ({@link Fit#maxSequence}), 0 when not even one token does. */
+    private static int longestSequence(Fit fit, Scenario s) {
+        Fit.Result<Integer> r = fit.maxSequence(s);
+        return r.found() ? r.value() : 0;
     }
 
     private static MemoryBreakdown memory(Estimate e) {

@@ -187,6 +187,29 @@ class FitTest {
     }
 
     @Test
+    void theRuntimesMemoryRuleDecidesWhereTheMethodGivesOne() {
+        Scenario mac = inference("meta-llama/Llama-2-7b-hf", Quant.Q4_K_M, Framework.LLAMA_CPP, "m2-max-38c-96gb");
+        Fit.Result<Integer> r = Fit.of(Methods.DEFAULT).maxContext(mac);
+        assertTrue(r.found(), r.toString());
+        assertTrue(r.at().estimate().budget().fits());
+        assertFalse(r.beyond().estimate().budget().fits());
+        assertFalse(r.beyond().fits());
+        double unified = Fit.of(Methods.DEFAULT).capacityMiB(mac);
+        assertTrue(r.beyond().neededMiB() < unified, "one token more is still under the unified memory ("
+                + r.beyond().neededMiB() + " of " + unified + " MiB): the GPU's wired-memory limit decides");
+        assertTrue(r.beyond().runtimeLimit());
+        assertEquals(r.beyond().estimate().budget().usableMiB(), r.beyond().capacityMiB(), 1e-9,
+                "the capacity shown is what the runtime may use");
+        assertTrue(r.at().neededMiB() <= r.at().capacityMiB() && r.beyond().neededMiB() > r.beyond().capacityMiB());
+        // a memory size given by hand is judged by the total alone
+        Fit.Result<Integer> given = Fit.of(Methods.DEFAULT).withDeviceMemoryMiB(96 * 1024).maxContext(mac);
+        assertTrue(given.value() > r.value(), given.value() + " > " + r.value());
+        assertTrue(given.beyond().neededMiB() > 96 * 1024);
+        assertFalse(given.beyond().runtimeLimit());
+        assertEquals(96 * 1024, given.beyond().capacityMiB(), 1e-9);
+    }
+
+    @Test
     void contextSplitKeepsGenerationUpToHalf() {
         Scenario s = inference("meta-llama/Llama-2-7b-hf", Quant.NONE, Framework.HF, "rtx-4090");
         Workload w = Fit.withContext(s, 8192).workload();

@@ -14,6 +14,7 @@ import static gpupoor.dsl.Dsl.cpu;
 import static gpupoor.dsl.Dsl.fits;
 import static gpupoor.dsl.Dsl.gpu;
 import static gpupoor.dsl.Dsl.model;
+import static gpupoor.dsl.Dsl.sweep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,6 +75,26 @@ class FitsTest {
         assertTrue(t.contains(String.format("%,d tokens", c.intValue() + 1)) && t.contains("would need"), t);
         assertTrue(t.contains("exact search: " + c.result().trials().size() + " estimates"), t);
         assertTrue(c.toHtml().contains("max context"));
+        FitResult one = fits(S).bestQuant(Quant.Q4_K_M);
+        assertTrue(one.toText().endsWith("exact search: 1 estimate by the gpu-poor method"), one.toText());
+    }
+
+    @Test
+    void theDefaultMethodsVerdictIsShownAgainstTheMemoryTheRuntimeMayUse() {
+        Setup hf = model("meta-llama/Llama-2-7b-hf").on(gpu("rtx-4090"));
+        FitResult c = fits(hf).maxContext();
+        Fit.Check beyond = c.result().beyond();
+        double usable = beyond.estimate().budget().usableMiB();
+        assertTrue(usable < 24 * 1024, "the driver keeps some of the card: " + usable);
+        assertEquals(usable, beyond.capacityMiB(), 1e-9);
+        assertTrue(beyond.neededMiB() > usable && c.result().at().neededMiB() <= usable);
+        assertTrue(c.toText().contains(String.format("of %,.0f MiB usable", usable)), c.toText());
+        Report r = hf.estimate();
+        assertEquals(usable, r.capacityMiB(), 1e-9);
+        assertTrue(r.toText().contains(String.format("MiB usable on %s", gpu("rtx-4090").label())), r.toText());
+        assertTrue(r.chart().chart().getSeriesMap().containsKey("usable on " + gpu("rtx-4090").label()),
+                r.chart().chart().getSeriesMap().keySet().toString());
+        assertEquals(usable, sweep(hf).context(1024, 4096).table().doubleColumn("capacity_mib").get(0), 1e-9);
     }
 
     @Test

@@ -4,8 +4,12 @@ import gpupoor.calc.Framework;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Methods;
 import gpupoor.calc.Optimizer;
+import gpupoor.calc.Options;
 import gpupoor.calc.Quant;
+import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
+import gpupoor.catalog.Catalog;
+import gpupoor.catalog.ScenarioRequest;
 import org.junit.jupiter.api.Test;
 
 import static gpupoor.dsl.Dsl.apple;
@@ -67,6 +71,24 @@ class SetupTest {
     }
 
     @Test
+    void frameworkDefaultIsTheCommandLines() {
+        for (String device : new String[] {null, "rtx-4090", "ryzen-9-7950x", "m2-max-38c-96gb"}) {
+            for (Quant q : Quant.values()) {
+                Setup s = model("meta-llama/Llama-2-7b-hf").quant(q);
+                s = device == null ? s : s.on(device);
+                Scenario cli = new ScenarioRequest("meta-llama/Llama-2-7b-hf", null, null, null, q.id(), null, null,
+                        null, null, null, null, device, null, null, null).resolve(Catalog.get());
+                assertEquals(cli.framework(), s.framework(), q + " on " + device);
+                if (!q.isGguf()) {
+                    Scenario cliTraining = new ScenarioRequest("meta-llama/Llama-2-7b-hf", null, "training", null,
+                            q.id(), "lora", null, null, null, null, null, device, null, null, null).resolve(Catalog.get());
+                    assertEquals(cliTraining.framework(), s.finetune(TrainMethod.LORA).framework(), "training " + q + " on " + device);
+                }
+            }
+        }
+    }
+
+    @Test
     void finetuneSwitchesToATrainableSetup() {
         Setup s = model("meta-llama/Llama-2-7b-hf").framework(Framework.LLAMA_CPP).quant(Quant.Q4_K_M).prompt(1024);
         Setup lora = s.finetune(TrainMethod.LORA).rank(16).optimizer(Optimizer.ADAMW).gradientCheckpointing();
@@ -91,6 +113,63 @@ class SetupTest {
             InvalidScenarioException e = assertThrows(InvalidScenarioException.class, r::run);
             assertTrue(e.getMessage().contains("finetune(LORA)"), e.getMessage());
         }
+    }
+
+    @Test
+    void runtimeKnobsSetOneOptionAndKeepTheOthers() {
+        Setup s = model("meta-llama/Llama-2-7b-hf").on(gpus(2, "rtx-4090")).quant(Quant.Q4_K_M)
+                .kvCache("q8_0").flashAttention(true).gpuMemoryUtilization(0.8).ubatch(256).gpuLayers(20)
+                .hostBandwidth(80).parallelism("tensor");
+        assertEquals(new Options("q8_0", true, 0.8, 256, 20, Options.Parallelism.TENSOR, "q,v", "mixed", 80), s.options());
+        Setup lora = model("meta-llama/Llama-2-7b-hf").on(gpu("a100-sxm4-80gb")).finetune(TrainMethod.FULL)
+                .precision("bf16").loraTargets("q_proj", "k", "v", "o").kvCache("q8_0").ubatch(128)
+                .parallelism(Options.Parallelism.SHARDED);
+        assertEquals("q,k,v,o", lora.options().loraTargets(), "later knobs keep the LoRA targets");
+        assertEquals("bf16", lora.options().precision(), "later knobs keep the precision");
+        assertEquals(Options.DEFAULTS.withPrecision("fp32"), model("7B").finetune(TrainMethod.FULL)
+                .options(Options.DEFAULTS.withPrecision("fp32")).options());
+        String text = s.toText();
+        assertTrue(text.contains("(KV cache q8_0, flash attention on, gpu_memory_utilization 0.8, ubatch 256, "
+                + "20 layers on the GPU, host memory 80 GB/s, tensor parallel)"), text);
+        assertTrue(!model("7B").toText().contains("("), "default options are not listed");
+    }
+
+    @Test
+    void runtimeKnobsReachTheDefaultMethod() {
+        Setup base = model("meta-llama/Llama-2-7b-hf").on(gpu("rtx-4090")).quant(Quant.Q4_K_M).prompt(4096);
+        Report f16 = base.estimate();
+        Report q4 = base.kvCache("q4_0").estimate();
+        assertEquals(Methods.DEFAULT.estimate(base.kvCache("q4_0").scenario()), q4.estimate());
+        assertTrue(q4.memory().kvCacheMiB() < f16.memory().kvCacheMiB() / 3,
+                q4.memory().kvCacheMiB() + " vs " + f16.memory().kvCacheMiB());
+        Setup lora = model("meta-llama/Llama-2-7b-hf").on(gpu("a100-sxm4-80gb")).finetune(TrainMethod.LORA).sequence(1024);
+        double qv = lora.estimate().memory().gradOptimizerMiB();
+        double all = lora.loraTargets("all").estimate().memory().gradOptimizerMiB();
+        assertTrue(all > 2 * qv, "adapters on every projection train more parameters: " + all + " vs " + qv);
+        Setup full = model("meta-llama/Llama-2-7b-hf").on(gpu("a100-sxm4-80gb")).finetune(TrainMethod.FULL);
+        assertTrue(full.precision("fp32").estimate().memory().weightsMiB() > 1.9 * full.estimate().memory().weightsMiB());
+    }
+
+    @Test
+    void runtimeKnobsCheckTheirValues() {
+        Setup s = model("7B");
+        InvalidScenarioException e = assertThrows(InvalidScenarioException.class, () -> s.loraTargets("q", "v"));
+        assertTrue(e.getMessage().contains("finetune(LORA)"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> s.precision("bf16"));
+        assertTrue(e.getMessage().contains("finetune(LORA)"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> s.finetune(TrainMethod.LORA).loraTargets("q", "gte"));
+        assertTrue(e.getMessage().contains("unknown LoRA target 'gte'") && e.getMessage().contains("gate"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> s.finetune(TrainMethod.FULL).precision("fp16"));
+        assertTrue(e.getMessage().contains("mixed, bf16, fp32"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> s.gpuMemoryUtilization(1.5));
+        assertTrue(e.getMessage().contains("(0, 1]"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> s.parallelism("pipe"));
+        assertTrue(e.getMessage().contains("tensor, layer, data, sharded"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> s.kvCache("q3"));
+        assertTrue(e.getMessage().contains("q8_0"), e.getMessage());
+        assertThrows(InvalidScenarioException.class, () -> s.ubatch(0));
+        assertThrows(InvalidScenarioException.class, () -> s.gpuLayers(-2));
+        assertThrows(InvalidScenarioException.class, () -> s.hostBandwidth(-1));
     }
 
     @Test

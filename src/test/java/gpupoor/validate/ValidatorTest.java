@@ -1,11 +1,16 @@
 package gpupoor.validate;
 
+import gpupoor.calc.Budget;
 import gpupoor.calc.Estimate;
+import gpupoor.calc.Fit;
+import gpupoor.calc.MemoryBreakdown;
+import gpupoor.calc.Methods;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
+import gpupoor.catalog.Catalog;
 import org.junit.jupiter.api.Test;
 
 import java.net.URISyntaxException;
@@ -186,6 +191,72 @@ class ValidatorTest {
         RowResult speed = row(run, "1");
         assertEquals(Status.UNSUPPORTED, speed.status());
         assertEquals("picky: unknown device rtx-3070", speed.reason());
+    }
+
+    /**
+     * {@link FixedMethod} with a runtime memory rule: 900 MiB usable of the 24 GiB card for inference
+     * (so its 1000 MiB does not fit although the total is under the card's memory) and 20,000 MiB
+     * for training.
+     */
+    private static final class Budgeted implements Method {
+        private final FixedMethod inner = new FixedMethod();
+
+        @Override
+        public String id() {
+            return "budgeted";
+        }
+
+        @Override
+        public Estimate estimate(Scenario s) {
+            Estimate e = inner.estimate(s);
+            if (s.device() == null) {
+                return e;
+            }
+            double usable = s.workload().isTraining() ? 20_000 : 900;
+            double required = e.memory().totalMiB();
+            Budget b = new Budget(usable, required, required <= usable, null, null, 0, "made-up rule");
+            return new Estimate(id(), e.memory(), e.speed(), e.training(), null, e.notes(), e.assumptions(), b);
+        }
+    }
+
+    @Test
+    void fitsFollowTheRuntimesMemoryRuleWhereTheMethodGivesOne() {
+        ValidationRun run = Validator.run(new Budgeted(), resource("known.csv"));
+        // 1000 MiB <= 24 GiB, but the rule allows 900 MiB
+        assertOk(run, "13", 0, null);
+        assertOk(run, "14", 0, null);
+        // 1000 + 10 x 1900 = 20000 <= 20000 < 1000 + 10 x 1901
+        assertOk(run, "15", 1900, 100.0 * (1900 - 2357) / 2357);
+    }
+
+    @Test
+    void longestTrainingSequenceIsTheEnginesSearch() {
+        MeasuredData data = resource("known.csv").filter(m -> m.id().equals("15"));
+        RowScenario rs = RowScenario.of(data.rows().get(0), Catalog.get());
+        Fit.Result<Integer> engine = Fit.of(Methods.DEFAULT).maxSequence(rs.scenario());
+        assertTrue(engine.found() && engine.value() > 1, engine.toString());
+        assertOk(Validator.run(Methods.DEFAULT, data), "15", engine.value(), 100.0 * (engine.value() - 2357) / 2357);
+        // a method whose memory never grows fits up to the engine's ceiling
+        Method flat = new Method() {
+            @Override
+            public String id() {
+                return "flat";
+            }
+
+            @Override
+            public Estimate estimate(Scenario s) {
+                return new Estimate(id(), new MemoryBreakdown(1000, 0, 400, 0, 0, 0), null, null, null, List.of(), List.of());
+            }
+        };
+        assertEquals(Fit.MAX_TOKENS, row(Validator.run(flat, data), "15").predicted(), EPS);
+    }
+
+    @Test
+    void anAttemptWithoutTheDeviceIsJudgedAgainstTheRowsDevice() {
+        ValidationRun run = Validator.run(new Picky(), resource("known.csv"));
+        assertOk(run, "13", 1, null);
+        assertOk(run, "15", 2357, 0.0);
+        assertTrue(row(run, "15").reason().contains("memory estimated without the device"), row(run, "15").reason());
     }
 
     @Test
