@@ -212,18 +212,39 @@ public final class DefaultMethod implements Method {
         }
     }
 
-    /** The fewest GPUs of this kind that hold the scenario (up to 64), under the scenario's parallelism. */
+    /** The most GPUs {@link #gpusNeeded} considers. */
+    private static final int MAX_GPUS = 64;
+
+    /**
+     * The fewest GPUs of this kind that hold the scenario (up to {@value #MAX_GPUS}), under the
+     * scenario's parallelism. What the most loaded device needs never grows with the device count
+     * (weights, KV cache and states are split or replicated, never added), while what it may use
+     * stays the same, so fitting is monotone in the count and bisection finds the fewest.
+     */
     private static Integer gpusNeeded(Scenario s, Architecture a, WeightBytes wb, KvCache kv, TrainingMemory tm,
                                       Calibration cal, DeviceClass dc) {
-        for (int n = 1; n <= 64; n++) {
-            Scenario sn = s.withDeviceCount(n);
-            MemoryPlan p = MemoryPlan.of(sn, a, wb, kv, tm, cal, n);
-            Boolean fits = FrameworkBudget.of(sn, dc, p, kv, cal).fits();
-            if (Boolean.TRUE.equals(fits)) {
-                return n;
+        if (!fitsOn(MAX_GPUS, s, a, wb, kv, tm, cal, dc)) {
+            return null;
+        }
+        int low = 0;
+        int high = MAX_GPUS;
+        while (high - low > 1) {
+            int mid = (low + high) >>> 1;
+            if (fitsOn(mid, s, a, wb, kv, tm, cal, dc)) {
+                high = mid;
+            } else {
+                low = mid;
             }
         }
-        return null;
+        return high;
+    }
+
+    /** Whether the scenario fits on {@code n} GPUs of its kind. */
+    private static boolean fitsOn(int n, Scenario s, Architecture a, WeightBytes wb, KvCache kv, TrainingMemory tm,
+                                  Calibration cal, DeviceClass dc) {
+        Scenario sn = s.withDeviceCount(n);
+        MemoryPlan p = MemoryPlan.of(sn, a, wb, kv, tm, cal, n);
+        return Boolean.TRUE.equals(FrameworkBudget.of(sn, dc, p, kv, cal).fits());
     }
 
     // ------------------------------------------------------------------ speed
