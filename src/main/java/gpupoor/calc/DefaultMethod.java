@@ -66,10 +66,11 @@ public final class DefaultMethod implements Method {
         check(s);
         Calibration cal = calibration.get();
         Workload w = s.workload();
-        Architecture a = Architecture.of(s.model());
+        ModelFacts facts = ModelFacts.of(s.model());
+        Architecture a = facts.architecture();
         boolean qlora = w.isTraining() && w.method() == TrainMethod.QLORA;
         Quant storage = storage(s);
-        WeightBytes wb = WeightBytes.of(a, s.model(), storage, qlora || w.isTraining() && storage == Quant.BNB_NF4);
+        WeightBytes wb = facts.weights(storage, qlora || w.isTraining() && storage == Quant.BNB_NF4);
         KvCache kv = KvCache.of(a, s.framework(), storage, s.options().kvCacheType());
         TrainingMemory tm = w.isTraining() ? TrainingMemory.of(a, w.method(), w.optimizer(), s.options().precision(),
                 s.options().loraTargetList(), w.loraRank()) : null;
