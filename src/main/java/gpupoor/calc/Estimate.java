@@ -19,10 +19,10 @@ import java.util.List;
 public record Estimate(String method, MemoryBreakdown memory, Speed speed, TrainingTime training,
                        Integer gpusNeeded, List<String> notes, List<String> assumptions, Budget budget) {
 
-    /** Makes the lists unmodifiable. */
+    /** Makes the lists unmodifiable ({@link LazyLines} are kept as they are: written when first read). */
     public Estimate {
-        notes = notes == null ? List.of() : List.copyOf(notes);
-        assumptions = assumptions == null ? List.of() : List.copyOf(assumptions);
+        notes = notes == null ? List.of() : notes instanceof LazyLines ? notes : List.copyOf(notes);
+        assumptions = assumptions == null ? List.of() : assumptions instanceof LazyLines ? assumptions : List.copyOf(assumptions);
     }
 
     /** An estimate without a budget (the gpu-poor method's). */

@@ -1,6 +1,5 @@
 package gpupoor.calc;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,9 +35,9 @@ public record MemoryPlan(double weights, double kv, double activations, double g
                          double perDevice, double perDeviceFixed, double kvPerDevice, double context, double host,
                          int gpuLayers, List<String> notes) {
 
-    /** Copies the notes. */
+    /** Copies the notes ({@link LazyLines} are kept as they are: written when first read). */
     public MemoryPlan {
-        notes = List.copyOf(notes);
+        notes = notes instanceof LazyLines ? notes : List.copyOf(notes);
     }
 
     /** Everything on the device(s). */
@@ -93,11 +92,10 @@ public record MemoryPlan(double weights, double kv, double activations, double g
         long nctx = llamaCppContext(s);
         double kvAll = kv.allocated(Framework.LLAMA_CPP, w.totalTokens(), w.batch(), flash);
         int ub = s.options().ubatch();
-        List<String> notes = new ArrayList<>();
         if (!gpu) {
             double buffer = Activations.llamaCppBuffer(a, ub, nctx, flash, true);
-            notes.add("llama.cpp maps the whole file (" + mib(wb.total()) + ") into " + (s.device().isApple()
-                    ? "unified memory" : "host memory") + "; context " + nctx + " tokens");
+            List<String> notes = new LazyLines(() -> List.of("llama.cpp maps the whole file (" + mib(wb.total()) + ") into "
+                    + (s.device().isApple() ? "unified memory" : "host memory") + "; context " + nctx + " tokens"));
             double perDevice = wb.total() + kvAll + buffer + context;
             return new MemoryPlan(wb.total(), kvAll, buffer, 0, context, perDevice, perDevice - kvAll, kvAll, context,
                     0, layers, notes);
@@ -119,11 +117,12 @@ public record MemoryPlan(double weights, double kv, double activations, double g
                 + (kvAll - kvGpu);
         // llama.cpp splits layers in proportion to each GPU's free memory, so the output layer's GPU takes fewer blocks
         double perDevice = (layerBytes + kvGpu + out) / n + bufLast + context;
-        notes.add("llama.cpp: " + gl + " of " + layers + " blocks" + (outputOnGpu ? " and the output layer" : "")
-                + " on " + (n > 1 ? n + " GPUs" : "the GPU") + "; token embedding" + (gl < layers ? ", the other blocks" : "")
-                + (outputOnGpu ? "" : ", the output layer") + " in host memory (" + mib(host) + "); context " + nctx + " tokens");
-        notes.add("the total counts the CUDA context (" + mib(context) + " per GPU), which llama.cpp's own "
-                + "\"VRAM used\" log line leaves out");
+        List<String> notes = new LazyLines(() -> List.of("llama.cpp: " + gl + " of " + layers + " blocks"
+                + (outputOnGpu ? " and the output layer" : "") + " on " + (n > 1 ? n + " GPUs" : "the GPU") + "; token embedding"
+                + (gl < layers ? ", the other blocks" : "") + (outputOnGpu ? "" : ", the output layer") + " in host memory ("
+                + mib(host) + "); context " + nctx + " tokens",
+                "the total counts the CUDA context (" + mib(context) + " per GPU), which llama.cpp's own "
+                + "\"VRAM used\" log line leaves out"));
         return new MemoryPlan(layerBytes + out, kvGpu, buffers, 0, n * context, perDevice, perDevice - kvGpu / n,
                 kvGpu / n, context, host, gl, notes);
     }
@@ -135,8 +134,8 @@ public record MemoryPlan(double weights, double kv, double activations, double g
         double kvBytes = growth * kv.allocated(Framework.HF, w.totalTokens(), w.batch(), true);
         double act = Activations.hfPrefill(a, w.batch(), w.promptTokens(), !flash(s));
         double perDevice = (wb.total() + kvBytes) / n + act + context;
-        List<String> notes = List.of(String.format("Hugging Face: KV cache grows with the sequence; generate reallocates "
-                + "it as it grows, holding %.2gx the final cache at the peak", growth));
+        List<String> notes = new LazyLines(() -> List.of(String.format("Hugging Face: KV cache grows with the sequence; "
+                + "generate reallocates it as it grows, holding %.2gx the final cache at the peak", growth)));
         return new MemoryPlan(wb.total(), kvBytes, n * act, 0, n * context, perDevice, perDevice - kvBytes / n,
                 kvBytes / n, context, 0, a.layers(), notes);
     }
@@ -150,8 +149,8 @@ public record MemoryPlan(double weights, double kv, double activations, double g
         double reserve = (cal.get("vllm_graph_mib", Framework.VLLM, dc) + cal.get("vllm_non_torch_mib", Framework.VLLM, dc)) * MIB;
         double kvBytes = kv.allocated(Framework.VLLM, w.totalTokens(), w.batch(), true);
         double fixed = wb.total() / n + act + reserve + context;
-        List<String> notes = List.of("vLLM: profiled activation peak at " + tokens + " batched tokens ("
-                + mib(act) + "), CUDA graphs and non-torch memory " + mib(reserve) + " per GPU");
+        List<String> notes = new LazyLines(() -> List.of("vLLM: profiled activation peak at " + tokens + " batched tokens ("
+                + mib(act) + "), CUDA graphs and non-torch memory " + mib(reserve) + " per GPU"));
         return new MemoryPlan(wb.total(), kvBytes, n * act, 0, n * (reserve + context), fixed + kvBytes / n, fixed,
                 kvBytes / n, context, 0, a.layers(), notes);
     }
@@ -175,9 +174,10 @@ public record MemoryPlan(double weights, double kv, double activations, double g
         double totalWeights = p == Options.Parallelism.DATA ? n * weights : weights;
         double totalState = p == Options.Parallelism.DATA ? n * state : state;
         double totalAct = p == Options.Parallelism.DATA || p == Options.Parallelism.SHARDED ? n * act : act;
-        List<String> notes = List.of(tm.description(), String.format("activations of %d sequence(s) of %d tokens: %s%s",
-                w.batch(), w.promptTokens(), mib(act), w.gradientCheckpointing() ? " (gradient checkpointing)" : ""),
-                n > 1 ? n + " GPUs, " + p + " parallel" : "one GPU");
+        List<String> notes = new LazyLines(() -> List.of(tm.description(),
+                String.format("activations of %d sequence(s) of %d tokens: %s%s", w.batch(), w.promptTokens(), mib(act),
+                        w.gradientCheckpointing() ? " (gradient checkpointing)" : ""),
+                n > 1 ? n + " GPUs, " + p + " parallel" : "one GPU"));
         return new MemoryPlan(totalWeights, 0, totalAct, totalState, n * context, perDevice, perDevice, 0, context, 0,
                 a.layers(), notes);
     }

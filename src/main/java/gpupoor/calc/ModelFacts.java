@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class ModelFacts {
 
     /** Facts of the models used last. */
-    private static final IdentityCache<ModelSpec, ModelFacts> CACHE = new IdentityCache<>(64, ModelFacts::new);
+    private static final IdentityCache<ModelSpec, ModelFacts> CACHE = new IdentityCache<>(128, ModelFacts::new);
 
     private final ModelSpec model;
     private final Architecture architecture;
