@@ -76,7 +76,47 @@ public final class DefaultMethod implements Method {
                 s.options().loraTargetList(), w.loraRank()) : null;
         MemoryPlan plan = MemoryPlan.of(s, a, wb, kv, tm, cal, s.deviceCount());
 
+        Hardware d = s.device();
+        DeviceClass dc = d == null ? null : DeviceClass.of(d, s.options().gpuLayers() == 0);
+        Budget budget = d == null ? null : FrameworkBudget.of(s, dc, plan, kv, cal);
+        Speed speed = null;
+        TrainingTime training = null;
+        Integer gpusNeeded = null;
+        if (d != null) {
+            if (d.isGpu()) {
+                gpusNeeded = gpusNeeded(s, a, wb, kv, tm, cal, dc);
+            }
+            if (w.isTraining()) {
+                training = d.isCpu() ? null : trainingTime(s, a, wb, tm, cal, dc);
+            } else {
+                speed = speed(s, a, wb, kv, plan, cal, dc);
+            }
+        }
+        List<String> notes = new LazyLines(() -> notes(s, a, budget));
+        List<String> assumptions = new LazyLines(() -> assumptions(s, a, wb, kv, plan, budget, cal, dc));
+        return new Estimate(ID, breakdown(plan, budget, s), speed, training, gpusNeeded, notes, assumptions, budget);
+    }
+
+    /** Warnings and why a part is missing. */
+    private static List<String> notes(Scenario s, Architecture a, Budget budget) {
         List<String> notes = new ArrayList<>();
+        if (a.synthetic()) {
+            notes.add("only the size is known, so the default method assumes a Llama-like shape (" + a.layers() + " layers, hidden "
+                    + a.hidden() + "); give a config.json for exact numbers");
+        }
+        if (budget != null) {
+            budgetNotes(s, budget, notes);
+            if (s.workload().isTraining() && s.device().isCpu()) {
+                notes.add("training time is modelled on GPUs and Apple Silicon, not on CPUs");
+            }
+        }
+        return notes;
+    }
+
+    /** How the numbers were obtained, one line each. */
+    private static List<String> assumptions(Scenario s, Architecture a, WeightBytes wb, KvCache kv, MemoryPlan plan,
+                                            Budget budget, Calibration cal, DeviceClass dc) {
+        Workload w = s.workload();
         List<String> assumptions = new ArrayList<>();
         assumptions.add(describe(a, s.model()));
         assumptions.add("weights: " + wb.format() + ": " + MemoryPlan.mib(wb.total()) + " in all ("
@@ -87,36 +127,18 @@ public final class DefaultMethod implements Method {
                     kv.window() > 0 ? " (sliding layers hold at most " + kv.window() + " tokens)" : ""));
         }
         assumptions.addAll(plan.notes());
-        if (a.synthetic()) {
-            notes.add("only the size is known, so the default method assumes a Llama-like shape (" + a.layers() + " layers, hidden "
-                    + a.hidden() + "); give a config.json for exact numbers");
-        }
-
-        Hardware d = s.device();
-        Budget budget = null;
-        Speed speed = null;
-        TrainingTime training = null;
-        Integer gpusNeeded = null;
-        MemoryBreakdown memory = breakdown(plan, null, s);
-        if (d != null) {
-            DeviceClass dc = DeviceClass.of(d, s.options().gpuLayers() == 0);
-            budget = FrameworkBudget.of(s, dc, plan, kv, cal);
-            memory = breakdown(plan, budget, s);
+        if (budget != null) {
             assumptions.add(String.format("budget: %s; %s MiB usable per device, %s MiB needed on the most loaded one%s",
                     budget.rule(), fmt(budget.usableMiB()), fmt(budget.requiredMiB()),
                     budget.fits() == null ? "" : budget.fits() ? " (fits)" : " (does not fit)"));
-            budgetNotes(s, budget, notes);
-            if (d.isGpu()) {
-                gpusNeeded = gpusNeeded(s, a, wb, kv, tm, cal, dc);
-            }
-            if (w.isTraining()) {
-                training = trainingTime(s, a, wb, tm, cal, dc, assumptions, notes);
-            } else {
-                speed = speed(s, a, wb, kv, plan, cal, dc, assumptions);
+            if (!w.isTraining()) {
+                assumptions.add(speedAssumption(s, a, wb, kv, plan, cal, dc));
+            } else if (!s.device().isCpu()) {
+                assumptions.add(trainingAssumption(s, a, cal, dc));
             }
         }
         assumptions.add("calibration: efficiencies fitted on published measurements (catalog/calibration.md)");
-        return new Estimate(ID, memory, speed, training, gpusNeeded, notes, assumptions, budget);
+        return assumptions;
     }
 
     // ------------------------------------------------------------------ inputs
@@ -251,7 +273,7 @@ public final class DefaultMethod implements Method {
     // ------------------------------------------------------------------ speed
 
     private static Speed speed(Scenario s, Architecture a, WeightBytes wb, KvCache kv, MemoryPlan plan, Calibration cal,
-                               DeviceClass dc, List<String> assumptions) {
+                               DeviceClass dc) {
         Workload w = s.workload();
         SpeedModel model = new SpeedModel(cal, s.framework());
         int n = s.deviceCount();
@@ -271,15 +293,26 @@ public final class DefaultMethod implements Method {
         int inFlight = pipeline ? (int) (cal.get("llamacpp_n_batch", s.framework(), dc) / s.options().ubatch()) : 1;
         double prefill = model.prefillSeconds(prefillParts, w.batch(), w.promptTokens(), chunk, kv.window(), headParams,
                 hops, allReduces, pipeline ? n : 1, inFlight, 4.0 * a.hidden());
+        return new Speed(1 / step, 1000 * step, prefill, model.decodeBound(decodeParts, w.batch()));
+    }
+
+    /** The speed model's inputs in words: the first decode part's bandwidth and compute, and the split. */
+    private static String speedAssumption(Scenario s, Architecture a, WeightBytes wb, KvCache kv, MemoryPlan plan,
+                                          Calibration cal, DeviceClass dc) {
+        Workload w = s.workload();
+        int n = s.deviceCount();
+        Options.Parallelism p = parallelism(s);
+        List<SpeedModel.Segment> decodeParts = segments(s, a, wb, kv, plan, cal, dc, w.batch(), p, true);
+        boolean split = decodeParts.size() > 1;
+        double context = w.promptTokens() + w.generateTokens() / 2.0;
         SpeedModel.Segment first = decodeParts.get(0);
-        assumptions.add(String.format("decode: (weights %s + KV read) / (%.2f x %.0f GB/s) + %.0f us per layer, at the mean "
+        return String.format("decode: (weights %s + KV read) / (%.2f x %.0f GB/s) + %.0f us per layer, at the mean "
                         + "context %.0f tokens, %s; prefill at %.2f of %.0f TFLOPS (%s)",
                 MemoryPlan.mib(first.weights()), cal.get("decode_bw_eff", s.framework(), first.device()), first.bandwidth(),
                 cal.get("decode_layer_us", s.framework(), first.device()), context, first.device().id(),
                 cal.get(first.quantized() ? "prefill_flops_eff_quant" : "prefill_flops_eff", s.framework(), first.device()),
                 first.peakTflops(), split ? "GPU and CPU parts run one after the other"
-                        : n > 1 ? n + " GPUs, " + p + " parallel" : "one device"));
-        return new Speed(1 / step, 1000 * step, prefill, model.decodeBound(decodeParts, w.batch()));
+                        : n > 1 ? n + " GPUs, " + p + " parallel" : "one device");
     }
 
     /** The framework's multi-device mode unless the options choose one. */
@@ -389,40 +422,50 @@ public final class DefaultMethod implements Method {
 
     // ------------------------------------------------------------------ training time
 
+    /** Time per iteration on a GPU or Apple Silicon (CPUs are not modelled). */
     private static TrainingTime trainingTime(Scenario s, Architecture a, WeightBytes wb, TrainingMemory tm, Calibration cal,
-                                             DeviceClass dc, List<String> assumptions, List<String> notes) {
+                                             DeviceClass dc) {
         Hardware d = s.device();
-        if (d.isCpu()) {
-            notes.add("training time is modelled on GPUs and Apple Silicon, not on CPUs");
-            return null;
-        }
         Workload w = s.workload();
         SpeedModel model = new SpeedModel(cal, s.framework());
         double tokens = (double) w.batch() * w.promptTokens();
         double attn = w.batch() * 2.0 * a.queryWidth() * a.attentionLayers() * w.promptTokens() * (double) w.promptTokens();
         boolean full = w.method() == TrainMethod.FULL;
         double dequant = 0;
-        Quant base = storage(s);
-        if (base.isBnb()) {
+        if (storage(s).isBnb()) {
             double quantizedParams = a.totalParams() - (double) a.vocab() * a.hidden() * (a.tiedEmbeddings() ? 1 : 2);
             dequant = wb.total() + 4 * quantizedParams;
         }
         double optimizer = 2 * (tm.gradientBytes() + tm.optimizerBytes() + tm.trainableParams() * (full ? 2 : 4));
-        double peak = s.options().precision().equals("fp32") && full ? d.fp32Tflops() : peak(d, Framework.HF, Quant.NONE, dc);
         Options.Parallelism p = parallelism(s);
         int n = s.deviceCount();
-        TrainingTime t = model.trainingTime(dc, peak, d.bandwidthGBs(), tokens, a.activeParams(), full, attn,
+        TrainingTime t = model.trainingTime(dc, trainingPeak(s, dc), d.bandwidthGBs(), tokens, a.activeParams(), full, attn,
                 w.gradientCheckpointing(), dequant, optimizer);
         if (n > 1 && p != Options.Parallelism.DATA) {
             t = new TrainingTime(t.msPerIteration() / n, t.bound());
         }
-        assumptions.add(String.format("training time: %s FLOPs per token (%s) at %.2f of %.0f TFLOPS%s%s",
+        return t;
+    }
+
+    /** The matrix throughput training runs at: fp32 for full fp32 training, else the 16-bit rate. */
+    private static double trainingPeak(Scenario s, DeviceClass dc) {
+        boolean full = s.workload().method() == TrainMethod.FULL;
+        return s.options().precision().equals("fp32") && full ? s.device().fp32Tflops()
+                : peak(s.device(), Framework.HF, Quant.NONE, dc);
+    }
+
+    /** The training-time model's inputs in words. */
+    private static String trainingAssumption(Scenario s, Architecture a, Calibration cal, DeviceClass dc) {
+        Workload w = s.workload();
+        boolean full = w.method() == TrainMethod.FULL;
+        Options.Parallelism p = parallelism(s);
+        int n = s.deviceCount();
+        return String.format("training time: %s FLOPs per token (%s) at %.2f of %.0f TFLOPS%s%s",
                 full ? "6 x P" : "4 x P (frozen base: no weight gradients)",
                 w.gradientCheckpointing() ? "+ 2 x P recompute" : "no recompute",
-                cal.get("train_flops_eff", s.framework(), dc), peak,
-                dequant > 0 ? ", plus bitsandbytes dequantization traffic per pass" : "",
-                n > 1 ? "; " + n + " GPUs " + p + " parallel" + (p == Options.Parallelism.DATA ? " (each its own batch)" : "") : ""));
-        return t;
+                cal.get("train_flops_eff", s.framework(), dc), trainingPeak(s, dc),
+                storage(s).isBnb() ? ", plus bitsandbytes dequantization traffic per pass" : "",
+                n > 1 ? "; " + n + " GPUs " + p + " parallel" + (p == Options.Parallelism.DATA ? " (each its own batch)" : "") : "");
     }
 
     // ------------------------------------------------------------------ text
