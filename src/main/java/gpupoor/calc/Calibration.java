@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The fitted efficiencies and runtime constants of the default method, as data (the bundled ones
@@ -54,8 +55,21 @@ public record Calibration(Map<String, Entry> entries) {
         return entry(parameter, framework, device).value();
     }
 
-    /** The entry that applies (see {@link #get}). */
+    /** The entry that applies (see {@link #get}); each look-up is resolved once per calibration. */
     public Entry entry(String parameter, Framework framework, DeviceClass device) {
+        return RESOLVED.get(this).computeIfAbsent(new Lookup(parameter, framework, device),
+                k -> resolve(parameter, framework, device));
+    }
+
+    /** A look-up's arguments. */
+    private record Lookup(String parameter, Framework framework, DeviceClass device) {
+    }
+
+    /** Resolved look-ups of the calibrations used last (one per method, in practice). */
+    private static final IdentityCache<Calibration, Map<Lookup, Entry>> RESOLVED =
+            new IdentityCache<>(8, c -> new ConcurrentHashMap<>());
+
+    private Entry resolve(String parameter, Framework framework, DeviceClass device) {
         String f = framework == null ? "*" : framework.id();
         String d = device == null ? "*" : device.id();
         for (String key : new String[]{parameter + "|" + f + "|" + d, parameter + "|" + f + "|*",
