@@ -75,9 +75,11 @@ public class EngineBenchmark {
             int batch = 1 << (i % 5);
             boolean training = i % 5 == 0;
             boolean gguf = !training && i % 3 == 0;
-            Quant q = gguf ? ggufQuants[i % ggufQuants.length] : hfQuants[i % hfQuants.length];
-            Workload w = new Workload(training ? Mode.TRAINING : Mode.INFERENCE, prompt, training ? 1 : 256, batch,
-                    training ? TrainMethod.values()[i % 2] : null, i % 2 == 0 ? Optimizer.ADAM : Optimizer.SGD,
+            TrainMethod method = training ? TrainMethod.values()[i % 2] : null;
+            // full fine-tuning trains 16-bit weights (the default method rejects a quantized base)
+            Quant q = gguf ? ggufQuants[i % ggufQuants.length]
+                    : method == TrainMethod.FULL ? Quant.NONE : hfQuants[i % hfQuants.length];
+            Workload w = new Workload(training ? Mode.TRAINING : Mode.INFERENCE, prompt, training ? 1 : 256, batch, method, i % 2 == 0 ? Optimizer.ADAM : Optimizer.SGD,
                     i % 7 == 0, 8);
             out.add(new Scenario(model, q, gguf ? Framework.LLAMA_CPP : Framework.HF, w, gpu, 1 + i % 2, null,
                     Options.DEFAULTS));
