@@ -55,10 +55,7 @@ final class ShellSocket extends ShellChannel {
                 if (poller.poll(POLL_MS) > 0 && running) {
                     Message<?> message = receive();
                     if (message != null) {
-                        dispatch(message);
-                        if (connection.takeAbortRequest()) {
-                            abortQueued(poller);
-                        }
+                        dispatch(message, poller);
                     }
                 }
             } catch (RuntimeException e) {
@@ -82,7 +79,7 @@ final class ShellSocket extends ShellChannel {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private void dispatch(Message<?> message) {
+    private void dispatch(Message<?> message, ZMQ.Poller poller) {
         MessageType<?> type = message.getHeader().getType();
         ShellHandler handler = connection.getHandler(type);
         if (handler == null) {
@@ -95,6 +92,11 @@ final class ShellSocket extends ShellChannel {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "failed to handle " + type.getName(), e);
         } finally {
+            // a failed cell aborts the requests queued BEFORE its reply goes out: a request the client sends
+            // after seeing the reply (e.g. right after an interrupt) is never aborted
+            if (connection.takeAbortRequest()) {
+                abortQueued(poller);
+            }
             env.resolveDeferrals();
         }
         if (env.isMarkedForShutdown()) {
@@ -110,7 +112,7 @@ final class ShellSocket extends ShellChannel {
                 continue;
             }
             if (message.getHeader().getType() != MessageType.EXECUTE_REQUEST) {
-                dispatch(message);
+                dispatch(message, poller);
                 continue;
             }
             ShellReplyEnvironment env = connection.prepareReplyEnv(this, message);
