@@ -80,6 +80,43 @@ public final class SeedFormat {
         return out;
     }
 
+    /**
+     * The estimate as flat text cells named like {@code estimate --csv}'s output columns
+     * ({@code total_mib … ms_per_iter}, plus {@code gpus_needed}); parts the estimate lacks are absent.
+     */
+    public static Map<String, String> columns(Estimate e) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (e.memory() != null) {
+            Map<String, Object> m = memory(e);
+            out.put("total_mib", text(m.get("Total")));
+            out.put("kv_mib", text(m.get("KV Cache")));
+            out.put("model_mib", text(m.get("Model Size")));
+            out.put("activation_mib", text(m.get("Activation Memory")));
+            out.put("grad_opt_mib", text(m.get("Grad & Optimizer memory")));
+            out.put("overhead_mib", text(m.get("cuda + other overhead")));
+        }
+        if (e.speed() != null) {
+            Map<String, Object> s = speed(e);
+            out.put("tok_s", text(s.get("Token per second")));
+            out.put("ms_per_token", text(s.get("ms per token")));
+            out.put("prompt_s", text(s.get("Prompt process time (s)")));
+            out.put("bound", text(s.get("memory or compute bound?")));
+        }
+        if (e.training() != null) {
+            Map<String, Object> t = training(e);
+            out.put("ms_per_iter", text(t.get("ms per iteration (forward + backward)")));
+            out.put("bound", text(t.get("memory or compute bound?")));
+        }
+        if (e.gpusNeeded() != null) {
+            out.put("gpus_needed", Integer.toString(e.gpusNeeded()));
+        }
+        return out;
+    }
+
+    private static String text(Object v) {
+        return v instanceof BigDecimal b ? b.toPlainString() : String.valueOf(v);
+    }
+
     private static boolean isOriginal(Estimate e) {
         return GpuPoorMethod.ID.equals(e.method());
     }

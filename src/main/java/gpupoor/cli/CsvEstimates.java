@@ -69,27 +69,7 @@ final class CsvEstimates {
         Map<String, String> cells = new HashMap<>();
         try {
             Estimate e = method.estimate(ScenarioRequest.fromRow(row).resolve(Catalog.get()));
-            if (e.memory() != null) {
-                Map<String, Object> m = SeedFormat.memory(e);
-                cells.put("total_mib", text(m.get("Total")));
-                cells.put("kv_mib", text(m.get("KV Cache")));
-                cells.put("model_mib", text(m.get("Model Size")));
-                cells.put("activation_mib", text(m.get("Activation Memory")));
-                cells.put("grad_opt_mib", text(m.get("Grad & Optimizer memory")));
-                cells.put("overhead_mib", text(m.get("cuda + other overhead")));
-            }
-            if (e.speed() != null) {
-                Map<String, Object> s = SeedFormat.speed(e);
-                cells.put("tok_s", text(s.get("Token per second")));
-                cells.put("ms_per_token", text(s.get("ms per token")));
-                cells.put("prompt_s", text(s.get("Prompt process time (s)")));
-                cells.put("bound", text(s.get("memory or compute bound?")));
-            }
-            if (e.training() != null) {
-                Map<String, Object> t = SeedFormat.training(e);
-                cells.put("bound", text(t.get("memory or compute bound?")));
-                cells.put("ms_per_iter", text(t.get("ms per iteration (forward + backward)")));
-            }
+            cells.putAll(SeedFormat.columns(e));
             cells.put("error", String.join("; ", e.notes().stream().filter(CsvEstimates::explainsAMissingPart).toList()));
         } catch (InvalidScenarioException ex) {
             cells.put("error", ex.getMessage());
@@ -102,9 +82,6 @@ final class CsvEstimates {
         return note.startsWith("memory: ") || note.startsWith("speed: ");
     }
 
-    private static String text(Object v) {
-        return v instanceof java.math.BigDecimal b ? b.toPlainString() : String.valueOf(v);
-    }
 
     private static String line(List<String> cells) {
         StringBuilder sb = new StringBuilder();

@@ -8,8 +8,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.math.BigDecimal;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -62,8 +60,8 @@ class OriginalVectorsTest {
             assertFalse(ex.getMessage().isBlank(), "a rejection says why");
             return;
         }
-        assertNotEquals("all", rejected, () -> "the original rejects this scenario, we gave " + cells(e));
-        Map<String, String> actual = cells(e);
+        assertNotEquals("all", rejected, () -> "the original rejects this scenario, we gave " + SeedFormat.columns(e));
+        Map<String, String> actual = SeedFormat.columns(e);
         for (String column : OUTPUTS) {
             assertEquals(row.get(column), actual.getOrDefault(column, ""), () -> column + "; notes: " + e.notes());
         }
@@ -100,37 +98,4 @@ class OriginalVectorsTest {
         return e.notes().stream().anyMatch(n -> n.startsWith(prefix));
     }
 
-    /** Our estimate as the file's cells: the original's keys as {@link SeedFormat} renders them. */
-    private static Map<String, String> cells(Estimate e) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (e.memory() != null) {
-            Map<String, Object> m = SeedFormat.memory(e);
-            out.put("total_mib", text(m.get("Total")));
-            out.put("kv_mib", text(m.get("KV Cache")));
-            out.put("model_mib", text(m.get("Model Size")));
-            out.put("activation_mib", text(m.get("Activation Memory")));
-            out.put("grad_opt_mib", text(m.get("Grad & Optimizer memory")));
-            out.put("overhead_mib", text(m.get("cuda + other overhead")));
-        }
-        if (e.speed() != null) {
-            Map<String, Object> s = SeedFormat.speed(e);
-            out.put("tok_s", text(s.get("Token per second")));
-            out.put("ms_per_token", text(s.get("ms per token")));
-            out.put("prompt_s", text(s.get("Prompt process time (s)")));
-            out.put("bound", text(s.get("memory or compute bound?")));
-        }
-        if (e.training() != null) {
-            Map<String, Object> t = SeedFormat.training(e);
-            out.put("ms_per_iter", text(t.get("ms per iteration (forward + backward)")));
-            out.put("bound", text(t.get("memory or compute bound?")));
-        }
-        if (e.gpusNeeded() != null) {
-            out.put("gpus_needed", Integer.toString(e.gpusNeeded()));
-        }
-        return out;
-    }
-
-    private static String text(Object v) {
-        return v instanceof BigDecimal b ? b.toPlainString() : String.valueOf(v);
-    }
 }
