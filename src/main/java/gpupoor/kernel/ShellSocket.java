@@ -31,6 +31,8 @@ final class ShellSocket extends ShellChannel {
     private final int port;
     private volatile boolean running;
     private Thread loop;
+    /** The loop thread's poller (used only by that thread). */
+    private ZMQ.Poller poller;
 
     ShellSocket(ZMQ.Context context, HMACGenerator hmac, String name, int port, KernelConnection connection) {
         super(context, hmac, name.equals("control"), connection);
@@ -48,7 +50,7 @@ final class ShellSocket extends ShellChannel {
     }
 
     private void serve() {
-        ZMQ.Poller poller = ctx.poller(1);
+        poller = ctx.poller(1);
         poller.register(this, ZMQ.Poller.POLLIN);
         while (running) {
             try {
@@ -56,9 +58,6 @@ final class ShellSocket extends ShellChannel {
                     Message<?> message = receive();
                     if (message != null) {
                         dispatch(message);
-                        if (connection.takeAbortRequest()) {
-                            abortQueued(poller);
-                        }
                     }
                 }
             } catch (RuntimeException e) {
@@ -95,6 +94,11 @@ final class ShellSocket extends ShellChannel {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "failed to handle " + type.getName(), e);
         } finally {
+            if (connection.takeAbortRequest()) {
+                // Before the failed cell's reply goes out: whatever is queued now was sent before
+                // the client could know of the failure (e.g. the rest of "Run All").
+                abortQueued();
+            }
             env.resolveDeferrals();
         }
         if (env.isMarkedForShutdown()) {
@@ -103,7 +107,7 @@ final class ShellSocket extends ShellChannel {
     }
 
     /** Answers the execute requests already waiting with {@code aborted}; handles other messages normally. */
-    private void abortQueued(ZMQ.Poller poller) {
+    private void abortQueued() {
         while (running && poller.poll(0) > 0) {
             Message<?> message = receive();
             if (message == null) {
