@@ -31,6 +31,8 @@ final class ShellSocket extends ShellChannel {
     private final int port;
     private volatile boolean running;
     private Thread loop;
+    /** The loop thread's poller (used only by that thread). */
+    private ZMQ.Poller poller;
 
     ShellSocket(ZMQ.Context context, HMACGenerator hmac, String name, int port, KernelConnection connection) {
         super(context, hmac, name.equals("control"), connection);
@@ -48,14 +50,14 @@ final class ShellSocket extends ShellChannel {
     }
 
     private void serve() {
-        ZMQ.Poller poller = ctx.poller(1);
+        poller = ctx.poller(1);
         poller.register(this, ZMQ.Poller.POLLIN);
         while (running) {
             try {
                 if (poller.poll(POLL_MS) > 0 && running) {
                     Message<?> message = receive();
                     if (message != null) {
-                        dispatch(message, poller);
+                        dispatch(message);
                     }
                 }
             } catch (RuntimeException e) {
@@ -79,7 +81,7 @@ final class ShellSocket extends ShellChannel {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private void dispatch(Message<?> message, ZMQ.Poller poller) {
+    private void dispatch(Message<?> message) {
         MessageType<?> type = message.getHeader().getType();
         ShellHandler handler = connection.getHandler(type);
         if (handler == null) {
@@ -92,10 +94,10 @@ final class ShellSocket extends ShellChannel {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "failed to handle " + type.getName(), e);
         } finally {
-            // a failed cell aborts the requests queued BEFORE its reply goes out: a request the client sends
-            // after seeing the reply (e.g. right after an interrupt) is never aborted
             if (connection.takeAbortRequest()) {
-                abortQueued(poller);
+                // Before the failed cell's reply goes out: whatever is queued now was sent before
+                // the client could know of the failure (e.g. the rest of "Run All").
+                abortQueued();
             }
             env.resolveDeferrals();
         }
@@ -105,14 +107,14 @@ final class ShellSocket extends ShellChannel {
     }
 
     /** Answers the execute requests already waiting with {@code aborted}; handles other messages normally. */
-    private void abortQueued(ZMQ.Poller poller) {
+    private void abortQueued() {
         while (running && poller.poll(0) > 0) {
             Message<?> message = receive();
             if (message == null) {
                 continue;
             }
             if (message.getHeader().getType() != MessageType.EXECUTE_REQUEST) {
-                dispatch(message, poller);
+                dispatch(message);
                 continue;
             }
             ShellReplyEnvironment env = connection.prepareReplyEnv(this, message);
