@@ -27,11 +27,6 @@ if [ "$front" = classic ]; then
   echo "Starting the classic Jupyter Notebook on notebooks/; open the URL it prints below."
   exec /usr/bin/jupyter notebook --notebook-dir=notebooks "${as_root[@]}" "$@"
 fi
-if [ ! -x .venv/bin/jupyter-lab ]; then
-  echo "Creating .venv with JupyterLab (pip install jupyterlab) ..."
-  /usr/bin/python3 -m venv .venv
-  # One retry: where PyPI is unreachable and pip has a local index, retries only slow it down.
-  .venv/bin/pip install -q --retries 1 jupyterlab
-fi
+scripts/lab-venv.sh
 echo "Starting JupyterLab on notebooks/; open the URL it prints below."
 exec .venv/bin/jupyter lab --notebook-dir=notebooks "${as_root[@]}" "$@"

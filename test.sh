@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: the Java unit tests (Maven Surefire), then the real-client Jupyter tests
-# (pytest: kernel protocol, notebooks executed headlessly, headless-Chromium smoke test).
+# (pytest: kernel protocol, notebooks executed headlessly, headless-Chromium smoke test on the classic
+# Notebook and JupyterLab).
 # Installs what it needs on Debian 12 first. The kernel is installed into a temporary Jupyter dir.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-debian-packages.sh test
+scripts/install-debian-packages.sh run
+scripts/lab-venv.sh          # JupyterLab for the browser test (the classic Notebook comes from Debian)
 mvn -B -ntp package
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
