@@ -84,7 +84,7 @@ public final class DefaultMethod implements Method {
         Integer gpusNeeded = null;
         if (d != null) {
             if (d.isGpu()) {
-                gpusNeeded = gpusNeeded(s, a, wb, kv, tm, cal, dc);
+                gpusNeeded = gpusNeeded(s, a, wb, kv, tm, cal, dc, Boolean.TRUE.equals(budget.fits()));
             }
             if (w.isTraining()) {
                 training = d.isCpu() ? null : trainingTime(s, a, wb, tm, cal, dc);
@@ -242,15 +242,26 @@ public final class DefaultMethod implements Method {
      * The fewest GPUs of this kind that hold the scenario (up to {@value #MAX_GPUS}), under the
      * scenario's parallelism. What the most loaded device needs never grows with the device count
      * (weights, KV cache and states are split or replicated, never added), while what it may use
-     * stays the same, so fitting is monotone in the count and bisection finds the fewest.
+     * stays the same, so fitting is monotone in the count and bisection finds the fewest. Whether
+     * the scenario fits on its own device count ({@code fitsAsGiven}) is known already and bounds the
+     * search: from below when it does not fit, from above when it does (one GPU that fits needs no
+     * search at all).
      */
     private static Integer gpusNeeded(Scenario s, Architecture a, WeightBytes wb, KvCache kv, TrainingMemory tm,
-                                      Calibration cal, DeviceClass dc) {
-        if (!fitsOn(MAX_GPUS, s, a, wb, kv, tm, cal, dc)) {
-            return null;
-        }
+                                      Calibration cal, DeviceClass dc, boolean fitsAsGiven) {
+        int given = s.deviceCount();
         int low = 0;
         int high = MAX_GPUS;
+        if (given <= MAX_GPUS && fitsAsGiven) {
+            high = given;
+        } else {
+            if (!fitsOn(MAX_GPUS, s, a, wb, kv, tm, cal, dc)) {
+                return null;
+            }
+            if (given < MAX_GPUS) {
+                low = given;
+            }
+        }
         while (high - low > 1) {
             int mid = (low + high) >>> 1;
             if (fitsOn(mid, s, a, wb, kv, tm, cal, dc)) {
