@@ -84,16 +84,16 @@ public final class DefaultMethod implements Method {
         Integer gpusNeeded = null;
         if (d != null) {
             if (d.isGpu()) {
-                gpusNeeded = gpusNeeded(s, a, wb, kv, tm, cal, dc);
+                gpusNeeded = gpusNeeded(s, a, wb, kv, tm, cal, dc, Boolean.TRUE.equals(budget.fits()));
             }
             if (w.isTraining()) {
-                training = d.isCpu() ? null : trainingTime(s, a, wb, tm, cal, dc);
+                training = d.isCpu() ? null : trainingTime(s, facts, wb, tm, cal, dc);
             } else {
-                speed = speed(s, a, wb, kv, plan, cal, dc);
+                speed = speed(s, facts, wb, kv, plan, cal, dc);
             }
         }
         List<String> notes = new LazyLines(() -> notes(s, a, budget));
-        List<String> assumptions = new LazyLines(() -> assumptions(s, a, wb, kv, plan, budget, cal, dc));
+        List<String> assumptions = new LazyLines(() -> assumptions(s, facts, wb, kv, plan, budget, cal, dc));
         return new Estimate(ID, breakdown(plan, budget, s), speed, training, gpusNeeded, notes, assumptions, budget);
     }
 
@@ -114,8 +114,9 @@ public final class DefaultMethod implements Method {
     }
 
     /** How the numbers were obtained, one line each. */
-    private static List<String> assumptions(Scenario s, Architecture a, WeightBytes wb, KvCache kv, MemoryPlan plan,
+    private static List<String> assumptions(Scenario s, ModelFacts facts, WeightBytes wb, KvCache kv, MemoryPlan plan,
                                             Budget budget, Calibration cal, DeviceClass dc) {
+        Architecture a = facts.architecture();
         Workload w = s.workload();
         List<String> assumptions = new ArrayList<>();
         assumptions.add(describe(a, s.model()));
@@ -132,7 +133,7 @@ public final class DefaultMethod implements Method {
                     budget.rule(), fmt(budget.usableMiB()), fmt(budget.requiredMiB()),
                     budget.fits() == null ? "" : budget.fits() ? " (fits)" : " (does not fit)"));
             if (!w.isTraining()) {
-                assumptions.add(speedAssumption(s, a, wb, kv, plan, cal, dc));
+                assumptions.add(speedAssumption(s, facts, wb, kv, plan, cal, dc));
             } else if (!s.device().isCpu()) {
                 assumptions.add(trainingAssumption(s, a, cal, dc));
             }
@@ -242,15 +243,26 @@ public final class DefaultMethod implements Method {
      * The fewest GPUs of this kind that hold the scenario (up to {@value #MAX_GPUS}), under the
      * scenario's parallelism. What the most loaded device needs never grows with the device count
      * (weights, KV cache and states are split or replicated, never added), while what it may use
-     * stays the same, so fitting is monotone in the count and bisection finds the fewest.
+     * stays the same, so fitting is monotone in the count and bisection finds the fewest. Whether
+     * the scenario fits on its own device count ({@code fitsAsGiven}) is known already and bounds the
+     * search: from below when it does not fit, from above when it does (one GPU that fits needs no
+     * search at all).
      */
     private static Integer gpusNeeded(Scenario s, Architecture a, WeightBytes wb, KvCache kv, TrainingMemory tm,
-                                      Calibration cal, DeviceClass dc) {
-        if (!fitsOn(MAX_GPUS, s, a, wb, kv, tm, cal, dc)) {
-            return null;
-        }
+                                      Calibration cal, DeviceClass dc, boolean fitsAsGiven) {
+        int given = s.deviceCount();
         int low = 0;
         int high = MAX_GPUS;
+        if (given <= MAX_GPUS && fitsAsGiven) {
+            high = given;
+        } else {
+            if (!fitsOn(MAX_GPUS, s, a, wb, kv, tm, cal, dc)) {
+                return null;
+            }
+            if (given < MAX_GPUS) {
+                low = given;
+            }
+        }
         while (high - low > 1) {
             int mid = (low + high) >>> 1;
             if (fitsOn(mid, s, a, wb, kv, tm, cal, dc)) {
@@ -272,14 +284,15 @@ public final class DefaultMethod implements Method {
 
     // ------------------------------------------------------------------ speed
 
-    private static Speed speed(Scenario s, Architecture a, WeightBytes wb, KvCache kv, MemoryPlan plan, Calibration cal,
+    private static Speed speed(Scenario s, ModelFacts facts, WeightBytes wb, KvCache kv, MemoryPlan plan, Calibration cal,
                                DeviceClass dc) {
+        Architecture a = facts.architecture();
         Workload w = s.workload();
         SpeedModel model = new SpeedModel(cal, s.framework());
         int n = s.deviceCount();
         Options.Parallelism p = parallelism(s);
-        List<SpeedModel.Segment> decodeParts = segments(s, a, wb, kv, plan, cal, dc, w.batch(), p, true);
-        List<SpeedModel.Segment> prefillParts = segments(s, a, wb, kv, plan, cal, dc, w.batch() * w.promptTokens(), p, false);
+        List<SpeedModel.Segment> decodeParts = segments(s, facts, wb, kv, plan, cal, dc, w.batch(), p, true);
+        List<SpeedModel.Segment> prefillParts = segments(s, facts, wb, kv, plan, cal, dc, w.batch() * w.promptTokens(), p, false);
         boolean split = decodeParts.size() > 1;
         int hops = (p == Options.Parallelism.LAYER ? n - 1 : 0) + (split ? 1 : 0);
         int allReduces = p == Options.Parallelism.TENSOR && n > 1 ? 2 * a.layers() : 0;
@@ -297,12 +310,12 @@ public final class DefaultMethod implements Method {
     }
 
     /** The speed model's inputs in words: the first decode part's bandwidth and compute, and the split. */
-    private static String speedAssumption(Scenario s, Architecture a, WeightBytes wb, KvCache kv, MemoryPlan plan,
+    private static String speedAssumption(Scenario s, ModelFacts facts, WeightBytes wb, KvCache kv, MemoryPlan plan,
                                           Calibration cal, DeviceClass dc) {
         Workload w = s.workload();
         int n = s.deviceCount();
         Options.Parallelism p = parallelism(s);
-        List<SpeedModel.Segment> decodeParts = segments(s, a, wb, kv, plan, cal, dc, w.batch(), p, true);
+        List<SpeedModel.Segment> decodeParts = segments(s, facts, wb, kv, plan, cal, dc, w.batch(), p, true);
         boolean split = decodeParts.size() > 1;
         double context = w.promptTokens() + w.generateTokens() / 2.0;
         SpeedModel.Segment first = decodeParts.get(0);
@@ -332,16 +345,17 @@ public final class DefaultMethod implements Method {
      * parts of a llama.cpp partial offload (the token embedding is a look-up and moves nothing). A
      * decode step ({@code decode}) runs only the decoder of an encoder-decoder.
      */
-    private static List<SpeedModel.Segment> segments(Scenario s, Architecture a, WeightBytes wb, KvCache kv, MemoryPlan plan,
-                                                     Calibration cal, DeviceClass dc, int tokens,
+    private static List<SpeedModel.Segment> segments(Scenario s, ModelFacts facts, WeightBytes wb, KvCache kv,
+                                                     MemoryPlan plan, Calibration cal, DeviceClass dc, int tokens,
                                                      Options.Parallelism p, boolean decode) {
+        Architecture a = facts.architecture();
         Hardware d = s.device();
         int n = p == Options.Parallelism.TENSOR ? s.deviceCount() : 1;
         int layers = a.layers();
         double headRead = a.tiedEmbeddings() ? wb.tokenEmbedding() : wb.head();
         double active = wb.activeBytes(a, tokens);
         double layerFraction = wb.allLayers() > 0 ? (active - headRead) / wb.allLayers() : 0;
-        double params = a.activeParams();
+        double params = facts.activeParams();
         double headParams = (double) a.vocab() * a.hidden();
         boolean quantized = s.quant() != Quant.NONE && s.quant() != Quant.FP32 && s.quant() != Quant.GGUF_F16;
         double q = a.queryWidth();
@@ -423,8 +437,9 @@ public final class DefaultMethod implements Method {
     // ------------------------------------------------------------------ training time
 
     /** Time per iteration on a GPU or Apple Silicon (CPUs are not modelled). */
-    private static TrainingTime trainingTime(Scenario s, Architecture a, WeightBytes wb, TrainingMemory tm, Calibration cal,
+    private static TrainingTime trainingTime(Scenario s, ModelFacts facts, WeightBytes wb, TrainingMemory tm, Calibration cal,
                                              DeviceClass dc) {
+        Architecture a = facts.architecture();
         Hardware d = s.device();
         Workload w = s.workload();
         SpeedModel model = new SpeedModel(cal, s.framework());
@@ -433,13 +448,13 @@ public final class DefaultMethod implements Method {
         boolean full = w.method() == TrainMethod.FULL;
         double dequant = 0;
         if (storage(s).isBnb()) {
-            double quantizedParams = a.totalParams() - (double) a.vocab() * a.hidden() * (a.tiedEmbeddings() ? 1 : 2);
+            double quantizedParams = facts.totalParams() - (double) a.vocab() * a.hidden() * (a.tiedEmbeddings() ? 1 : 2);
             dequant = wb.total() + 4 * quantizedParams;
         }
         double optimizer = 2 * (tm.gradientBytes() + tm.optimizerBytes() + tm.trainableParams() * (full ? 2 : 4));
         Options.Parallelism p = parallelism(s);
         int n = s.deviceCount();
-        TrainingTime t = model.trainingTime(dc, trainingPeak(s, dc), d.bandwidthGBs(), tokens, a.activeParams(), full, attn,
+        TrainingTime t = model.trainingTime(dc, trainingPeak(s, dc), d.bandwidthGBs(), tokens, facts.activeParams(), full, attn,
                 w.gradientCheckpointing(), dequant, optimizer);
         if (n > 1 && p != Options.Parallelism.DATA) {
             t = new TrainingTime(t.msPerIteration() / n, t.bound());

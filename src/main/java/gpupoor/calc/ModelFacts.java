@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * What the default method derives from a model alone, once per model object rather than once per
- * estimate: its {@link Architecture} and the {@link WeightBytes} of each storage format (computed
+ * estimate: its {@link Architecture}, its parameter totals and the {@link WeightBytes} of each storage format (computed
  * on first use). A sweep estimates many scenarios of the same few models, so these are looked up
  * in an {@link IdentityCache}.
  */
@@ -15,12 +15,16 @@ public final class ModelFacts {
 
     private final ModelSpec model;
     private final Architecture architecture;
+    private final long totalParams;
+    private final double activeParams;
     /** Weight bytes by {@code 2 × quant.ordinal() + (double quantization ? 1 : 0)}. */
     private final AtomicReferenceArray<WeightBytes> weights = new AtomicReferenceArray<>(2 * Quant.values().length);
 
     private ModelFacts(ModelSpec model) {
         this.model = model;
         this.architecture = Architecture.of(model);
+        this.totalParams = architecture.totalParams();
+        this.activeParams = architecture.activeParams();
     }
 
     /**
@@ -35,6 +39,16 @@ public final class ModelFacts {
     /** The model's architecture ({@link Architecture#of}). */
     public Architecture architecture() {
         return architecture;
+    }
+
+    /** The architecture's {@link Architecture#totalParams()}. */
+    public long totalParams() {
+        return totalParams;
+    }
+
+    /** The architecture's {@link Architecture#activeParams()}. */
+    public double activeParams() {
+        return activeParams;
     }
 
     /** The model's weights stored as {@code quant} ({@link WeightBytes#of}). */

@@ -1,6 +1,5 @@
 package gpupoor.calc;
 
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -44,7 +43,11 @@ public record WeightBytes(Quant quant, String format, double total, double token
 
     /** Bytes of the blocks, all together. */
     public double allLayers() {
-        return Arrays.stream(layers).sum();
+        double sum = 0;
+        for (double b : layers) {
+            sum += b;
+        }
+        return sum;
     }
 
     /** Bytes of the tensors outside the blocks (embeddings, head, final norm). */
