@@ -14,8 +14,11 @@ public final class Html {
     private Html() {
     }
 
-    /** {@code text} with {@code & < > "} escaped. */
+    /** {@code text} with {@code & < > " '} escaped, so it shows as written (null gives ""). */
     public static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
         StringBuilder sb = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -24,6 +27,7 @@ public final class Html {
                 case '<' -> sb.append("&lt;");
                 case '>' -> sb.append("&gt;");
                 case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&#39;");
                 default -> sb.append(c);
             }
         }
@@ -33,7 +37,7 @@ public final class Html {
     /**
      * A table as an HTML {@code <table>} with its name as caption, cells as the columns print
      * them; a table longer than {@code maxRows} shows its first and last rows around a
-     * "… n more rows …" line.
+     * "… n more rows …" line, and its caption says "maxRows of n rows".
      */
     public static String table(Table t, int maxRows) {
         int n = t.rowCount();
@@ -49,7 +53,10 @@ public final class Html {
         for (int j = 0; j < tail; j++) {
             rows[head + j] = n - tail + j;
         }
-        return table(t.rows(rows), head, n - head - tail);
+        Table shown = t.rows(rows);
+        String name = t.name() == null ? "" : t.name().strip();
+        shown.setName((name.isEmpty() ? "" : name + " · ") + maxRows + " of " + n + " rows");
+        return table(shown, head, n - head - tail);
     }
 
     /** All rows of {@code t}, with a "… {@code hidden} more rows …" line after the first {@code gapAfter}. */

@@ -129,13 +129,13 @@ public final class ValidationReport implements Displayable {
     public String toHtml() {
         StringBuilder html = new StringBuilder("<div class=\"gpupoor-validation\">");
         for (String line : headlines()) {
-            html.append("<p>").append(ValidationTables.escape(line)).append("</p>");
+            html.append("<p>").append(Html.escape(line)).append("</p>");
         }
-        html.append(ValidationTables.html(summary()));
+        html.append(Html.table(summary(), Integer.MAX_VALUE));
         html.append("<div style=\"display:grid;grid-template-columns:repeat(").append(runs.size())
                 .append(",minmax(0,1fr));gap:8px\">");
         for (Chart<?, ?> chart : charts()) {
-            html.append("<img style=\"max-width:100%\" alt=\"").append(ValidationTables.escape(chart.getTitle()))
+            html.append("<img style=\"max-width:100%\" alt=\"").append(Html.escape(chart.getTitle()))
                     .append("\" src=\"").append(ValidationCharts.dataUri(chart)).append("\"/>");
         }
         return html.append("</div></div>").toString();

@@ -140,28 +140,6 @@ public final class ValidationTables {
         return reference.size();
     }
 
-    /** A table as an HTML {@code <table>}, cells as the columns print them (missing values blank). */
-    static String html(Table t) {
-        StringBuilder html = new StringBuilder("<table><thead><tr>");
-        for (Column<?> c : t.columns()) {
-            html.append("<th>").append(escape(c.name())).append("</th>");
-        }
-        html.append("</tr></thead><tbody>");
-        for (int row = 0; row < t.rowCount(); row++) {
-            html.append("<tr>");
-            for (Column<?> c : t.columns()) {
-                html.append("<td>").append(escape(c.getString(row))).append("</td>");
-            }
-            html.append("</tr>");
-        }
-        return html.append("</tbody></table>").toString();
-    }
-
-    /** Text escaped for HTML. */
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
     private static DoubleColumn decimals(DoubleColumn c) {
         c.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(1));
         return c;

@@ -2,6 +2,7 @@ package gpupoor.kernel;
 
 import gpupoor.calc.Estimate;
 import gpupoor.calc.SeedFormat;
+import gpupoor.dsl.Html;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;

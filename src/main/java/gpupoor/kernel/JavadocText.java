@@ -1,5 +1,6 @@
 package gpupoor.kernel;
 
+import gpupoor.dsl.Html;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

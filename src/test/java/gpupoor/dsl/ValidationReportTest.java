@@ -89,7 +89,7 @@ class ValidationReportTest {
     void reportRendersAsHtmlWithChartsAndAsText() {
         ValidationReport report = Validation.validate(known(), FIXED, Methods.GPU_POOR);
         String html = report.toHtml();
-        assertTrue(html.contains("<table>") && html.contains("<th>median |err| %</th>"));
+        assertTrue(html.contains("<table") && html.contains("<th>median |err| %</th>"));
         assertEquals(4, html.split("data:image/png;base64,", -1).length - 1);
         String text = report.toText();
         assertTrue(text.startsWith("method fixed on "), text);

@@ -5,6 +5,7 @@ import gpupoor.calc.Methods;
 import gpupoor.calc.SeedFormat;
 import gpupoor.catalog.Catalog;
 import gpupoor.catalog.ScenarioRequest;
+import gpupoor.dsl.Html;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
