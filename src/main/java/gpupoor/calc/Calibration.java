@@ -2,9 +2,9 @@ package gpupoor.calc;
 
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The fitted efficiencies and runtime constants of the default method, as data (the bundled ones
@@ -55,21 +55,63 @@ public record Calibration(Map<String, Entry> entries) {
         return entry(parameter, framework, device).value();
     }
 
-    /** The entry that applies (see {@link #get}); each look-up is resolved once per calibration. */
+    /** The entry that applies (see {@link #get}); every look-up is resolved once per calibration. */
     public Entry entry(String parameter, Framework framework, DeviceClass device) {
-        return RESOLVED.get(this).computeIfAbsent(new Lookup(parameter, framework, device),
-                k -> resolve(parameter, framework, device));
+        Entry[] byTarget = RESOLVED.get(this).get(parameter);
+        Entry e = byTarget == null ? null : byTarget[slot(framework, device)];
+        if (e == null) {
+            return resolve(parameter, framework, device);
+        }
+        return e;
     }
 
-    /** A look-up's arguments. */
-    private record Lookup(String parameter, Framework framework, DeviceClass device) {
+    /** The index of a (framework or null, device class or null) pair in a resolved parameter's row. */
+    private static int slot(Framework framework, DeviceClass device) {
+        return (framework == null ? 0 : framework.ordinal() + 1) * (DEVICES.length + 1)
+                + (device == null ? 0 : device.ordinal() + 1);
     }
 
-    /** Resolved look-ups of the calibrations used last (one per method, in practice). */
-    private static final IdentityCache<Calibration, Map<Lookup, Entry>> RESOLVED =
-            new IdentityCache<>(8, c -> new ConcurrentHashMap<>());
+    private static final Framework[] FRAMEWORKS = Framework.values();
+    private static final DeviceClass[] DEVICES = DeviceClass.values();
 
+    /**
+     * Resolved look-ups of the calibrations used last (one per method, in practice): for each
+     * parameter, the entry that applies to every (framework or any, device class or any) pair,
+     * indexed by {@link #slot}; null where none applies.
+     */
+    private static final IdentityCache<Calibration, Map<String, Entry[]>> RESOLVED =
+            new IdentityCache<>(8, Calibration::resolveAll);
+
+    private Map<String, Entry[]> resolveAll() {
+        Map<String, Entry[]> table = new HashMap<>();
+        for (Entry p : entries.values()) {
+            table.computeIfAbsent(p.parameter(), parameter -> {
+                Entry[] row = new Entry[(FRAMEWORKS.length + 1) * (DEVICES.length + 1)];
+                for (int f = -1; f < FRAMEWORKS.length; f++) {
+                    for (int d = -1; d < DEVICES.length; d++) {
+                        Framework fw = f < 0 ? null : FRAMEWORKS[f];
+                        DeviceClass dc = d < 0 ? null : DEVICES[d];
+                        row[slot(fw, dc)] = find(parameter, fw, dc);
+                    }
+                }
+                return row;
+            });
+        }
+        return Map.copyOf(table);
+    }
+
+    /** The entry that applies, or the error saying none does. */
     private Entry resolve(String parameter, Framework framework, DeviceClass device) {
+        Entry e = find(parameter, framework, device);
+        if (e == null) {
+            throw new IllegalStateException("the calibration has no value for " + parameter + " (framework "
+                    + (framework == null ? "*" : framework.id()) + ", device " + (device == null ? "*" : device.id()) + ")");
+        }
+        return e;
+    }
+
+    /** The most specific entry for the pair: exact, any device, any framework, then any of both; null if none. */
+    private Entry find(String parameter, Framework framework, DeviceClass device) {
         String f = framework == null ? "*" : framework.id();
         String d = device == null ? "*" : device.id();
         for (String key : new String[]{parameter + "|" + f + "|" + d, parameter + "|" + f + "|*",
@@ -79,8 +121,7 @@ public record Calibration(Map<String, Entry> entries) {
                 return e;
             }
         }
-        throw new IllegalStateException("the calibration has no value for " + parameter + " (framework " + f
-                + ", device " + d + ")");
+        return null;
     }
 
     /** A copy with one value replaced (or added); used when fitting. */

@@ -20,9 +20,11 @@ public enum DeviceClass {
     /** The CPU cores of an Apple Silicon SoC. */
     APPLE_CPU;
 
+    private final String id = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
     /** The id used in {@code calibration.csv}, e.g. {@code gpu-gddr}. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return id;
     }
 
     /** The class of a device; {@code onCpu} for an Apple SoC whose model runs on its CPU cores. */
@@ -30,7 +32,7 @@ public enum DeviceClass {
         return switch (h.kind()) {
             case CPU -> CPU;
             case APPLE -> onCpu ? APPLE_CPU : APPLE_GPU;
-            case GPU -> h.memoryType() != null && h.memoryType().toUpperCase(Locale.ROOT).startsWith("HBM")
+            case GPU -> h.memoryType() != null && h.memoryType().regionMatches(true, 0, "HBM", 0, 3)
                     ? GPU_HBM : GPU_GDDR;
         };
     }

@@ -20,10 +20,17 @@ import java.util.List;
  * @param optimizerBytes  optimizer states plus fp32 master weights (mixed precision)
  * @param adapterBytes    the LoRA adapter weights themselves (0 for full fine-tuning)
  * @param computeBytes    bytes per activation element (2 for bf16, 4 for fp32)
- * @param description     what was assumed, in words
+ * @param paramBytes      bytes per trainable parameter of weights and of gradients
+ * @param stateBytes      bytes per trainable parameter of optimizer state
+ * @param masterBytes     bytes per trainable parameter of fp32 master weights (0 unless full mixed precision)
+ * @param precision       the training precision ({@code mixed}, {@code bf16} or {@code fp32})
+ * @param targets         the LoRA target modules
+ * @param rank            the LoRA rank
+ * @param full            whether it is full fine-tuning (else LoRA)
  */
 public record TrainingMemory(double trainableParams, double gradientBytes, double optimizerBytes, double adapterBytes,
-                             double computeBytes, String description) {
+                             double computeBytes, double paramBytes, double stateBytes, double masterBytes, String precision,
+                             List<String> targets, int rank, boolean full) {
 
     /** The training state of a workload on a model. */
     public static TrainingMemory of(Architecture a, TrainMethod method, Optimizer optimizer, String precision,
@@ -42,14 +49,20 @@ public record TrainingMemory(double trainableParams, double gradientBytes, doubl
         double grads = trainable * paramBytes;
         double states = trainable * (stateBytes + master);
         double adapters = full ? 0 : trainable * paramBytes;
-        String what = full
+        return new TrainingMemory(trainable, grads, states, adapters, compute, paramBytes, stateBytes, master, precision,
+                targets, rank, full);
+    }
+
+    /** What was assumed, in words (written when asked: a sweep rarely reads it). */
+    public String description() {
+        return full
                 ? String.format("full fine-tuning, %s precision: %.0f bytes/param of weights, %.0f of gradients, "
                         + "%.0f of optimizer state%s", precision, paramBytes, paramBytes, stateBytes,
-                        master > 0 ? " + 4 of fp32 master weights" : "")
+                        masterBytes > 0 ? " + 4 of fp32 master weights" : "")
                 : String.format("LoRA rank %d on %s of every block: %s trainable parameters in %s (%.0f bytes/param "
                         + "of weights and gradients, %.0f of optimizer state)", rank, String.join(",", targets),
-                        NumberText.plain(Math.round(trainable)), paramBytes == 4 ? "fp32" : "bf16", paramBytes, stateBytes);
-        return new TrainingMemory(trainable, grads, states, adapters, compute, what);
+                        NumberText.plain(Math.round(trainableParams)), paramBytes == 4 ? "fp32" : "bf16", paramBytes,
+                        stateBytes);
     }
 
     /** LoRA parameters: r × (in + out) for each target matrix of each decoder (and encoder) block. */
