@@ -296,18 +296,7 @@ public final class Fit {
             return new Result<>(limit, goodN, good, null, trials, List.of(String.format(
                     "fits at every value up to the search's ceiling of %,d", ceiling)));
         }
-        while (badN - goodN > 1) {
-            int mid = goodN + (badN - goodN) / 2;
-            Check c = trial(at.apply(mid), trials);
-            if (c.fits()) {
-                goodN = mid;
-                good = c;
-            } else {
-                badN = mid;
-                bad = c;
-            }
-        }
-        return new Result<>(limit, goodN, good, bad, trials, List.of());
+        return bisect(limit, goodN, good, badN, bad, at, trials);
     }
 
     /** The smallest n in [lo, ceiling] that fits, by doubling then bisection. */
@@ -335,8 +324,17 @@ public final class Fit {
             return new Result<>(limit, null, null, bad, trials, List.of(String.format(
                     "does not fit even on the search's ceiling of %,d", ceiling)));
         }
-        while (goodN - badN > 1) {
-            int mid = badN + (goodN - badN) / 2;
+        return bisect(limit, goodN, good, badN, bad, at, trials);
+    }
+
+    /**
+     * Narrows a fitting value {@code goodN} and a failing one {@code badN} (either may be the larger)
+     * until they are adjacent; the result is the fitting end, with the failing end as the step beyond.
+     */
+    private Result<Integer> bisect(String limit, int goodN, Check good, int badN, Check bad, IntFunction<Scenario> at,
+                                   List<Check> trials) {
+        while (Math.abs(badN - goodN) > 1) {
+            int mid = Math.min(goodN, badN) + Math.abs(badN - goodN) / 2;
             Check c = trial(at.apply(mid), trials);
             if (c.fits()) {
                 goodN = mid;
