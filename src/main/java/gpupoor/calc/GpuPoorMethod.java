@@ -295,8 +295,7 @@ public final class GpuPoorMethod implements Method {
                 + len * len * heads * fb + len * h * fb + len * h * fb + len * h * fb;
         double ffn = h * len * fb + h * len * fb + fb * 5 * len * i + i * len * fb;
         double norm = len * 4 * 2 + len * h * fb * 6;
-        double lora = 0;
-        double perLayer = attn + ffn + norm + lora;
+        double perLayer = attn + ffn + norm;
         double total = perLayer * shape.layers();
         return total * batch;
     }

@@ -208,10 +208,10 @@ public final class Catalog {
             throw new InvalidScenarioException("a device id is needed, e.g. rtx-4090, a100-sxm4-80gb, ryzen-9-7950x");
         }
         String name = ref.trim();
+        String key = findKey(gpuPoorAliases.keySet(), name);
         String id = findKey(hardware.keySet(), name);
-        if (id == null) {
-            String key = findKey(gpuPoorAliases.keySet(), name);
-            id = key == null ? null : gpuPoorAliases.get(key);
+        if (id == null && key != null) {
+            id = gpuPoorAliases.get(key);
         }
         if (id == null) {
             String dashed = name.toLowerCase(Locale.ROOT).replaceAll("[\\s_]+", "-");
@@ -227,7 +227,6 @@ public final class Catalog {
             throw new InvalidScenarioException("unknown device '" + name + "'" + Names.didYouMean(name, all));
         }
         Hardware h = hardware.get(id);
-        String key = findKey(gpuPoorAliases.keySet(), name);
         if (key != null && (h.gpuPoor() == null || !h.gpuPoor().key().equals(key))) {
             // the user typed the original's key: use that row's numbers for the gpu-poor method
             h = HardwareCsv.withGpuPoor(h, gpuPoorSpecs.get(key));

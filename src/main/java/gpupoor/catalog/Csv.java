@@ -7,7 +7,9 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -19,15 +21,9 @@ public final class Csv {
     private Csv() {
     }
 
-    /** Reads every row of a CSV with a header; {@code what} names the file in error messages. */
+    /** Reads every row of a UTF-8 CSV with a header; {@code what} names the file in error messages. */
     public static List<Map<String, String>> read(InputStream in, String what) {
-        try (in) {
-            MappingIterator<Map<String, String>> it = MAPPER.readerForMapOf(String.class)
-                    .with(CsvSchema.emptySchema().withHeader()).readValues(in);
-            return it.readAll();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read CSV '" + what + "': " + e.getMessage(), e);
-        }
+        return read(new InputStreamReader(in, StandardCharsets.UTF_8), what);
     }
 
     /** Reads every row of a CSV with a header from a reader. */
