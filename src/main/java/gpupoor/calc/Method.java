@@ -12,4 +12,13 @@ public interface Method {
      *                                  was wrong and what is accepted
      */
     Estimate estimate(Scenario scenario);
+
+    /**
+     * Whether the scenario's runtime can run it on {@code n} devices of its kind (vLLM's tensor
+     * parallelism splits the attention heads evenly, so only some GPU counts work); the searches
+     * for the fewest devices consider only these counts.
+     */
+    default boolean acceptsDeviceCount(Scenario scenario, int n) {
+        return true;
+    }
 }

@@ -1,5 +1,7 @@
 package gpupoor.calc;
 
+import gpupoor.calc.original.GpuPoorMethod;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.LinkedHashMap;

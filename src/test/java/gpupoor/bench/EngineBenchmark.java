@@ -82,7 +82,7 @@ public class EngineBenchmark {
             Workload w = new Workload(training ? Mode.TRAINING : Mode.INFERENCE, prompt, training ? 1 : 256, batch, method, i % 2 == 0 ? Optimizer.ADAM : Optimizer.SGD,
                     i % 7 == 0, 8);
             out.add(new Scenario(model, q, gguf ? Framework.LLAMA_CPP : Framework.HF, w, gpu, 1 + i % 2, null,
-                    Options.DEFAULTS));
+                    Options.NONE));
         }
         scenarios = out.toArray(new Scenario[0]);
     }

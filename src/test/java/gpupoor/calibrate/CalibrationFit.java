@@ -1,8 +1,8 @@
 package gpupoor.calibrate;
 
-import gpupoor.calc.Calibration;
-import gpupoor.calc.DefaultMethod;
-import gpupoor.calc.DeviceClass;
+import gpupoor.calc.accurate.Calibration;
+import gpupoor.calc.accurate.DefaultMethod;
+import gpupoor.calc.accurate.DeviceClass;
 import gpupoor.calc.Hardware;
 import gpupoor.calc.Methods;
 import gpupoor.catalog.Catalog;
@@ -235,7 +235,7 @@ public final class CalibrationFit {
     }
 
     private static Calibration set(Calibration cal, Param p, double v) {
-        return cal.with(p.parameter(), p.framework(), p.device(), v);
+        return cal.with(Calibration.Param.parse(p.parameter()), p.framework(), p.device(), v);
     }
 
     private static List<RowResult> predict(Calibration cal, List<Measurement> rows) {

@@ -1,5 +1,6 @@
 package gpupoor.validate;
 
+import gpupoor.calc.Parallelism;
 import gpupoor.calc.Framework;
 import gpupoor.calc.Mode;
 import gpupoor.calc.Options;
@@ -60,8 +61,8 @@ class RowScenarioTest {
                 .findFirst().orElseThrow();
         Scenario s = scenario(multi).scenario();
         assertEquals(4, s.deviceCount());
-        assertEquals(Options.Parallelism.LAYER, s.options().parallelism());
-        assertEquals(Options.DEFAULTS.parallelism(), scenario(bundled("1")).scenario().options().parallelism());
+        assertEquals(Parallelism.LAYER, s.options().parallelism());
+        assertEquals(Options.NONE.parallelism(), scenario(bundled("1")).scenario().options().parallelism());
     }
 
     @Test
