@@ -325,17 +325,17 @@ public final class Fit {
     }
 
     /**
-     * Orders quantizations from the highest quality to the lowest: within a family in the
-     * {@link Quant} enum's order (which is quality order), across families by more bits per
-     * weight first (ties in enum order). So with transformers: none, fp8, bnb-int8, gptq-int8,
-     * bnb-nf4, gptq-int4, awq-int4; with llama.cpp: the GGUF types as listed in {@link Quant}.
+     * Orders quantizations from the highest quality to the lowest: within a family by
+     * {@link Quant#quality()}, across families by more bits per weight first (ties by quality). So
+     * with transformers: none, fp8, bnb-int8, gptq-int8, bnb-nf4, gptq-int4, awq-int4; with
+     * llama.cpp: the GGUF types from F16 down to Q2_K.
      */
     public static List<Quant> byQuality(Collection<Quant> quants) {
+        Comparator<Quant> rank = Comparator.comparingInt(Quant::quality);
         Map<Quant.Family, Deque<Quant>> families = new EnumMap<>(Quant.Family.class);
-        quants.stream().distinct().sorted().forEach(q ->
+        quants.stream().distinct().sorted(rank).forEach(q ->
                 families.computeIfAbsent(q.family(), f -> new ArrayDeque<>()).add(q));
-        Comparator<Quant> best = Comparator.comparingDouble(Quant::nominalBits).reversed()
-                .thenComparing(Comparator.naturalOrder());
+        Comparator<Quant> best = Comparator.comparingDouble(Quant::nominalBits).reversed().thenComparing(rank);
         List<Quant> out = new ArrayList<>();
         while (families.values().stream().anyMatch(d -> !d.isEmpty())) {
             Quant next = families.values().stream().filter(d -> !d.isEmpty()).map(Deque::peekFirst)

@@ -137,9 +137,6 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
                 args.add("--mode=training");
                 args.add("--method=" + method);
             }
-            if (framework == Framework.LLAMA_CPP && count > 1) {
-                args.add("--parallelism=layer");
-            }
             Scenario scenario;
             try {
                 scenario = ScenarioArgs.parse(args).builder(catalog).build();

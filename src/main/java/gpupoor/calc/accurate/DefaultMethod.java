@@ -119,9 +119,7 @@ public final class DefaultMethod implements Method {
         check(s, runtime);
         ModelFacts facts = ModelFacts.of(s.model());
         Architecture a = facts.architecture();
-        if (runtime instanceof VllmRuntime vllm) {
-            vllm.checkDeviceCount(s, a);
-        }
+        runtime.checkDeviceCount(s, a);
         Workload w = s.workload();
         boolean qlora = w.isTraining() && w.method() == TrainMethod.QLORA;
         Quant storage = storage(s);
@@ -338,7 +336,7 @@ public final class DefaultMethod implements Method {
         double layerFraction = wb.allLayers() > 0 ? (active - headRead) / wb.allLayers() : 0;
         double params = c.facts().activeParams();
         double headParams = (double) a.vocab() * a.hidden();
-        boolean quantized = s.quant() != Quant.NONE && s.quant() != Quant.FP32 && s.quant() != Quant.GGUF_F16;
+        boolean quantized = wb.quantizedKernels();
         double q = a.queryWidth();
         int attnLayers = a.attentionLayers();
         int sliding = kv.window() > 0 ? a.slidingLayers() : 0;

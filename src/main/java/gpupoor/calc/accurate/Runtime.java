@@ -1,6 +1,7 @@
 package gpupoor.calc.accurate;
 
 import gpupoor.calc.Defaults;
+import gpupoor.calc.Fit;
 import gpupoor.calc.Framework;
 import gpupoor.calc.Hardware;
 import gpupoor.calc.Input;
@@ -66,6 +67,31 @@ abstract class Runtime {
                     + Input.FRAMEWORK.ref(Framework.LLAMA_CPP.id())
                     + (s.workload().isTraining() ? " and cannot be fine-tuned" : ""));
         }
+    }
+
+    /**
+     * Refuses a device count the runtime cannot split the model over.
+     *
+     * @throws InvalidScenarioException naming the counts it accepts
+     */
+    final void checkDeviceCount(Scenario s, Architecture a) {
+        int n = s.deviceCount();
+        if (acceptsDeviceCount(s, a, n)) {
+            return;
+        }
+        StringBuilder ok = new StringBuilder();
+        for (int k = 1; k <= Math.min(n * 4, Fit.MAX_DEVICES); k++) {
+            if (acceptsDeviceCount(s, a, k)) {
+                ok.append(ok.length() == 0 ? "" : ", ").append(k);
+            }
+        }
+        throw new InvalidScenarioException(deviceCountRule(a) + ", so it cannot run on " + Input.DEVICES.ref(n)
+                + "; GPU counts it accepts up to " + Math.min(n * 4, Fit.MAX_DEVICES) + ": " + ok);
+    }
+
+    /** Why some device counts do not work, in words (for {@link #checkDeviceCount}). */
+    String deviceCountRule(Architecture a) {
+        return framework().label() + " cannot split the model over that many devices";
     }
 
     /** Whether the runtime can split the model's layers over {@code n} devices of the scenario's kind. */

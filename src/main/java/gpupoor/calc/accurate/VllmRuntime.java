@@ -50,24 +50,10 @@ final class VllmRuntime extends Runtime {
         return a.heads() % n == 0 && (kv % n == 0 || n % kv == 0);
     }
 
-    /**
-     * Refuses a tensor-parallel GPU count that does not split the heads evenly.
-     *
-     * @throws InvalidScenarioException naming the counts vLLM accepts
-     */
-    void checkDeviceCount(Scenario s, Architecture a) {
-        int n = s.deviceCount();
-        if (!acceptsDeviceCount(s, a, n)) {
-            StringBuilder ok = new StringBuilder();
-            for (int k = 1; k <= Math.min(a.heads(), 1024); k++) {
-                if (acceptsDeviceCount(s, a, k)) {
-                    ok.append(ok.length() == 0 ? "" : ", ").append(k);
-                }
-            }
-            throw new InvalidScenarioException("vLLM's tensor parallelism splits the " + a.heads() + " attention heads and "
-                    + a.kvHeads() + " KV heads evenly, so it cannot run on " + Input.DEVICES.ref(n) + "; GPU counts it accepts: "
-                    + ok);
-        }
+    @Override
+    String deviceCountRule(Architecture a) {
+        return "vLLM's tensor parallelism splits the " + a.heads() + " attention heads and " + a.kvHeads()
+                + " KV heads evenly";
     }
 
     @Override
