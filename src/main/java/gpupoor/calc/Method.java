@@ -21,4 +21,9 @@ public interface Method {
     default boolean acceptsDeviceCount(Scenario scenario, int n) {
         return true;
     }
+
+    /** How the method's numbers are rounded for JSON, CSV and display ({@link SeedFormat}). */
+    default SeedRounding rounding() {
+        return SeedRounding.DECIMALS;
+    }
 }

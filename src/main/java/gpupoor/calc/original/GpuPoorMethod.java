@@ -1,6 +1,7 @@
 package gpupoor.calc.original;
 
 import gpupoor.calc.Scenario;
+import gpupoor.calc.SeedRounding;
 import gpupoor.calc.Workload;
 import gpupoor.calc.TrainMethod;
 import gpupoor.calc.Optimizer;
@@ -71,6 +72,11 @@ public final class GpuPoorMethod implements Method {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public SeedRounding rounding() {
+        return OriginalRounding.INSTANCE;
     }
 
     /** The quantizations the original knows. */
