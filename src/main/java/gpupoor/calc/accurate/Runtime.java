@@ -80,13 +80,14 @@ abstract class Runtime {
             return;
         }
         StringBuilder ok = new StringBuilder();
-        for (int k = 1; k <= Math.min(n * 4, Fit.MAX_DEVICES); k++) {
+        int upTo = Math.min(Math.max(64, n), Fit.MAX_DEVICES);
+        for (int k = 1; k <= upTo; k++) {
             if (acceptsDeviceCount(s, a, k)) {
                 ok.append(ok.length() == 0 ? "" : ", ").append(k);
             }
         }
         throw new InvalidScenarioException(deviceCountRule(a) + ", so it cannot run on " + Input.DEVICES.ref(n)
-                + "; GPU counts it accepts up to " + Math.min(n * 4, Fit.MAX_DEVICES) + ": " + ok);
+                + "; GPU counts it accepts up to " + upTo + ": " + ok);
     }
 
     /** Why some device counts do not work, in words (for {@link #checkDeviceCount}). */
