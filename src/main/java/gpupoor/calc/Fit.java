@@ -289,7 +289,9 @@ public final class Fit {
         for (Quant q : candidates) {
             Check c;
             try {
-                c = check(s.withQuant(q));
+                Scenario sq = s.withQuant(q);
+                method.check(sq);
+                c = check(sq);
             } catch (InvalidScenarioException e) {
                 rejected.add(q.id());
                 firstRejection = firstRejection == null ? q.id() + ": " + e.getMessage() : firstRejection;

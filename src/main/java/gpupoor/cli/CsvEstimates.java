@@ -7,7 +7,7 @@ import gpupoor.calc.Method;
 import gpupoor.calc.SeedFormat;
 import gpupoor.catalog.Catalog;
 import gpupoor.catalog.Csv;
-import gpupoor.catalog.ScenarioArgs;
+import gpupoor.args.ScenarioArgs;
 
 import java.io.IOException;
 import java.io.PrintWriter;

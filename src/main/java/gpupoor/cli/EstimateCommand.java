@@ -9,7 +9,7 @@ import gpupoor.calc.Input;
 import gpupoor.calc.Method;
 import gpupoor.calc.SeedFormat;
 import gpupoor.catalog.Catalog;
-import gpupoor.catalog.ScenarioArgs;
+import gpupoor.args.ScenarioArgs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package gpupoor.cli;
 import gpupoor.calc.Fit;
 import gpupoor.calc.Quant;
 import gpupoor.catalog.Catalog;
-import gpupoor.catalog.ScenarioArgs;
+import gpupoor.args.ScenarioArgs;
 import gpupoor.dsl.FitResult;
 import gpupoor.dsl.Fits;
 import gpupoor.dsl.Limit;

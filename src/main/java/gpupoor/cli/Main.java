@@ -1,7 +1,7 @@
 package gpupoor.cli;
 
 import gpupoor.calc.InvalidScenarioException;
-import gpupoor.catalog.ScenarioArgs;
+import gpupoor.args.ScenarioArgs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -5,7 +5,7 @@ import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Optimizer;
 import gpupoor.calc.TrainMethod;
 import gpupoor.catalog.Catalog;
-import gpupoor.catalog.ScenarioArgs;
+import gpupoor.args.ScenarioArgs;
 import gpupoor.dsl.Device;
 import gpupoor.dsl.Dsl;
 import gpupoor.dsl.Limit;

@@ -6,7 +6,7 @@ import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Mode;
 import gpupoor.calc.Names;
-import gpupoor.catalog.ScenarioArgs;
+import gpupoor.args.ScenarioArgs;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;

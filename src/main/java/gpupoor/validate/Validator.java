@@ -11,7 +11,7 @@ import gpupoor.calc.Scenario;
 import gpupoor.calc.Speed;
 import gpupoor.calc.TrainingTime;
 import gpupoor.catalog.Catalog;
-import gpupoor.catalog.ScenarioArgs;
+import gpupoor.args.ScenarioArgs;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,7 @@ import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
 import gpupoor.catalog.Catalog;
-import gpupoor.catalog.ScenarioArgs;
+import gpupoor.args.ScenarioArgs;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import gpupoor.calc.Estimate;
 import gpupoor.calc.Methods;
 import gpupoor.calc.SeedFormat;
 import gpupoor.catalog.Catalog;
-import gpupoor.catalog.ScenarioArgs;
+import gpupoor.args.ScenarioArgs;
 import gpupoor.dsl.Html;
 import org.junit.jupiter.api.Test;
 

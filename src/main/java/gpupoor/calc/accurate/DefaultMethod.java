@@ -112,14 +112,22 @@ public final class DefaultMethod implements Method {
         return r.acceptsDeviceCount(s, ModelFacts.of(s.model()).architecture(), n);
     }
 
-    /** Everything an estimate works from, after the scenario passed the method's and the runtime's rules. */
-    private EstimateContext context(Scenario scenario) {
+    /** The method's rules, then the runtime's ({@link Runtime#check}, its device counts). */
+    @Override
+    public void check(Scenario scenario) {
         Runtime runtime = Runtime.of(scenario.framework());
         Scenario s = scenario.withQuant(runtime.storage(scenario.quant()));
         check(s, runtime);
+        runtime.checkDeviceCount(s, ModelFacts.of(s.model()).architecture());
+    }
+
+    /** Everything an estimate works from, after the scenario passed the method's and the runtime's rules. */
+    private EstimateContext context(Scenario scenario) {
+        check(scenario);
+        Runtime runtime = Runtime.of(scenario.framework());
+        Scenario s = scenario.withQuant(runtime.storage(scenario.quant()));
         ModelFacts facts = ModelFacts.of(s.model());
         Architecture a = facts.architecture();
-        runtime.checkDeviceCount(s, a);
         Workload w = s.workload();
         boolean qlora = w.isTraining() && w.method() == TrainMethod.QLORA;
         Quant storage = storage(s);

@@ -16,6 +16,7 @@ import gpupoor.calc.MemoryBreakdown;
 import gpupoor.calc.Speed;
 import gpupoor.calc.TrainingTime;
 import gpupoor.calc.Bound;
+import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.NumberText;
 import gpupoor.calc.GpuPoorSpec;
@@ -66,6 +67,9 @@ public final class GpuPoorMethod implements Method {
         ORIGINAL_IDS.put(Quant.Q8_1, "ggml_QK8_1");
     }
 
+    /** The runtimes the original knows. */
+    private static final List<Framework> FRAMEWORKS = List.of(Framework.HF, Framework.VLLM, Framework.LLAMA_CPP);
+
     private GpuPoorMethod() {
     }
 
@@ -86,14 +90,9 @@ public final class GpuPoorMethod implements Method {
 
     @Override
     public Estimate estimate(Scenario s) {
+        check(s);
         Workload w = s.workload();
         String quantId = ORIGINAL_IDS.get(s.quant());
-        if (quantId == null) {
-            throw new InvalidScenarioException("the gpu-poor method (the original calculator) does not know quantization '"
-                    + s.quant().id() + "'; it knows: " + String.join(", ", supportedQuants().stream().map(Quant::id).toList())
-                    + " (use --calc default for more)");
-        }
-        checkCombination(s);
         GpuPoorShape shape = GpuPoorShape.of(s.model());
         TrainMethod method = w.method() == null ? TrainMethod.FULL : w.method();
         List<String> notes = new ArrayList<>();
@@ -132,8 +131,14 @@ public final class GpuPoorMethod implements Method {
                         + ", I=" + NumberText.plain(shape.intermediate()) + ", V=" + NumberText.plain(shape.vocab())));
     }
 
-    /** The combinations the original refuses for every output. */
-    private static void checkCombination(Scenario s) {
+    /** The quantizations and combinations the original refuses for every output. */
+    @Override
+    public void check(Scenario s) {
+        if (!ORIGINAL_IDS.containsKey(s.quant())) {
+            throw new InvalidScenarioException("the gpu-poor method (the original calculator) does not know quantization '"
+                    + s.quant().id() + "'; it knows: " + String.join(", ", supportedQuants().stream().map(Quant::id).toList())
+                    + " (use " + Input.CALC.ref("default") + " for more)");
+        }
         Workload w = s.workload();
         Quant q = s.quant();
         Hardware d = s.device();
@@ -145,8 +150,13 @@ public final class GpuPoorMethod implements Method {
             throw new InvalidScenarioException("the gpu-poor method knows the optimizers adam and sgd, not '"
                     + w.optimizer().id() + "'");
         }
+        if (!FRAMEWORKS.contains(s.framework())) {
+            throw new InvalidScenarioException("the gpu-poor method (the original calculator) models hf, vllm and llama.cpp, not "
+                    + s.framework().id() + "; use " + Input.CALC.ref("default"));
+        }
         if (q.isGguf() && s.framework() != Framework.LLAMA_CPP) {
-            throw new InvalidScenarioException("quantization " + q.id() + " is a GGUF type: it needs --framework llama.cpp"
+            throw new InvalidScenarioException("quantization " + q.id() + " is a GGUF type: it needs "
+                    + Input.FRAMEWORK.ref("llama.cpp")
                     + (w.isTraining() ? " and cannot be trained" : "") + "; with " + s.framework().id()
                     + " use none, bnb-int8 or bnb-nf4");
         }
@@ -160,23 +170,16 @@ public final class GpuPoorMethod implements Method {
         }
         if (w.isTraining() && w.method() == TrainMethod.QLORA && q != Quant.NONE) {
             throw new InvalidScenarioException("QLoRA already stores the base model in 4 bits: use quantization none "
-                    + "with --method qlora (got " + q.id() + ")");
-        }
-        if (w.isTraining() && s.framework() != Framework.HF) {
-            throw new InvalidScenarioException("training is modelled with Hugging Face transformers only: use "
-                    + "--framework hf (got " + s.framework().id() + ")");
+                    + "with " + Input.METHOD.ref("qlora") + " (got " + q.id() + ")");
         }
         if (d != null) {
             if (d.gpuPoor() == null) {
                 throw new InvalidScenarioException("the gpu-poor method (the original calculator) does not know device '"
-                        + d.id() + "'; use one of its GPUs or CPUs, or --calc default");
+                        + d.id() + "'; use one of its GPUs or CPUs, or " + Input.CALC.ref("default"));
             }
             boolean cpu = d.gpuPoor() instanceof GpuPoorSpec.Cpu;
             if (cpu && w.isTraining()) {
-                throw new InvalidScenarioException("training on a CPU is not supported: give a --gpu");
-            }
-            if (cpu && s.deviceCount() > 1) {
-                throw new InvalidScenarioException("--gpus applies to GPUs; a CPU estimate is for one socket");
+                throw new InvalidScenarioException("training on a CPU is not supported: give a " + Input.DEVICE.ref());
             }
             if (cpu) {
                 GpuPoorSpec.Cpu c = (GpuPoorSpec.Cpu) d.gpuPoor();
@@ -211,12 +214,12 @@ public final class GpuPoorMethod implements Method {
         if ((model.source() == ModelSpec.Source.GPU_POOR_TABLE || model.source() == ModelSpec.Source.CATALOG)
                 && (model.id().contains("GGML") || model.id().contains("GGUF"))) {
             notes.add("memory: the original does not size GGML/GGUF repositories by name; give the base model's id "
-                    + "with --framework llama.cpp and a gguf quantization");
+                    + "with " + Input.FRAMEWORK.ref("llama.cpp") + " and a gguf quantization");
             return null;
         }
         if (!w.isTraining() && s.framework() == Framework.LLAMA_CPP && s.quant() == Quant.NONE) {
             notes.add("memory: the original's memory calculator needs a gguf quantization with llama.cpp "
-                    + "(for unquantized weights pick --framework hf or vllm)");
+                    + "(for unquantized weights pick " + Input.FRAMEWORK.ref("hf") + " or vllm)");
             return null;
         }
         double t = totalTokens(w);
@@ -402,8 +405,8 @@ public final class GpuPoorMethod implements Method {
             extraFactor = q == Quant.Q2_K ? 2.0 : 1.5;
         }
         if (s.framework() == Framework.HF && method == TrainMethod.QLORA) {
-            notes.add("speed: a QLoRA-trained model is served as 4-bit bitsandbytes weights: choose --quant bnb-nf4 "
-                    + "instead of --method qlora");
+            notes.add("speed: a QLoRA-trained model is served as 4-bit bitsandbytes weights: choose "
+                    + Input.QUANT.ref("bnb-nf4") + " instead of " + Input.METHOD.ref("qlora"));
             return null;
         }
         double bnbCost = 1.0;
@@ -449,7 +452,7 @@ public final class GpuPoorMethod implements Method {
             return null;
         }
         if (s.framework() != Framework.LLAMA_CPP) {
-            notes.add("speed: CPU inference is modelled for llama.cpp (GGML/GGUF) only: use --framework llama.cpp");
+            notes.add("speed: CPU inference is modelled for llama.cpp (GGML/GGUF) only: use " + Input.FRAMEWORK.ref("llama.cpp"));
             return null;
         }
         Workload w = s.workload();
@@ -505,13 +508,14 @@ public final class GpuPoorMethod implements Method {
     /** The speed paths the original refuses whatever the device. */
     private static boolean speedAvailable(Scenario s, List<String> notes) {
         if (s.workload().method() == TrainMethod.QLORA && s.quant() != Quant.NONE) {
-            notes.add("speed: the original gives no speed for --method qlora with a quantization (" + s.quant().id()
-                    + "); a QLoRA-trained model is served as 4-bit weights: use --quant bnb-nf4 without --method");
+            notes.add("speed: the original gives no speed for " + Input.METHOD.ref("qlora") + " with a quantization ("
+                    + s.quant().id() + "); a QLoRA-trained model is served as 4-bit weights: use " + Input.QUANT.ref("bnb-nf4")
+                    + " without " + Input.METHOD.ref());
             return false;
         }
         if (s.framework() == Framework.VLLM) {
             notes.add("speed: the original does not estimate vLLM speed (its rule of thumb: 2-3x faster than HF when "
-                    + "serving at the GPU's capacity); use --calc default");
+                    + "serving at the GPU's capacity); use " + Input.CALC.ref("default"));
             return false;
         }
         return modelKnownForSpeed(s, notes);
@@ -520,7 +524,7 @@ public final class GpuPoorMethod implements Method {
     private static boolean modelKnownForSpeed(Scenario s, List<String> notes) {
         if (s.model().isSizeOnly()) {
             notes.add("speed: the original computes speed only for models with a config, not from a size alone; "
-                    + "give --model ID or a config.json");
+                    + "give " + Input.MODEL.ref("ID") + " or a config.json");
             return false;
         }
         return true;

@@ -1,6 +1,7 @@
 package gpupoor.calc.original;
 
 import gpupoor.calc.ModelSpec;
+import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
 
 /**
@@ -26,8 +27,8 @@ record GpuPoorShape(double vocab, double hidden, double heads, double intermedia
         }
         if (model.gpuPoorConfig().isEmpty()) {
             throw new InvalidScenarioException("'" + model.id() + "' has an empty config in the original's table (it is "
-                    + "a GGML/GGUF or otherwise empty repository); use the base model's id with --framework llama.cpp "
-                    + "and a gguf quant, or give --size");
+                    + "a GGML/GGUF or otherwise empty repository); use the base model's id with "
+                    + Input.FRAMEWORK.ref("llama.cpp") + " and a gguf quant, or give " + Input.SIZE.ref());
         }
         double v = key(model, 32000, "vocab_size");
         double h = key(model, 768, "hidden_size", "d_model", "n_embd");

@@ -8,7 +8,7 @@ import gpupoor.calc.SeedFormat;
 
 import gpupoor.catalog.Catalog;
 import gpupoor.catalog.Csv;
-import gpupoor.catalog.ScenarioArgs;
+import gpupoor.args.ScenarioArgs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,4 +1,4 @@
-package gpupoor.catalog;
+package gpupoor.args;
 
 import gpupoor.calc.Ddr;
 import gpupoor.calc.Framework;
@@ -17,6 +17,7 @@ import gpupoor.calc.Precision;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
+import gpupoor.catalog.Catalog;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -28,7 +29,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A scenario as text options: the one text-to-builder adapter. The command line's {@code estimate},
+ * A scenario as text options: the one text-to-builder adapter (the catalog only resolves the names it holds). The command line's {@code estimate},
  * {@code sweep} and {@code fit} mix these options in; {@code estimate --csv} turns each row's columns
  * into them ({@link #fromColumns}); a measurement's {@code settings} are parsed by the same picocli
  * parser ({@link #parse}). So a value is read and checked the same way wherever it comes from, and a
