@@ -1,5 +1,7 @@
 package gpupoor.calc;
 
+
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -19,10 +21,13 @@ import java.util.List;
 public record Estimate(String method, MemoryBreakdown memory, Speed speed, TrainingTime training,
                        Integer gpusNeeded, List<String> notes, List<String> assumptions, Budget budget) {
 
-    /** Makes the lists unmodifiable ({@link LazyLines} are kept as they are: written when first read). */
+    /**
+     * Makes the lists unmodifiable views (not copies: a method may pass lines that are written
+     * only when first read). The lines may refer to inputs ({@link Input#ref}); front ends render them.
+     */
     public Estimate {
-        notes = notes == null ? List.of() : notes instanceof LazyLines ? notes : List.copyOf(notes);
-        assumptions = assumptions == null ? List.of() : assumptions instanceof LazyLines ? assumptions : List.copyOf(assumptions);
+        notes = notes == null ? List.of() : Collections.unmodifiableList(notes);
+        assumptions = assumptions == null ? List.of() : Collections.unmodifiableList(assumptions);
     }
 
     /** An estimate without a budget (the gpu-poor method's). */

@@ -1,23 +1,64 @@
 package gpupoor.calc;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
-/** The inference/training runtime a scenario runs on. */
-public enum Framework {
-    /** Hugging Face transformers (PyTorch eager or SDPA); the only training framework. */
-    HF("hf", "Hugging Face transformers"),
+/**
+ * A runtime a scenario runs on, with the facts about it that hold whatever the calculation method:
+ * its names, whether it fine-tunes, which runtime knobs ({@link Options}) and KV-cache types it
+ * takes, and its defaults (flash attention, how several devices share a model). A scenario that
+ * gives a knob its runtime does not take, or a cache type it cannot hold, is refused when it is
+ * made ({@link #check}). How a runtime places memory and runs is the default method's strategy for
+ * it (package {@code gpupoor.calc.accurate}).
+ */
+public final class Framework {
+    private static final List<Framework> ALL = new ArrayList<>();
+
+    /** Hugging Face transformers (PyTorch eager or SDPA); the training framework. */
+    public static final Framework HF = new Framework("hf", "Hugging Face transformers", true, true, Parallelism.LAYER,
+            EnumSet.of(Input.FLASH_ATTENTION, Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of("huggingface", "transformers"));
+
     /** vLLM, which pre-allocates a fraction of GPU memory and fills it with KV blocks. */
-    VLLM("vllm", "vLLM"),
-    /** llama.cpp (GGUF/GGML files), on GPU, CPU or Apple Silicon. */
-    LLAMA_CPP("llama.cpp", "llama.cpp");
+    public static final Framework VLLM = new Framework("vllm", "vLLM", false, true, Parallelism.TENSOR,
+            EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of());
+
+    /** llama.cpp (GGUF files), on GPU, CPU or Apple Silicon. */
+    public static final Framework LLAMA_CPP = new Framework("llama.cpp", "llama.cpp", false, false, Parallelism.LAYER,
+            EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.UBATCH, Input.GPU_LAYERS, Input.PARALLELISM,
+                    Input.HOST_BANDWIDTH),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.F32, KvCacheType.Q8_0, KvCacheType.Q4_0,
+                    KvCacheType.Q4_1, KvCacheType.Q5_0, KvCacheType.Q5_1),
+            List.of("llamacpp", "llama-cpp", "llama_cpp", "gguf", "ggml"));
 
     private final String id;
     private final String label;
+    private final boolean trains;
+    private final boolean flashAttentionDefault;
+    private final Parallelism inferenceParallelism;
+    private final Set<Input> knobs;
+    private final Set<KvCacheType> kvCacheTypes;
+    private final List<String> aliases;
+    private final int index;
 
-    Framework(String id, String label) {
+    private Framework(String id, String label, boolean trains, boolean flashAttentionDefault,
+                      Parallelism inferenceParallelism, Set<Input> knobs, Set<KvCacheType> kvCacheTypes,
+                      List<String> aliases) {
         this.id = id;
         this.label = label;
+        this.trains = trains;
+        this.flashAttentionDefault = flashAttentionDefault;
+        this.inferenceParallelism = inferenceParallelism;
+        this.knobs = Collections.unmodifiableSet(EnumSet.copyOf(knobs));
+        this.kvCacheTypes = Collections.unmodifiableSet(EnumSet.copyOf(kvCacheTypes));
+        this.aliases = List.copyOf(aliases);
+        this.index = ALL.size();
+        ALL.add(this);
     }
 
     /** The id used on the command line and in CSV files ({@code hf}, {@code vllm}, {@code llama.cpp}). */
@@ -30,21 +71,93 @@ public enum Framework {
         return label;
     }
 
+    /** Whether it fine-tunes models (the others only serve them). */
+    public boolean trains() {
+        return trains;
+    }
+
+    /** Whether flash attention is on when the scenario does not say (Hugging Face: SDPA, which keeps no attention matrix). */
+    public boolean flashAttentionByDefault() {
+        return flashAttentionDefault;
+    }
+
+    /** The runtime knobs ({@link Input}s of {@link Options}) it takes. */
+    public Set<Input> knobs() {
+        return knobs;
+    }
+
+    /** The KV-cache element types it can hold. */
+    public Set<KvCacheType> kvCacheTypes() {
+        return kvCacheTypes;
+    }
+
+    /** A dense index from 0 in registration order (for tables indexed by runtime). */
+    public int index() {
+        return index;
+    }
+
+    /** How several devices share the model unless the scenario says: data parallel in training, else the runtime's mode. */
+    public Parallelism defaultParallelism(Mode mode) {
+        return mode == Mode.TRAINING ? Parallelism.DATA : inferenceParallelism;
+    }
+
     /**
-     * Parses a framework id, case-insensitively; {@code llamacpp}, {@code llama-cpp}, {@code gguf}
-     * and {@code transformers} are accepted as aliases.
+     * Checks what holds for this runtime whatever the method: it fine-tunes if the scenario does,
+     * it takes every knob the scenario gives, and it can hold the cache type given.
+     *
+     * @throws InvalidScenarioException naming the input and what the runtime accepts
+     */
+    public void check(Workload workload, Options o) {
+        if (workload.isTraining() && !trains) {
+            throw new InvalidScenarioException("fine-tuning is modelled with " + trainers() + ": use "
+                    + Input.FRAMEWORK.ref(trainers()) + " (got " + id + ")");
+        }
+        for (Input knob : o.given()) {
+            if (!knobs.contains(knob)) {
+                throw new InvalidScenarioException(knob.ref(o.text(knob)) + " does not apply to " + label + " ("
+                        + knob.words() + " is a knob of " + takers(knob) + "); " + label + " takes " + knobWords());
+            }
+        }
+        if (o.kvCache() != null && !kvCacheTypes.contains(o.kvCache())) {
+            throw new InvalidScenarioException(label + " cannot hold a " + o.kvCache().id() + " KV cache: "
+                    + Input.KV_CACHE.ref(o.kvCache().id()) + " is not accepted with " + Input.FRAMEWORK.ref(id)
+                    + "; accepted: " + String.join(", ", kvCacheTypes.stream().map(KvCacheType::id).toList()));
+        }
+        Parallelism p = o.parallelism();
+        if (p != null && p.trainingOnly() && !workload.isTraining()) {
+            throw new InvalidScenarioException(Input.PARALLELISM.ref(p) + " applies to fine-tuning; in inference use "
+                    + "tensor or layer");
+        }
+    }
+
+    private String knobWords() {
+        List<String> k = knobs.stream().map(Input::words).toList();
+        return k.isEmpty() ? "no runtime knobs" : String.join(", ", k);
+    }
+
+    private static String takers(Input knob) {
+        return String.join(", ", ALL.stream().filter(f -> f.knobs.contains(knob)).map(Framework::id).toList());
+    }
+
+    private static String trainers() {
+        return String.join(" or ", ALL.stream().filter(Framework::trains).map(Framework::id).toList());
+    }
+
+    /**
+     * Parses a framework id or alias, case-insensitively ({@code llamacpp}, {@code gguf},
+     * {@code transformers}, …).
      *
      * @throws InvalidScenarioException naming the accepted ids
      */
     public static Framework parse(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT);
-        switch (t) {
-            case "hf", "huggingface", "transformers" -> { return HF; }
-            case "vllm" -> { return VLLM; }
-            case "llama.cpp", "llamacpp", "llama-cpp", "llama_cpp", "gguf", "ggml" -> { return LLAMA_CPP; }
-            default -> throw new InvalidScenarioException("unknown framework '" + text + "'; accepted: "
-                    + String.join(", ", ids()) + Names.didYouMean(text, ids()));
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        for (Framework f : ALL) {
+            if (f.id.equals(t) || f.aliases.contains(t)) {
+                return f;
+            }
         }
+        throw new InvalidScenarioException("unknown " + Input.FRAMEWORK.words() + " '" + text + "'; accepted: "
+                + String.join(", ", ids()) + Names.didYouMean(text, ids()));
     }
 
     /**
@@ -61,9 +174,14 @@ public enum Framework {
         return quant != null && quant.isGguf() || offGpu ? LLAMA_CPP : HF;
     }
 
+    /** Every runtime, in registration order. */
+    public static List<Framework> all() {
+        return List.copyOf(ALL);
+    }
+
     /** All framework ids. */
     public static List<String> ids() {
-        return Arrays.stream(values()).map(Framework::id).toList();
+        return ALL.stream().map(Framework::id).toList();
     }
 
     @Override

@@ -21,21 +21,45 @@ public record Workload(Mode mode, int promptTokens, int generateTokens, int batc
         if (mode == null) {
             throw new InvalidScenarioException("mode must be given: inference or training");
         }
-        if (promptTokens < 1) {
-            throw new InvalidScenarioException("prompt length must be a positive integer, got " + promptTokens);
-        }
-        if (generateTokens < 0) {
-            throw new InvalidScenarioException("tokens to generate must be 0 or more, got " + generateTokens);
-        }
-        if (batch < 1) {
-            throw new InvalidScenarioException("batch size must be a positive integer, got " + batch);
-        }
-        if (loraRank < 1) {
-            throw new InvalidScenarioException("LoRA rank must be a positive integer, got " + loraRank);
-        }
+        checkPrompt(promptTokens);
+        checkGenerate(generateTokens);
+        checkBatch(batch);
+        checkLoraRank(loraRank);
         if (optimizer == null) {
             optimizer = Optimizer.ADAM;
         }
+    }
+
+    /** Checks a prompt length: at least 1. */
+    static int checkPrompt(int tokens) {
+        if (tokens < 1) {
+            throw new InvalidScenarioException(Input.PROMPT.ref(tokens) + ": the prompt length must be a positive integer");
+        }
+        return tokens;
+    }
+
+    /** Checks a generation length: at least 0. */
+    static int checkGenerate(int tokens) {
+        if (tokens < 0) {
+            throw new InvalidScenarioException(Input.GENERATE.ref(tokens) + ": tokens to generate must be 0 or more");
+        }
+        return tokens;
+    }
+
+    /** Checks a batch size: at least 1. */
+    static int checkBatch(int batch) {
+        if (batch < 1) {
+            throw new InvalidScenarioException(Input.BATCH.ref(batch) + ": the batch size must be a positive integer");
+        }
+        return batch;
+    }
+
+    /** Checks a LoRA rank: at least 1. */
+    static int checkLoraRank(int rank) {
+        if (rank < 1) {
+            throw new InvalidScenarioException(Input.LORA_RANK.ref(rank) + ": the LoRA rank must be a positive integer");
+        }
+        return rank;
     }
 
     /** Inference with a prompt, a generation length and batch 1. */

@@ -1,12 +1,13 @@
 package gpupoor.cli;
 
 import gpupoor.calc.Estimate;
+import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
 import gpupoor.calc.SeedFormat;
 import gpupoor.catalog.Catalog;
 import gpupoor.catalog.Csv;
-import gpupoor.catalog.ScenarioRequest;
+import gpupoor.args.ScenarioArgs;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,7 +34,7 @@ final class CsvEstimates {
 
     static {
         INPUT.add("case");
-        INPUT.addAll(ScenarioRequest.COLUMNS);
+        INPUT.addAll(ScenarioArgs.COLUMNS);
     }
 
     private final Method method;
@@ -68,11 +69,12 @@ final class CsvEstimates {
     private List<String> estimate(Map<String, String> row) {
         Map<String, String> cells = new HashMap<>();
         try {
-            Estimate e = method.estimate(ScenarioRequest.fromRow(row).resolve(Catalog.get()));
+            Estimate e = method.estimate(ScenarioArgs.fromColumns(row).builder(Catalog.get()).build());
             cells.putAll(SeedFormat.columns(e));
-            cells.put("error", String.join("; ", e.notes().stream().filter(CsvEstimates::explainsAMissingPart).toList()));
+            cells.put("error", String.join("; ", e.notes().stream().filter(CsvEstimates::explainsAMissingPart)
+                    .map(n -> Input.render(n, ScenarioArgs.COLUMN_STYLE)).toList()));
         } catch (InvalidScenarioException ex) {
-            cells.put("error", ex.getMessage());
+            cells.put("error", ex.in(ScenarioArgs.COLUMN_STYLE).getMessage());
         }
         return OUTPUT.stream().map(c -> cells.getOrDefault(c, "")).toList();
     }

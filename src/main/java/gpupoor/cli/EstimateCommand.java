@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import gpupoor.calc.Budget;
 import gpupoor.calc.Estimate;
+import gpupoor.calc.Input;
 import gpupoor.calc.Method;
 import gpupoor.calc.SeedFormat;
 import gpupoor.catalog.Catalog;
-import gpupoor.catalog.ScenarioRequest;
+import gpupoor.args.ScenarioArgs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -35,7 +37,7 @@ public final class EstimateCommand implements Callable<Integer> {
     private picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    ScenarioOptions scenario;
+    ScenarioArgs scenario;
     @Option(names = "--explain", description = "Add the memory rule's verdict (budget), notes and the assumptions behind the numbers to the output.")
     boolean explain;
     @Option(names = "--csv", paramLabel = "FILE", description = "Estimate every row of FILE (columns: case,model,size,mode,framework,quant,method,optimizer,grad_ckpt,prompt,gen,batch,device,ddr,gpus).")
@@ -43,15 +45,14 @@ public final class EstimateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Method m = scenario.method();
+        Method m = scenario.calcMethod();
         PrintWriter out = spec.commandLine().getOut();
         if (csv != null) {
             new CsvEstimates(m).run(csv, out);
             out.flush();
             return 0;
         }
-        ScenarioRequest request = scenario.request();
-        Estimate e = m.estimate(request.resolve(Catalog.get()));
+        Estimate e = m.estimate(scenario.builder(Catalog.get()).build());
         Map<String, Object> json = new LinkedHashMap<>(SeedFormat.of(e));
         if (e.gpusNeeded() != null) {
             json.put("GPUs needed", e.gpusNeeded());
@@ -60,15 +61,20 @@ public final class EstimateCommand implements Callable<Integer> {
             if (e.budget() != null) {
                 json.put("budget", budget(e.budget()));
             }
-            json.put("notes", e.notes());
-            json.put("assumptions", e.assumptions());
+            json.put("notes", inOptions(e.notes()));
+            json.put("assumptions", inOptions(e.assumptions()));
         }
-        for (String note : e.notes()) {
+        for (String note : inOptions(e.notes())) {
             spec.commandLine().getErr().println("note: " + note);
         }
         out.println(JSON.writeValueAsString(json));
         out.flush();
         return 0;
+    }
+
+    /** Engine lines with their input references written as command-line options. */
+    static List<String> inOptions(List<String> lines) {
+        return lines.stream().map(l -> Input.render(l, ScenarioArgs.STYLE)).toList();
     }
 
     /** The budget as JSON fields (MiB rounded to 1 decimal). */

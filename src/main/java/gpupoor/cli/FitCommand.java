@@ -2,6 +2,8 @@ package gpupoor.cli;
 
 import gpupoor.calc.Fit;
 import gpupoor.calc.Quant;
+import gpupoor.catalog.Catalog;
+import gpupoor.args.ScenarioArgs;
 import gpupoor.dsl.FitResult;
 import gpupoor.dsl.Fits;
 import gpupoor.dsl.Limit;
@@ -33,7 +35,7 @@ public final class FitCommand implements Callable<Integer> {
     private picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    ScenarioOptions scenario;
+    ScenarioArgs scenario;
 
     @Option(names = "--limit", paramLabel = "LIMIT", description = "all (default: every limit that applies), max-context, max-batch, max-sequence, best-quant or fewest-gpus.")
     String limit = "all";
@@ -44,7 +46,7 @@ public final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Setup setup = scenario.setup();
+        Setup setup = Setup.of(scenario.builder(Catalog.get()), scenario.calcMethod());
         Fits fits = gpupoor.dsl.Dsl.fits(setup);
         if (memoryGib != null) {
             fits = fits.memory(memoryGib);

@@ -1,6 +1,7 @@
 package gpupoor.cli;
 
 import gpupoor.calc.InvalidScenarioException;
+import gpupoor.args.ScenarioArgs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,7 +34,11 @@ public final class Main implements Runnable {
             cl.addSubcommand(sub);
         }
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            if (ex instanceof InvalidScenarioException || ex instanceof IllegalArgumentException) {
+            if (ex instanceof InvalidScenarioException e) {
+                line.getErr().println("error: " + e.in(ScenarioArgs.STYLE).getMessage());
+                return BAD_INPUT;
+            }
+            if (ex instanceof IllegalArgumentException) {
                 line.getErr().println("error: " + ex.getMessage());
                 return BAD_INPUT;
             }

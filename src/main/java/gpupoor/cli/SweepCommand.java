@@ -4,10 +4,13 @@ import gpupoor.calc.Framework;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Optimizer;
 import gpupoor.calc.TrainMethod;
+import gpupoor.catalog.Catalog;
+import gpupoor.args.ScenarioArgs;
 import gpupoor.dsl.Device;
 import gpupoor.dsl.Dsl;
 import gpupoor.dsl.Limit;
 import gpupoor.dsl.Metric;
+import gpupoor.dsl.Setup;
 import gpupoor.dsl.Sweep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +37,7 @@ public final class SweepCommand implements Callable<Integer> {
     private picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    ScenarioOptions scenario;
+    ScenarioArgs scenario;
 
     @Option(names = "--contexts", paramLabel = "RANGE", description = "Contexts (prompt + generated tokens; generation stays as --gen, at most half).")
     String contexts;
@@ -78,7 +81,7 @@ public final class SweepCommand implements Callable<Integer> {
         if (!format.equals("csv") && !format.equals("table")) {
             throw new InvalidScenarioException("--format must be csv or table, got '" + format + "'");
         }
-        Sweep s = Dsl.sweep(scenario.setup());
+        Sweep s = Dsl.sweep(Setup.of(scenario.builder(Catalog.get()), scenario.calcMethod()));
         s = Ranges.apply(s, "--contexts", contexts, Sweep::context, Sweep::context, Sweep::contexts);
         s = Ranges.apply(s, "--prompts", prompts, Sweep::prompt, Sweep::prompt, Sweep::prompts);
         s = Ranges.apply(s, "--gens", gens, Sweep::generate, Sweep::generate, Sweep::generates);

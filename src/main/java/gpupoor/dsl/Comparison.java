@@ -39,7 +39,7 @@ public final class Comparison implements Displayable {
                 errors.add(null);
             } catch (InvalidScenarioException e) {
                 estimates.add(null);
-                errors.add(e.getMessage());
+                errors.add(Setup.message(e));
             }
         }
     }

@@ -101,7 +101,7 @@ public final class Fits implements Displayable {
             try {
                 r = limit(l).result();
             } catch (InvalidScenarioException e) {
-                values.add("n/a: " + e.getMessage());
+                values.add("n/a: " + Setup.message(e));
                 needed.appendMissing();
                 capacity.appendMissing();
                 next.appendMissing();
@@ -147,7 +147,7 @@ public final class Fits implements Displayable {
             try {
                 line = limit(l).summary();
             } catch (InvalidScenarioException e) {
-                line = l.title() + ": n/a (" + e.getMessage() + ")";
+                line = l.title() + ": n/a (" + Setup.message(e) + ")";
             }
             sb.append("  ").append(line).append('\n');
         }

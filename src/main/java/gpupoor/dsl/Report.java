@@ -196,7 +196,7 @@ public final class Report implements Displayable {
                     + " × " + Format.count(w.totalTokens()) + " tokens), " + t.bound() + "-bound");
         }
         for (String note : estimate.notes()) {
-            out.add("note: " + note);
+            out.add("note: " + Setup.text(note));
         }
         return out;
     }
@@ -204,7 +204,7 @@ public final class Report implements Displayable {
     private MemoryBreakdown requireMemory() {
         if (estimate.memory() == null) {
             throw new gpupoor.calc.InvalidScenarioException("the " + setup.method().id()
-                    + " method gives no memory breakdown here: " + String.join("; ", estimate.notes()));
+                    + " method gives no memory breakdown here: " + Setup.text(String.join("; ", estimate.notes())));
         }
         return estimate.memory();
     }

@@ -6,7 +6,7 @@ import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Mode;
 import gpupoor.calc.Names;
-import gpupoor.calc.Options;
+import gpupoor.args.ScenarioArgs;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
@@ -127,15 +127,21 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             Framework framework = framework();
             Quant quant = quant(method);
             Workload workload = method == null ? inference(metric, batch) : training(metric, method, batch);
-            Options options = Options.DEFAULTS;
-            if (framework == Framework.LLAMA_CPP && count > 1) {
-                options = options.withParallelism(Options.Parallelism.LAYER);
+            List<String> args = new ArrayList<>(List.of("--model=" + model.id(), "--framework=" + framework.id(),
+                    "--quant=" + quant.id(), "--gpus=" + count, "--prompt=" + workload.promptTokens(),
+                    "--gen=" + workload.generateTokens(), "--batch=" + workload.batch()));
+            if (device != null) {
+                args.add("--device=" + device.id());
+            }
+            if (method != null) {
+                args.add("--mode=training");
+                args.add("--method=" + method);
             }
             Scenario scenario;
             try {
-                scenario = new Scenario(model, quant, framework, workload, device, count, null, options);
+                scenario = ScenarioArgs.parse(args).builder(catalog).build();
             } catch (InvalidScenarioException e) {
-                throw new RowProblem(Status.INVALID, m.where() + ": " + e.getMessage());
+                throw new RowProblem(Status.INVALID, m.where() + ": " + e.in(ScenarioArgs.STYLE).getMessage());
             }
             Double iterations = metric == Metric.TRAIN_RUNTIME_TOTAL ? iterations() : null;
             return new RowScenario(m, metric, measured, scenario, iterations, notes);

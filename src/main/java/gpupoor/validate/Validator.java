@@ -11,6 +11,7 @@ import gpupoor.calc.Scenario;
 import gpupoor.calc.Speed;
 import gpupoor.calc.TrainingTime;
 import gpupoor.catalog.Catalog;
+import gpupoor.args.ScenarioArgs;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -85,8 +86,9 @@ public final class Validator {
                 return new RowResult(m, rs.metric(), Status.OK, rs.measured(), predicted, error,
                         String.join("; ", notes));
             } catch (InvalidScenarioException e) {
-                if (failures.stream().noneMatch(f -> f.endsWith(e.getMessage()))) {
-                    failures.add((a.note() == null ? "" : a.note() + ": ") + e.getMessage());
+                String message = e.in(ScenarioArgs.STYLE).getMessage();
+                if (failures.stream().noneMatch(f -> f.endsWith(message))) {
+                    failures.add((a.note() == null ? "" : a.note() + ": ") + message);
                 }
             } catch (RuntimeException e) {
                 throw new IllegalStateException(m.where() + ": method " + method.id() + " failed: " + e, e);

@@ -135,7 +135,7 @@ class EstimateCommandTest {
                 + "tok_s,ms_per_token,prompt_s,bound,ms_per_iter,error"), lines.get(0));
         assertTrue(lines.get(1).contains(",14603,1000,12852,101,0,650,38,26.08,1.23,memory,,"), lines.get(1));
         assertTrue(lines.get(2).contains("unknown model"), lines.get(2));
-        assertTrue(lines.get(3).contains("prompt must be a positive integer"), lines.get(3));
+        assertTrue(lines.get(3).contains("prompt=x: prompt length must be a positive integer"), lines.get(3));
         assertTrue(lines.get(4).contains(",226.53,"), lines.get(4));
     }
 

@@ -1,5 +1,8 @@
 package gpupoor.dsl;
 
+import gpupoor.calc.Parallelism;
+import gpupoor.calc.Precision;
+import gpupoor.calc.KvCacheType;
 import gpupoor.calc.Framework;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Methods;
@@ -9,8 +12,11 @@ import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
 import gpupoor.catalog.Catalog;
-import gpupoor.catalog.ScenarioRequest;
+import gpupoor.args.ScenarioArgs;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static gpupoor.dsl.Dsl.apple;
 import static gpupoor.dsl.Dsl.cpu;
@@ -76,16 +82,24 @@ class SetupTest {
             for (Quant q : Quant.values()) {
                 Setup s = model("meta-llama/Llama-2-7b-hf").quant(q);
                 s = device == null ? s : s.on(device);
-                Scenario cli = new ScenarioRequest("meta-llama/Llama-2-7b-hf", null, null, null, q.id(), null, null,
-                        null, null, null, null, device, null, null, null).resolve(Catalog.get());
+                Scenario cli = cli(device, "--quant=" + q.id());
                 assertEquals(cli.framework(), s.framework(), q + " on " + device);
                 if (!q.isGguf()) {
-                    Scenario cliTraining = new ScenarioRequest("meta-llama/Llama-2-7b-hf", null, "training", null,
-                            q.id(), "lora", null, null, null, null, null, device, null, null, null).resolve(Catalog.get());
+                    Scenario cliTraining = cli(device, "--quant=" + q.id(), "--mode=training", "--method=lora");
                     assertEquals(cliTraining.framework(), s.finetune(TrainMethod.LORA).framework(), "training " + q + " on " + device);
                 }
             }
         }
+    }
+
+    /** The scenario the command line makes of Llama-2-7B with {@code options} on {@code device} (null: none). */
+    private static Scenario cli(String device, String... options) {
+        List<String> args = new ArrayList<>(List.of("--model=meta-llama/Llama-2-7b-hf"));
+        args.addAll(List.of(options));
+        if (device != null) {
+            args.add("--device=" + device);
+        }
+        return ScenarioArgs.parse(args).builder(Catalog.get()).build();
     }
 
     @Test
@@ -118,25 +132,25 @@ class SetupTest {
     @Test
     void runtimeKnobsSetOneOptionAndKeepTheOthers() {
         Setup s = model("meta-llama/Llama-2-7b-hf").on(gpus(2, "rtx-4090")).quant(Quant.Q4_K_M)
-                .kvCache("q8_0").flashAttention(true).gpuMemoryUtilization(0.8).ubatch(256).gpuLayers(20)
-                .hostBandwidth(80).parallelism("tensor");
-        assertEquals(new Options("q8_0", true, 0.8, 256, 20, Options.Parallelism.TENSOR, "q,v", "mixed", 80), s.options());
+                .kvCache("q8_0").flashAttention(true).ubatch(256).gpuLayers(20).hostBandwidth(80).parallelism("tensor");
+        assertEquals(new Options(KvCacheType.Q8_0, true, null, 256, 20, Parallelism.TENSOR, null, null, 80.0), s.options());
         Setup lora = model("meta-llama/Llama-2-7b-hf").on(gpu("a100-sxm4-80gb")).finetune(TrainMethod.FULL)
                 .precision("bf16").loraTargets("q_proj", "k", "v", "o").kvCache("q8_0").ubatch(128)
-                .parallelism(Options.Parallelism.SHARDED);
-        assertEquals("q,k,v,o", lora.options().loraTargets(), "later knobs keep the LoRA targets");
-        assertEquals("bf16", lora.options().precision(), "later knobs keep the precision");
-        assertEquals(Options.DEFAULTS.withPrecision("fp32"), model("7B").finetune(TrainMethod.FULL)
-                .options(Options.DEFAULTS.withPrecision("fp32")).options());
+                .parallelism(Parallelism.SHARDED);
+        assertEquals("q,k,v,o", lora.options().loraTargets().id(), "later knobs keep the LoRA targets");
+        assertEquals(Precision.BF16, lora.options().precision(), "later knobs keep the precision");
+        assertEquals(Options.NONE.withPrecision(Precision.FP32), model("7B").finetune(TrainMethod.FULL)
+                .options(Options.NONE.withPrecision(Precision.FP32)).options());
         String text = s.toText();
-        assertTrue(text.contains("(KV cache q8_0, flash attention on, gpu_memory_utilization 0.8, ubatch 256, "
+        assertTrue(text.contains("(KV cache q8_0, flash attention on, ubatch 256, "
                 + "20 layers on the GPU, host memory 80 GB/s, tensor parallel)"), text);
         assertTrue(!model("7B").toText().contains("("), "default options are not listed");
     }
 
     @Test
     void runtimeKnobsReachTheDefaultMethod() {
-        Setup base = model("meta-llama/Llama-2-7b-hf").on(gpu("rtx-4090")).quant(Quant.Q4_K_M).prompt(4096);
+        Setup base = model("meta-llama/Llama-2-7b-hf").on(gpu("rtx-4090")).quant(Quant.Q4_K_M).flashAttention(true)
+                .prompt(4096);
         Report f16 = base.estimate();
         Report q4 = base.kvCache("q4_0").estimate();
         assertEquals(Methods.DEFAULT.estimate(base.kvCache("q4_0").scenario()), q4.estimate());

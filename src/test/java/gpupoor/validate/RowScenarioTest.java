@@ -1,8 +1,8 @@
 package gpupoor.validate;
 
+import gpupoor.calc.Parallelism;
 import gpupoor.calc.Framework;
 import gpupoor.calc.Mode;
-import gpupoor.calc.Options;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
@@ -60,8 +60,10 @@ class RowScenarioTest {
                 .findFirst().orElseThrow();
         Scenario s = scenario(multi).scenario();
         assertEquals(4, s.deviceCount());
-        assertEquals(Options.Parallelism.LAYER, s.options().parallelism());
-        assertEquals(Options.DEFAULTS.parallelism(), scenario(bundled("1")).scenario().options().parallelism());
+        assertEquals(Framework.LLAMA_CPP, s.framework());
+        assertEquals(Parallelism.LAYER, s.framework().defaultParallelism(s.workload().mode()),
+                "llama.cpp splits layers unless told otherwise, so the row needs no option");
+        assertNull(s.options().parallelism());
     }
 
     @Test

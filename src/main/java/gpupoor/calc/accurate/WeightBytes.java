@@ -1,0 +1,97 @@
+package gpupoor.calc.accurate;
+
+import gpupoor.calc.Quant;
+import gpupoor.calc.ModelSpec;
+
+import java.util.Map;
+
+/**
+ * The bytes of a model's weights under a storage format ({@link WeightFormat}), summed tensor by
+ * tensor into the totals the memory plans and the speed model read.
+ *
+ * @param quant          the storage format
+ * @param format         how it was applied, in words (for the assumptions)
+ * @param quantizedKernels whether the runtime's kernels dequantize these weights ({@link WeightFormat#quantizedKernels})
+ * @param total          every byte
+ * @param tokenEmbedding input (and position) embeddings
+ * @param head           the LM head (0 when tied to the embedding)
+ * @param layers         per block
+ * @param denseActive    bytes read per decode step outside the routed experts (decoder only, head included)
+ * @param perExpert      bytes of one routed expert summed over the MoE layers
+ */
+record WeightBytes(Quant quant, String format, boolean quantizedKernels, double total, double tokenEmbedding, double head, double[] layers,
+                          double denseActive, double perExpert) {
+
+    /** Copies the array. */
+    public WeightBytes {
+        layers = layers.clone();
+    }
+
+    /** Bytes of block {@code i}. */
+    public double layer(int i) {
+        return layers[i];
+    }
+
+    /** Bytes of the blocks, all together. */
+    public double allLayers() {
+        double sum = 0;
+        for (double b : layers) {
+            sum += b;
+        }
+        return sum;
+    }
+
+    /** Bytes of the tensors outside the blocks (embeddings, head, final norm). */
+    public double outsideLayers() {
+        return total - allLayers();
+    }
+
+    /** Average bits per parameter. */
+    public double bitsPerParam(Architecture a) {
+        return 8 * total / a.totalParams();
+    }
+
+    /**
+     * Bytes read from memory per decode step of {@code batch} sequences: the decoder's weights with
+     * the routed experts that the batch's tokens select, and the LM head (also when tied).
+     */
+    public double activeBytes(Architecture a, int batch) {
+        double head = a.tiedEmbeddings() ? tokenEmbedding : 0;
+        return denseActive + head + perExpert * a.expertsTouched(batch);
+    }
+
+    /**
+     * The weights of a model stored as {@code quant}.
+     *
+     * @param qlora whether bitsandbytes NF4 uses double quantization (QLoRA's setting; plain 4-bit
+     *              loading in transformers does not)
+     */
+    static WeightBytes of(Architecture a, ModelSpec model, Quant quant, boolean qlora) {
+        WeightFormat format = WeightFormat.of(quant, model, qlora);
+        double total = 0;
+        double embedding = 0;
+        double head = 0;
+        double dense = 0;
+        double expert = 0;
+        double[] layers = new double[a.layers()];
+        for (Tensor t : a.tensors()) {
+            double b = format.bytes(a, t);
+            total += b;
+            switch (t.role()) {
+                case TOKEN_EMBD, POS_EMBD -> embedding += b;
+                case OUTPUT -> head += b;
+                default -> { }
+            }
+            if (t.layer() >= 0) {
+                layers[t.layer()] += b;
+            }
+            boolean decoderWeight = !a.isEncoder(t) && t.role() != Tensor.Role.TOKEN_EMBD && t.role() != Tensor.Role.POS_EMBD;
+            if (decoderWeight && t.role().routedExpert()) {
+                expert += b / t.copies();
+            } else if (decoderWeight) {
+                dense += b;
+            }
+        }
+        return new WeightBytes(quant, format.describe(), format.quantizedKernels(), total, embedding, head, layers, dense, expert);
+    }
+}

@@ -1,0 +1,142 @@
+package gpupoor.calc.accurate;
+
+import gpupoor.calc.Parallelism;
+import gpupoor.calc.Precision;
+import gpupoor.calc.LoraTargets;
+import gpupoor.calc.Scenario;
+import gpupoor.calc.Workload;
+import gpupoor.calc.Options;
+import gpupoor.calc.TrainMethod;
+import gpupoor.calc.Optimizer;
+import gpupoor.calc.Quant;
+import gpupoor.calc.Framework;
+import gpupoor.calc.Method;
+import gpupoor.calc.Methods;
+import gpupoor.calc.Estimate;
+import gpupoor.calc.InvalidScenarioException;
+
+import gpupoor.catalog.Catalog;
+import gpupoor.validate.MeasuredData;
+import gpupoor.validate.Measurement;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Fine-tuning memory and time. */
+class DefaultTrainingTest {
+
+    private static final Method DEFAULT = Methods.DEFAULT;
+    private static final double MIB = 1024 * 1024;
+
+    private static Scenario training(String model, TrainMethod m, int seq, String device) {
+        Catalog c = Catalog.get();
+        return new Scenario(c.model(model), Quant.NONE, Framework.HF, Workload.training(m, seq),
+                device == null ? null : c.hardware(device), 1, null, Options.NONE);
+    }
+
+    private static double measured(String id) {
+        Measurement m = MeasuredData.bundled().rows().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+        return Double.parseDouble(m.text("value_norm"));
+    }
+
+    @Test
+    void loraOnQueryAndValueTrainsFourMillionParametersOfLlama2() {
+        // PEFT's print_trainable_parameters for Llama-2-7B, r=8 on q_proj and v_proj: 4,194,304
+        Architecture a = Architecture.of(Catalog.get().model("meta-llama/Llama-2-7b-hf"));
+        assertEquals(4194304, TrainingMemory.loraParams(a, LoraTargets.QV, 8));
+    }
+
+    @Test
+    void mixedPrecisionAdamNeeds16BytesPerParameter() {
+        // ZeRO paper: mixed-precision Adam keeps 2 + 2 + 12 bytes per parameter
+        Architecture a = Architecture.of(Catalog.get().model("meta-llama/Llama-2-7b-hf"));
+        TrainingMemory t = TrainingMemory.of(a, TrainMethod.FULL, Optimizer.ADAM, Precision.MIXED, LoraTargets.QV, 8);
+        assertEquals(14.0 * a.totalParams(), t.gradientBytes() + t.optimizerBytes(), 1);
+        TrainingMemory sgd = TrainingMemory.of(a, TrainMethod.FULL, Optimizer.SGD, Precision.MIXED, LoraTargets.QV, 8);
+        assertEquals(6.0 * a.totalParams(), sgd.gradientBytes() + sgd.optimizerBytes(), 1);
+        TrainingMemory adam8 = TrainingMemory.of(a, TrainMethod.FULL, Optimizer.ADAM_8BIT, Precision.BF16, LoraTargets.QV, 8);
+        assertEquals(4.0 * a.totalParams(), adam8.gradientBytes() + adam8.optimizerBytes(), 1);
+    }
+
+    @Test
+    void loraMemoryMatchesLitgpt() {
+        // catalog/measured.csv rows 1065 (LoRA) and 1069 (QLoRA): Llama-2-7B, micro-batch 1, longest Alpaca sample
+        // 1304 tokens, torch.cuda.max_memory_allocated on an A100 40GB
+        Estimate lora = DEFAULT.estimate(training("meta-llama/Llama-2-7b-hf", TrainMethod.LORA, 1304, "a100-sxm4-40gb"));
+        assertEquals(measured("1065"), lora.memory().totalMiB(), 0.05 * measured("1065"));
+        Estimate qlora = DEFAULT.estimate(training("meta-llama/Llama-2-7b-hf", TrainMethod.QLORA, 1304, "a100-sxm4-40gb"));
+        assertEquals(measured("1069"), qlora.memory().totalMiB(), 0.05 * measured("1069"));
+        // batch 2 (row 1071) doubles the activations
+        Estimate b2 = DEFAULT.estimate(training("meta-llama/Llama-2-7b-hf", TrainMethod.LORA, 1304, "a100-sxm4-40gb")
+                .withBatch(2));
+        assertEquals(measured("1071"), b2.memory().totalMiB(), 0.05 * measured("1071"));
+    }
+
+    @Test
+    void checkpointingKeepsOnlyBlockInputs() {
+        Scenario s = training("meta-llama/Llama-3.1-8B", TrainMethod.LORA, 2048, "rtx-4090");
+        double plain = DEFAULT.estimate(s).memory().activationMiB();
+        double ckpt = DEFAULT.estimate(s.withWorkload(s.workload().withGradientCheckpointing(true))).memory().activationMiB();
+        assertTrue(ckpt < plain / 4, ckpt + " vs " + plain);
+        // ... and costs a recomputed forward pass
+        double t = DEFAULT.estimate(s).training().msPerIteration();
+        double tc = DEFAULT.estimate(s.withWorkload(s.workload().withGradientCheckpointing(true))).training().msPerIteration();
+        assertTrue(tc > 1.3 * t);
+    }
+
+    @Test
+    void eagerAttentionKeepsTheScoreMatrix() {
+        Scenario s = training("meta-llama/Llama-2-7b-hf", TrainMethod.LORA, 4096, null);
+        double sdpa = DEFAULT.estimate(s).memory().activationMiB();
+        double eager = DEFAULT.estimate(s.withOptions(Options.NONE.withFlashAttention(false))).memory().activationMiB();
+        // 32 layers x 32 heads x 4096 x 4096 x 8 bytes = 128 GiB more
+        assertEquals(131072, eager - sdpa, 1);
+    }
+
+    @Test
+    void moreLoraTargetsTrainMoreAndSaveMore() {
+        Scenario qv = training("meta-llama/Llama-2-7b-hf", TrainMethod.LORA, 512, null);
+        Scenario all = qv.withOptions(Options.NONE.withLoraTargets(LoraTargets.ALL));
+        Estimate a = DEFAULT.estimate(qv);
+        Estimate b = DEFAULT.estimate(all);
+        assertTrue(b.memory().gradOptimizerMiB() > 4 * a.memory().gradOptimizerMiB());
+        assertTrue(b.memory().activationMiB() > a.memory().activationMiB());
+    }
+
+    @Test
+    void fullFineTuningTimeIsSixFlopsPerParameterAndToken() {
+        Scenario s = training("meta-llama/Llama-2-7b-hf", TrainMethod.FULL, 2048, "a100-sxm4-80gb");
+        Estimate e = DEFAULT.estimate(s);
+        assertNotNull(e.training());
+        // the time cannot beat 6 x P x tokens at the card's dense bf16 peak (312 TFLOPS)
+        double floorMs = 6 * 6.74e9 * 2048 / 312e12 * 1000;
+        assertTrue(e.training().msPerIteration() > floorMs);
+        Estimate lora = DEFAULT.estimate(training("meta-llama/Llama-2-7b-hf", TrainMethod.LORA, 2048, "a100-sxm4-80gb"));
+        assertTrue(lora.training().msPerIteration() < e.training().msPerIteration());
+    }
+
+    @Test
+    void dataParallelReplicatesShardedSplits() {
+        Scenario s = training("meta-llama/Llama-2-7b-hf", TrainMethod.FULL, 512, "a10g").withDeviceCount(4);
+        double ddp = DEFAULT.estimate(s).budget().requiredMiB();
+        double fsdp = DEFAULT.estimate(s.withOptions(Options.NONE.withParallelism(Parallelism.SHARDED)))
+                .budget().requiredMiB();
+        // 16 bytes per parameter: 108 GB on each GPU replicated, a quarter of it sharded
+        assertTrue(ddp * MIB > 16 * 6.7e9);
+        assertTrue(fsdp < ddp / 3);
+    }
+
+    @Test
+    void quantizedBasesNeedAdapters() {
+        Scenario full = training("meta-llama/Llama-2-7b-hf", TrainMethod.FULL, 512, null).withQuant(Quant.BNB_NF4);
+        InvalidScenarioException e = assertThrows(InvalidScenarioException.class, () -> DEFAULT.estimate(full));
+        assertTrue(e.getMessage().contains("full fine-tuning"), e.getMessage());
+        Scenario gguf = training("meta-llama/Llama-2-7b-hf", TrainMethod.LORA, 512, null).withQuant(Quant.Q4_K_M);
+        assertThrows(InvalidScenarioException.class, () -> DEFAULT.estimate(gguf));
+    }
+}
