@@ -18,26 +18,74 @@ import java.util.Set;
 public final class Framework {
     private static final List<Framework> ALL = new ArrayList<>();
 
+    private static final Set<KvCacheType> LLAMA_CPP_CACHES = EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.F32,
+            KvCacheType.Q8_0, KvCacheType.Q4_0, KvCacheType.Q4_1, KvCacheType.Q5_0, KvCacheType.Q5_1);
+
     /** Hugging Face transformers (PyTorch eager or SDPA); the training framework. */
-    public static final Framework HF = new Framework("hf", "Hugging Face transformers", true, true, Parallelism.LAYER,
-            EnumSet.of(Input.FLASH_ATTENTION, Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION),
+    public static final Framework HF = new Framework("hf", "Hugging Face transformers", "transformers 4.5x", true, true,
+            Parallelism.LAYER,
+            EnumSet.of(Input.FLASH_ATTENTION, Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION,
+                    Input.INTERCONNECT, Input.RUNTIME_VERSION),
             EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of("huggingface", "transformers"));
 
     /** vLLM, which pre-allocates a fraction of GPU memory and fills it with KV blocks. */
-    public static final Framework VLLM = new Framework("vllm", "vLLM", false, true, Parallelism.TENSOR,
-            EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM),
+    public static final Framework VLLM = new Framework("vllm", "vLLM", "vLLM 0.11 (V1 engine)", false, true,
+            Parallelism.TENSOR,
+            EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM,
+                    Input.INTERCONNECT, Input.MAX_MODEL_LEN, Input.MAX_NUM_SEQS, Input.MAX_NUM_BATCHED_TOKENS,
+                    Input.ENFORCE_EAGER, Input.MAX_LORA_RANK, Input.RUNTIME_VERSION),
             EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of());
 
     /** llama.cpp (GGUF files), on GPU, CPU or Apple Silicon. */
-    public static final Framework LLAMA_CPP = new Framework("llama.cpp", "llama.cpp", false, false, Parallelism.LAYER,
+    public static final Framework LLAMA_CPP = new Framework("llama.cpp", "llama.cpp", "llama.cpp b7000 (2026)", false, true,
+            Parallelism.LAYER,
             EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.UBATCH, Input.GPU_LAYERS, Input.PARALLELISM,
-                    Input.HOST_BANDWIDTH),
-            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.F32, KvCacheType.Q8_0, KvCacheType.Q4_0,
-                    KvCacheType.Q4_1, KvCacheType.Q5_0, KvCacheType.Q5_1),
-            List.of("llamacpp", "llama-cpp", "llama_cpp", "gguf", "ggml"));
+                    Input.HOST_BANDWIDTH, Input.INTERCONNECT, Input.SPLIT_MODE, Input.MAX_MODEL_LEN, Input.THREADS,
+                    Input.LOGICAL_BATCH, Input.RUNTIME_VERSION),
+            LLAMA_CPP_CACHES, List.of("llamacpp", "llama-cpp", "llama_cpp", "gguf", "ggml"));
+
+    /** ExLlamaV2 (EXL2 and GPTQ checkpoints on NVIDIA and AMD GPUs; also answers for ExLlama v1's GPTQ runs). */
+    public static final Framework EXLLAMAV2 = new Framework("exllamav2", "ExLlamaV2", "exllamav2 0.3", false, true,
+            Parallelism.LAYER,
+            EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.PARALLELISM, Input.INTERCONNECT, Input.MAX_MODEL_LEN,
+                    Input.RUNTIME_VERSION),
+            EnumSet.of(KvCacheType.F16, KvCacheType.Q8_0, KvCacheType.Q4_0), List.of("exllama", "exl2", "tabbyapi"));
+
+    /** MLC-LLM (TVM-compiled kernels; its own group-quantized weights). */
+    public static final Framework MLC = new Framework("mlc", "MLC-LLM", "MLC-LLM 0.20", false, true, Parallelism.TENSOR,
+            EnumSet.of(Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM, Input.INTERCONNECT, Input.MAX_MODEL_LEN,
+                    Input.MAX_NUM_SEQS, Input.MAX_NUM_BATCHED_TOKENS, Input.RUNTIME_VERSION),
+            EnumSet.of(KvCacheType.F16), List.of("mlc-llm", "mlc_llm", "mlcllm"));
+
+    /** NVIDIA TensorRT-LLM (compiled engines, paged KV cache sized from the memory left after the weights). */
+    public static final Framework TENSORRT_LLM = new Framework("tensorrt-llm", "TensorRT-LLM", "TensorRT-LLM 1.0", false,
+            true, Parallelism.TENSOR,
+            EnumSet.of(Input.KV_CACHE, Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM, Input.INTERCONNECT,
+                    Input.MAX_MODEL_LEN, Input.MAX_NUM_SEQS, Input.MAX_NUM_BATCHED_TOKENS, Input.RUNTIME_VERSION),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of("trt-llm", "trtllm", "tensorrt", "triton-trtllm"));
+
+    /** SGLang (RadixAttention; a static share of GPU memory for weights and a token-level KV pool). */
+    public static final Framework SGLANG = new Framework("sglang", "SGLang", "SGLang 0.5", false, true, Parallelism.TENSOR,
+            EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM,
+                    Input.INTERCONNECT, Input.MAX_MODEL_LEN, Input.MAX_NUM_SEQS, Input.MAX_NUM_BATCHED_TOKENS,
+                    Input.ENFORCE_EAGER, Input.RUNTIME_VERSION),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of("sgl"));
+
+    /** MLX (mlx-lm on Apple Silicon: unified memory, Metal kernels, its own group-quantized weights). */
+    public static final Framework MLX = new Framework("mlx", "MLX", "mlx-lm 0.28", false, true, Parallelism.LAYER,
+            EnumSet.of(Input.KV_CACHE, Input.MAX_MODEL_LEN, Input.RUNTIME_VERSION),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.Q8_0, KvCacheType.Q4_0), List.of("mlx-lm", "mlx_lm"));
+
+    /** Ollama: llama.cpp with Ollama's defaults (a 4,096-token context allocated up front, flash attention off). */
+    public static final Framework OLLAMA = new Framework("ollama", "Ollama", "Ollama 0.12", false, false, Parallelism.LAYER,
+            EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_LAYERS, Input.PARALLELISM, Input.HOST_BANDWIDTH,
+                    Input.INTERCONNECT, Input.MAX_MODEL_LEN, Input.MAX_NUM_SEQS, Input.THREADS, Input.LOGICAL_BATCH,
+                    Input.RUNTIME_VERSION),
+            LLAMA_CPP_CACHES, List.of());
 
     private final String id;
     private final String label;
+    private final String release;
     private final boolean trains;
     private final boolean flashAttentionDefault;
     private final Parallelism inferenceParallelism;
@@ -46,11 +94,12 @@ public final class Framework {
     private final List<String> aliases;
     private final int index;
 
-    private Framework(String id, String label, boolean trains, boolean flashAttentionDefault,
+    private Framework(String id, String label, String release, boolean trains, boolean flashAttentionDefault,
                       Parallelism inferenceParallelism, Set<Input> knobs, Set<KvCacheType> kvCacheTypes,
                       List<String> aliases) {
         this.id = id;
         this.label = label;
+        this.release = release;
         this.trains = trains;
         this.flashAttentionDefault = flashAttentionDefault;
         this.inferenceParallelism = inferenceParallelism;
@@ -71,12 +120,22 @@ public final class Framework {
         return label;
     }
 
+    /** The release whose defaults the default method follows, e.g. {@code vLLM 0.11 (V1 engine)}. */
+    public String release() {
+        return release;
+    }
+
     /** Whether it fine-tunes models (the others only serve them). */
     public boolean trains() {
         return trains;
     }
 
-    /** Whether flash attention is on when the scenario does not say (Hugging Face: SDPA, which keeps no attention matrix). */
+    /**
+     * Whether flash attention is on in the current release when the scenario does not say (Hugging
+     * Face: SDPA, which keeps no attention matrix; llama.cpp: {@code auto}, which turns it on for CUDA,
+     * Metal and CPUs since PR 15434 of August 2025). A runtime strategy may decide otherwise for an
+     * older {@link RuntimeVersion}.
+     */
     public boolean flashAttentionByDefault() {
         return flashAttentionDefault;
     }
@@ -162,14 +221,29 @@ public final class Framework {
 
     /**
      * The runtime a scenario gets when none is given: llama.cpp for a GGUF quantization, and for
-     * inference on a CPU or an Apple chip (where it is the usual runtime); Hugging Face transformers
-     * otherwise (GPUs, and all fine-tuning).
+     * inference on a CPU (where it is the usual runtime); the format's own runtime for EXL2, MLC and
+     * MLX weights; on an Apple chip llama.cpp; Hugging Face transformers otherwise (GPUs, and all
+     * fine-tuning).
      *
      * @param quant  the weights' storage (null: unquantized)
      * @param device the device, or null for none
      * @param mode   inference or training (null: inference)
      */
     public static Framework defaultFor(Quant quant, Hardware device, Mode mode) {
+        if (quant != null) {
+            switch (quant.family()) {
+                case EXL2 -> {
+                    return EXLLAMAV2;
+                }
+                case MLC -> {
+                    return MLC;
+                }
+                case MLX -> {
+                    return MLX;
+                }
+                default -> { }
+            }
+        }
         boolean offGpu = device != null && !device.isGpu() && mode != Mode.TRAINING;
         return quant != null && quant.isGguf() || offGpu ? LLAMA_CPP : HF;
     }

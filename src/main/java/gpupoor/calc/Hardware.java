@@ -17,10 +17,21 @@ package gpupoor.calc;
  * @param cpuMemory         memory channels and DDR speeds (CPUs only, else null)
  * @param gpuPoor           the original calculator's numbers for this device (null if it does not know it)
  * @param memoryType        memory technology, e.g. {@code GDDR6X}, {@code HBM3}, {@code LPDDR5} (null if unknown)
+ * @param pcieGBs           host link bandwidth per direction, GB/s (0: none, or not known)
+ * @param nvlinkGBs         GPU-to-GPU scale-up link (NVLink, Infinity Fabric) per direction, GB/s (0: none)
  */
 public record Hardware(String id, String name, Kind kind, double memoryGiB, double bandwidthGBs,
                        double fp32Tflops, double fp16Tflops, double bf16Tflops, double fp8Tflops,
-                       double int8Tops, CpuMemory cpuMemory, GpuPoorSpec gpuPoor, String memoryType) {
+                       double int8Tops, CpuMemory cpuMemory, GpuPoorSpec gpuPoor, String memoryType,
+                       double pcieGBs, double nvlinkGBs) {
+
+    /** A device whose links are not known. */
+    public Hardware(String id, String name, Kind kind, double memoryGiB, double bandwidthGBs,
+                    double fp32Tflops, double fp16Tflops, double bf16Tflops, double fp8Tflops,
+                    double int8Tops, CpuMemory cpuMemory, GpuPoorSpec gpuPoor, String memoryType) {
+        this(id, name, kind, memoryGiB, bandwidthGBs, fp32Tflops, fp16Tflops, bf16Tflops, fp8Tflops, int8Tops,
+                cpuMemory, gpuPoor, memoryType, 0, 0);
+    }
 
     /** A device whose memory technology is not known. */
     public Hardware(String id, String name, Kind kind, double memoryGiB, double bandwidthGBs,
@@ -59,6 +70,20 @@ public record Hardware(String id, String name, Kind kind, double memoryGiB, doub
         public boolean supports(Ddr ddr) {
             return (ddr == Ddr.DDR4 ? ddr4MTs : ddr5MTs) > 0;
         }
+    }
+
+    /**
+     * The link several of these GPUs exchange activations over unless the scenario says: NVLink where
+     * the device has no PCIe link of its own (SXM and OAM modules on a switched board), else PCIe
+     * (a bridge between PCIe cards is used only when asked for).
+     */
+    public Interconnect defaultInterconnect() {
+        return nvlinkGBs > 0 && !(pcieGBs > 0) ? Interconnect.NVLINK : Interconnect.PCIE;
+    }
+
+    /** The bandwidth of a link of this device per direction in GB/s; 0 when it has none (or it is not known). */
+    public double linkGBs(Interconnect link) {
+        return link == Interconnect.NVLINK ? nvlinkGBs : pcieGBs;
     }
 
     /** Whether this is a discrete GPU. */

@@ -17,16 +17,29 @@ import java.util.Set;
  * @param loraTargets          LoRA target modules
  * @param precision            full fine-tuning precision
  * @param hostBandwidthGBs     host memory bandwidth in GB/s for llama.cpp layers left on the CPU
+ * @param serving              the inference runtimes' serving and multi-device knobs (never null)
  */
 public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMemoryUtilization, Integer ubatch,
                       Integer gpuLayers, Parallelism parallelism, LoraTargets loraTargets, Precision precision,
-                      Double hostBandwidthGBs) {
+                      Double hostBandwidthGBs, ServingOptions serving) {
 
     /** No knob given. */
-    public static final Options NONE = new Options(null, null, null, null, null, null, null, null, null);
+    public static final Options NONE = new Options(null, null, null, null, null, null, null, null, null,
+            ServingOptions.NONE);
+
+    /** Options without serving knobs. */
+    public Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMemoryUtilization, Integer ubatch,
+                   Integer gpuLayers, Parallelism parallelism, LoraTargets loraTargets, Precision precision,
+                   Double hostBandwidthGBs) {
+        this(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets, precision,
+                hostBandwidthGBs, ServingOptions.NONE);
+    }
 
     /** Checks the ranges of the knobs given. */
     public Options {
+        if (serving == null) {
+            serving = ServingOptions.NONE;
+        }
         if (gpuMemoryUtilization != null && !(gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1)) {
             throw new InvalidScenarioException(Input.GPU_MEMORY_UTILIZATION.ref(gpuMemoryUtilization)
                     + ": the share must be in (0, 1], e.g. 0.9");
@@ -52,6 +65,11 @@ public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMem
                 out.add(i);
             }
         }
+        for (Input i : ServingOptions.KNOBS) {
+            if (serving.value(i) != null) {
+                out.add(i);
+            }
+        }
         return out;
     }
 
@@ -70,7 +88,7 @@ public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMem
             case LORA_TARGETS -> loraTargets;
             case PRECISION -> precision;
             case HOST_BANDWIDTH -> hostBandwidthGBs;
-            default -> null;
+            default -> serving.value(knob);
         };
     }
 
@@ -122,54 +140,60 @@ public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMem
     /** A copy with another KV cache type (null: the default). */
     public Options withKvCache(KvCacheType type) {
         return new Options(type, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets,
-                precision, hostBandwidthGBs);
+                precision, hostBandwidthGBs, serving);
     }
 
     /** A copy with flash attention on, off, or (null) the framework default. */
     public Options withFlashAttention(Boolean on) {
         return new Options(kvCache, on, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets,
-                precision, hostBandwidthGBs);
+                precision, hostBandwidthGBs, serving);
     }
 
     /** A copy with another vLLM memory utilization (null: the default). */
     public Options withGpuMemoryUtilization(Double u) {
         return new Options(kvCache, flashAttention, u, ubatch, gpuLayers, parallelism, loraTargets, precision,
-                hostBandwidthGBs);
+                hostBandwidthGBs, serving);
     }
 
     /** A copy with another llama.cpp ubatch (null: the default). */
     public Options withUbatch(Integer n) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, n, gpuLayers, parallelism, loraTargets,
-                precision, hostBandwidthGBs);
+                precision, hostBandwidthGBs, serving);
     }
 
     /** A copy with another number of llama.cpp GPU layers (-1 = all; null: not given). */
     public Options withGpuLayers(Integer n) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, n, parallelism, loraTargets,
-                precision, hostBandwidthGBs);
+                precision, hostBandwidthGBs, serving);
     }
 
     /** A copy with another parallelism (null = the framework's default). */
     public Options withParallelism(Parallelism p) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, p, loraTargets,
-                precision, hostBandwidthGBs);
+                precision, hostBandwidthGBs, serving);
     }
 
     /** A copy with other LoRA targets (null: the default). */
     public Options withLoraTargets(LoraTargets targets) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, targets,
-                precision, hostBandwidthGBs);
+                precision, hostBandwidthGBs, serving);
     }
 
     /** A copy with another training precision (null: the default). */
     public Options withPrecision(Precision p) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism,
-                loraTargets, p, hostBandwidthGBs);
+                loraTargets, p, hostBandwidthGBs, serving);
+    }
+
+    /** A copy with other serving and multi-device knobs (null: none given). */
+    public Options withServing(ServingOptions knobs) {
+        return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets,
+                precision, hostBandwidthGBs, knobs);
     }
 
     /** A copy with another host memory bandwidth in GB/s (null: the calibration's typical desktop). */
     public Options withHostBandwidthGBs(Double gbs) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism,
-                loraTargets, precision, gbs);
+                loraTargets, precision, gbs, serving);
     }
 }

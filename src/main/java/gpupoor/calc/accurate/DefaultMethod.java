@@ -131,7 +131,9 @@ public final class DefaultMethod implements Method {
         Workload w = s.workload();
         boolean qlora = w.isTraining() && w.method() == TrainMethod.QLORA;
         Quant storage = storage(s);
-        WeightBytes wb = facts.weights(storage, qlora || w.isTraining() && storage == Quant.BNB_NF4);
+        Double exl2Bits = s.options().serving().exl2Bits();
+        WeightBytes wb = facts.weights(storage, qlora || w.isTraining() && storage == Quant.BNB_NF4,
+                exl2Bits == null ? ModelFacts.DEFAULT_EXL2_BITS : exl2Bits);
         KvCache kv = runtime.kvCache(a, s.options().kvCache(), storage);
         TrainingMemory tm = w.isTraining() ? TrainingMemory.of(a, w.method(), w.optimizer(),
                 s.options().precisionOrDefault(), s.options().loraTargetsOrDefault(), w.loraRank()) : null;

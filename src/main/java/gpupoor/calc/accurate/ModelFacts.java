@@ -16,6 +16,9 @@ final class ModelFacts {
     /** Facts of the models used last. */
     private static final IdentityCache<ModelSpec, ModelFacts> CACHE = new IdentityCache<>(128, ModelFacts::new);
 
+    /** Bits per weight of EXL2 weights when none are given. */
+    static final double DEFAULT_EXL2_BITS = 4.0;
+
     private final ModelSpec model;
     private final Architecture architecture;
     private final long totalParams;
@@ -54,12 +57,29 @@ final class ModelFacts {
         return activeParams;
     }
 
-    /** The model's weights stored as {@code quant} ({@link WeightBytes#of}). */
+    /** EXL2 weights by their bits per weight. */
+    private final java.util.concurrent.ConcurrentHashMap<Double, WeightBytes> exl2 = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The model's weights stored as {@code quant} ({@link WeightBytes#of}), EXL2 ones at {@code exl2Bits}
+     * bits per weight.
+     */
+    public WeightBytes weights(Quant quant, boolean qlora, double exl2Bits) {
+        if (quant == Quant.EXL2) {
+            return exl2.computeIfAbsent(exl2Bits, b -> WeightBytes.of(architecture, model, quant, false, b));
+        }
+        return weights(quant, qlora);
+    }
+
+    /** The model's weights stored as {@code quant} ({@link WeightBytes#of}; EXL2 at 4.0 bits per weight). */
     public WeightBytes weights(Quant quant, boolean qlora) {
+        if (quant == Quant.EXL2) {
+            return weights(quant, qlora, DEFAULT_EXL2_BITS);
+        }
         int i = 2 * quant.ordinal() + (qlora ? 1 : 0);
         WeightBytes wb = weights.get(i);
         if (wb == null) {
-            wb = WeightBytes.of(architecture, model, quant, qlora);
+            wb = WeightBytes.of(architecture, model, quant, qlora, DEFAULT_EXL2_BITS);
             weights.set(i, wb);
         }
         return wb;

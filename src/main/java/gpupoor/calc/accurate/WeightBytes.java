@@ -63,11 +63,12 @@ record WeightBytes(Quant quant, String format, boolean quantizedKernels, double 
     /**
      * The weights of a model stored as {@code quant}.
      *
-     * @param qlora whether bitsandbytes NF4 uses double quantization (QLoRA's setting; plain 4-bit
-     *              loading in transformers does not)
+     * @param qlora    whether bitsandbytes NF4 uses double quantization (QLoRA's setting; plain 4-bit
+     *                 loading in transformers does not)
+     * @param exl2Bits bits per weight of EXL2 weights (ignored for other formats)
      */
-    static WeightBytes of(Architecture a, ModelSpec model, Quant quant, boolean qlora) {
-        WeightFormat format = WeightFormat.of(quant, model, qlora);
+    static WeightBytes of(Architecture a, ModelSpec model, Quant quant, boolean qlora, double exl2Bits) {
+        WeightFormat format = WeightFormat.of(quant, model, qlora, exl2Bits);
         double total = 0;
         double embedding = 0;
         double head = 0;

@@ -1,6 +1,7 @@
 package gpupoor.calc.accurate;
 
 import gpupoor.calc.ModelSpec;
+import gpupoor.calc.NumberText;
 import gpupoor.calc.Quant;
 
 import java.util.Locale;
@@ -32,8 +33,9 @@ abstract class WeightFormat {
      *
      * @param doubleQuant whether bitsandbytes NF4 uses double quantization (QLoRA's setting;
      *                    plain 4-bit loading in transformers does not)
+     * @param exl2Bits    bits per weight of EXL2 weights (ignored for other formats)
      */
-    static WeightFormat of(Quant q, ModelSpec model, boolean doubleQuant) {
+    static WeightFormat of(Quant q, ModelSpec model, boolean doubleQuant, double exl2Bits) {
         return switch (q.family()) {
             case FLOAT -> switch (q) {
                 case FP32 -> Floats.FP32;
@@ -43,6 +45,8 @@ abstract class WeightFormat {
             case BNB -> q == Quant.BNB_INT8 ? Bitsandbytes.INT8 : doubleQuant ? Bitsandbytes.NF4_DOUBLE : Bitsandbytes.NF4;
             case GPTQ, AWQ -> new GroupQuantized(q);
             case GGUF -> new Gguf(q);
+            case EXL2 -> new Exl2(exl2Bits);
+            case MLC, MLX -> new GroupedEverywhere(q);
         };
     }
 
@@ -202,6 +206,81 @@ abstract class WeightFormat {
         @Override
         boolean quantizedKernels() {
             return GgufMix.baseType(q) != GgufType.F16;
+        }
+    }
+
+    /**
+     * ExLlamaV2's EXL2: every linear layer of the blocks at the chosen average bits per weight (its
+     * 2- to 8-bit groups, scales and permutations included in that average, as the converter
+     * counts), the output head at 6 bits (the converter's default {@code -hb 6}, plus its scales),
+     * embedding and norms 16-bit.
+     */
+    private static final class Exl2 extends WeightFormat {
+        /** Bits per weight of the head: 6 plus an fp16 scale per 32-weight group. */
+        private static final double HEAD_BITS = 6.5;
+        private final double bits;
+
+        Exl2(double bits) {
+            this.bits = bits;
+        }
+
+        @Override
+        double bytes(Architecture a, Tensor t) {
+            long n = t.params();
+            if (t.role() == Tensor.Role.OUTPUT) {
+                return n * HEAD_BITS / 8;
+            }
+            return keeps16(t) ? 2.0 * n : n * bits / 8;
+        }
+
+        @Override
+        String describe() {
+            return "EXL2 at " + NumberText.plain(bits) + " bits per weight in the blocks' linear layers, the head at 6 bits; "
+                    + "embedding and norms 16-bit";
+        }
+    }
+
+    /**
+     * MLC-LLM's and MLX's group quantization: every matrix, embedding and head included, in groups
+     * with 16-bit (MLC q4f32_1: 32-bit) scales, MLX with a 16-bit bias per group too; norms 16-bit.
+     * MLC q0f16 is plain 16-bit.
+     */
+    private static final class GroupedEverywhere extends WeightFormat {
+        private final Quant q;
+
+        GroupedEverywhere(Quant q) {
+            this.q = q;
+        }
+
+        /** Bits per weight including the group's scale (and MLX's bias). */
+        private double bits() {
+            return switch (q) {
+                case MLC_Q4F16_1 -> 4 + 16.0 / 32;
+                case MLC_Q4F32_1 -> 4 + 32.0 / 32;
+                case MLC_Q3F16_1 -> 3 + 16.0 / 40;
+                case MLX_8BIT -> 8 + 32.0 / 64;
+                case MLX_6BIT -> 6 + 32.0 / 64;
+                case MLX_4BIT -> 4 + 32.0 / 64;
+                case MLX_3BIT -> 3 + 32.0 / 64;
+                default -> 16;
+            };
+        }
+
+        @Override
+        double bytes(Architecture a, Tensor t) {
+            long n = t.params();
+            return t.role().matrix() && t.role() != Tensor.Role.ROUTER ? n * bits() / 8 : 2.0 * n;
+        }
+
+        @Override
+        String describe() {
+            return q.id() + " (" + NumberText.plain(bits()) + " bits per weight in every matrix, embedding and head "
+                    + "included, scales counted); norms 16-bit";
+        }
+
+        @Override
+        boolean quantizedKernels() {
+            return q != Quant.MLC_Q0F16;
         }
     }
 }
