@@ -114,6 +114,16 @@ public final class ScenarioArgs {
     String batchSize;
     @Option(names = "--runtime-version", paramLabel = "TEXT", description = "The runtime release described, e.g. b2795 (llama.cpp), 0.8.5 or v0 (vLLM); default: the current release.")
     String runtimeVersion;
+    @Option(names = "--no-mmap", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "llama.cpp reads the weights into allocated host memory instead of mapping the file.")
+    String noMmap;
+    @Option(names = "--gptq-kernel", paramLabel = "K", description = "transformers' GPTQ kernel: exllama (the default) or cuda-old.")
+    String gptqKernel;
+    @Option(names = "--bnb-4bit-type", paramLabel = "T", description = "bitsandbytes' 4-bit type: nf4 (the default) or fp4.")
+    String bnb4bitType;
+    @Option(names = "--bnb-double-quant", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "bitsandbytes double quantization (default: on for QLoRA, else off).")
+    String bnbDoubleQuant;
+    @Option(names = "--unquantized-modules", paramLabel = "LIST", description = "Modules a quantized checkpoint keeps in 16 bits, e.g. model.layers.1.mlp,model.layers.30.self_attn.")
+    String unquantizedModules;
     @Option(names = "--calc", paramLabel = "METHOD", description = "The calculation method: default (ours) or gpu-poor (the original's numbers).")
     String calc;
 
@@ -155,6 +165,11 @@ public final class ScenarioArgs {
         OPTIONS.put(Input.THREADS, "--threads");
         OPTIONS.put(Input.LOGICAL_BATCH, "--batch-size");
         OPTIONS.put(Input.RUNTIME_VERSION, "--runtime-version");
+        OPTIONS.put(Input.NO_MMAP, "--no-mmap");
+        OPTIONS.put(Input.GPTQ_KERNEL, "--gptq-kernel");
+        OPTIONS.put(Input.BNB_4BIT_TYPE, "--bnb-4bit-type");
+        OPTIONS.put(Input.BNB_DOUBLE_QUANT, "--bnb-double-quant");
+        OPTIONS.put(Input.UNQUANTIZED_MODULES, "--unquantized-modules");
         OPTIONS.put(Input.CALC, "--calc");
     }
 
@@ -178,7 +193,8 @@ public final class ScenarioArgs {
     public static final List<String> OPTIONAL_COLUMNS = List.of("lora_rank", "kv_cache", "flash_attention",
             "gpu_memory_utilization", "ubatch", "gpu_layers", "parallelism", "lora_targets", "precision",
             "host_bandwidth", "interconnect", "split_mode", "max_model_len", "max_num_seqs", "max_num_batched_tokens",
-            "enforce_eager", "max_lora_rank", "threads", "batch_size", "runtime_version");
+            "enforce_eager", "max_lora_rank", "threads", "batch_size", "runtime_version", "no_mmap", "gptq_kernel",
+            "bnb_4bit_type", "bnb_double_quant", "unquantized_modules");
 
     /** A plain decimal number: what JavaScript's {@code Number(text)} reads as the same value (no "7d" or "0x1A"). */
     private static final Pattern DECIMAL = Pattern.compile("\\+?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
@@ -390,6 +406,21 @@ public final class ScenarioArgs {
         }
         if (given(runtimeVersion)) {
             v = v.withRuntimeVersion(new RuntimeVersion(runtimeVersion));
+        }
+        if (given(noMmap)) {
+            v = v.withNoMmap(bool(Input.NO_MMAP, noMmap));
+        }
+        if (given(gptqKernel)) {
+            v = v.withGptqKernel(gptqKernel.trim().toLowerCase(Locale.ROOT));
+        }
+        if (given(bnb4bitType)) {
+            v = v.withBnb4bitType(bnb4bitType.trim().toLowerCase(Locale.ROOT));
+        }
+        if (given(bnbDoubleQuant)) {
+            v = v.withBnbDoubleQuant(bool(Input.BNB_DOUBLE_QUANT, bnbDoubleQuant));
+        }
+        if (given(unquantizedModules)) {
+            v = v.withUnquantizedModules(unquantizedModules.trim());
         }
         return v;
     }

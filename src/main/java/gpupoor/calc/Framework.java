@@ -25,7 +25,8 @@ public final class Framework {
     public static final Framework HF = new Framework("hf", "Hugging Face transformers", "transformers 4.5x", true, true,
             Parallelism.LAYER,
             EnumSet.of(Input.FLASH_ATTENTION, Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION,
-                    Input.INTERCONNECT, Input.RUNTIME_VERSION),
+                    Input.INTERCONNECT, Input.RUNTIME_VERSION, Input.GPTQ_KERNEL, Input.BNB_4BIT_TYPE,
+                    Input.BNB_DOUBLE_QUANT, Input.UNQUANTIZED_MODULES),
             EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of("huggingface", "transformers"));
 
     /** vLLM, which pre-allocates a fraction of GPU memory and fills it with KV blocks. */
@@ -33,7 +34,8 @@ public final class Framework {
             Parallelism.TENSOR,
             EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM,
                     Input.INTERCONNECT, Input.MAX_MODEL_LEN, Input.MAX_NUM_SEQS, Input.MAX_NUM_BATCHED_TOKENS,
-                    Input.ENFORCE_EAGER, Input.MAX_LORA_RANK, Input.RUNTIME_VERSION),
+                    Input.ENFORCE_EAGER, Input.MAX_LORA_RANK, Input.RUNTIME_VERSION, Input.BNB_4BIT_TYPE,
+                    Input.BNB_DOUBLE_QUANT, Input.UNQUANTIZED_MODULES),
             EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of());
 
     /** llama.cpp (GGUF files), on GPU, CPU or Apple Silicon. */
@@ -41,14 +43,14 @@ public final class Framework {
             Parallelism.LAYER,
             EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.UBATCH, Input.GPU_LAYERS, Input.PARALLELISM,
                     Input.HOST_BANDWIDTH, Input.INTERCONNECT, Input.SPLIT_MODE, Input.MAX_MODEL_LEN, Input.THREADS,
-                    Input.LOGICAL_BATCH, Input.RUNTIME_VERSION),
+                    Input.LOGICAL_BATCH, Input.RUNTIME_VERSION, Input.NO_MMAP),
             LLAMA_CPP_CACHES, List.of("llamacpp", "llama-cpp", "llama_cpp", "gguf", "ggml"));
 
     /** ExLlamaV2 (EXL2 and GPTQ checkpoints on NVIDIA and AMD GPUs; also answers for ExLlama v1's GPTQ runs). */
     public static final Framework EXLLAMAV2 = new Framework("exllamav2", "ExLlamaV2", "exllamav2 0.3", false, true,
             Parallelism.LAYER,
             EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.PARALLELISM, Input.INTERCONNECT, Input.MAX_MODEL_LEN,
-                    Input.RUNTIME_VERSION),
+                    Input.RUNTIME_VERSION, Input.EXL2_BITS),
             EnumSet.of(KvCacheType.F16, KvCacheType.Q8_0, KvCacheType.Q4_0), List.of("exllama", "exl2", "tabbyapi"));
 
     /** MLC-LLM (TVM-compiled kernels; its own group-quantized weights). */
@@ -80,7 +82,7 @@ public final class Framework {
     public static final Framework OLLAMA = new Framework("ollama", "Ollama", "Ollama 0.12", false, false, Parallelism.LAYER,
             EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_LAYERS, Input.PARALLELISM, Input.HOST_BANDWIDTH,
                     Input.INTERCONNECT, Input.MAX_MODEL_LEN, Input.MAX_NUM_SEQS, Input.THREADS, Input.LOGICAL_BATCH,
-                    Input.RUNTIME_VERSION),
+                    Input.RUNTIME_VERSION, Input.NO_MMAP),
             LLAMA_CPP_CACHES, List.of());
 
     private final String id;

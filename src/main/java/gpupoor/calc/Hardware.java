@@ -86,6 +86,25 @@ public record Hardware(String id, String name, Kind kind, double memoryGiB, doub
         return link == Interconnect.NVLINK ? nvlinkGBs : pcieGBs;
     }
 
+    /**
+     * Whether ECC takes a sixteenth of the memory: NVIDIA's data-centre cards with GDDR memory (Tesla
+     * P40 and T4, A10, A40, L4, L40, L40S) run with ECC on by default, which keeps 1/16 of the GDDR for
+     * check bits (a T4 shows 15 of its 16 GiB, an L40S 45 of 48). GeForce, RTX workstation, Radeon and Arc
+     * cards ship with it off; HBM carries its ECC beside the data.
+     */
+    public boolean eccReservesMemory() {
+        if (kind != Kind.GPU || memoryType == null || !memoryType.toUpperCase(java.util.Locale.ROOT).startsWith("GDDR")) {
+            return false;
+        }
+        String n = name == null ? "" : name;
+        for (String consumer : new String[]{"GeForce", "RTX", "Radeon", "Arc", "TITAN"}) {
+            if (n.contains(consumer)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether this is a discrete GPU. */
     public boolean isGpu() {
         return kind == Kind.GPU;

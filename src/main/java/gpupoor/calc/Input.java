@@ -81,6 +81,16 @@ public enum Input {
     RUNTIME_VERSION("runtime version"),
     /** Bits per weight of EXL2 weights (written with the quantization, exl2-4.65). */
     EXL2_BITS("EXL2 bits per weight"),
+    /** llama.cpp reading the weights into memory instead of mapping the file. */
+    NO_MMAP("no mmap"),
+    /** transformers' GPTQ kernel. */
+    GPTQ_KERNEL("GPTQ kernel"),
+    /** bitsandbytes' 4-bit data type. */
+    BNB_4BIT_TYPE("bitsandbytes 4-bit type"),
+    /** bitsandbytes double quantization. */
+    BNB_DOUBLE_QUANT("bitsandbytes double quantization"),
+    /** Modules a quantized checkpoint keeps in 16 bits. */
+    UNQUANTIZED_MODULES("unquantized modules"),
     /** The calculation method. */
     CALC("calculation method");
 

@@ -144,6 +144,11 @@ public final class Setup implements Displayable {
             case LOGICAL_BATCH -> ".logicalBatch(" + v + ")";
             case RUNTIME_VERSION -> ".runtimeVersion(" + quoted + ")";
             case EXL2_BITS -> ".quant(\"exl2-" + v + "\")";
+            case NO_MMAP -> ".noMmap(" + (value == null ? ".." : String.valueOf("on".equals(value))) + ")";
+            case GPTQ_KERNEL -> ".gptqKernel(" + quoted + ")";
+            case BNB_4BIT_TYPE -> ".bnb4bitType(" + quoted + ")";
+            case BNB_DOUBLE_QUANT -> ".bnbDoubleQuant(" + (value == null ? ".." : String.valueOf("on".equals(value))) + ")";
+            case UNQUANTIZED_MODULES -> ".unquantizedModules(" + quoted + ")";
             case CALC -> ".using(" + quoted + ")";
         };
     }
@@ -510,6 +515,43 @@ public final class Setup implements Displayable {
         return withServing(v -> v.withRuntimeVersion(r));
     }
 
+    /**
+     * llama.cpp reading the weights into allocated host memory ({@code --no-mmap}) instead of mapping the file:
+     * the host memory figure counts them as allocated. Example: {@code s.framework(LLAMA_CPP).noMmap(true)}.
+     */
+    public Setup noMmap(boolean on) {
+        return withServing(v -> v.withNoMmap(on));
+    }
+
+    /**
+     * transformers' GPTQ kernel: {@code "exllama"} (the default) or {@code "cuda-old"} (auto-gptq with
+     * {@code disable_exllama}). Example: {@code s.quant(GPTQ_INT4).gptqKernel("cuda-old")}.
+     */
+    public Setup gptqKernel(String kernel) {
+        String k = kernel == null ? null : kernel.trim().toLowerCase(java.util.Locale.ROOT);
+        return withServing(v -> v.withGptqKernel(k));
+    }
+
+    /** bitsandbytes' 4-bit type: {@code "nf4"} (the default) or {@code "fp4"} (the same bytes). Example: {@code s.quant(BNB_NF4).bnb4bitType("fp4")}. */
+    public Setup bnb4bitType(String type) {
+        String t = type == null ? null : type.trim().toLowerCase(java.util.Locale.ROOT);
+        return withServing(v -> v.withBnb4bitType(t));
+    }
+
+    /** bitsandbytes double quantization on or off (default: on for QLoRA, else off). Example: {@code s.quant(BNB_NF4).bnbDoubleQuant(true)}. */
+    public Setup bnbDoubleQuant(boolean on) {
+        return withServing(v -> v.withBnbDoubleQuant(on));
+    }
+
+    /**
+     * Modules a quantized checkpoint keeps in 16 bits, as Hugging Face names ({@code "model.layers.1.mlp"},
+     * {@code "model.layers.30.self_attn"}), comma-separated (Unsloth's dynamic 4-bit checkpoints).
+     * Example: {@code s.quant(BNB_NF4).unquantizedModules("model.layers.1.mlp")}.
+     */
+    public Setup unquantizedModules(String modules) {
+        return withServing(v -> v.withUnquantizedModules(modules));
+    }
+
     private Setup withServing(UnaryOperator<ServingOptions> change) {
         return withOptions(o -> o.withServing(change.apply(o.serving())));
     }
@@ -708,6 +750,21 @@ public final class Setup implements Displayable {
         }
         if (v.exl2Bits() != null) {
             out.add(NumberText.plain(v.exl2Bits()) + " bits per weight");
+        }
+        if (v.noMmap() != null) {
+            out.add(v.noMmap() ? "no mmap" : "mmap");
+        }
+        if (v.gptqKernel() != null) {
+            out.add("GPTQ " + v.gptqKernel() + " kernel");
+        }
+        if (v.bnb4bitType() != null) {
+            out.add("bitsandbytes " + v.bnb4bitType());
+        }
+        if (v.bnbDoubleQuant() != null) {
+            out.add(v.bnbDoubleQuant() ? "double quantization" : "no double quantization");
+        }
+        if (v.unquantizedModules() != null) {
+            out.add("16-bit " + v.unquantizedModules());
         }
         return out;
     }

@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  * <li>{@code quant_id}: {@code fp16}/{@code bf16} = unquantized, {@code nf4} = bitsandbytes 4-bit,
  *     {@code gptq-4bit}, {@code gguf-*} as themselves; a QLoRA row's NF4 base is implied by the
  *     method (quant none, as the command line takes it).</li>
+ * <li>{@code settings}: the row's setup as command-line options, appended as given (a row of an Apple
+ *     chip's {@code cpu} backend runs with {@code --gpu-layers 0}).</li>
  * <li>{@code n_devices} devices of one kind; llama.cpp splits layers across them (its default).
  *     A blank count on a {@code hybrid} row (GPU + CPU offload) is unsupported.</li>
  * <li>Inference lengths: {@code prompt_len} (0 counts as 1) and {@code gen_len}; a missing one is
@@ -136,6 +138,14 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             if (method != null) {
                 args.add("--mode=training");
                 args.add("--method=" + method);
+            }
+            if (device != null && device.isApple() && m.backend().equals("cpu")) {
+                args.add("--gpu-layers=0");
+                notes.add("cpu backend on " + device.id() + ": run on the SoC's CPU cores (--gpu-layers 0)");
+            }
+            String settings = m.cell("settings");
+            if (settings != null && !settings.isBlank()) {
+                args.addAll(List.of(settings.trim().split("\\s+")));
             }
             Scenario scenario;
             try {
@@ -274,10 +284,6 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
                 h = catalog.hardware(id);
             } catch (InvalidScenarioException e) {
                 throw invalid("hardware_id", e.getMessage());
-            }
-            if (h.isApple() && m.backend().equals("cpu")) {
-                throw unsupported("backend", "cpu on " + h.id() + ": the run used the SoC's CPU cores, which the "
-                        + "catalog does not describe (its row is the GPU's)");
             }
             return h;
         }

@@ -55,19 +55,8 @@ final class Activations {
         return layer + logits;
     }
 
-    /**
-     * vLLM's profiled peak: a forward pass over {@code maxBatchedTokens} tokens (hidden states,
-     * q/k/v, the MLP intermediates in 16-bit) and the sampler's fp32 logits and probabilities for
-     * {@code maxSeqs} sequences.
-     */
-    static double vllmProfile(Architecture a, int maxBatchedTokens, int maxSeqs) {
-        double t = maxBatchedTokens;
-        double perToken = 4.0 * a.hidden() + a.queryWidth() + 2.0 * a.kvHeads() * a.headDim() + 3.0 * mlpWidth(a);
-        return t * perToken * 2 + 2.0 * maxSeqs * a.vocab() * 4;
-    }
-
     /** The MLP width one token touches: the dense intermediate, or its selected (and shared) experts. */
-    private static double mlpWidth(Architecture a) {
+    static double mlpWidth(Architecture a) {
         if (a.moe() == null) {
             return a.intermediate();
         }

@@ -6,6 +6,7 @@ import gpupoor.calc.Fit;
 import gpupoor.calc.Hardware;
 import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
+import gpupoor.calc.KvPool;
 import gpupoor.calc.MemoryBreakdown;
 import gpupoor.calc.Method;
 import gpupoor.calc.ModelSpec;
@@ -14,6 +15,7 @@ import gpupoor.calc.Parallelism;
 import gpupoor.calc.Precision;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
+import gpupoor.calc.ServingOptions;
 import gpupoor.calc.Speed;
 import gpupoor.calc.TrainMethod;
 import gpupoor.calc.TrainingTime;
@@ -131,9 +133,9 @@ public final class DefaultMethod implements Method {
         Workload w = s.workload();
         boolean qlora = w.isTraining() && w.method() == TrainMethod.QLORA;
         Quant storage = storage(s);
-        Double exl2Bits = s.options().serving().exl2Bits();
-        WeightBytes wb = facts.weights(storage, qlora || w.isTraining() && storage == Quant.BNB_NF4,
-                exl2Bits == null ? ModelFacts.DEFAULT_EXL2_BITS : exl2Bits);
+        ServingOptions v = s.options().serving();
+        boolean doubleQuant = v.bnbDoubleQuant() != null ? v.bnbDoubleQuant() : qlora || w.isTraining() && storage == Quant.BNB_NF4;
+        WeightBytes wb = facts.weights(storage, doubleQuant, v.exl2Bits() == null ? ModelFacts.DEFAULT_EXL2_BITS : v.exl2Bits(), v);
         KvCache kv = runtime.kvCache(a, s.options().kvCache(), storage);
         TrainingMemory tm = w.isTraining() ? TrainingMemory.of(a, w.method(), w.optimizer(),
                 s.options().precisionOrDefault(), s.options().loraTargetsOrDefault(), w.loraRank()) : null;
@@ -237,8 +239,8 @@ public final class DefaultMethod implements Method {
     private static MemoryBreakdown breakdown(EstimateContext c, MemoryPlan plan, Budget budget) {
         double kv = plan.kv();
         double total = plan.total();
-        if (budget != null && c.runtime().poolsKvCache() && budget.fits() != null && budget.fits()) {
-            double pool = c.s().deviceCount() * (budget.usableMiB() * MIB - plan.perDeviceFixed());
+        if (budget != null && budget.pool() != null && budget.fits() != null && budget.fits()) {
+            double pool = c.s().deviceCount() * budget.pool().kvCacheMiB() * MIB;
             total = total - kv + pool;
             kv = pool;
         }
@@ -251,13 +253,29 @@ public final class DefaultMethod implements Method {
             return;
         }
         Workload w = c.w();
+        KvPool pool = b.pool();
+        if (pool != null) {
+            String label = c.s().framework().label();
+            long start = KvCache.roundUp(pool.maxModelLen(), c.runtime().poolBlockTokens());
+            int concurrency = b.maxConcurrency() == null ? 0 : b.maxConcurrency();
+            if (pool.kvCacheTokens() < start) {
+                notes.add(String.format("does not fit: %s's KV pool holds %s tokens per GPU, less than one sequence of "
+                        + "max_model_len %s (%s)", label, NumberText.plain(Math.max(0, pool.kvCacheTokens())),
+                        NumberText.plain(pool.maxModelLen()), b.rule()));
+            } else if (concurrency < w.batch()) {
+                notes.add(String.format("does not fit as asked: %s's KV pool holds %d sequences of %d tokens at once%s; "
+                        + "the batch of %d would queue", label, concurrency, w.totalTokens(),
+                        concurrency == pool.maxNumSeqs() ? " (max_num_seqs)" : "", w.batch()));
+            } else {
+                notes.add(String.format("%s KV pool holds %s tokens: %d sequences of %d tokens at once%s (max concurrency)",
+                        label, NumberText.plain(pool.kvCacheTokens()), concurrency, w.totalTokens(),
+                        concurrency == pool.maxNumSeqs() ? ", the max_num_seqs limit" : ""));
+            }
+            return;
+        }
         if (!b.fits()) {
             notes.add(String.format("does not fit, needing %s MiB on the most loaded device with %s MiB usable (%s)",
                     fmt(b.requiredMiB()), fmt(b.usableMiB()), b.rule()));
-        } else if (c.runtime().poolsKvCache() && b.maxConcurrency() != null) {
-            notes.add(c.s().framework().label() + " KV pool holds " + b.maxConcurrency() + " sequences of " + w.totalTokens()
-                    + " tokens at once (" + b.maxContextTokens() + " tokens for one sequence)"
-                    + (b.maxConcurrency() < w.batch() ? "; the batch of " + w.batch() + " would queue" : ""));
         }
     }
 
@@ -294,16 +312,14 @@ public final class DefaultMethod implements Method {
         Parallelism p = c.parallelism();
         List<SpeedModel.Segment> decodeParts = segments(c, plan, w.batch(), p, true);
         List<SpeedModel.Segment> prefillParts = segments(c, plan, w.batch() * w.promptTokens(), p, false);
-        boolean split = decodeParts.size() > 1;
-        int hops = (p == Parallelism.LAYER ? n - 1 : 0) + (split ? 1 : 0);
-        int allReduces = p == Parallelism.TENSOR && n > 1 ? 2 * a.layers() : 0;
+        Comms comms = Comms.of(c, decodeParts.size() > 1, r.gpuLayers(c, plan));
         double context = w.promptTokens() + w.generateTokens() / 2.0;
-        double step = model.decodeSeconds(decodeParts, w.batch(), context, c.kv().window(), hops, allReduces,
+        double step = model.decodeSeconds(decodeParts, w.batch(), context, c.kv().window(), comms,
                 r.decodeExtraLayerSeconds(c));
         double headParams = (double) a.vocab() * a.hidden() / (p == Parallelism.TENSOR ? n : 1);
         boolean pipeline = r.pipelinesPrefill(c, p);
         double prefill = model.prefillSeconds(prefillParts, w.batch(), w.promptTokens(), r.prefillChunk(c), c.kv().window(),
-                headParams, hops, allReduces, pipeline ? n : 1, pipeline ? r.prefillInFlight(c) : 1, 4.0 * a.hidden());
+                headParams, comms, pipeline ? n : 1, pipeline ? r.prefillInFlight(c) : 1);
         return new Speed(1 / step, 1000 * step, prefill, model.decodeBound(decodeParts, w.batch()));
     }
 

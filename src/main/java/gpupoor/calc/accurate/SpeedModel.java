@@ -58,24 +58,22 @@ final class SpeedModel {
 
     /**
      * Seconds per decode step of {@code batch} sequences at context {@code context} (tokens already
-     * cached), over segments run one after another; {@code hops} device boundaries each add a
-     * transfer, {@code allReduces} tensor-parallel all-reduces each add their latency. Per segment:
-     * the weights ({@code max(bytes / (η_bw·BW), 2·params·batch / (η_d·peak))}, the second term
-     * being the dequantizing arithmetic that limits quantized decode on weak GPUs), plus attention
-     * over the cache ({@code max(KV bytes / (η_bw·BW), 4·width·context·batch / (η_attn·peak))}),
-     * plus a fixed time per layer (kernel launches and synchronization).
+     * cached), over segments run one after another, plus what the step spends crossing devices
+     * ({@link Comms}). Per segment: the weights ({@code max(bytes / (η_bw·BW), 2·params·batch /
+     * (η_d·peak))}, the second term being the dequantizing arithmetic that limits quantized decode on
+     * weak GPUs), plus attention over the cache ({@code max(KV bytes / (η_bw·BW), 4·width·context·batch
+     * / (η_attn·peak))}), plus a fixed time per layer (kernel launches and synchronization).
      *
      * @param window sliding window (tokens) of the sliding layers (0: none)
      */
-    public double decodeSeconds(List<Segment> parts, int batch, double context, int window, int hops, int allReduces,
+    public double decodeSeconds(List<Segment> parts, int batch, double context, int window, Comms comms,
                                 double extraLayerSeconds) {
         double t = 0;
         for (Segment s : parts) {
             t += weightSeconds(s, batch) + attentionSeconds(s, batch, context, window)
                     + s.layers() * (c(Param.DECODE_LAYER_US, s.device()) * 1e-6 + extraLayerSeconds);
         }
-        DeviceClass first = parts.get(0).device();
-        return t + hops * c(Param.HOP_US, first) * 1e-6 + allReduces * c(Param.ALLREDUCE_US, first) * 1e-6;
+        return t + comms.seconds(batch);
     }
 
     private double weightSeconds(Segment s, int batch) {
@@ -106,10 +104,10 @@ final class SpeedModel {
      * runs for the last position of each prompt only. With {@code stages} > 1 pipeline stages
      * (llama.cpp's layer split), up to {@code inFlight} chunks overlap across the stages: a flush
      * of m chunks takes {@code (m + stages - 1) / (m · stages)} of the sequential time; each chunk
-     * crossing a stage boundary moves its hidden states ({@code hopBytesPerToken} per token).
+     * pays what crossing the devices costs ({@link Comms}).
      */
     public double prefillSeconds(List<Segment> parts, int batch, int prompt, int chunk, int window, double headParams,
-                                 int hops, int allReduces, int stages, int inFlight, double hopBytesPerToken) {
+                                 Comms comms, int stages, int inFlight) {
         double tokens = (double) batch * prompt;
         double chunks = Math.ceil(tokens / Math.max(1, chunk));
         double t = 0;
@@ -133,9 +131,7 @@ final class SpeedModel {
             double m = Math.max(1, Math.min(chunks, inFlight));
             t *= (m + stages - 1) / (m * stages);
         }
-        DeviceClass first = parts.get(0).device();
-        double transfer = hops * tokens * hopBytesPerToken / (c(Param.HOP_GBS, first) * 1e9);
-        return t + transfer + chunks * (hops * c(Param.HOP_US, first) + allReduces * c(Param.ALLREDUCE_US, first)) * 1e-6;
+        return t + chunks * comms.seconds(tokens / chunks);
     }
 
     /** Query-key pairs of a causal prompt whose keys lie within the window: {@code Σ min(i, w)} halved like the full case. */

@@ -2,6 +2,7 @@ package gpupoor.calc.accurate;
 
 import gpupoor.calc.Quant;
 import gpupoor.calc.ModelSpec;
+import gpupoor.calc.ServingOptions;
 
 import java.util.Map;
 
@@ -67,8 +68,16 @@ record WeightBytes(Quant quant, String format, boolean quantizedKernels, double 
      *                 loading in transformers does not)
      * @param exl2Bits bits per weight of EXL2 weights (ignored for other formats)
      */
-    static WeightBytes of(Architecture a, ModelSpec model, Quant quant, boolean qlora, double exl2Bits) {
-        WeightFormat format = WeightFormat.of(quant, model, qlora, exl2Bits);
+    static WeightBytes of(Architecture a, ModelSpec model, Quant quant, boolean qlora) {
+        return of(a, model, quant, qlora, ModelFacts.DEFAULT_EXL2_BITS, null);
+    }
+
+    /**
+     * As {@link #of(Architecture, ModelSpec, Quant, boolean)}, EXL2 weights at {@code exl2Bits} bits per
+     * weight and a bitsandbytes checkpoint keeping the modules {@code keep16} names in 16 bits (null: none).
+     */
+    static WeightBytes of(Architecture a, ModelSpec model, Quant quant, boolean qlora, double exl2Bits, ServingOptions keep16) {
+        WeightFormat format = WeightFormat.of(quant, model, qlora, exl2Bits, keep16);
         double total = 0;
         double embedding = 0;
         double head = 0;

@@ -3,6 +3,7 @@ package gpupoor.calc.accurate;
 import gpupoor.calc.ModelSpec;
 import gpupoor.calc.NumberText;
 import gpupoor.calc.Quant;
+import gpupoor.calc.ServingOptions;
 
 import java.util.Locale;
 import java.util.Map;
@@ -34,15 +35,19 @@ abstract class WeightFormat {
      * @param doubleQuant whether bitsandbytes NF4 uses double quantization (QLoRA's setting;
      *                    plain 4-bit loading in transformers does not)
      * @param exl2Bits    bits per weight of EXL2 weights (ignored for other formats)
+     * @param keep16      modules a bitsandbytes checkpoint keeps in 16 bits (null: none)
      */
-    static WeightFormat of(Quant q, ModelSpec model, boolean doubleQuant, double exl2Bits) {
+    static WeightFormat of(Quant q, ModelSpec model, boolean doubleQuant, double exl2Bits, ServingOptions keep16) {
         return switch (q.family()) {
             case FLOAT -> switch (q) {
                 case FP32 -> Floats.FP32;
                 case FP8 -> Floats.FP8;
                 default -> published(model);
             };
-            case BNB -> q == Quant.BNB_INT8 ? Bitsandbytes.INT8 : doubleQuant ? Bitsandbytes.NF4_DOUBLE : Bitsandbytes.NF4;
+            case BNB -> {
+                Bitsandbytes b = q == Quant.BNB_INT8 ? Bitsandbytes.INT8 : doubleQuant ? Bitsandbytes.NF4_DOUBLE : Bitsandbytes.NF4;
+                yield keep16 == null || keep16.unquantizedModules() == null ? b : b.keeping(keep16);
+            }
             case GPTQ, AWQ -> new GroupQuantized(q);
             case GGUF -> new Gguf(q);
             case EXL2 -> new Exl2(exl2Bits);
@@ -132,16 +137,28 @@ abstract class WeightFormat {
         /** Bytes per weight of the 4-bit formats (0: LLM.int8, 1 byte plus an fp32 scale per row). */
         private final double perWeight;
         private final String words;
+        /** Modules the checkpoint keeps in 16 bits (null: none). */
+        private final ServingOptions keep;
 
         private Bitsandbytes(double perWeight, String words) {
+            this(perWeight, words, null);
+        }
+
+        private Bitsandbytes(double perWeight, String words, ServingOptions keep) {
             this.perWeight = perWeight;
             this.words = words;
+            this.keep = keep;
+        }
+
+        /** This format with the modules {@code keep} names kept in 16 bits. */
+        Bitsandbytes keeping(ServingOptions keep) {
+            return new Bitsandbytes(perWeight, words + "; " + keep.unquantizedModules() + " kept 16-bit", keep);
         }
 
         @Override
         double bytes(Architecture a, Tensor t) {
             long n = t.params();
-            if (keeps16(t)) {
+            if (keeps16(t) || keep != null && t.layer() >= 0 && keep.keepsUnquantized(t.layer(), t.role().attention())) {
                 return 2.0 * n;
             }
             return perWeight == 0 ? n + 4.0 * t.rows() * t.copies() : n * perWeight;
