@@ -28,6 +28,8 @@ public enum Quant {
     GPTQ_INT4("gptq-int4", Family.GPTQ, 4, 70),
     /** AWQ 4-bit checkpoint, group size 128. */
     AWQ_INT4("awq-int4", Family.AWQ, 4, 80),
+    /** GGUF 32-bit floats. */
+    GGUF_F32("gguf-F32", Family.GGUF, 32, 85),
     /** GGUF 16-bit floats. */
     GGUF_F16("gguf-F16", Family.GGUF, 16, 90),
     /** GGUF Q8_0: 32-weight blocks of int8 and one fp16 scale. */
@@ -50,6 +52,10 @@ public enum Quant {
     Q4_1("gguf-Q4_1", Family.GGUF, 5, 180),
     /** GGUF Q4_K_S mix. */
     Q4_K_S("gguf-Q4_K_S", Family.GGUF, 4.5, 190),
+    /** GGUF IQ4_XS: 4-bit non-linear super-blocks of 256 (4.25 bits). */
+    IQ4_XS("gguf-IQ4_XS", Family.GGUF, 4.25, 193),
+    /** GGUF IQ4_NL: 4-bit non-linear blocks of 32 (4.5 bits). */
+    IQ4_NL("gguf-IQ4_NL", Family.GGUF, 4.5, 196),
     /** GGUF Q4_0. */
     Q4_0("gguf-Q4_0", Family.GGUF, 4.5, 200),
     /** GGUF Q3_K_L mix. */

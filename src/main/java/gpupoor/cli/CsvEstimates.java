@@ -30,7 +30,8 @@ final class CsvEstimates {
     static final List<String> INPUT = new ArrayList<>();
     /** Output columns appended. */
     static final List<String> OUTPUT = List.of("total_mib", "kv_mib", "model_mib", "activation_mib",
-            "grad_opt_mib", "overhead_mib", "tok_s", "ms_per_token", "prompt_s", "bound", "ms_per_iter", "error");
+            "grad_opt_mib", "overhead_mib", "tok_s", "ms_per_token", "prompt_s", "bound", "ms_per_iter",
+            "host_allocated_mib", "host_mapped_mib", "max_concurrency", "error");
 
     static {
         INPUT.add("case");

@@ -57,6 +57,9 @@ public final class EstimateCommand implements Callable<Integer> {
         if (e.gpusNeeded() != null) {
             json.put("GPUs needed", e.gpusNeeded());
         }
+        if (e.budget() != null && e.budget().maxConcurrency() != null) {
+            json.put("Max concurrency", e.budget().maxConcurrency());
+        }
         if (explain) {
             if (e.budget() != null) {
                 json.put("budget", budget(e.budget()));
@@ -90,6 +93,23 @@ public final class EstimateCommand implements Callable<Integer> {
                 .setScale(1, java.math.RoundingMode.HALF_UP));
         m.put("max concurrent sequences", b.maxConcurrency());
         m.put("max context tokens", b.maxContextTokens());
+        if (b.pool() != null) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("budget MiB", round(b.pool().budgetMiB()));
+            p.put("weights MiB", round(b.pool().weightsMiB()));
+            p.put("activation peak MiB", round(b.pool().activationPeakMiB()));
+            p.put("non-torch MiB", round(b.pool().nonTorchMiB()));
+            p.put("CUDA graphs MiB (outside the budget)", round(b.pool().cudaGraphsMiB()));
+            p.put("KV cache MiB", round(b.pool().kvCacheMiB()));
+            p.put("KV cache tokens", b.pool().kvCacheTokens());
+            p.put("max_num_seqs", b.pool().maxNumSeqs());
+            p.put("max_model_len", b.pool().maxModelLen());
+            m.put("KV pool per GPU", p);
+        }
         return m;
+    }
+
+    private static java.math.BigDecimal round(double mib) {
+        return new java.math.BigDecimal(mib).setScale(1, java.math.RoundingMode.HALF_UP);
     }
 }

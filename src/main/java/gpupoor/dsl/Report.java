@@ -2,6 +2,7 @@ package gpupoor.dsl;
 
 import gpupoor.calc.Estimate;
 import gpupoor.calc.Fit;
+import gpupoor.calc.KvPool;
 import gpupoor.calc.MemoryBreakdown;
 import gpupoor.calc.Speed;
 import gpupoor.calc.TrainingTime;
@@ -58,6 +59,33 @@ public final class Report implements Displayable {
         return estimate.training();
     }
 
+    /**
+     * The most sequences of this length that run at once: a serving runtime's KV pool (vLLM's "maximum
+     * concurrency", capped by its {@code max_num_seqs}), else what fits beside the weights; null
+     * without a device or when nothing fits. Example: {@code model("meta-llama/Llama-3.1-8B").framework(VLLM).on(gpu("l40s")).estimate().maxConcurrency()}.
+     */
+    public Integer maxConcurrency() {
+        return estimate.budget() == null ? null : estimate.budget().maxConcurrency();
+    }
+
+    /**
+     * A serving runtime's start-up budget per GPU, term by term (weights, activation peak, non-torch memory,
+     * CUDA graphs, the KV pool and its tokens); null for runtimes without a pool.
+     * Example: {@code model("meta-llama/Llama-3.1-8B").framework(VLLM).on(gpu("l40s")).estimate().kvPool().kvCacheTokens()}.
+     */
+    public KvPool kvPool() {
+        return estimate.budget() == null ? null : estimate.budget().pool();
+    }
+
+    /**
+     * Host memory in MiB beside the device(s): what the runtime allocates there plus what it maps from the
+     * model file (0 when it keeps nothing there). Example: {@code model("meta-llama/Llama-3.2-1B").quant(Q4_K_M).on(cpu("ryzen-9-7950x")).estimate().hostMiB()}.
+     */
+    public double hostMiB() {
+        MemoryBreakdown m = estimate.memory();
+        return m == null ? 0 : m.hostMiB();
+    }
+
     /** Whether it fits in the device's memory; null without a device or a known capacity. */
     public Boolean fits() {
         return check == null ? null : check.fits();
@@ -86,11 +114,27 @@ public final class Report implements Displayable {
         }
         names.add("total");
         mib.add(m.totalMiB());
+        int shared = mib.size();
+        if (m.hostAllocatedMiB() > 0) {
+            names.add("host: allocated");
+            mib.add(m.hostAllocatedMiB());
+        }
+        if (m.hostMappedMiB() > 0) {
+            names.add("host: mapped file");
+            mib.add(m.hostMappedMiB());
+        }
         DoubleColumn mibCol = DoubleColumn.create("mib", mib);
         mibCol.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(0));
         DoubleColumn gib = mibCol.divide(1024).setName("gib");
         gib.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
-        DoubleColumn share = mibCol.divide(m.totalMiB()).setName("share");
+        DoubleColumn share = DoubleColumn.create("share");
+        for (int i = 0; i < mib.size(); i++) {
+            if (i < shared) {
+                share.append(mib.get(i) / m.totalMiB());
+            } else {
+                share.appendMissing();
+            }
+        }
         share.setPrintFormatter(NumberColumnFormatter.percent(1));
         return Table.create("memory: " + setup.model().id(), StringColumn.create("component", names), mibCol, gib, share);
     }
@@ -133,6 +177,14 @@ public final class Report implements Displayable {
                 }
             }
             sb.append(String.format("  %-22s %,10.0f %9.2f%n", "total", m.totalMiB(), m.totalMiB() / 1024));
+            if (m.hostAllocatedMiB() > 0) {
+                sb.append(String.format("  %-22s %,10.0f %9.2f%n", "host: allocated", m.hostAllocatedMiB(),
+                        m.hostAllocatedMiB() / 1024));
+            }
+            if (m.hostMappedMiB() > 0) {
+                sb.append(String.format("  %-22s %,10.0f %9.2f%n", "host: mapped file", m.hostMappedMiB(),
+                        m.hostMappedMiB() / 1024));
+            }
         }
         for (String line : lines()) {
             sb.append(line).append('\n');
@@ -180,6 +232,11 @@ public final class Report implements Displayable {
             out.add("no device: add .on(gpu(\"rtx-4090\")) to see whether it fits and how fast it runs");
         } else if (check != null) {
             out.add("memory: runs from " + d.label() + "'s system RAM, whose size the catalog does not know");
+        }
+        Integer concurrency = maxConcurrency();
+        if (concurrency != null && kvPool() != null) {
+            out.add("max concurrency: " + Format.count(concurrency) + " sequences of " + Format.count(setup.workload().totalTokens())
+                    + " tokens (KV pool of " + Format.count(kvPool().kvCacheTokens()) + " tokens per GPU)");
         }
         Speed sp = estimate.speed();
         Workload w = setup.workload();

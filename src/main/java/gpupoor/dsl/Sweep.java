@@ -334,9 +334,12 @@ public final class Sweep implements Displayable {
      * {@code generate_tokens}), then {@code total_mib}, {@code weights_mib}, {@code kv_cache_mib},
      * {@code activations_mib}, {@code grad_optimizer_mib}, {@code overhead_mib}, {@code capacity_mib}
      * (what the runtime may use where the method models its memory rule, else the devices' memory),
+     * {@code host_mib} (host memory beside the device: allocated and mapped), {@code max_concurrency}
+     * (sequences of the point's length that run at once; a serving runtime's KV pool),
      * {@code fits}, {@code gpus_needed}, {@code tokens_per_s}, {@code throughput_tokens_per_s},
      * {@code ms_per_token}, {@code prompt_s}, {@code ms_per_iteration}, {@code bound} and
-     * {@code error}. Output columns with no value at any point are left out. A new table each call.
+     * {@code error}; a serving runtime's point whose batch its KV pool cannot hold at once has no speed
+     * (it would queue). Output columns with no value at any point are left out. A new table each call.
      */
     public Table table() {
         return points().table(name());

@@ -43,6 +43,10 @@ final class SweepPoints {
     final double[] gradOptimizer;
     final double[] overhead;
     final double[] capacity;
+    /** Host memory beside the device(s): allocated plus mapped from the file. */
+    final double[] host;
+    /** The most sequences of the point's length that run at once (NaN when not given). */
+    final double[] concurrency;
     final double[] tokensPerSecond;
     final double[] msPerToken;
     final double[] promptSeconds;
@@ -73,6 +77,8 @@ final class SweepPoints {
         gradOptimizer = nan();
         overhead = nan();
         capacity = nan();
+        host = nan();
+        concurrency = nan();
         tokensPerSecond = nan();
         msPerToken = nan();
         promptSeconds = nan();
@@ -128,6 +134,7 @@ final class SweepPoints {
                 activations[i] = m.activationMiB();
                 gradOptimizer[i] = m.gradOptimizerMiB();
                 overhead[i] = m.overheadMiB();
+                host[i] = m.hostMiB();
                 Fit.Check c = fit.check(sc, e);
                 capacity[i] = c.capacityMiB();
                 fits[i] = c.fits() == null ? -1 : (byte) (c.fits() ? 1 : 0);
@@ -135,7 +142,12 @@ final class SweepPoints {
             if (e.gpusNeeded() != null) {
                 gpusNeeded[i] = e.gpusNeeded();
             }
-            Speed sp = e.speed();
+            if (e.budget() != null && e.budget().maxConcurrency() != null) {
+                concurrency[i] = e.budget().maxConcurrency();
+            }
+            // a serving runtime whose KV pool cannot hold the batch at once would queue it: no throughput for it
+            boolean queued = e.budget() != null && e.budget().pool() != null && Boolean.FALSE.equals(e.budget().fits());
+            Speed sp = queued ? null : e.speed();
             if (sp != null) {
                 tokensPerSecond[i] = sp.tokensPerSecond();
                 batch[i] = sc.workload().batch();
@@ -256,6 +268,8 @@ final class SweepPoints {
         outputs.add(doubles("grad_optimizer_mib", gradOptimizer, at, n, 0));
         outputs.add(doubles("overhead_mib", overhead, at, n, 0));
         outputs.add(doubles("capacity_mib", capacity, at, n, 0));
+        outputs.add(doubles("host_mib", host, at, n, 0));
+        outputs.add(doubles("max_concurrency", concurrency, at, n, 0));
         BooleanColumn f = BooleanColumn.create("fits");
         for (int j = 0; j < n; j++) {
             byte b = fits[at.applyAsInt(j)];
@@ -311,6 +325,8 @@ final class SweepPoints {
         return switch (name) {
             case "weights_mib", "kv_cache_mib", "activations_mib", "grad_optimizer_mib", "overhead_mib" -> any(total);
             case "capacity_mib" -> any(capacity);
+            case "host_mib" -> java.util.Arrays.stream(host).anyMatch(v -> v > 0);
+            case "max_concurrency" -> any(concurrency);
             case "fits" -> anyAtLeast(fits, 0);
             case "gpus_needed" -> java.util.Arrays.stream(gpusNeeded).anyMatch(g -> g >= 0);
             case "tokens_per_s", "throughput_tokens_per_s", "ms_per_token", "prompt_s" -> any(tokensPerSecond);

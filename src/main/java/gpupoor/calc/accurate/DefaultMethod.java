@@ -245,7 +245,7 @@ public final class DefaultMethod implements Method {
             kv = pool;
         }
         return new MemoryBreakdown(total / MIB, kv / MIB, plan.weights() / MIB, plan.activations() / MIB,
-                plan.gradOptimizer() / MIB, plan.overhead() / MIB);
+                plan.gradOptimizer() / MIB, plan.overhead() / MIB, plan.hostAllocated() / MIB, plan.hostMapped() / MIB);
     }
 
     private static void budgetNotes(EstimateContext c, Budget b, List<String> notes) {
@@ -378,12 +378,19 @@ public final class DefaultMethod implements Method {
             parts.add(new SpeedModel.Segment(dc, bandwidth(s), peak(c, d, s.quant()),
                     weights / n, kv.fullBytesPerToken() * share / n, kv.slidingBytesPerToken() * share / n, segParams / n,
                     q * (attnLayers - sliding) * share / n, q * sliding * share / n,
-                    gl == layers && decode ? a.decoderLayers() : gl, quantized));
+                    gl == layers && decode ? a.decoderLayers() : gl, quantized, false));
         }
         if (gl < layers || !outputOnGpu) {
             double share = (double) (layers - gl) / layers;
             double weights = cpuLayerBytes * layerFraction + (outputOnGpu ? 0 : headRead);
             double segParams = (params - headParams) * share + (outputOnGpu ? 0 : headParams);
+            if (!decode && d.isGpu() && c.runtime().streamsHostLayers(c)) {
+                double link = d.pcieGBs() > 0 ? d.pcieGBs() : c.cal(Param.HOP_GBS, dc);
+                parts.add(new SpeedModel.Segment(dc, link, peak(c, d, s.quant()), weights, kv.fullBytesPerToken() * share,
+                        kv.slidingBytesPerToken() * share, segParams, q * (attnLayers - sliding) * share,
+                        q * sliding * share, layers - gl, quantized, true));
+                return parts;
+            }
             DeviceClass host = d.isApple() ? DeviceClass.APPLE_CPU : DeviceClass.CPU;
             Double given = s.options().hostBandwidthGBs();
             double bw = d.isApple() ? d.bandwidthGBs() : given != null ? given
@@ -391,7 +398,7 @@ public final class DefaultMethod implements Method {
             double hostPeak = d.isApple() ? d.fp32Tflops() : c.cal(Param.HOST_FP32_TFLOPS, DeviceClass.CPU);
             parts.add(new SpeedModel.Segment(host, bw, hostPeak, weights, kv.fullBytesPerToken() * share,
                     kv.slidingBytesPerToken() * share, segParams, q * (attnLayers - sliding) * share, q * sliding * share,
-                    layers - gl, quantized));
+                    layers - gl, quantized, false));
         }
         return parts;
     }
@@ -424,7 +431,7 @@ public final class DefaultMethod implements Method {
      */
     private static double peak(EstimateContext c, Hardware d, Quant q) {
         if (!d.isGpu()) {
-            return Math.max(d.fp16Tflops(), d.fp32Tflops());
+            return Math.max(d.fp16Tflops(), d.fp32Tflops()) * (d.isCpu() ? c.runtime().cpuShare(c) : 1);
         }
         return c.runtime().gpuPeakTflops(d, q);
     }

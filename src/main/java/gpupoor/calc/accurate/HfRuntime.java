@@ -53,7 +53,7 @@ final class HfRuntime extends Runtime {
         List<String> notes = new LazyLines(() -> List.of(String.format("Hugging Face: KV cache grows with the sequence; "
                 + "generate reallocates it as it grows, holding %.2gx the final cache at the peak", growth)));
         return new MemoryPlan(c.weights().total(), kvBytes, n * act, 0, n * context, perDevice, perDevice - kvBytes / n,
-                kvBytes / n, context, 0, a.layers(), notes);
+                kvBytes / n, context, 0, 0, a.layers(), notes);
     }
 
     @Override

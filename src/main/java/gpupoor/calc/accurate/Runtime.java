@@ -287,4 +287,17 @@ abstract class Runtime {
     boolean outputOnGpu(EstimateContext c) {
         return true;
     }
+
+    /**
+     * Whether prompt chunks run the layers kept in host memory on the GPU, their weights streamed over
+     * the host link (llama.cpp's op offload), rather than on the CPU.
+     */
+    boolean streamsHostLayers(EstimateContext c) {
+        return false;
+    }
+
+    /** The share of a CPU's cores the runtime computes on (its threads over the physical cores). */
+    double cpuShare(EstimateContext c) {
+        return 1;
+    }
 }

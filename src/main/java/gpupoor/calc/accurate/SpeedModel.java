@@ -40,10 +40,17 @@ final class SpeedModel {
      * @param slidingWidth query width × sliding layers of this part
      * @param layers      blocks in this part
      * @param quantized   whether the weights are quantized (dequantizing kernels)
+     * @param streamed    whether the weights reach the device over a link ({@code bandwidth} is the link's,
+     *                    reached at {@code link_bw_eff}) rather than from its own memory
      */
     public record Segment(DeviceClass device, double bandwidth, double peakTflops, double weights, double kvPerToken,
                           double kvSliding, double params, double attnWidth, double slidingWidth, int layers,
-                          boolean quantized) {
+                          boolean quantized, boolean streamed) {
+    }
+
+    /** Bytes per second a segment's weights arrive at. */
+    private double weightRate(Segment s) {
+        return c(s.streamed() ? Param.LINK_BW_EFF : Param.DECODE_BW_EFF, s.device()) * s.bandwidth() * 1e9;
     }
 
     /** A model for one framework. */
@@ -117,7 +124,7 @@ final class SpeedModel {
                     + s.slidingWidth() * slidingPairs(prompt, window));
             double etaP = c(s.quantized() ? Param.PREFILL_FLOPS_EFF_QUANT : Param.PREFILL_FLOPS_EFF, s.device());
             double comp = mm / (etaP * s.peakTflops() * 1e12) + attn / (c(Param.PREFILL_ATTN_EFF, s.device()) * s.peakTflops() * 1e12);
-            double mem = chunks * s.weights() / (c(Param.DECODE_BW_EFF, s.device()) * s.bandwidth() * 1e9);
+            double mem = chunks * s.weights() / weightRate(s);
             double perParam = c(Param.PREFILL_DEQUANT_BYTES, s.device());
             double dequant = s.quantized() && perParam > 0 ? chunks * (s.weights() + perParam * s.params())
                     / (c(Param.DECODE_BW_EFF, s.device()) * s.bandwidth() * 1e9) : 0;

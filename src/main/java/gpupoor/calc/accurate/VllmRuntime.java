@@ -203,7 +203,7 @@ final class VllmRuntime extends Runtime {
                 MemoryPlan.mib(act), MemoryPlan.mib(nonTorch), MemoryPlan.mib(graphs), MemoryPlan.mib(context),
                 lora > 0 ? "; LoRA buffers of rank " + v.maxLoraRank() + " " + MemoryPlan.mib(lora) : "")));
         return new MemoryPlan(weights, kvBytes, n * act, 0, n * (nonTorch + graphs + context), fixed + kvPerDevice,
-                budgeted, kvPerDevice, context, 0, a.layers(), notes);
+                budgeted, kvPerDevice, context, 0, 0, a.layers(), notes);
     }
 
     @Override

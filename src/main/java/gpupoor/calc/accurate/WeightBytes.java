@@ -19,13 +19,26 @@ import java.util.Map;
  * @param layers         per block
  * @param denseActive    bytes read per decode step outside the routed experts (decoder only, head included)
  * @param perExpert      bytes of one routed expert summed over the MoE layers
+ * @param repackLayers   per block, the bytes llama.cpp's CPU backend repacks when the block runs on the CPU
+ *                       ({@link WeightFormat#repackable}: Q4_0, Q4_K and IQ4_NL matrices)
+ * @param repackOutside  the same outside the blocks (the output head)
  */
 record WeightBytes(Quant quant, String format, boolean quantizedKernels, double total, double tokenEmbedding, double head, double[] layers,
-                          double denseActive, double perExpert) {
+                          double denseActive, double perExpert, double[] repackLayers, double repackOutside) {
 
-    /** Copies the array. */
+    /** Copies the arrays. */
     public WeightBytes {
         layers = layers.clone();
+        repackLayers = repackLayers.clone();
+    }
+
+    /** Repacked bytes of blocks {@code from} (inclusive) to {@code to} (exclusive). */
+    public double repacked(int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += repackLayers[i];
+        }
+        return sum;
     }
 
     /** Bytes of block {@code i}. */
@@ -84,9 +97,18 @@ record WeightBytes(Quant quant, String format, boolean quantizedKernels, double 
         double dense = 0;
         double expert = 0;
         double[] layers = new double[a.layers()];
+        double[] repack = new double[a.layers()];
+        double repackOutside = 0;
         for (Tensor t : a.tensors()) {
             double b = format.bytes(a, t);
             total += b;
+            if (format.repackable(a, t)) {
+                if (t.layer() >= 0) {
+                    repack[t.layer()] += b;
+                } else {
+                    repackOutside += b;
+                }
+            }
             switch (t.role()) {
                 case TOKEN_EMBD, POS_EMBD -> embedding += b;
                 case OUTPUT -> head += b;
@@ -102,6 +124,7 @@ record WeightBytes(Quant quant, String format, boolean quantizedKernels, double 
                 dense += b;
             }
         }
-        return new WeightBytes(quant, format.describe(), format.quantizedKernels(), total, embedding, head, layers, dense, expert);
+        return new WeightBytes(quant, format.describe(), format.quantizedKernels(), total, embedding, head, layers, dense, expert,
+                repack, repackOutside);
     }
 }

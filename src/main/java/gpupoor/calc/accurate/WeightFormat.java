@@ -22,6 +22,15 @@ abstract class WeightFormat {
     /** The format in words, for the assumptions. */
     abstract String describe();
 
+    /**
+     * Whether llama.cpp's CPU backend copies tensor {@code t} into an interleaved layout ({@code CPU_REPACK})
+     * when it runs on the CPU: matrices stored as Q4_0, Q4_K or IQ4_NL (ggml-cpu's repack kernels for
+     * AVX2/AVX-512 and ARM NEON), not the token embedding (a row look-up).
+     */
+    boolean repackable(Architecture a, Tensor t) {
+        return false;
+    }
+
     /** Whether the runtime's kernels dequantize these weights (prefill and decode reach other efficiencies). */
     boolean quantizedKernels() {
         return true;
@@ -222,7 +231,16 @@ abstract class WeightFormat {
 
         @Override
         boolean quantizedKernels() {
-            return GgufMix.baseType(q) != GgufType.F16;
+            return GgufMix.baseType(q) != GgufType.F16 && GgufMix.baseType(q) != GgufType.F32;
+        }
+
+        @Override
+        boolean repackable(Architecture a, Tensor t) {
+            if (!t.role().matrix() || t.role() == Tensor.Role.TOKEN_EMBD || t.role() == Tensor.Role.POS_EMBD) {
+                return false;
+            }
+            GgufType type = GgufMix.typeOf(q, a, t);
+            return type == GgufType.Q4_0 || type == GgufType.Q4_K || type == GgufType.IQ4_NL;
         }
     }
 
