@@ -46,12 +46,18 @@ public final class Framework {
                     Input.LOGICAL_BATCH, Input.RUNTIME_VERSION, Input.NO_MMAP),
             LLAMA_CPP_CACHES, List.of("llamacpp", "llama-cpp", "llama_cpp", "gguf", "ggml"));
 
-    /** ExLlamaV2 (EXL2 and GPTQ checkpoints on NVIDIA and AMD GPUs; also answers for ExLlama v1's GPTQ runs). */
+    /** ExLlama (v1, 2023): GPTQ checkpoints on NVIDIA GPUs, without flash attention. */
+    public static final Framework EXLLAMA = new Framework("exllama", "ExLlama", "exllama v1 (2023)", false, false,
+            Parallelism.LAYER,
+            EnumSet.of(Input.PARALLELISM, Input.INTERCONNECT, Input.MAX_MODEL_LEN, Input.RUNTIME_VERSION),
+            EnumSet.of(KvCacheType.F16), List.of("exllamav1", "exllama-v1"));
+
+    /** ExLlamaV2 (EXL2 and GPTQ checkpoints on NVIDIA and AMD GPUs, flash attention where installed). */
     public static final Framework EXLLAMAV2 = new Framework("exllamav2", "ExLlamaV2", "exllamav2 0.3", false, true,
             Parallelism.LAYER,
             EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.PARALLELISM, Input.INTERCONNECT, Input.MAX_MODEL_LEN,
                     Input.RUNTIME_VERSION, Input.EXL2_BITS),
-            EnumSet.of(KvCacheType.F16, KvCacheType.Q8_0, KvCacheType.Q4_0), List.of("exllama", "exl2", "tabbyapi"));
+            EnumSet.of(KvCacheType.F16, KvCacheType.Q8_0, KvCacheType.Q4_0), List.of("exl2", "tabbyapi", "exllama-v2"));
 
     /** MLC-LLM (TVM-compiled kernels; its own group-quantized weights). */
     public static final Framework MLC = new Framework("mlc", "MLC-LLM", "MLC-LLM 0.20", false, true, Parallelism.TENSOR,

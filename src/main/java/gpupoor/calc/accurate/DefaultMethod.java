@@ -307,7 +307,7 @@ public final class DefaultMethod implements Method {
         Architecture a = c.a();
         Workload w = s.workload();
         Runtime r = c.runtime();
-        SpeedModel model = new SpeedModel(c.cal(), s.framework());
+        SpeedModel model = new SpeedModel(c.cal(), c.runtime().calibratedAs());
         int n = s.deviceCount();
         Parallelism p = c.parallelism();
         List<SpeedModel.Segment> decodeParts = segments(c, plan, w.batch(), p, true);
@@ -445,7 +445,7 @@ public final class DefaultMethod implements Method {
         Hardware d = s.device();
         Workload w = s.workload();
         TrainingMemory tm = c.training();
-        SpeedModel model = new SpeedModel(c.cal(), s.framework());
+        SpeedModel model = new SpeedModel(c.cal(), c.runtime().calibratedAs());
         double tokens = (double) w.batch() * w.promptTokens();
         double attn = w.batch() * 2.0 * a.queryWidth() * a.attentionLayers() * w.promptTokens() * (double) w.promptTokens();
         boolean full = w.method() == TrainMethod.FULL;

@@ -62,6 +62,6 @@ record EstimateContext(Scenario s, Runtime runtime, ModelFacts facts, Quant stor
 
     /** A calibrated value for this scenario's runtime and a device class. */
     double cal(Calibration.Param p, DeviceClass d) {
-        return cal.get(p, s.framework(), d);
+        return cal.get(p, runtime.calibratedAs(), d);
     }
 }

@@ -34,7 +34,7 @@ import java.util.List;
  * {@code -b} of 2,048 since PR 6017 (March 2024), 512 before; sliding-window layers sized to their
  * window since PR 13194 (May 2025), to the whole context before.
  */
-final class LlamaCppRuntime extends Runtime {
+class LlamaCppRuntime extends Runtime {
 
     /** Chunks of at least this many tokens run on the GPU even for layers kept on the CPU (ggml's op offload). */
     static final int OFFLOAD_MIN_BATCH = 32;
@@ -200,7 +200,8 @@ final class LlamaCppRuntime extends Runtime {
             return hostPlan(c, wb, kvAll, output, ub, nctx, flash, mmap);
         }
         double context = context(c);
-        int ngl = c.options().gpuLayersOrAll() < 0 ? layers + 1 : c.options().gpuLayersOrAll();
+        int wanted = gpuLayersWanted(c, n);
+        int ngl = wanted < 0 ? layers + 1 : wanted;
         int gl = Math.min(ngl, layers);
         boolean outputOnGpu = ngl > layers;
         double layerBytes = 0;
@@ -321,8 +322,13 @@ final class LlamaCppRuntime extends Runtime {
 
     @Override
     boolean outputOnGpu(EstimateContext c) {
-        int ngl = c.options().gpuLayersOrAll();
+        int ngl = gpuLayersWanted(c, c.s().deviceCount());
         return !c.device().isGpu() || ngl < 0 || ngl > c.a().layers();
+    }
+
+    /** The {@code -ngl} the scenario runs with on {@code n} GPUs: the option, else all (-1). */
+    int gpuLayersWanted(EstimateContext c, int n) {
+        return c.options().gpuLayersOrAll();
     }
 
     /** With layers on the CPU, prompt chunks of 32 tokens or more run on the GPU, the CPU layers' weights streamed over PCIe. */

@@ -27,7 +27,9 @@ import java.util.List;
 abstract class Runtime {
     static final double MIB = 1024 * 1024;
 
-    private static final List<Runtime> ALL = List.of(new HfRuntime(), new VllmRuntime(), new LlamaCppRuntime());
+    private static final List<Runtime> ALL = List.of(new HfRuntime(), new VllmRuntime(), new LlamaCppRuntime(),
+            new ExllamaRuntime(Framework.EXLLAMA), new ExllamaRuntime(Framework.EXLLAMAV2), new MlcRuntime(),
+            new TensorRtLlmRuntime(), new SglangRuntime(), new MlxRuntime(), new OllamaRuntime());
 
     /**
      * The strategy for a framework.
@@ -45,6 +47,11 @@ abstract class Runtime {
 
     /** The framework this strategy models. */
     abstract Framework framework();
+
+    /** The framework whose rows of the calibration this runtime reads (itself, or the engine it wraps). */
+    Framework calibratedAs() {
+        return framework();
+    }
 
     /** The storage the runtime holds for weights given as {@code q} (llama.cpp runs unquantized weights as an F16 GGUF). */
     Quant storage(Quant q) {
