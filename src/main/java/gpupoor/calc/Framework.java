@@ -228,16 +228,19 @@ public final class Framework {
     }
 
     /**
-     * The runtime a scenario gets when none is given: llama.cpp for a GGUF quantization, and for
-     * inference on a CPU (where it is the usual runtime); the format's own runtime for EXL2, MLC and
-     * MLX weights; on an Apple chip llama.cpp; Hugging Face transformers otherwise (GPUs, and all
-     * fine-tuning).
+     * The runtime a scenario gets when none is given: Hugging Face transformers for all fine-tuning;
+     * in inference llama.cpp for a GGUF quantization and on a CPU or an Apple chip (where it is the
+     * usual runtime), the format's own runtime for EXL2, MLC and MLX weights, Hugging Face
+     * transformers otherwise.
      *
      * @param quant  the weights' storage (null: unquantized)
      * @param device the device, or null for none
      * @param mode   inference or training (null: inference)
      */
     public static Framework defaultFor(Quant quant, Hardware device, Mode mode) {
+        if (mode == Mode.TRAINING) {
+            return HF;
+        }
         if (quant != null) {
             switch (quant.family()) {
                 case EXL2 -> {

@@ -132,7 +132,7 @@ class EstimateCommandTest {
         List<String> lines = r.out().lines().toList();
         assertEquals(5, lines.size(), r.out());
         assertTrue(lines.get(0).endsWith("total_mib,kv_mib,model_mib,activation_mib,grad_opt_mib,overhead_mib,"
-                + "tok_s,ms_per_token,prompt_s,bound,ms_per_iter,error"), lines.get(0));
+                + "tok_s,ms_per_token,prompt_s,bound,ms_per_iter,host_allocated_mib,host_mapped_mib,max_concurrency,error"), lines.get(0));
         assertTrue(lines.get(1).contains(",14603,1000,12852,101,0,650,38,26.08,1.23,memory,,"), lines.get(1));
         assertTrue(lines.get(2).contains("unknown model"), lines.get(2));
         assertTrue(lines.get(3).contains("prompt=x: prompt length must be a positive integer"), lines.get(3));

@@ -89,9 +89,9 @@ class ValidatorTest {
         assertEquals(Status.UNSUPPORTED, noModel.status());
         assertTrue(noModel.reason().contains("row 17 (id 17), column model_id") && noModel.reason().contains("LLaMA-7B (v1)"),
                 noModel.reason());
-        RowResult exllama = row(run, "18");
-        assertEquals(Status.UNSUPPORTED, exllama.status());
-        assertTrue(exllama.reason().contains("column framework_id: exllama is not modelled"), exllama.reason());
+        RowResult other = row(run, "18");
+        assertEquals(Status.UNSUPPORTED, other.status());
+        assertTrue(other.reason().contains("column framework_id: other is not modelled"), other.reason());
     }
 
     @Test

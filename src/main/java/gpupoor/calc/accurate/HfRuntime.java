@@ -1,6 +1,8 @@
 package gpupoor.calc.accurate;
 
 import gpupoor.calc.Framework;
+import gpupoor.calc.Input;
+import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.KvCacheType;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
@@ -24,6 +26,11 @@ final class HfRuntime extends Runtime {
     @Override
     void check(Scenario s) {
         requireNotGguf(s);
+        Quant q = s.quant();
+        if (q == Quant.EXL2 || q.family() == Quant.Family.MLC || q.family() == Quant.Family.MLX) {
+            throw new InvalidScenarioException(framework().label() + " does not load " + q.id() + " weights: use "
+                    + Input.FRAMEWORK.ref(Framework.defaultFor(q, s.device(), null).id()) + " (inference only)");
+        }
     }
 
     @Override

@@ -1,6 +1,8 @@
 package gpupoor.calc.accurate;
 
 import gpupoor.calc.Scenario;
+import gpupoor.calc.ServingOptions;
+import gpupoor.calc.Interconnect;
 import gpupoor.calc.Workload;
 import gpupoor.calc.Options;
 import gpupoor.calc.Ddr;
@@ -61,10 +63,28 @@ class DefaultSpeedTest {
 
     @Test
     void tensorParallelSplitsTheBytes() {
-        Scenario s = scenario("meta-llama/Llama-3.1-70B", Quant.NONE, Framework.VLLM, 512, 512, "h100-sxm5-80gb");
+        Scenario s = scenario("meta-llama/Llama-3.1-70B", Quant.NONE, Framework.VLLM, 512, 512, "h100-sxm5-80gb")
+                .withOptions(Options.NONE.withServing(ServingOptions.NONE.withInterconnect(Interconnect.NVLINK)));
         double two = DEFAULT.estimate(s.withDeviceCount(2)).speed().tokensPerSecond();
         double four = DEFAULT.estimate(s.withDeviceCount(4)).speed().tokensPerSecond();
         assertTrue(four > 1.5 * two);
+    }
+
+    @Test
+    void allReducesOverPcieCostMoreWithEveryGpu() {
+        // an 8B model at batch 1 on RTX 4090s: over PCIe each of the 64 all-reduces per step pays a latency that grows
+        // with the GPUs, so four GPUs gain far less than four times the bandwidth
+        Scenario s = scenario("meta-llama/Llama-3.1-8B", Quant.NONE, Framework.VLLM, 512, 512, "rtx-4090");
+        double one = DEFAULT.estimate(s).speed().msPerToken();
+        double pcie4 = DEFAULT.estimate(s.withDeviceCount(4)).speed().msPerToken();
+        double nvlink4 = DEFAULT.estimate(s.withDeviceCount(4).withOptions(Options.NONE.withServing(
+                ServingOptions.NONE.withInterconnect(Interconnect.NVLINK)))).speed().msPerToken();
+        assertTrue(pcie4 > one / 4 * 1.5, "PCIe: " + pcie4 + " ms against " + one + " on one GPU");
+        assertTrue(nvlink4 < pcie4, "NVLink " + nvlink4 + " ms, PCIe " + pcie4);
+        double ar = DefaultMethod.INSTANCE.calibration().get(Calibration.Param.ALLREDUCE_PCIE_US, Framework.VLLM, null);
+        // 2 all-reduces per layer x 32 layers x 3 extra GPUs x the per-GPU latency, at least
+        assertTrue(pcie4 - nvlink4 > 64 * (3 * ar - DefaultMethod.INSTANCE.calibration().get(Calibration.Param.ALLREDUCE_NVLINK_US,
+                Framework.VLLM, null)) * 1e-3 * 0.99);
     }
 
     @Test
