@@ -76,9 +76,11 @@ class MeasuredDataTest {
         ResultsCsv.write(run.results(), out);
         String[] lines = out.toString().split("\n");
         assertEquals(19, lines.length);
-        assertEquals("id,metric,measured,predicted,error_pct,status,reason", lines[0]);
-        assertEquals("1,mem_inference,800,1000,25,ok,", lines[1]);
-        assertEquals("16,prompt_tok_s,,,,excluded,made-up reason", lines[16]);
+        assertEquals("id,metric,measured,predicted,error_pct,status,reason,model_id,hardware_id,n_devices,framework_id,"
+                + "quant_id,train_method,settings", lines[0]);
+        assertEquals("1,mem_inference,800,1000,25,ok,,meta-llama/Llama-2-7b-hf,rtx-4090,1,hf,fp16,,", lines[1]);
+        assertEquals("16,prompt_tok_s,,,,excluded,made-up reason,meta-llama/Llama-2-7b-hf,rtx-4090,1,llama.cpp,gguf-Q4_0,,",
+                lines[16]);
         assertEquals("0.33", ResultsCsv.number(1.0 / 3));
         assertEquals("", ResultsCsv.number(null));
     }
