@@ -13,7 +13,8 @@ catalog/llamacpp-buffers.md, "Weight types", and `check_types.py`, which compare
 reproduction with llama.cpp's own quantizer in dry-run mode.
 
 Usage: make_gguf.py MODEL_ID WEIGHT_TYPE OUT.gguf [--catalog DIR]
-       make_gguf.py MODEL_ID WEIGHT_TYPE --list      (print the tensor table, write nothing)
+       make_gguf.py MODEL_ID WEIGHT_TYPE --list      (print the tensor table and the bytes an
+                                                      AVX2/AVX-512 CPU repacks; write nothing)
 WEIGHT_TYPE: F16 Q8_0 Q4_0 Q4_K_M Q5_K_M Q6_K IQ4_NL IQ4_XS MXFP4_MOE
 """
 import argparse
@@ -195,6 +196,19 @@ def nbytes(t, ne):
     return n // bs * ts
 
 
+# ggml-cpu's repack.cpp (ggml_repack_get_optimal_repack_type) on x86 with AVX2 or AVX-512:
+# these types get an interleaved copy in a CPU_REPACK buffer when the row count ne[1] is a
+# multiple of 8 and the tensor feeds a matrix multiplication (token_embd only feeds GET_ROWS).
+# Q2_K also repacks with AVX-512; no model here uses it. Q5_K, Q6_K, Q8_0, IQ4_XS do not.
+REPACK_X86 = {T.Q4_0, T.Q4_K, T.IQ4_NL, T.MXFP4}
+
+
+def repack_bytes(tab):
+    """Bytes llama.cpp copies into CPU_REPACK on an AVX2/AVX-512 CPU (checked against real loads)."""
+    return sum(nbytes(t, ne) for name, ne, t in tab
+               if t in REPACK_X86 and ne[1] % 8 == 0 and name != "token_embd.weight")
+
+
 def table(model_id, ftype, catalog=DEFAULT_CATALOG):
     s = Shape(load_config(model_id, catalog))
     return s, [(name, ne, tensor_type(s, ftype, name, ne, kind)) for name, ne, kind in tensors(s)]
@@ -292,6 +306,8 @@ def main():
         _, tab = table(a.model_id, a.weight_type, a.catalog)
         for name, ne, t in tab:
             print(f"{name}\t{ne}\t{t.name}\t{nbytes(t, ne)}")
+        total = sum(nbytes(t, ne) for _, ne, t in tab)
+        print(f"# tensor data {total / 2**20:.2f} MiB; CPU_REPACK on AVX2/AVX-512 {repack_bytes(tab) / 2**20:.2f} MiB")
         return
     if not a.out:
         ap.error("OUT.gguf is required unless --list")

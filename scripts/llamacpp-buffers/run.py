@@ -4,7 +4,7 @@
 catalog/llamacpp-buffers.csv. See catalog/llamacpp-buffers.md for the design.
 
 Usage: run.py [--only PLAN_NAME ...] [--raw raw.jsonl] [--csv OUT.csv] [--workdir DIR]
-The raw JSON lines are appended to --raw (default scripts/llamacpp-buffers/raw.jsonl); a rerun
+The raw JSON lines are appended to --raw (default /tmp/llamacpp-buffers-raw.jsonl); a rerun
 skips the (model, weight, mode, config) keys already in it, so an interrupted run resumes.
 """
 import argparse
@@ -98,7 +98,7 @@ def run_group(gguf, configs, mode, timeout):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", nargs="*")
-    ap.add_argument("--raw", default=str(HERE / "raw.jsonl"))
+    ap.add_argument("--raw", default="/tmp/llamacpp-buffers-raw.jsonl")
     ap.add_argument("--csv", default=str(ROOT / "catalog" / "llamacpp-buffers.csv"))
     ap.add_argument("--workdir", default="/tmp/llamacpp-buffers-gguf")
     ap.add_argument("--csv-only", action="store_true", help="only rebuild the CSV from --raw")
@@ -137,7 +137,7 @@ def main():
     write_csv(raw, Path(a.csv))
 
 
-COLUMNS = ["model_id", "weight_type", "file_bytes", "mode", "n_ctx_req", "n_ctx", "n_batch", "n_ubatch",
+COLUMNS = ["model_id", "weight_type", "file_bytes", "mode", "n_ctx_req", "n_ctx", "n_ubatch_req", "n_batch", "n_ubatch",
            "flash_attn_req", "flash_attn", "type_k", "type_v", "threads", "cpu_mapped_mib", "cpu_repack_mib",
            "model_host_mib", "kv_mib", "kv_k_mib", "kv_v_mib", "kv_cells", "kv_layers", "compute_mib",
            "output_mib", "graph_nodes", "graph_splits", "rss_load_mib", "rss_ctx_mib", "rss_anon_ctx_mib",
@@ -166,7 +166,7 @@ def row(d):
     err = errs[0] if errs else d.get("error")
     return {
         "model_id": d["modelId"], "weight_type": d["weightType"], "file_bytes": d.get("fileBytes"),
-        "mode": d["mode"], "n_ctx_req": c["ctx"], "n_ctx": d.get("nCtx"), "n_batch": d.get("nBatch"),
+        "mode": d["mode"], "n_ctx_req": c["ctx"], "n_ctx": d.get("nCtx"), "n_ubatch_req": c["ubatch"], "n_batch": d.get("nBatch"),
         "n_ubatch": d.get("nUbatch"), "flash_attn_req": fa_req, "flash_attn": fa if not err else "",
         "type_k": c.get("typeK", "F16"), "type_v": c.get("typeV", "F16"), "threads": d.get("threads"),
         "cpu_mapped_mib": model.get("CPU_Mapped"), "cpu_repack_mib": model.get("CPU_REPACK", 0.0 if model else None),
