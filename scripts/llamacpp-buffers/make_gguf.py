@@ -151,16 +151,15 @@ def tensor_type(s, ftype, name, ne, kind):
     src = T.F16
     if ftype == "MXFP4_MOE" and "_exps." in name:
         src = T.MXFP4  # convert_hf_to_gguf keeps gpt-oss experts in their native MXFP4
-    fid, default = FTYPES[ftype]
+    default = FTYPES[ftype][1]
     # tensor_allows_quantization: 2-D+ tensors ending in "weight", not norms, not ffn_gate_inp
     if len(ne) < 2 or not name.endswith("weight") or "_norm.weight" in name or "ffn_gate_inp.weight" in name:
         return src
     if default == T.F16:
-        return T.F16 if src == T.F16 else src
+        return src
     t = default
     nx = ne[0]
-    tied = not any(n == "output.weight" for n, _, _ in tensors(s))
-    is_out = name == "output.weight" or (tied and name == "token_embd.weight")
+    is_out = name == "output.weight" or (s.tied and name == "token_embd.weight")
     n_gqa = s.n_head // s.n_head_kv
     i, n = layer_of(name), s.n_layer
     if is_out:

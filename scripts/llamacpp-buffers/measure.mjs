@@ -2,12 +2,12 @@
 // and prints, per configuration, one JSON line with the buffer sizes llama.cpp logged and the
 // process RSS. Usage:
 //   node measure.mjs MODEL.gguf '[{"ctx":4096,"ubatch":512,"fa":true,"typeK":"F16","typeV":"F16"}, ...]'
-//        [--threads N] [--eval N] [--load-only]
+//        [--threads N] [--eval N] [--no-alloc]
 // --eval N       after creating a context, evaluate N prompt tokens (touches the compute buffer)
 // --no-alloc     llama.cpp's no_alloc mode: sizes every buffer, allocates and reads nothing (for models
 //                whose repacked copy or mapped file would not fit this shared machine)
-// Configurations run one after another in this process; the driver (run.py) starts one process per
-// configuration so that RSS figures stay clean.
+// Configurations run one after another in this process (each context disposed before the next);
+// run.py starts a fresh process per group of configurations.
 import fs from "node:fs";
 import {getLlama, LlamaLogLevel} from "node-llama-cpp";
 
