@@ -124,7 +124,13 @@ final class GgufReader {
                 throw in.error("tensor '" + name + "' has more elements than a 64-bit count holds");
             }
         }
-        GgmlType type = GgmlType.ofId(in.u32(), name);
+        long typeId = in.u32();
+        GgmlType type;
+        try {
+            type = GgmlType.ofId(typeId, name);
+        } catch (InvalidModelSourceException e) {
+            throw in.error(e.getMessage());
+        }
         long row = dims == 0 ? 1 : ne[0];
         if (row % type.blockSize() != 0) {
             throw in.error("tensor '" + name + "' of type " + type + " has rows of " + row

@@ -79,7 +79,7 @@ final class Hub {
         } else {
             notes.add(repo + " has no model.safetensors or model.safetensors.index.json: no tensor list");
         }
-        Origin origin = new Origin(Origin.Kind.HUB, repo, revision, r.commit(), read, cache.dir(repo), !network);
+        Origin origin = new Origin(Origin.Kind.HUB, repo, revision, r.commit(), read, cache.dir(repo), network);
         return ModelSources.fromConfig(reference, config, repo + "'s config.json", generation, weights, index, origin, notes);
     }
 
@@ -115,7 +115,7 @@ final class Hub {
             }
             headers.add(h);
         }
-        Origin origin = new Origin(Origin.Kind.HUB, repo, revision, commit, read, cache.dir(repo), !network);
+        Origin origin = new Origin(Origin.Kind.HUB, repo, revision, commit, read, cache.dir(repo), network);
         return ModelSources.fromGguf(reference, headers, origin, notes);
     }
 
@@ -351,7 +351,7 @@ final class Hub {
             read.add(new Origin.SourceFile(last(part), u.toString(), src.etag(), src.size() < 0 ? null : src.size(), "header", false));
             headers.add(h);
         }
-        Origin origin = new Origin(Origin.Kind.URL, null, null, null, read, null, false);
+        Origin origin = new Origin(Origin.Kind.URL, null, null, null, read, null, true);
         return ModelSources.fromGguf(reference, headers, origin, notes);
     }
 

@@ -70,7 +70,7 @@ public final class ModelSources {
         if (ref instanceof ModelReference.LocalConfig c) {
             List<Origin.SourceFile> files = new ArrayList<>();
             String text = readText(c.path(), files);
-            Origin origin = new Origin(Origin.Kind.LOCAL, null, null, null, files, null, true);
+            Origin origin = new Origin(Origin.Kind.LOCAL, null, null, null, files, null, false);
             return fromConfig(reference, text, c.path().toString(), null, List.of(), null, origin,
                     List.of("a config.json alone has no weight headers: no tensor list (give its directory to read them)"));
         }
@@ -93,7 +93,7 @@ public final class ModelSources {
                 throw new InvalidModelSourceException("cannot read " + part + ": " + e.getMessage(), e);
             }
         }
-        return fromGguf(reference, parts, new Origin(Origin.Kind.LOCAL, null, null, null, files, null, true), List.of());
+        return fromGguf(reference, parts, new Origin(Origin.Kind.LOCAL, null, null, null, files, null, false), List.of());
     }
 
     private static ModelSource localDir(String reference, Path dir) {
@@ -132,7 +132,7 @@ public final class ModelSources {
         }
         List<String> notes = weights.isEmpty() ? List.of(dir + " has no safetensors files: no tensor list") : List.of();
         return fromConfig(reference, text, config.toString(), generation, weights, index,
-                new Origin(Origin.Kind.LOCAL, null, null, null, files, null, true), notes);
+                new Origin(Origin.Kind.LOCAL, null, null, null, files, null, false), notes);
     }
 
     /** The description of a config.json with its generation config and weight headers. */

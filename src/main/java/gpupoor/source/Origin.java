@@ -12,10 +12,10 @@ import java.util.List;
  * @param commit    the commit the revision resolved to (from the Hub's API or {@code X-Repo-Commit}, or the cache), or null
  * @param files     the files read, in order
  * @param cacheDir  the cache directory of the repository (ours or huggingface_hub's), or null
- * @param fromCache true when nothing was fetched over the network
+ * @param network   true when something was fetched over the network (false: all from local files or the caches)
  */
 public record Origin(Kind kind, String repo, String revision, String commit, List<SourceFile> files, Path cacheDir,
-                     boolean fromCache) {
+                     boolean network) {
 
     /** The kinds of source. */
     public enum Kind { HUB, LOCAL, URL }
