@@ -28,8 +28,10 @@ final class Hub {
     static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
     /** The most bytes of a JSON file (config, index, file list). */
     private static final int MAX_JSON = 64 << 20;
-    /** The first Range request for a header: most safetensors headers and small GGUF headers fit. */
-    private static final int FIRST_CHUNK = 256 << 10;
+    /** The first Range request for a safetensors header (most shards' headers fit; a larger one takes one more request). */
+    private static final int SAFETENSORS_CHUNK = 64 << 10;
+    /** The first Range request for a GGUF header; it doubles until the header is read (a tokenizer makes it 1-10 MiB). */
+    private static final int GGUF_CHUNK = 256 << 10;
 
     private final HubSettings settings;
     private final HubCache cache;
@@ -98,7 +100,7 @@ final class Hub {
                 offlineCheck(repo, revision, part);
                 RemoteBytes src = new RemoteBytes(client(), resolveUri(repo, commit == null ? revision : commit, part),
                         "hf://" + repo + "@" + revision + "/" + part, e -> httpError(e, repo, revision, part));
-                h = GgufReader.read(src, part, FIRST_CHUNK);
+                h = GgufReader.read(src, part, GGUF_CHUNK);
                 if (commit == null && src.commit() != null && COMMIT.matcher(src.commit()).matches()) {
                     commit = src.commit();
                     if (!COMMIT.matcher(revision).matches()) {
@@ -127,7 +129,7 @@ final class Hub {
         }
         Path p = whole != null ? whole : header;
         try (ByteSource src = whole != null ? FileBytes.open(p) : new MemoryBytes(p.toString(), Files.readAllBytes(p))) {
-            GgufFile h = GgufReader.read(src, part, FIRST_CHUNK);
+            GgufFile h = GgufReader.read(src, part, GGUF_CHUNK);
             read.add(new Origin.SourceFile(part, p.toString(), null, whole == null ? null : Files.size(p),
                     "header", true));
             return h;
@@ -228,7 +230,7 @@ final class Hub {
         if (whole != null || header != null) {
             Path p = whole != null ? whole : header;
             try (ByteSource src = whole != null ? FileBytes.open(p) : new MemoryBytes(p.toString(), Files.readAllBytes(p))) {
-                SafetensorsFile f = SafetensorsReader.read(src, file, FIRST_CHUNK);
+                SafetensorsFile f = SafetensorsReader.read(src, file, SAFETENSORS_CHUNK);
                 read.add(new Origin.SourceFile(file, p.toString(), null, whole == null ? null : Files.size(p), "header", true));
                 return f;
             } catch (IOException e) {
@@ -238,7 +240,7 @@ final class Hub {
         offlineCheck(repo, revision, file);
         URI uri = resolveUri(repo, commit, file);
         RemoteBytes src = new RemoteBytes(client(), uri, uri.toString(), e -> httpError(e, repo, revision, file));
-        SafetensorsFile f = SafetensorsReader.read(src, file, FIRST_CHUNK);
+        SafetensorsFile f = SafetensorsReader.read(src, file, SAFETENSORS_CHUNK);
         network = true;
         byte[] bytes = src.prefix((int) f.headerBytes());
         tryWrite(() -> cache.writeHeader(repo, commit, file, bytes));
@@ -347,7 +349,7 @@ final class Hub {
                             : e.status == 401 || e.status == 403 ? u + " needs authorization (HTTP " + e.status + ")"
                             : "HTTP " + e.status + " from " + u);
             RemoteBytes src = new RemoteBytes(client(), u, u.toString(), errors);
-            GgufFile h = GgufReader.read(src, last(part), FIRST_CHUNK);
+            GgufFile h = GgufReader.read(src, last(part), GGUF_CHUNK);
             read.add(new Origin.SourceFile(last(part), u.toString(), src.etag(), src.size() < 0 ? null : src.size(), "header", false));
             headers.add(h);
         }
