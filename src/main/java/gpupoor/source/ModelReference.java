@@ -19,7 +19,7 @@ sealed interface ModelReference {
 
     /** A repository name part: letters, digits, '-', '_', '.', not starting or ending with '-' or '.'. */
     Pattern NAME = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?");
-    Pattern HUB_ID = Pattern.compile("(" + NAME.pattern() + "/" + NAME.pattern() + ")(?:@(.+))?");
+    Pattern HUB_ID = Pattern.compile("(" + NAME.pattern() + "/" + NAME.pattern() + ")(?:@(.*))?");
 
     /** A Hub repository at a revision. */
     record Hub(String repo, String revision) implements ModelReference {
@@ -80,7 +80,7 @@ sealed interface ModelReference {
             throw new InvalidModelSourceException("'" + s + "' is a file, but not a .gguf, .json or .safetensors file; give " + ACCEPTED);
         }
         Matcher m = HUB_ID.matcher(s);
-        if (m.matches() && !s.startsWith(".") && !s.contains("..") && !m.group(1).contains("--")) {
+        if (m.matches() && !m.group(1).contains("..") && !m.group(1).contains("--")) {
             return new Hub(m.group(1), revision(m.group(2), s));
         }
         if (s.startsWith("/") || s.startsWith(".") || s.startsWith("~") || s.matches("(?i).*\\.(gguf|json|safetensors)$")) {
