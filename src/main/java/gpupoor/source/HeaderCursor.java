@@ -124,8 +124,10 @@ final class HeaderCursor {
         long n = i64();
         long room = room();
         if (n < 0 || (minBytesEach > 0 && n > room / minBytesEach)) {
+            boolean fileEnds = source.size() >= 0 && source.size() < limit;
             throw error(what + " is " + Long.toUnsignedString(n) + ", more than the " + room
-                    + " bytes left in the header can hold: the file is corrupt or not a model file");
+                    + (fileEnds ? " bytes left in the file can hold: the file is truncated or corrupt"
+                    : " bytes left within the " + (limit >> 20) + " MiB header limit can hold: the file is corrupt or not a model file"));
         }
         return n;
     }
