@@ -35,11 +35,6 @@ final class HeaderCursor {
         return pos;
     }
 
-    /** Bytes fetched from the source so far. */
-    int fetched() {
-        return filled;
-    }
-
     /** The most bytes that can still follow the current position within the header. */
     long room() {
         long end = source.size() >= 0 ? Math.min(limit, source.size()) : limit;
@@ -47,11 +42,6 @@ final class HeaderCursor {
             end = Math.min(end, filled);
         }
         return end - pos;
-    }
-
-    /** A copy of the first {@code end} bytes (already read). */
-    byte[] prefix(int end) {
-        return Arrays.copyOf(buf, end);
     }
 
     InvalidModelSourceException error(String message) {

@@ -95,7 +95,7 @@ final class Hub {
         }
         List<GgufFile> headers = new ArrayList<>();
         for (String part : parts) {
-            GgufFile h = commit == null ? null : cachedGguf(repo, commit, part);
+            GgufFile h = commit == null ? null : cachedHeader(repo, commit, part, src -> GgufReader.read(src, part, GGUF_CHUNK));
             if (h == null) {
                 offlineCheck(repo, revision, part);
                 RemoteBytes src = new RemoteBytes(client(), resolveUri(repo, commit == null ? revision : commit, part),
@@ -121,17 +121,19 @@ final class Hub {
         return ModelSources.fromGguf(reference, headers, origin, notes);
     }
 
-    private GgufFile cachedGguf(String repo, String commit, String part) {
-        Path whole = cache.file(repo, commit, part);
-        Path header = whole == null ? cache.header(repo, commit, part) : null;
-        if (whole == null && header == null) {
+    /**
+     * A weight file's header read with {@code reader} from a cache: the whole file in a snapshot, or the
+     * header we kept; null when neither is cached (or readable).
+     */
+    private <T> T cachedHeader(String repo, String commit, String file, Function<ByteSource, T> reader) {
+        Path whole = cache.file(repo, commit, file);
+        Path p = whole != null ? whole : cache.header(repo, commit, file);
+        if (p == null) {
             return null;
         }
-        Path p = whole != null ? whole : header;
         try (ByteSource src = whole != null ? FileBytes.open(p) : new MemoryBytes(p.toString(), Files.readAllBytes(p))) {
-            GgufFile h = GgufReader.read(src, part, GGUF_CHUNK);
-            read.add(new Origin.SourceFile(part, p.toString(), null, whole == null ? null : Files.size(p),
-                    "header", true));
+            T h = reader.apply(src);
+            read.add(new Origin.SourceFile(file, p.toString(), null, whole == null ? null : Files.size(p), "header", true));
             return h;
         } catch (IOException e) {
             return null;
@@ -225,17 +227,9 @@ final class Hub {
 
     /** A safetensors header: from a whole cached file or a cached header, else Range requests (then cached). */
     private SafetensorsFile safetensors(String repo, String revision, String commit, String file) {
-        Path whole = cache.file(repo, commit, file);
-        Path header = whole == null ? cache.header(repo, commit, file) : null;
-        if (whole != null || header != null) {
-            Path p = whole != null ? whole : header;
-            try (ByteSource src = whole != null ? FileBytes.open(p) : new MemoryBytes(p.toString(), Files.readAllBytes(p))) {
-                SafetensorsFile f = SafetensorsReader.read(src, file, SAFETENSORS_CHUNK);
-                read.add(new Origin.SourceFile(file, p.toString(), null, whole == null ? null : Files.size(p), "header", true));
-                return f;
-            } catch (IOException e) {
-                // unreadable cache: fetch again
-            }
+        SafetensorsFile cached = cachedHeader(repo, commit, file, src -> SafetensorsReader.read(src, file, SAFETENSORS_CHUNK));
+        if (cached != null) {
+            return cached;
         }
         offlineCheck(repo, revision, file);
         URI uri = resolveUri(repo, commit, file);

@@ -36,9 +36,8 @@ final class HubCache {
      *
      * @param commit the commit
      * @param age    how long ago it was written
-     * @param dir    the repository's cache directory it was found in
      */
-    record Ref(String commit, Duration age, Path dir) {
+    record Ref(String commit, Duration age) {
     }
 
     /** The repository's directory in our cache. */
@@ -55,7 +54,7 @@ final class HubCache {
                 if (Files.isRegularFile(f)) {
                     String commit = Files.readString(f).trim();
                     if (COMMIT.matcher(commit).matches()) {
-                        return new Ref(commit, Duration.between(Files.getLastModifiedTime(f).toInstant(), Instant.now()), dir);
+                        return new Ref(commit, Duration.between(Files.getLastModifiedTime(f).toInstant(), Instant.now()));
                     }
                 }
             } catch (IOException e) {

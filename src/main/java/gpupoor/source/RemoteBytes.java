@@ -17,7 +17,6 @@ final class RemoteBytes implements ByteSource {
     private String commit;
     private String etag;
     private final java.io.ByteArrayOutputStream leading = new java.io.ByteArrayOutputStream();
-    private int requests;
 
     /** Reads {@code uri}, named {@code name} in messages; {@code errors} says what an error status means to the user. */
     RemoteBytes(HubClient client, URI uri, String name,
@@ -48,16 +47,6 @@ final class RemoteBytes implements ByteSource {
         return etag;
     }
 
-    /** Range requests made. */
-    int requests() {
-        return requests;
-    }
-
-    /** Bytes received. */
-    long fetched() {
-        return leading.size();
-    }
-
     /** The first {@code n} bytes of the file (already read: the reads of a header start at 0 and follow each other). */
     byte[] prefix(int n) {
         return java.util.Arrays.copyOf(leading.toByteArray(), n);
@@ -74,7 +63,6 @@ final class RemoteBytes implements ByteSource {
             }
             throw errors.apply(e);
         }
-        requests++;
         if (offset != leading.size()) {
             throw new IllegalStateException("header reads must follow each other");
         }
