@@ -6,11 +6,13 @@ import java.util.Arrays;
 
 /**
  * Little-endian reads from the start of a {@link ByteSource}, fetching more of it only as far as
- * the reads go: the first chunk, then doubling, never past {@code limit} bytes. Every read is
+ * the reads go: the first chunk, then doubling up to 4 MiB a read (so at most 4 MiB more than the
+ * header is fetched), never past {@code limit} bytes. Every read is
  * bounded: a length or count that the remaining bytes cannot hold is an
  * {@link InvalidModelSourceException}, not an allocation.
  */
 final class HeaderCursor {
+    private static final long MAX_STEP = 4 << 20;
     private final ByteSource source;
     private final int limit;
     private final int firstChunk;
@@ -59,7 +61,8 @@ final class HeaderCursor {
                     + " (a length or count in it is too large: the file is corrupt or not a model file)");
         }
         while (filled < want && !ended) {
-            long target = Math.max(want, Math.min(limit, Math.max(firstChunk, 2L * filled)));
+            long step = Math.min(Math.max(firstChunk, filled), MAX_STEP);
+            long target = Math.max(want, Math.min(limit, filled + step));
             if (source.size() >= 0) {
                 target = Math.min(target, source.size());
             }

@@ -145,7 +145,7 @@ final class Hub {
         boolean isCommit = COMMIT.matcher(revision).matches();
         HubCache.Ref ref = isCommit ? null : cache.ref(repo, revision);
         String commit = isCommit ? revision : ref == null ? null : ref.commit();
-        List<String> files = commit == null ? null : cache.files(repo, commit);
+        List<String> files = commit == null ? null : cache.files(repo, commit, !settings.offline());
         boolean fresh = files != null && (isCommit || ref.age().compareTo(settings.refreshAfter()) < 0);
         if (settings.offline()) {
             if (commit == null || files == null) {
@@ -163,9 +163,10 @@ final class Hub {
         } catch (HubClient.HttpError e) {
             throw httpError(e, repo, revision, null);
         } catch (InvalidModelSourceException e) {
-            if (commit != null && files != null) {
+            List<String> cached = commit == null ? null : cache.files(repo, commit, false);
+            if (cached != null) {
                 notes.add("the Hub could not be reached (" + e.getMessage() + "); used the cached commit " + commit);
-                return new Resolved(commit, files);
+                return new Resolved(commit, cached);
             }
             throw e;
         }

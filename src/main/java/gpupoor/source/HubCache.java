@@ -81,8 +81,12 @@ final class HubCache {
         return Files.isRegularFile(p) ? p : null;
     }
 
-    /** The cached list of files at {@code commit}: ours from the Hub's API, else what huggingface_hub's snapshot holds; or null. */
-    List<String> files(String repo, String commit) {
+    /**
+     * The cached list of files at {@code commit}: ours, from the Hub's API (complete); else, unless
+     * {@code complete} is asked for, the files huggingface_hub's snapshot holds (those it downloaded);
+     * or null.
+     */
+    List<String> files(String repo, String commit, boolean complete) {
         Path info = dir(repo).resolve("info").resolve(commit + ".json");
         if (Files.isRegularFile(info)) {
             try {
@@ -91,7 +95,7 @@ final class HubCache {
                 // fall through to huggingface_hub's snapshot
             }
         }
-        if (hf == null) {
+        if (complete || hf == null) {
             return null;
         }
         Path snap = hf.resolve(folder(repo)).resolve("snapshots").resolve(commit);

@@ -217,6 +217,18 @@ class HubTest {
     }
 
     @Test
+    void aPartialHuggingfaceHubSnapshotIsCompletedOnline() throws IOException {
+        Path snap = Files.createDirectories(tmp.resolve("hf/models--acme--tiny/snapshots").resolve(C1));
+        Files.writeString(snap.resolve("config.json"), CONFIG);
+        Files.writeString(Files.createDirectories(tmp.resolve("hf/models--acme--tiny/refs")).resolve("main"), C1);
+        ModelSource m = ModelSources.load("acme/tiny", settings(null));
+        assertEquals(3, m.tensors().size());
+        Origin.SourceFile config = m.origin().files().stream().filter(f -> f.name().equals("config.json")).findFirst().orElseThrow();
+        assertTrue(config.cached() && config.location().equals(snap.resolve("config.json").toString()), config.toString());
+        assertTrue(hub.requests("hub").stream().noneMatch(r -> r.path().endsWith("/config.json")));
+    }
+
+    @Test
     void ggufHeadersOverRangeRequestsAndThenFromTheCache() throws IOException {
         byte[] part1 = GgufModelTest.part(0, 2, 3, "token_embd.weight").tensor("big", 0, DATA, DATA / 4).file();
         byte[] part2 = GgufModelTest.part(1, 2, 3, "output.weight").file();
