@@ -20,6 +20,7 @@ public enum GgmlType implements StorageType {
     Q5_0(6, 32, 22),
     Q5_1(7, 32, 24),
     Q8_0(8, 32, 34),
+    /** ggml's {@code block_q8_1} is two halves and 32 quants (gguf-py's table still says 40, from older float scales). */
     Q8_1(9, 32, 36),
     Q2_K(10, 256, 84),
     Q3_K(11, 256, 110),

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * {@code @revision}), a local {@code config.json}, a local {@code .gguf} file (every part of a split
  * {@code -00001-of-0000N} model), an {@code https://} URL of a GGUF file,
  * {@code hf://org/name/file.gguf}, or a local directory holding config.json and safetensors files.
- * Only headers are read from weight files, never the weights.
+ * Only headers are read from weight files, never the weights. A reference that names an existing
+ * local file or directory is read from disk; otherwise {@code org/name} is a Hub id.
  *
  * <pre>{@code
  * ModelSource m = ModelSources.load("Qwen/Qwen3-8B");
