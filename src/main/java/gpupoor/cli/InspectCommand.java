@@ -226,13 +226,9 @@ public final class InspectCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Weights   : %d tensors, %,d elements, %,d bytes (%s)%n", m.tensors().size(),
                 m.totalElements(), m.totalBytes(), gib(m.totalBytes()));
         if (!m.tensors().isEmpty()) {
-            out.println("By type   :");
-            m.totalsByType().forEach((k, t) -> out.printf(Locale.ROOT, "  %-12s %6d tensors %,20d elements %,20d bytes%n",
-                    k, t.tensors(), t.elements(), t.bytes()));
+            totals("By type   :", "type", m.totalsByType(), out);
             if (m.totalsByModality().size() > 1) {
-                out.println("By part   :");
-                m.totalsByModality().forEach((k, t) -> out.printf(Locale.ROOT, "  %-12s %6d tensors %,20d elements %,20d bytes%n",
-                        k, t.tensors(), t.elements(), t.bytes()));
+                totals("By part   :", "part", m.totalsByModality(), out);
             }
             int w = Math.max(4, m.tensors().stream().mapToInt(t -> t.name().length()).max().orElse(4));
             out.println("Tensors   :");
@@ -245,6 +241,12 @@ public final class InspectCommand implements Callable<Integer> {
         for (String n : m.notes()) {
             out.println("note: " + n);
         }
+    }
+
+    private static void totals(String title, String what, Map<String, ModelSource.Totals> totals, PrintWriter out) {
+        out.println(title);
+        out.printf(Locale.ROOT, "  %-12s %8s %20s %20s%n", what, "tensors", "elements", "bytes");
+        totals.forEach((k, t) -> out.printf(Locale.ROOT, "  %-12s %8d %,20d %,20d%n", k, t.tensors(), t.elements(), t.bytes()));
     }
 
     private static String summary(ObjectNode c) {

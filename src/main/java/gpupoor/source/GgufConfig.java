@@ -196,8 +196,8 @@ final class GgufConfig {
                     types[i] = period == 0 || i % period < period - 1 ? "sliding_attention" : "full_attention";
                 }
                 if (pattern == null) {
-                    notes.add("sliding-window pattern: llama.cpp's default for " + arch + " (every " + period
-                            + ". layer is full attention), not stated in the file");
+                    notes.add("sliding-window pattern: llama.cpp's default for " + arch + " (one full-attention layer in every "
+                            + period + "), not stated in the file");
                 }
             } else {
                 notes.add("the file gives a sliding window but no pattern, and llama.cpp's default for " + arch
