@@ -15,7 +15,11 @@ public enum Metric {
     /** Milliseconds per fine-tuning iteration (forward, backward, optimizer step). */
     MS_PER_ITERATION("Time per iteration", "ms per fine-tuning iteration"),
     /** Devices of the GPU needed to hold the model. */
-    GPUS_NEEDED("GPUs needed", "GPUs needed");
+    GPUS_NEEDED("GPUs needed", "GPUs needed"),
+    /** Sequences of the point's length that run at once (a serving runtime's KV pool, capped by its max_num_seqs). */
+    MAX_CONCURRENCY("Max concurrency", "sequences at once"),
+    /** Host memory beside the device(s), in GiB: allocated plus mapped from the model file (llama.cpp). */
+    HOST_MEMORY("Host memory", "host memory (GiB)");
 
     private final String title;
     private final String axisTitle;

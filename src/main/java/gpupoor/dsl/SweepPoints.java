@@ -190,6 +190,8 @@ final class SweepPoints {
             case PROMPT_SECONDS -> promptSeconds[i];
             case MS_PER_ITERATION -> msPerIteration[i];
             case GPUS_NEEDED -> gpusNeeded[i] < 0 ? Double.NaN : gpusNeeded[i];
+            case MAX_CONCURRENCY -> concurrency[i];
+            case HOST_MEMORY -> host[i] / 1024;
         };
     }
 

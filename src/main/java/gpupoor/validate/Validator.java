@@ -73,6 +73,15 @@ public final class Validator {
             Double measured = p.status() == Status.EXCLUDED ? numberOrNull(m.text("value_norm")) : null;
             return new RowResult(m, metric, p.status(), measured, null, null, p.getMessage());
         }
+        return predict(method, rs);
+    }
+
+    /**
+     * Predicts a row already read into its scenario (a calibration fit predicts the same rows with many
+     * calibrations and reads each once). Never throws for a problem of the row.
+     */
+    public static RowResult predict(Method method, RowScenario rs) {
+        Measurement m = rs.measurement();
         List<String> failures = new ArrayList<>();
         for (Attempt a : attempts(rs)) {
             try {

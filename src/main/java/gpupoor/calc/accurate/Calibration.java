@@ -33,14 +33,18 @@ public record Calibration(Map<String, Entry> entries) {
         APPLE_LARGE_MIN_GIB,
         /** Memory macOS keeps from the CPU cores of an Apple SoC, MiB. */
         APPLE_OS_RESERVED_MIB,
-        /** bitsandbytes' extra kernel time per layer per decode step, microseconds. */
+        /** transformers with bitsandbytes: extra dispatch per layer per decode step, microseconds. */
         BNB_LAYER_US,
+        /** CPU backends: thread synchronization per layer per decode step per thread, microseconds. */
+        CPU_SYNC_US,
         /** Runtime (CUDA) context per GPU, MiB. */
         CUDA_CONTEXT_MIB,
         /** Share of peak FLOPS attention over the cache reaches in decode. */
         DECODE_ATTN_EFF,
         /** Share of peak bandwidth a decode step reaches. */
         DECODE_BW_EFF,
+        /** Eager runtimes: CPU time to dispatch one layer's kernels per decode step, microseconds. */
+        DISPATCH_US,
         /** Share of peak FLOPS unquantized decode matmuls reach. */
         DECODE_FLOPS_EFF,
         /** Share of peak FLOPS quantized decode matmuls reach (dequantizing arithmetic). */
@@ -51,6 +55,8 @@ public record Calibration(Map<String, Entry> entries) {
         GPU_INVISIBLE_FRACTION,
         /** Memory the driver keeps from a GPU, MiB. */
         GPU_RESERVED_MIB,
+        /** transformers with auto-gptq's cuda-old kernel: extra dispatch per layer per decode step, microseconds. */
+        GPTQ_LAYER_US,
         /** Peak of Hugging Face's growing KV cache over the final cache. */
         HF_KV_GROWTH,
         /** Bandwidth of hidden states crossing devices, GB/s. */

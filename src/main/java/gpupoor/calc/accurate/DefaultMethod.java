@@ -315,7 +315,7 @@ public final class DefaultMethod implements Method {
         Comms comms = Comms.of(c, decodeParts.size() > 1, r.gpuLayers(c, plan));
         double context = w.promptTokens() + w.generateTokens() / 2.0;
         double step = model.decodeSeconds(decodeParts, w.batch(), context, c.kv().window(), comms,
-                r.decodeExtraLayerSeconds(c));
+                r.decodeExtraLayerSeconds(c), r.dispatchLayerSeconds(c));
         double headParams = (double) a.vocab() * a.hidden() / (p == Parallelism.TENSOR ? n : 1);
         boolean pipeline = r.pipelinesPrefill(c, p);
         double prefill = model.prefillSeconds(prefillParts, w.batch(), w.promptTokens(), r.prefillChunk(c), c.kv().window(),

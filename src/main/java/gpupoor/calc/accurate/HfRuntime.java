@@ -63,8 +63,21 @@ final class HfRuntime extends Runtime {
                 kvBytes / n, context, 0, 0, a.layers(), notes);
     }
 
+    /**
+     * transformers' generate launches every layer's kernels from Python: {@code dispatch_us} per layer, more
+     * with bitsandbytes ({@code bnb_layer_us}: its quantize/dequantize calls) and with auto-gptq's
+     * {@code cuda-old} kernel ({@code gptq_layer_us}); on a fast GPU the step waits for this, not for memory.
+     */
     @Override
-    double decodeExtraLayerSeconds(EstimateContext c) {
-        return c.s().quant().isBnb() ? c.cal(Param.BNB_LAYER_US, c.dc()) * 1e-6 : 0;
+    double dispatchLayerSeconds(EstimateContext c) {
+        Quant q = c.s().quant();
+        double us = c.cal(Param.DISPATCH_US, c.dc());
+        if (q.isBnb()) {
+            us += c.cal(Param.BNB_LAYER_US, c.dc());
+        }
+        if ((q == Quant.GPTQ_INT4 || q == Quant.GPTQ_INT8) && "cuda-old".equals(c.options().serving().gptqKernel())) {
+            us += c.cal(Param.GPTQ_LAYER_US, c.dc());
+        }
+        return us * 1e-6;
     }
 }

@@ -337,6 +337,29 @@ class LlamaCppRuntime extends Runtime {
         return c.device().isGpu() && prefillChunk(c) >= OFFLOAD_MIN_BATCH;
     }
 
+    /**
+     * On a CPU backend every layer ends in barriers across the threads: {@code cpu_sync_us} per thread
+     * per layer (a 96-core socket spends hundreds of microseconds per layer where a desktop spends tens).
+     */
+    @Override
+    double decodeExtraLayerSeconds(EstimateContext c) {
+        DeviceClass dc = c.dc();
+        if (dc != DeviceClass.CPU && dc != DeviceClass.APPLE_CPU) {
+            return 0;
+        }
+        return threads(c) * c.cal(Calibration.Param.CPU_SYNC_US, dc) * 1e-6;
+    }
+
+    /** The CPU threads: given, else the socket's physical cores (8 where the catalog does not say). */
+    static int threads(EstimateContext c) {
+        Integer t = c.options().serving().threads();
+        Hardware d = c.device();
+        if (t != null) {
+            return t;
+        }
+        return d != null && d.cpuMemory() != null && d.cpuMemory().cores() > 0 ? d.cpuMemory().cores() : 8;
+    }
+
     /** CPU threads: given, else the socket's physical cores. */
     @Override
     double cpuShare(EstimateContext c) {

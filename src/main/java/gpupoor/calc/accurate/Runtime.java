@@ -266,8 +266,17 @@ abstract class Runtime {
         return 1;
     }
 
-    /** Extra seconds per layer per decode step beyond bytes and FLOPs (bitsandbytes' kernels in transformers). */
+    /** Extra seconds per layer per decode step beyond bytes and FLOPs (a CPU backend's thread barriers). */
     double decodeExtraLayerSeconds(EstimateContext c) {
+        return 0;
+    }
+
+    /**
+     * Seconds the CPU takes to dispatch one layer's kernels per decode step, when the runtime launches
+     * them one by one from Python (eager PyTorch); a step lasts at least that times the layers. 0 for
+     * runtimes with CUDA graphs or compiled loops.
+     */
+    double dispatchLayerSeconds(EstimateContext c) {
         return 0;
     }
 

@@ -69,18 +69,23 @@ final class SpeedModel {
      * ({@link Comms}). Per segment: the weights ({@code max(bytes / (η_bw·BW), 2·params·batch /
      * (η_d·peak))}, the second term being the dequantizing arithmetic that limits quantized decode on
      * weak GPUs), plus attention over the cache ({@code max(KV bytes / (η_bw·BW), 4·width·context·batch
-     * / (η_attn·peak))}), plus a fixed time per layer (kernel launches and synchronization).
+     * / (η_attn·peak))}), plus a fixed time per layer (kernel launches and synchronization); an eager
+     * runtime's step takes at least its CPU's time to dispatch every layer's kernels
+     * ({@code dispatchLayerSeconds} per layer: Hugging Face generate is bound by it on fast GPUs).
      *
      * @param window sliding window (tokens) of the sliding layers (0: none)
      */
     public double decodeSeconds(List<Segment> parts, int batch, double context, int window, Comms comms,
-                                double extraLayerSeconds) {
+                                double extraLayerSeconds, double dispatchLayerSeconds) {
         double t = 0;
+        int layers = 0;
         for (Segment s : parts) {
             t += weightSeconds(s, batch) + attentionSeconds(s, batch, context, window)
                     + s.layers() * (c(Param.DECODE_LAYER_US, s.device()) * 1e-6 + extraLayerSeconds);
+            layers += s.layers();
         }
-        return t + comms.seconds(batch);
+        // an eager runtime's CPU dispatches the kernels while the GPU runs them: the slower of the two sets the pace
+        return Math.max(t, layers * dispatchLayerSeconds) + comms.seconds(batch);
     }
 
     private double weightSeconds(Segment s, int batch) {
