@@ -140,11 +140,12 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
                 args.add("--mode=training");
                 args.add("--method=" + method);
             }
-            if (device != null && device.isApple() && m.backend().equals("cpu")) {
+            String settings = m.cell("settings");
+            if (device != null && device.isApple() && m.backend().equals("cpu")
+                    && (settings == null || !settings.contains("--gpu-layers"))) {
                 args.add("--gpu-layers=0");
                 notes.add("cpu backend on " + device.id() + ": run on the SoC's CPU cores (--gpu-layers 0)");
             }
-            String settings = m.cell("settings");
             if (settings != null && !settings.isBlank()) {
                 args.addAll(List.of(settings.trim().split("\\s+")));
             }

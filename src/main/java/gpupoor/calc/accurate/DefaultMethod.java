@@ -319,7 +319,7 @@ public final class DefaultMethod implements Method {
         double headParams = (double) a.vocab() * a.hidden() / (p == Parallelism.TENSOR ? n : 1);
         boolean pipeline = r.pipelinesPrefill(c, p);
         double prefill = model.prefillSeconds(prefillParts, w.batch(), w.promptTokens(), r.prefillChunk(c), c.kv().window(),
-                headParams, comms, pipeline ? n : 1, pipeline ? r.prefillInFlight(c) : 1);
+                headParams, comms, pipeline ? n : 1, pipeline ? r.prefillInFlight(c) : 1, r.dispatchLayerSeconds(c));
         return new Speed(1 / step, 1000 * step, prefill, model.decodeBound(decodeParts, w.batch()));
     }
 

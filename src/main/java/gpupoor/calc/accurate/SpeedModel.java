@@ -116,10 +116,11 @@ final class SpeedModel {
      * runs for the last position of each prompt only. With {@code stages} > 1 pipeline stages
      * (llama.cpp's layer split), up to {@code inFlight} chunks overlap across the stages: a flush
      * of m chunks takes {@code (m + stages - 1) / (m · stages)} of the sequential time; each chunk
-     * pays what crossing the devices costs ({@link Comms}).
+     * pays what crossing the devices costs ({@link Comms}); an eager runtime's chunk takes at least
+     * its CPU's dispatch of every layer ({@code dispatchLayerSeconds} per layer).
      */
     public double prefillSeconds(List<Segment> parts, int batch, int prompt, int chunk, int window, double headParams,
-                                 Comms comms, int stages, int inFlight) {
+                                 Comms comms, int stages, int inFlight, double dispatchLayerSeconds) {
         double tokens = (double) batch * prompt;
         double chunks = Math.ceil(tokens / Math.max(1, chunk));
         double t = 0;
@@ -143,6 +144,12 @@ final class SpeedModel {
             double m = Math.max(1, Math.min(chunks, inFlight));
             t *= (m + stages - 1) / (m * stages);
         }
+        int layers = 0;
+        for (Segment s : parts) {
+            layers += s.layers();
+        }
+        // an eager runtime dispatches every layer's kernels once per chunk: short prompts wait for the CPU
+        t = Math.max(t, chunks * layers * dispatchLayerSeconds);
         return t + chunks * comms.seconds(tokens / chunks);
     }
 
