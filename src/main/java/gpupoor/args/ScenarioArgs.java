@@ -5,6 +5,7 @@ import gpupoor.calc.Framework;
 import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.KvCacheType;
+import gpupoor.calc.Limits;
 import gpupoor.calc.LoraTargets;
 import gpupoor.calc.Method;
 import gpupoor.calc.Methods;
@@ -39,7 +40,7 @@ import java.util.regex.Pattern;
 public final class ScenarioArgs {
     @Option(names = "--model", paramLabel = "ID|PATH", description = "A catalog or Hugging Face id, a config.json path, or a size such as 7B.")
     String model;
-    @Option(names = "--size", paramLabel = "BILLIONS", description = "A model known only by its size in billions of parameters, e.g. 7 or 13B (instead of --model).")
+    @Option(names = "--size", paramLabel = "BILLIONS", description = "A model known only by its size in billions of parameters, e.g. 7 or 13B (instead of --model; 0.02 to 100,000).")
     String size;
     @Option(names = "--mode", paramLabel = "MODE", description = "inference (the default) or training.")
     String mode;
@@ -53,17 +54,17 @@ public final class ScenarioArgs {
     String optimizer;
     @Option(names = "--grad-checkpointing", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "Recompute activations in the backward pass.")
     String gradCheckpointing;
-    @Option(names = "--lora-rank", paramLabel = "R", description = "The LoRA rank (default 8; the gpu-poor method always uses 8).")
+    @Option(names = "--lora-rank", paramLabel = "R", description = "The LoRA rank, 1 to 65,536 (default 8; the gpu-poor method always uses 8).")
     String loraRank;
-    @Option(names = "--prompt", paramLabel = "N", description = "Prompt tokens; in training, the sequence length (default 512).")
+    @Option(names = "--prompt", paramLabel = "N", description = "Prompt tokens; in training, the sequence length: 1 to 2,147,483,647 (default 512).")
     String prompt;
-    @Option(names = "--gen", paramLabel = "N", description = "Tokens to generate (default 512; 1 in training).")
+    @Option(names = "--gen", paramLabel = "N", description = "Tokens to generate: 0 to 2,147,483,647 (default 512; 1 in training).")
     String gen;
-    @Option(names = "--batch", paramLabel = "N", description = "Sequences processed together (default 1).")
+    @Option(names = "--batch", paramLabel = "N", description = "Sequences processed together: 1 to 1,048,576 (default 1).")
     String batch;
     @Option(names = "--gpu", paramLabel = "ID", description = "A GPU or Apple chip: a catalog id such as rtx-4090 or a100-sxm4-80gb, or the original's key such as A100-80GB.")
     String gpu;
-    @Option(names = "--gpus", paramLabel = "N", description = "Identical GPUs used together (default 1).")
+    @Option(names = "--gpus", paramLabel = "N", description = "Identical GPUs used together: 1 to 65,536 (default 1).")
     String gpus;
     @Option(names = "--cpu", paramLabel = "ID", description = "A CPU: a catalog id such as ryzen-9-7950x, or the original's key such as 7950x.")
     String cpu;
@@ -75,11 +76,11 @@ public final class ScenarioArgs {
     String kvCache;
     @Option(names = "--flash-attention", paramLabel = "ON|OFF", description = "Flash attention on or off (default: llama.cpp off, hf SDPA, vllm on).")
     String flashAttention;
-    @Option(names = "--gpu-memory-utilization", paramLabel = "X", description = "vLLM's share of each GPU's memory, in (0, 1] (default 0.9).")
+    @Option(names = "--gpu-memory-utilization", paramLabel = "X", description = "vLLM's share of each GPU's memory, above 0 and at most 1 (default 0.9).")
     String gpuMemoryUtilization;
-    @Option(names = "--ubatch", paramLabel = "N", description = "llama.cpp's physical batch -ub (default 512).")
+    @Option(names = "--ubatch", paramLabel = "N", description = "llama.cpp's physical batch -ub: 1 to 65,536 (default 512).")
     String ubatch;
-    @Option(names = "--gpu-layers", paramLabel = "N", description = "llama.cpp layers on the GPU -ngl: all (the default), 0 (CPU only) or a count.")
+    @Option(names = "--gpu-layers", paramLabel = "N", description = "llama.cpp layers on the GPU -ngl: all (the default), 0 (CPU only) or a count up to 100,000.")
     String gpuLayers;
     @Option(names = "--parallelism", paramLabel = "P", description = "How several GPUs share the model: tensor, layer, data or sharded (default: llama.cpp and hf layer, vllm tensor, training data).")
     String parallelism;
@@ -87,7 +88,7 @@ public final class ScenarioArgs {
     String loraTargets;
     @Option(names = "--precision", paramLabel = "P", description = "Full fine-tuning precision: mixed (the default: bf16 with fp32 master weights and states), bf16 or fp32.")
     String precision;
-    @Option(names = "--host-bandwidth", paramLabel = "GBS", description = "Host memory bandwidth in GB/s for llama.cpp layers left on the CPU (default: a dual-channel desktop).")
+    @Option(names = "--host-bandwidth", paramLabel = "GBS", description = "Host memory bandwidth in GB/s for llama.cpp layers left on the CPU, at most 100,000 (default: a dual-channel desktop).")
     String hostBandwidth;
     @Option(names = "--calc", paramLabel = "METHOD", description = "The calculation method: default (ours) or gpu-poor (the original's numbers).")
     String calc;
@@ -126,7 +127,7 @@ public final class ScenarioArgs {
     /** Inputs written as these options: {@code --framework llama.cpp}. */
     public static final Input.Style STYLE = (input, value) -> {
         String option = OPTIONS.get(input);
-        return value == null ? option : option + " " + value;
+        return value == null ? option : option + " " + (value.isBlank() ? "\"" + value + "\"" : value);
     };
 
     /**
@@ -224,9 +225,8 @@ public final class ScenarioArgs {
             b.model(catalog.model(model));
         } else if (given(size)) {
             var m = SIZE.matcher(size);
-            if (!m.matches()) {
-                throw new InvalidScenarioException(Input.SIZE.ref(size.trim())
-                        + ": a size is a positive number of billions of parameters, e.g. 7 or 13B");
+            if (!m.matches() || !Limits.sizeInRange(Double.parseDouble(m.group(1)))) {
+                throw Limits.refuse(Input.SIZE, size.trim());
             }
             b.model(ModelSpec.ofSize(Double.parseDouble(m.group(1))));
         }
@@ -260,19 +260,19 @@ public final class ScenarioArgs {
             b.gradientCheckpointing(bool(Input.GRAD_CHECKPOINTING, gradCheckpointing));
         }
         if (given(loraRank)) {
-            b.loraRank(positiveInt(Input.LORA_RANK, loraRank));
+            b.loraRank(integer(Input.LORA_RANK, loraRank));
         }
         if (given(prompt)) {
-            b.prompt(positiveInt(Input.PROMPT, prompt));
+            b.prompt(integer(Input.PROMPT, prompt));
         }
         if (given(gen)) {
-            b.generate(nonNegativeInt(Input.GENERATE, gen));
+            b.generate(integer(Input.GENERATE, gen));
         }
         if (given(batch)) {
-            b.batch(positiveInt(Input.BATCH, batch));
+            b.batch(integer(Input.BATCH, batch));
         }
         if (given(gpus)) {
-            b.deviceCount(positiveInt(Input.DEVICES, gpus));
+            b.deviceCount(integer(Input.DEVICES, gpus));
         }
         if (given(ddr)) {
             b.ddr(Ddr.parse(ddr));
@@ -290,13 +290,13 @@ public final class ScenarioArgs {
             o = o.withFlashAttention(bool(Input.FLASH_ATTENTION, flashAttention));
         }
         if (given(gpuMemoryUtilization)) {
-            o = o.withGpuMemoryUtilization(positiveNumber(Input.GPU_MEMORY_UTILIZATION, gpuMemoryUtilization));
+            o = o.withGpuMemoryUtilization(number(Input.GPU_MEMORY_UTILIZATION, gpuMemoryUtilization));
         }
         if (given(ubatch)) {
-            o = o.withUbatch(positiveInt(Input.UBATCH, ubatch));
+            o = o.withUbatch(integer(Input.UBATCH, ubatch));
         }
         if (given(gpuLayers)) {
-            o = o.withGpuLayers(gpuLayers.trim().equalsIgnoreCase("all") ? -1 : layerCount(gpuLayers));
+            o = o.withGpuLayers(gpuLayers.trim().equalsIgnoreCase("all") ? -1 : integer(Input.GPU_LAYERS, gpuLayers));
         }
         if (given(parallelism)) {
             o = o.withParallelism(Parallelism.parse(parallelism));
@@ -308,60 +308,42 @@ public final class ScenarioArgs {
             o = o.withPrecision(Precision.parse(precision));
         }
         if (given(hostBandwidth)) {
-            o = o.withHostBandwidthGBs(positiveNumber(Input.HOST_BANDWIDTH, hostBandwidth));
+            o = o.withHostBandwidthGBs(number(Input.HOST_BANDWIDTH, hostBandwidth));
         }
         return o;
     }
 
+    /** Whether an option was given: an empty value ({@code --prompt ""}) is given, and refused by its parser. */
     private static boolean given(String s) {
-        return s != null && !s.isBlank();
+        return s != null;
     }
 
-    private static int layerCount(String text) {
-        try {
-            int n = Integer.parseInt(text.trim());
-            if (n >= -1) {
-                return n;
+    /** A whole number: digits with an optional sign (no "1e3", "7.0" or "0x10"). */
+    private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
+
+    /**
+     * An integer option's value; text that is not an integer, or one too large for an {@code int},
+     * is refused in the words of its range ({@link Limits#refuse}). The range itself is the builder's check.
+     */
+    static int integer(Input input, String text) {
+        String t = text.trim();
+        if (INTEGER.matcher(t).matches()) {
+            try {
+                return Integer.parseInt(t);
+            } catch (NumberFormatException e) {
+                // too many digits for an int: outside every range
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
-        throw new InvalidScenarioException(Input.GPU_LAYERS.ref(text.trim()) + ": GPU layers are all (or -1), 0 or a positive integer");
+        throw Limits.refuse(input, t);
     }
 
-    static int positiveInt(Input input, String text) {
-        int v = integer(input, text);
-        if (v < 1) {
-            throw new InvalidScenarioException(input.ref(text.trim()) + ": " + input.words() + " must be a positive integer");
-        }
-        return v;
-    }
-
-    static int nonNegativeInt(Input input, String text) {
-        int v = integer(input, text);
-        if (v < 0) {
-            throw new InvalidScenarioException(input.ref(text.trim()) + ": " + input.words() + " must be 0 or a positive integer");
-        }
-        return v;
-    }
-
-    private static int integer(Input input, String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidScenarioException(input.ref(text.trim()) + ": " + input.words() + " must be a positive integer");
-        }
-    }
-
-    static double positiveNumber(Input input, String text) {
+    /** A real option's value (a plain decimal); the range is the builder's check. */
+    static double number(Input input, String text) {
         String t = text.trim();
         if (DECIMAL.matcher(t).matches()) {
-            double v = Double.parseDouble(t);
-            if (v > 0 && Double.isFinite(v)) {
-                return v;
-            }
+            return Double.parseDouble(t);
         }
-        throw new InvalidScenarioException(input.ref(t) + ": " + input.words() + " must be a positive number (e.g. 7 or 0.5)");
+        throw Limits.refuse(input, t);
     }
 
     private static boolean bool(Input input, String text) {

@@ -54,10 +54,7 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
     }
 
     private static int checkDeviceCount(int n) {
-        if (n < 1) {
-            throw new InvalidScenarioException(Input.DEVICES.ref(n) + ": the number of GPUs must be a positive integer");
-        }
-        return n;
+        return Limits.check(Input.DEVICES, n);
     }
 
     /** A builder with nothing set but what {@link Defaults} fill in. */
