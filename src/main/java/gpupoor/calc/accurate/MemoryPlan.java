@@ -76,7 +76,7 @@ record MemoryPlan(double weights, double kv, double activations, double gradOpti
         Parallelism p = c.parallelism();
         double perDevice = switch (p) {
             case DATA -> weights + state + act;
-            case SHARDED -> (weights + state) / n + 2 * maxLayer(wb) + act;
+            case SHARDED -> (weights + state) / n + 2 * wb.maxLayer() + act;
             case LAYER, TENSOR -> (weights + state + act) / n;
         } + context;
         double totalWeights = p == Parallelism.DATA ? n * weights : weights;
@@ -88,14 +88,6 @@ record MemoryPlan(double weights, double kv, double activations, double gradOpti
                 n > 1 ? n + " GPUs, " + p + " parallel" : "one GPU"));
         return new MemoryPlan(totalWeights, 0, totalAct, totalState, n * context, perDevice, perDevice, 0, context, 0,
                 a.layers(), notes);
-    }
-
-    private static double maxLayer(WeightBytes wb) {
-        double m = 0;
-        for (int i = 0; i < wb.layers().length; i++) {
-            m = Math.max(m, wb.layer(i));
-        }
-        return m;
     }
 
     static String mib(double bytes) {
