@@ -1,11 +1,14 @@
 package gpupoor.catalog;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gpupoor.calc.GpuPoorSpec;
 import gpupoor.calc.Hardware;
+import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Names;
@@ -45,6 +48,8 @@ public final class Catalog {
     private final Map<String, Hardware> hardware;
     private final Map<String, String> gpuPoorAliases;
     private final Map<String, GpuPoorSpec> gpuPoorSpecs;
+    /** The models looked up so far, one object per id (a file of rows naming one model makes it once). */
+    private final Map<String, ModelSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Catalog(Map<String, Map<String, Object>> models, Map<String, Map<String, Object>> gpuPoorModels,
                     Map<String, Hardware> hardware, Map<String, String> gpuPoorAliases,
@@ -113,17 +118,27 @@ public final class Catalog {
             throw new InvalidScenarioException("a model is needed: a catalog id, a config.json path or a size like 7B");
         }
         String name = ref.trim();
-        if (name.toLowerCase(Locale.ROOT).endsWith(".json") || Files.isRegularFile(Path.of(name))) {
-            return readConfig(Path.of(name));
+        if (name.length() > MAX_PATH_LENGTH) {
+            throw tooLong(Input.MODEL, name, MAX_PATH_LENGTH, "a model id or a config.json path");
+        }
+        Path path = path(name);
+        if (name.toLowerCase(Locale.ROOT).endsWith(".json") || path != null && Files.exists(path)) {
+            if (path == null) {
+                throw new InvalidScenarioException(Input.MODEL.ref(name) + ": not a usable file path");
+            }
+            return readConfig(path);
+        }
+        if (name.length() > MAX_ID_LENGTH) {
+            throw tooLong(Input.MODEL, name, MAX_ID_LENGTH, "a model id (a config.json path may be longer)");
         }
         String id = findKey(models.keySet(), name);
         if (id != null) {
-            Map<String, Object> legacy = gpuPoorModels.get(id);
-            return new ModelSpec(id, ModelSpec.Source.CATALOG, models.get(id), legacy, 0);
+            return specs.computeIfAbsent(id, k -> new ModelSpec(k, ModelSpec.Source.CATALOG, models.get(k),
+                    gpuPoorModels.get(k), 0));
         }
         id = findKey(gpuPoorModels.keySet(), name);
         if (id != null) {
-            return ModelSpec.of(id, ModelSpec.Source.GPU_POOR_TABLE, gpuPoorModels.get(id));
+            return specs.computeIfAbsent(id, k -> ModelSpec.of(k, ModelSpec.Source.GPU_POOR_TABLE, gpuPoorModels.get(k)));
         }
         var size = SIZE.matcher(name);
         if (size.matches()) {
@@ -153,13 +168,56 @@ public final class Catalog {
      * @throws InvalidScenarioException when the file is missing, malformed or lacks those keys
      */
     public static ModelSpec readConfig(Path path) {
+        if (!Files.exists(path)) {
+            throw new InvalidScenarioException("config file '" + path + "' not found");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new InvalidScenarioException("'" + path + "' is not a regular file (a directory, pipe or device); "
+                    + "give the path of a config.json file");
+        }
         String text;
         try {
+            if (Files.size(path) > MAX_CONFIG_BYTES) {
+                throw new InvalidScenarioException("config file '" + path + "' is " + Files.size(path)
+                        + " bytes; a config.json is at most " + MAX_CONFIG_BYTES + " bytes");
+            }
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InvalidScenarioException("cannot read config file '" + path + "': " + e.getMessage());
+            throw new InvalidScenarioException("cannot read config file '" + path + "': " + ioReason(e));
         }
         return parseConfig(path.toString(), text);
+    }
+
+    /** The longest model or device id looked up (longer text is refused before any search): 256 characters. */
+    public static final int MAX_ID_LENGTH = 256;
+    /** The longest config.json path: 4,096 characters. */
+    public static final int MAX_PATH_LENGTH = 4096;
+    /** The largest config.json read: 16 MiB. */
+    public static final long MAX_CONFIG_BYTES = 16L << 20;
+
+    private static InvalidScenarioException tooLong(Input input, String name, int max, String what) {
+        return new InvalidScenarioException(input.ref(name.substring(0, 40) + "…") + ": " + what + " is at most " + max
+                + " characters; this one has " + name.length());
+    }
+
+    /** The path a name stands for, or null when it cannot be one (a NUL character, say). */
+    private static Path path(String name) {
+        try {
+            return Path.of(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
+    /** An I/O failure in words: the JDK's message, or what kind of failure it was. */
+    private static String ioReason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.charset.CharacterCodingException || e instanceof java.nio.charset.MalformedInputException) {
+            return "not UTF-8 text";
+        }
+        return e.getMessage() == null ? "read failed" : e.getMessage();
     }
 
     /** Parses config.json text (see {@link #readConfig(Path)}); {@code id} names it in messages. */
@@ -187,10 +245,20 @@ public final class Catalog {
 
     private static Map<String, Object> parse(String text, String what) {
         try {
-            return JSON.readValue(text, MAP);
+            Map<String, Object> map = JSON.readValue(text, MAP);
+            if (map == null) {
+                throw new InvalidScenarioException("'" + what + "' is not a JSON object: it holds null");
+            }
+            return map;
+        } catch (StreamConstraintsException e) {
+            String m = String.valueOf(e.getOriginalMessage());
+            throw new InvalidScenarioException("'" + what + "' is not a config.json: " + (m.contains("nesting depth")
+                    ? "it nests objects or lists more than 1,000 levels deep" : "it holds a number, name or text longer "
+                    + "than any config has"));
         } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
             throw new InvalidScenarioException("'" + what + "' is not a JSON object: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
     }
 
@@ -208,6 +276,9 @@ public final class Catalog {
             throw new InvalidScenarioException("a device id is needed, e.g. rtx-4090, a100-sxm4-80gb, ryzen-9-7950x");
         }
         String name = ref.trim();
+        if (name.length() > MAX_ID_LENGTH) {
+            throw tooLong(Input.DEVICE, name, MAX_ID_LENGTH, "a device id");
+        }
         String key = findKey(gpuPoorAliases.keySet(), name);
         String id = findKey(hardware.keySet(), name);
         if (id == null && key != null) {
