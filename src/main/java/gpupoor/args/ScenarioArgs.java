@@ -10,7 +10,6 @@ import gpupoor.calc.LoraTargets;
 import gpupoor.calc.Method;
 import gpupoor.calc.Methods;
 import gpupoor.calc.Mode;
-import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Optimizer;
 import gpupoor.calc.Options;
 import gpupoor.calc.Parallelism;
@@ -22,8 +21,11 @@ import gpupoor.catalog.Catalog;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -154,39 +156,72 @@ public final class ScenarioArgs {
      * @throws InvalidScenarioException naming an unknown option or a missing value
      */
     public static ScenarioArgs parse(List<String> args) {
-        ScenarioArgs a = new ScenarioArgs();
+        CommandLine parser = PARSER.get();
         try {
-            new CommandLine(a).parseArgs(args.toArray(new String[0]));
+            parser.parseArgs(args.toArray(new String[0]));
         } catch (CommandLine.ParameterException e) {
             throw new InvalidScenarioException(e.getMessage());
         }
-        return a;
+        ScenarioArgs parsed = parser.getCommand();
+        ScenarioArgs copy = new ScenarioArgs();
+        try {
+            for (Field f : OPTION_FIELDS) {
+                f.set(copy, f.get(parsed));
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+        return copy;
     }
+
+    /**
+     * One parser per thread, reused: making a picocli parser reflects over this class, which would
+     * dominate a file of many rows. picocli resets every option to its initial value on each parse;
+     * the options parsed are copied into a new instance ({@link #OPTION_FIELDS}).
+     */
+    private static final ThreadLocal<CommandLine> PARSER = ThreadLocal.withInitial(() -> new CommandLine(new ScenarioArgs()));
+
+    /** The option fields, for the copy. */
+    private static final List<Field> OPTION_FIELDS = Arrays.stream(ScenarioArgs.class.getDeclaredFields())
+            .filter(f -> f.isAnnotationPresent(Option.class)).toList();
 
     /**
      * The options a CSV row's columns stand for ({@link #COLUMNS}, {@link #OPTIONAL_COLUMNS}); blank
      * cells are not given.
      */
     public static ScenarioArgs fromColumns(Map<String, String> row) {
-        List<String> args = new ArrayList<>();
-        for (String column : COLUMNS) {
-            add(args, column, row.get(column));
+        ScenarioArgs a = new ScenarioArgs();
+        try {
+            for (Map.Entry<String, Field> c : COLUMN_FIELDS.entrySet()) {
+                String value = row.get(c.getKey());
+                if (value != null && !value.isBlank()) {
+                    c.getValue().set(a, value.trim());
+                }
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         }
-        for (String column : OPTIONAL_COLUMNS) {
-            add(args, column, row.get(column));
-        }
-        return parse(args);
+        return a;
     }
 
-    private static void add(List<String> args, String column, String value) {
-        if (value == null || value.isBlank()) {
-            return;
+    /**
+     * The field each column sets: the one whose option is the column's ({@link #COLUMNS}: dashes for
+     * underscores, {@code grad_ckpt} for {@code --grad-checkpointing}, {@code device} for {@code --device}).
+     * Cells are plain values, so they are set directly rather than through picocli's parser (which
+     * would dominate a file of many rows); every value is then read and checked by {@link #builder}.
+     */
+    private static final Map<String, Field> COLUMN_FIELDS = new LinkedHashMap<>();
+
+    static {
+        List<String> columns = new ArrayList<>(COLUMNS);
+        columns.addAll(OPTIONAL_COLUMNS);
+        for (String column : columns) {
+            String option = column.equals("grad_ckpt") ? "--grad-checkpointing" : "--" + column.replace('_', '-');
+            Field field = OPTION_FIELDS.stream()
+                    .filter(f -> Arrays.asList(f.getAnnotation(Option.class).names()).contains(option)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no option " + option + " for column " + column));
+            COLUMN_FIELDS.put(column, field);
         }
-        String option = switch (column) {
-            case "grad_ckpt" -> "--grad-checkpointing";
-            default -> "--" + column.replace('_', '-');
-        };
-        args.add(option + "=" + value.trim());
     }
 
     /** The columns' style: {@code framework llama.cpp} names the CSV column. */
@@ -228,7 +263,7 @@ public final class ScenarioArgs {
             if (!m.matches() || !Limits.sizeInRange(Double.parseDouble(m.group(1)))) {
                 throw Limits.refuse(Input.SIZE, size.trim());
             }
-            b.model(ModelSpec.ofSize(Double.parseDouble(m.group(1))));
+            b.model(catalog.size(Double.parseDouble(m.group(1))));
         }
         int devices = (given(gpu) ? 1 : 0) + (given(cpu) ? 1 : 0) + (given(device) ? 1 : 0);
         if (devices > 1) {

@@ -48,6 +48,11 @@ public final class Catalog {
     private final Map<String, Hardware> hardware;
     private final Map<String, String> gpuPoorAliases;
     private final Map<String, GpuPoorSpec> gpuPoorSpecs;
+    private final Map<String, String> modelIndex;
+    private final Map<String, String> gpuPoorModelIndex;
+    private final Map<String, String> hardwareIndex;
+    private final Map<String, String> aliasIndex;
+    private final Map<Double, ModelSpec> sizes = new java.util.concurrent.ConcurrentHashMap<>();
     /** The models looked up so far, one object per id (a file of rows naming one model makes it once). */
     private final Map<String, ModelSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -59,6 +64,10 @@ public final class Catalog {
         this.hardware = hardware;
         this.gpuPoorAliases = gpuPoorAliases;
         this.gpuPoorSpecs = gpuPoorSpecs;
+        this.modelIndex = lowerIndex(models.keySet());
+        this.gpuPoorModelIndex = lowerIndex(gpuPoorModels.keySet());
+        this.hardwareIndex = lowerIndex(hardware.keySet());
+        this.aliasIndex = lowerIndex(gpuPoorAliases.keySet());
     }
 
     /** The bundled catalog, loaded once from the classpath. */
@@ -131,23 +140,41 @@ public final class Catalog {
         if (name.length() > MAX_ID_LENGTH) {
             throw tooLong(Input.MODEL, name, MAX_ID_LENGTH, "a model id (a config.json path may be longer)");
         }
-        String id = findKey(models.keySet(), name);
+        String id = find(modelIndex, name);
         if (id != null) {
             return specs.computeIfAbsent(id, k -> new ModelSpec(k, ModelSpec.Source.CATALOG, models.get(k),
                     gpuPoorModels.get(k), 0));
         }
-        id = findKey(gpuPoorModels.keySet(), name);
+        id = find(gpuPoorModelIndex, name);
         if (id != null) {
             return specs.computeIfAbsent(id, k -> ModelSpec.of(k, ModelSpec.Source.GPU_POOR_TABLE, gpuPoorModels.get(k)));
         }
         var size = SIZE.matcher(name);
         if (size.matches()) {
-            return ModelSpec.ofSize(Double.parseDouble(size.group(1)));
+            return size(Double.parseDouble(size.group(1)));
         }
         Set<String> all = new LinkedHashSet<>(models.keySet());
         all.addAll(gpuPoorModels.keySet());
         throw new InvalidScenarioException("unknown model '" + name + "' (not in the catalog, not the original's table, "
                 + "not a config.json file, not a size like 7B)" + Names.didYouMean(name, all));
+    }
+
+    /**
+     * A model known only by its size in billions ({@link ModelSpec#ofSize}), one object per size for
+     * the first 4,096 sizes asked for (a file of rows naming a few sizes makes each once).
+     *
+     * @throws InvalidScenarioException when the size is out of range
+     */
+    public ModelSpec size(double billions) {
+        ModelSpec known = sizes.get(billions);
+        if (known != null) {
+            return known;
+        }
+        ModelSpec spec = ModelSpec.ofSize(billions);
+        if (sizes.size() < 4096) {
+            sizes.putIfAbsent(billions, spec);
+        }
+        return spec;
     }
 
     /** Ids of the verified modern configs in {@code catalog/models/}. */
@@ -279,14 +306,14 @@ public final class Catalog {
         if (name.length() > MAX_ID_LENGTH) {
             throw tooLong(Input.DEVICE, name, MAX_ID_LENGTH, "a device id");
         }
-        String key = findKey(gpuPoorAliases.keySet(), name);
-        String id = findKey(hardware.keySet(), name);
+        String key = find(aliasIndex, name);
+        String id = find(hardwareIndex, name);
         if (id == null && key != null) {
             id = gpuPoorAliases.get(key);
         }
         if (id == null) {
             String dashed = name.toLowerCase(Locale.ROOT).replaceAll("[\\s_]+", "-");
-            id = findKey(hardware.keySet(), dashed);
+            id = find(hardwareIndex, dashed);
             if (id == null) {
                 id = hardware.values().stream().filter(h -> h.name().equalsIgnoreCase(name)).map(Hardware::id)
                         .findFirst().orElse(null);
@@ -320,16 +347,26 @@ public final class Catalog {
         return gpuPoorAliases.keySet().stream().map(this::hardware).toList();
     }
 
-    private static String findKey(Set<String> keys, String name) {
-        if (keys.contains(name)) {
-            return name;
-        }
+    /** The key {@code name} stands for: itself when it is one, else the first key equal to it ignoring case; null if none. */
+    private static String find(Map<String, String> index, String name) {
+        String exact = index.get(EXACT + name);
+        return exact != null ? exact : index.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Marks the exact entries of a {@link #lowerIndex} (a character no id holds). */
+    private static final String EXACT = "\u0000";
+
+    /**
+     * Keys by themselves and by their lower-case form (the first key of each form, in the set's
+     * order), so a look-up is a hash or two, not a scan of thousands of ids.
+     */
+    private static Map<String, String> lowerIndex(Set<String> keys) {
+        Map<String, String> index = new java.util.HashMap<>();
         for (String k : keys) {
-            if (k.equalsIgnoreCase(name)) {
-                return k;
-            }
+            index.putIfAbsent(k.toLowerCase(Locale.ROOT), k);
+            index.put(EXACT + k, k);
         }
-        return null;
+        return index;
     }
 
     // ------------------------------------------------------------------ resources

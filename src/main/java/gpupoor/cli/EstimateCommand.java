@@ -51,7 +51,8 @@ public final class EstimateCommand implements Callable<Integer> {
             CsvEstimates.Outcome outcome = new CsvEstimates(m).run(Main.path("--csv", csv), out, err);
             out.flush();
             if (outcome.failed() > 0) {
-                err.println("error: " + outcome.failed() + " of " + outcome.rows() + " rows could not be estimated (rows "
+                err.println("error: " + outcome.failed() + " of " + outcome.rows() + " rows could not be estimated ("
+                        + (outcome.failed() == 1 ? "row " : "rows ")
                         + outcome.firstFailed().stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")
                         + (outcome.failed() > outcome.firstFailed().size() ? ", …" : "") + "); each says why in its error column");
                 err.flush();

@@ -13,7 +13,7 @@ final class Terminal {
 
     /** {@code text} with every control or formatting character escaped; null stays null. */
     static String printable(String text) {
-        if (text == null || text.codePoints().noneMatch(Terminal::unsafe)) {
+        if (text == null || safe(text)) {
             return text;
         }
         StringBuilder out = new StringBuilder(text.length() + 16);
@@ -31,6 +31,17 @@ final class Terminal {
             }
         });
         return out.toString();
+    }
+
+    /** Whether nothing in {@code text} needs escaping (printable ASCII needs no look-up). */
+    private static boolean safe(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 || c > 0x7e) && unsafe(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean unsafe(int c) {

@@ -154,6 +154,9 @@ final class WeightBytes {
     /** Bytes of the last {@code count} blocks (where llama.cpp offloads its GPU layers). */
     double lastLayers(int count) {
         int layers = architecture.layers();
+        if (count >= layers) {
+            return allLayers;
+        }
         double sum = 0;
         for (int i = Math.max(0, layers - count); i < layers; i++) {
             sum += block(i)[0];
