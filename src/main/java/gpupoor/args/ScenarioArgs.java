@@ -156,6 +156,10 @@ public final class ScenarioArgs {
      * @throws InvalidScenarioException naming an unknown option or a missing value
      */
     public static ScenarioArgs parse(List<String> args) {
+        ScenarioArgs direct = direct(args);
+        if (direct != null) {
+            return direct;
+        }
         CommandLine parser = PARSER.get();
         try {
             parser.parseArgs(args.toArray(new String[0]));
@@ -175,6 +179,28 @@ public final class ScenarioArgs {
     }
 
     /**
+     * Options all written {@code --option=value} with known options, each once, set directly (as
+     * picocli would set them: every option is a plain string); null for anything else, which goes
+     * through picocli's parser.
+     */
+    private static ScenarioArgs direct(List<String> args) {
+        ScenarioArgs a = new ScenarioArgs();
+        try {
+            for (String arg : args) {
+                int eq = arg.indexOf('=');
+                Field f = eq < 0 ? null : BY_OPTION.get(arg.substring(0, eq));
+                if (f == null || f.get(a) != null) {
+                    return null;
+                }
+                f.set(a, arg.substring(eq + 1));
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+        return a;
+    }
+
+    /**
      * One parser per thread, reused: making a picocli parser reflects over this class, which would
      * dominate a file of many rows. picocli resets every option to its initial value on each parse;
      * the options parsed are copied into a new instance ({@link #OPTION_FIELDS}).
@@ -184,6 +210,17 @@ public final class ScenarioArgs {
     /** The option fields, for the copy. */
     private static final List<Field> OPTION_FIELDS = Arrays.stream(ScenarioArgs.class.getDeclaredFields())
             .filter(f -> f.isAnnotationPresent(Option.class)).toList();
+
+    /** The option fields by each of their names ({@code --model}). */
+    private static final Map<String, Field> BY_OPTION = new LinkedHashMap<>();
+
+    static {
+        for (Field f : OPTION_FIELDS) {
+            for (String name : f.getAnnotation(Option.class).names()) {
+                BY_OPTION.put(name, f);
+            }
+        }
+    }
 
     /**
      * The options a CSV row's columns stand for ({@link #COLUMNS}, {@link #OPTIONAL_COLUMNS}); blank
@@ -217,9 +254,10 @@ public final class ScenarioArgs {
         columns.addAll(OPTIONAL_COLUMNS);
         for (String column : columns) {
             String option = column.equals("grad_ckpt") ? "--grad-checkpointing" : "--" + column.replace('_', '-');
-            Field field = OPTION_FIELDS.stream()
-                    .filter(f -> Arrays.asList(f.getAnnotation(Option.class).names()).contains(option)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no option " + option + " for column " + column));
+            Field field = BY_OPTION.get(option);
+            if (field == null) {
+                throw new IllegalStateException("no option " + option + " for column " + column);
+            }
             COLUMN_FIELDS.put(column, field);
         }
     }
