@@ -353,24 +353,30 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
     }
 
     /**
-     * A Llama-like shape with {@code params} parameters: layers and hidden size from the usual
-     * aspect ratio (h ≈ 128 × layers, so layers ≈ ∛(P / (12 × 128²)), the hidden size rounded to a
-     * multiple of 256), 128-wide heads, grouped-query attention with 8 KV heads (as Llama 3, Qwen 2.5
-     * and Mistral have at every size), a 32,000-token vocabulary, and the MLP width that makes the
-     * total come out right. Layers, hidden size, heads and KV heads never decrease as the size grows,
-     * so neither does the KV cache.
+     * A Llama-like shape with about {@code params} parameters: from the usual aspect ratio
+     * (h ≈ 128 × layers, so layers ≈ ∛(P / (12 × 128²))) the layer count, the hidden size and the
+     * MLP width that brings the total to P (both multiples of 256, as in real models, so llama.cpp's
+     * K-quant blocks fit their rows; 128-wide heads) are each rounded from a
+     * curve that rises with P; grouped-query attention with 8 KV heads (as Llama 3, Qwen 2.5 and
+     * Mistral have at every size) and a 32,000-token vocabulary. So no dimension ever shrinks as the
+     * size grows, and neither do the weights, the KV cache or the activations; the rounding leaves
+     * the total within about 3% of P (at most 7% from 1B up; small models are dominated by the
+     * vocabulary and come out larger).
      */
     static Architecture synthetic(double params) {
         int vocab = 32000;
         double layersRaw = Math.cbrt(params / (12.0 * 128 * 128));
+        double hiddenRaw = 128 * layersRaw;
+        double kvRaw = Math.min(8, hiddenRaw / 128);
+        double attentionRaw = 2.0 * hiddenRaw * hiddenRaw + 2.0 * hiddenRaw * kvRaw * 128;
+        double interRaw = (params - 2.0 * vocab * hiddenRaw - layersRaw * (attentionRaw + 2.0 * hiddenRaw) - hiddenRaw)
+                / (3.0 * hiddenRaw * layersRaw);
         int layers = (int) Math.max(2, Math.round(layersRaw));
-        int h = (int) Math.max(256, Math.round(128 * layersRaw / 256) * 256);
+        int h = (int) Math.max(256, Math.round(hiddenRaw / 256) * 256);
         int heads = h / 128;
         int kvHeads = Math.min(8, heads);
         int headDim = 128;
-        double attention = 2.0 * h * heads * headDim + 2.0 * h * kvHeads * headDim;
-        double rest = params - 2.0 * vocab * h - layers * (attention + 2.0 * h) - h;
-        int inter = (int) Math.max(h, Math.round(rest / (3.0 * h * layers)));
+        int inter = (int) Math.max(h, Math.round(interRaw / 256) * 256);
         Shape s = new Shape(ModelFamily.LLAMA, h, heads, kvHeads, headDim, inter, vocab, false, true, null, null, 0, 0, 2);
         return new Architecture(ModelFamily.LLAMA, layers, 0, h, heads, kvHeads, headDim, inter, vocab, false, null, null,
                 0, 0, true, s.globals(), s.blocks(layers));
