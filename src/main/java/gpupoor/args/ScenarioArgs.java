@@ -2,6 +2,7 @@ package gpupoor.args;
 
 import gpupoor.calc.Ddr;
 import gpupoor.calc.Framework;
+import gpupoor.calc.Hardware;
 import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.KvCacheType;
@@ -312,7 +313,16 @@ public final class ScenarioArgs {
         }
         String deviceRef = given(gpu) ? gpu : given(cpu) ? cpu : device;
         if (given(deviceRef)) {
-            b.device(catalog.hardware(deviceRef));
+            Hardware h = catalog.hardware(deviceRef);
+            if (given(gpu) && h.isCpu()) {
+                throw new InvalidScenarioException("--gpu " + gpu.trim() + " is a CPU (" + h.id() + "): give --cpu "
+                        + gpu.trim() + " (or --device)");
+            }
+            if (given(cpu) && !h.isCpu()) {
+                throw new InvalidScenarioException("--cpu " + cpu.trim() + " is " + (h.isGpu() ? "a GPU" : "an Apple chip")
+                        + " (" + h.id() + "): give --gpu " + cpu.trim() + " (or --device)");
+            }
+            b.device(h);
         }
         if (given(mode)) {
             b.mode(Mode.parse(mode));

@@ -131,7 +131,8 @@ public final class Limits {
         } else if (INTEGERS.containsKey(input)) {
             accepted = INTEGERS.get(input).words();
         } else if (REAL_MAX.containsKey(input)) {
-            accepted = "a number above 0 and at most " + NumberText.plain(REAL_MAX.get(input)) + REAL_UNIT.get(input);
+            accepted = "a number above 0 and at most " + String.format(Locale.ROOT, "%,d", REAL_MAX.get(input).longValue())
+                    + REAL_UNIT.get(input);
         } else if (input == Input.SIZE) {
             return refuseSize(text);
         } else {

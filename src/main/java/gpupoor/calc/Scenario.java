@@ -51,6 +51,28 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
                     + " applies to GPUs; an Apple Silicon estimate is for one machine");
         }
         framework.check(workload, options);
+        if (!workload.isTraining()) {
+            if (options.loraTargets() != null) {
+                throw fineTuningOnly(Input.LORA_TARGETS.ref(options.text(Input.LORA_TARGETS)));
+            }
+            if (options.precision() != null) {
+                throw fineTuningOnly(Input.PRECISION.ref(options.text(Input.PRECISION)));
+            }
+        } else if (workload.method() == TrainMethod.FULL && options.loraTargets() != null) {
+            throw loraOnly(Input.LORA_TARGETS.ref(options.text(Input.LORA_TARGETS)));
+        }
+    }
+
+    /** An input given for inference that only fine-tuning reads. */
+    private static InvalidScenarioException fineTuningOnly(String ref) {
+        return new InvalidScenarioException(ref + " applies to fine-tuning: give " + Input.MODE.ref("training")
+                + " too, or drop it for inference");
+    }
+
+    /** An input given for full fine-tuning that only LoRA and QLoRA read. */
+    private static InvalidScenarioException loraOnly(String ref) {
+        return new InvalidScenarioException(ref + " applies to LoRA and QLoRA: give " + Input.METHOD.ref("lora")
+                + " (or qlora), or drop it for full fine-tuning");
     }
 
     private static int checkDeviceCount(int n) {
@@ -82,9 +104,12 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
         b.generate = workload.generateTokens();
         b.batch = workload.batch();
         b.method = workload.method();
-        b.optimizer = workload.optimizer();
-        b.gradientCheckpointing = workload.gradientCheckpointing();
-        b.loraRank = workload.loraRank();
+        if (workload.isTraining()) {
+            // what only fine-tuning reads is given only for fine-tuning
+            b.optimizer = workload.optimizer();
+            b.gradientCheckpointing = workload.gradientCheckpointing();
+            b.loraRank = workload.loraRank();
+        }
         return b;
     }
 
@@ -167,7 +192,7 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
         private Integer batch;
         private TrainMethod method;
         private Optimizer optimizer;
-        private boolean gradientCheckpointing;
+        private Boolean gradientCheckpointing;
         private Integer loraRank;
 
         private Builder() {
@@ -266,7 +291,7 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
             return this;
         }
 
-        /** Gradient checkpointing on or off. */
+        /** Gradient checkpointing on or off (fine-tuning only). */
         public Builder gradientCheckpointing(boolean on) {
             this.gradientCheckpointing = on;
             return this;
@@ -324,10 +349,23 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
             Mode m = mode == null ? Defaults.MODE : mode;
             boolean training = m == Mode.TRAINING;
             TrainMethod tm = method != null ? method : training ? Defaults.TRAIN_METHOD : null;
+            if (!training) {
+                if (optimizer != null) {
+                    throw fineTuningOnly(Input.OPTIMIZER.ref(optimizer.id()));
+                }
+                if (loraRank != null) {
+                    throw fineTuningOnly(Input.LORA_RANK.ref(loraRank));
+                }
+                if (gradientCheckpointing != null) {
+                    throw fineTuningOnly(Input.GRAD_CHECKPOINTING.ref(gradientCheckpointing ? "yes" : "no"));
+                }
+            } else if (tm == TrainMethod.FULL && loraRank != null) {
+                throw loraOnly(Input.LORA_RANK.ref(loraRank));
+            }
             Workload w = new Workload(m, prompt == null ? Defaults.PROMPT : prompt,
                     generate != null ? generate : training ? Defaults.GENERATE_TRAINING : Defaults.GENERATE,
                     batch == null ? Defaults.BATCH : batch, tm, optimizer == null ? Defaults.OPTIMIZER : optimizer,
-                    gradientCheckpointing, loraRank == null ? Defaults.LORA_RANK : loraRank);
+                    Boolean.TRUE.equals(gradientCheckpointing), loraRank == null ? Defaults.LORA_RANK : loraRank);
             Quant q = quant == null ? Defaults.QUANT : quant;
             Framework f = framework != null ? framework : Framework.defaultFor(q, device, m);
             return new Scenario(model, q, f, w, device, deviceCount, ddr, options);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gpupoor.calc.GpuPoorSpec;
 import gpupoor.calc.Hardware;
@@ -250,6 +251,7 @@ public final class Catalog {
     /** Parses config.json text (see {@link #readConfig(Path)}); {@code id} names it in messages. */
     public static ModelSpec parseConfig(String id, String text) {
         Map<String, Object> cfg = parse(text, id);
+        ModelSpec spec = ModelSpec.of(id, ModelSpec.Source.CONFIG_FILE, cfg);
         List<String> missing = new ArrayList<>();
         requireOne(cfg, missing, "hidden_size", "d_model", "n_embd");
         requireOne(cfg, missing, "num_hidden_layers", "num_layers", "n_layer");
@@ -258,7 +260,7 @@ public final class Catalog {
             throw new InvalidScenarioException("config '" + id + "' lacks the keys the calculator needs: "
                     + String.join("; ", missing));
         }
-        return ModelSpec.of(id, ModelSpec.Source.CONFIG_FILE, cfg);
+        return spec;
     }
 
     private static void requireOne(Map<String, Object> cfg, List<String> missing, String... keys) {
@@ -272,11 +274,14 @@ public final class Catalog {
 
     private static Map<String, Object> parse(String text, String what) {
         try {
-            Map<String, Object> map = JSON.readValue(text, MAP);
-            if (map == null) {
-                throw new InvalidScenarioException("'" + what + "' is not a JSON object: it holds null");
+            JsonNode root = JSON.readTree(text);
+            if (root == null || !root.isObject()) {
+                throw new InvalidScenarioException("'" + what + "' is not a JSON object: it holds "
+                        + (root == null || root.isMissingNode() ? "nothing" : root.isArray() ? "a list" : root.isNull() ? "null"
+                        : root.isTextual() ? "a string" : root.isNumber() ? "a number" : "a " + root.getNodeType()
+                        .name().toLowerCase(Locale.ROOT)) + "; a config.json is one object {\"hidden_size\": …}");
             }
-            return map;
+            return JSON.convertValue(root, MAP);
         } catch (StreamConstraintsException e) {
             String m = String.valueOf(e.getOriginalMessage());
             throw new InvalidScenarioException("'" + what + "' is not a config.json: " + (m.contains("nesting depth")
@@ -312,7 +317,7 @@ public final class Catalog {
             id = gpuPoorAliases.get(key);
         }
         if (id == null) {
-            String dashed = name.toLowerCase(Locale.ROOT).replaceAll("[\\s_]+", "-");
+            String dashed = name.toLowerCase(Locale.ROOT).replaceAll("[ \t_]+", "-");
             id = find(hardwareIndex, dashed);
             if (id == null) {
                 id = hardware.values().stream().filter(h -> h.name().equalsIgnoreCase(name)).map(Hardware::id)

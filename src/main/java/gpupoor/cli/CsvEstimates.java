@@ -92,7 +92,7 @@ final class CsvEstimates {
             }
             w.flush();
             if (count == 0) {
-                err.println("warning: '" + Terminal.printable(rows.name()) + "' has a header but no data rows");
+                err.println("warning: '" + Names.printable(rows.name()) + "' has a header but no data rows");
             }
             return new Outcome(count, failed, firstFailed);
         }
@@ -109,7 +109,7 @@ final class CsvEstimates {
         }
         for (String column : header) {
             if (!column.isEmpty() && !READ.contains(column)) {
-                err.println("warning: column '" + Terminal.printable(column) + "' is not read"
+                err.println("warning: column '" + Names.printable(column) + "' is not read"
                         + Names.didYouMean(column, READ) + " (the columns read: " + String.join(", ", READ) + ")");
             }
         }
@@ -146,7 +146,7 @@ final class CsvEstimates {
             if (i > 0) {
                 sb.append(',');
             }
-            String c = cells.get(i) == null ? "" : Terminal.printable(cells.get(i));
+            String c = cells.get(i) == null ? "" : Names.printable(cells.get(i));
             if (c.contains(",") || c.contains("\"") || c.contains("\n") || c.contains("\r")) {
                 sb.append('"').append(c.replace("\"", "\"\"")).append('"');
             } else {

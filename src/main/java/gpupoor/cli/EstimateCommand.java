@@ -1,5 +1,6 @@
 package gpupoor.cli;
 
+import gpupoor.calc.Names;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -73,7 +74,7 @@ public final class EstimateCommand implements Callable<Integer> {
             json.put("assumptions", inOptions(e.assumptions()));
         }
         for (String note : inOptions(e.notes())) {
-            spec.commandLine().getErr().println("note: " + Terminal.printable(note));
+            spec.commandLine().getErr().println("note: " + Names.printable(note));
         }
         out.println(JSON.writeValueAsString(json));
         out.flush();

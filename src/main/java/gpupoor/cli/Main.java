@@ -1,5 +1,6 @@
 package gpupoor.cli;
 
+import gpupoor.calc.Names;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.args.ScenarioArgs;
 import picocli.CommandLine;
@@ -77,13 +78,13 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             PrintWriter err = line.getErr();
             if (ex instanceof InvalidScenarioException e) {
-                err.println("error: " + Terminal.printable(e.in(ScenarioArgs.STYLE).getMessage()));
+                err.println("error: " + Names.printable(e.in(ScenarioArgs.STYLE).getMessage()));
                 debug(main, ex, err);
                 return BAD_INPUT;
             }
             if (ex instanceof IllegalArgumentException && ex.getMessage() != null) {
                 // a library's refusal of a value (a chart's, a table's): its words
-                err.println("error: " + Terminal.printable(ex.getMessage()));
+                err.println("error: " + Names.printable(ex.getMessage()));
                 debug(main, ex, err);
                 return BAD_INPUT;
             }
@@ -97,7 +98,7 @@ public final class Main implements Runnable {
                 suggestions = "; did you mean: " + String.join(", ", u.getSuggestions().subList(0,
                         Math.min(5, u.getSuggestions().size()))) + "?";
             }
-            err.println("error: " + Terminal.printable(ex.getMessage()) + suggestions + " (see '"
+            err.println("error: " + Names.printable(ex.getMessage()) + suggestions + " (see '"
                     + c.getCommandSpec().qualifiedName() + " --help')");
             debug(main, ex, err);
             return BAD_INPUT;
@@ -112,7 +113,7 @@ public final class Main implements Runnable {
                     + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB); give java more with -Xmx, or ask for less");
         } else if (t instanceof IllegalStateException && t.getMessage() != null) {
             // the engine's own assertions ("an estimate is never negative ..."): a bug, in our words
-            err.println("error: " + Terminal.printable(t.getMessage()) + "; please report it (rerun with --debug "
+            err.println("error: " + Names.printable(t.getMessage()) + "; please report it (rerun with --debug "
                     + "for the details)");
         } else {
             err.println("error: the calculator failed unexpectedly (a bug); please report it with the command and "

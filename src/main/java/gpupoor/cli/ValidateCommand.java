@@ -1,5 +1,6 @@
 package gpupoor.cli;
 
+import gpupoor.calc.Names;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
 import gpupoor.calc.Methods;
@@ -66,11 +67,11 @@ public final class ValidateCommand implements Callable<Integer> {
         ValidationRun run = Validator.run(method, measurements);
         PrintWriter err = spec.commandLine().getErr();
         for (String w : run.warnings()) {
-            err.println("warning: " + Terminal.printable(w));
+            err.println("warning: " + Names.printable(w));
         }
         for (RowResult r : run.results()) {
             if (r.status() == Status.INVALID) {
-                err.println("warning: " + Terminal.printable(r.reason()));
+                err.println("warning: " + Names.printable(r.reason()));
             }
         }
         err.flush();

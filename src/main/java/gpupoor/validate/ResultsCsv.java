@@ -1,5 +1,6 @@
 package gpupoor.validate;
 
+import gpupoor.calc.Names;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
@@ -16,7 +17,8 @@ import java.util.List;
 /**
  * Writes a run's per-row results as CSV, one row per measurement:
  * {@code id,metric,measured,predicted,error_pct,status,reason}. Predictions and errors are
- * rounded to 2 decimals; blank where not available.
+ * rounded to 2 decimals; blank where not available. Text echoed from the file is escaped
+ * ({@link Names#printable}).
  */
 public final class ResultsCsv {
     /** The output columns. */
@@ -39,8 +41,8 @@ public final class ResultsCsv {
         COLUMNS.forEach(schema::addColumn);
         try (SequenceWriter w = MAPPER.writer(schema.build().withHeader()).writeValues(out)) {
             for (RowResult r : results) {
-                w.write(new String[] {r.id(), r.metricId(), number(r.measured()), number(r.predicted()),
-                        number(r.errorPct()), r.status().id(), r.reason()});
+                w.write(new String[] {Names.printable(r.id()), Names.printable(r.metricId()), number(r.measured()),
+                        number(r.predicted()), number(r.errorPct()), r.status().id(), Names.printable(r.reason())});
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -32,19 +32,22 @@ class EstimateCsvTest {
 
     @Test
     void everyCellEqualsTheOriginals(@TempDir Path dir) throws URISyntaxException, IOException {
-        // the original's method dropdown has no effect in inference but for qlora (reference §11, 26); we
-        // refuse lora and full there (OriginalVectorsTest checks that), so the input leaves them out
+        // the original ignores its fine-tuning dropdowns in inference but for qlora (reference §11, 26); we
+        // refuse them there (OriginalVectorsTest checks that), so the input leaves them out
         Path vectors = dir.resolve("vectors.csv");
         List<String> lines = Files.readAllLines(Path.of(EstimateCsvTest.class.getResource("/gpupoor/original-vectors.csv")
                 .toURI()));
         List<String> header = List.of(lines.get(0).split(",", -1));
-        int mode = header.indexOf("mode");
-        int method = header.indexOf("method");
         List<String> input = new ArrayList<>(List.of(lines.get(0)));
         for (String line : lines.subList(1, lines.size())) {
             String[] cells = line.split(",", -1);
-            if (!cells[mode].equals("training") && (cells[method].equals("lora") || cells[method].equals("full"))) {
-                cells[method] = "";
+            Map<String, String> row = new java.util.HashMap<>();
+            for (int i = 0; i < cells.length; i++) {
+                row.put(header.get(i), cells[i]);
+            }
+            Map<String, String> used = gpupoor.calc.original.OriginalVectorsTest.inferenceOnly(row);
+            for (int i = 0; i < cells.length; i++) {
+                cells[i] = used.get(header.get(i));
             }
             input.add(String.join(",", cells));
         }
@@ -69,9 +72,9 @@ class EstimateCsvTest {
             Map<String, String> want = expected.get(i);
             Map<String, String> got = actual.get(i);
             String name = want.get("case");
+            Map<String, String> used = gpupoor.calc.original.OriginalVectorsTest.inferenceOnly(want);
             for (String column : CsvEstimates.INPUT) {
-                String given = column.equals("method") && !want.get("mode").equals("training")
-                        && List.of("lora", "full").contains(want.get(column)) ? "" : want.get(column);
+                String given = used.get(column);
                 if (!given.equals(got.get(column))) {
                     differences.add(name + " echoes " + column + " as '" + got.get(column) + "'");
                 }

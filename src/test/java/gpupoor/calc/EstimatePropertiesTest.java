@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * step beyond does not. Scenarios span dense, GQA, MoE, MLA, sliding-window and size-only models on
  * the three runtimes, with and without a device.
  */
-class EstimateProperties {
+class EstimatePropertiesTest {
 
     private static final Method METHOD = Methods.DEFAULT;
     private static final int TRIES = 10_000;
