@@ -10,6 +10,7 @@ import gpupoor.calc.LoraTargets;
 import gpupoor.calc.Method;
 import gpupoor.calc.Methods;
 import gpupoor.calc.Mode;
+import gpupoor.calc.Names;
 import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Optimizer;
 import gpupoor.calc.Options;
@@ -188,8 +189,16 @@ public final class ScenarioArgs {
      */
     public static ScenarioArgs parse(List<String> args, boolean laterWins) {
         ScenarioArgs a = new ScenarioArgs();
+        CommandLine cl = new CommandLine(a);
+        java.util.Set<String> names = cl.getCommandSpec().optionsMap().keySet();
+        for (String arg : args) {
+            String name = arg.indexOf('=') > 0 ? arg.substring(0, arg.indexOf('=')) : arg;
+            if (name.startsWith("--") && !names.contains(name)) {
+                throw new InvalidScenarioException("unknown option '" + name + "'" + Names.didYouMean(name, names));
+            }
+        }
         try {
-            new CommandLine(a).setOverwrittenOptionsAllowed(laterWins).parseArgs(args.toArray(new String[0]));
+            cl.setOverwrittenOptionsAllowed(laterWins).parseArgs(args.toArray(new String[0]));
         } catch (CommandLine.ParameterException e) {
             throw new InvalidScenarioException(e.getMessage());
         }

@@ -156,7 +156,7 @@ class ValidatorTest {
         Scenario training = method.seen.stream().filter(s -> s.deviceCount() == 2).findFirst().orElseThrow();
         assertEquals(TrainMethod.LORA, training.workload().method());
         assertEquals(512, training.workload().promptTokens());
-        assertEquals("hf", training.framework().id());
+        assertEquals("litgpt", training.framework().id());
     }
 
     /** A method that rejects GGUF F16 and every device, as the original does for devices it lacks. */
