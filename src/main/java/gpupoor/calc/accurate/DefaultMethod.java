@@ -132,7 +132,7 @@ public final class DefaultMethod implements Method {
     }
 
     /** Everything an estimate works from, after the scenario passed the method's and the runtime's rules. */
-    private EstimateContext context(Scenario scenario) {
+    EstimateContext context(Scenario scenario) {
         check(scenario);
         Runtime runtime = Runtime.of(scenario.framework());
         Scenario s = scenario.withQuant(runtime.storage(scenario.quant()));

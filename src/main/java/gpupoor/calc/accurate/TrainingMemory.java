@@ -46,7 +46,7 @@ record TrainingMemory(TrainingRecipe recipe, double trainableParams, double weig
         double element = p == Precision.BF16 ? 2 : 4;
         Optimizer o = r.optimizer();
         double state = o.eightBit() ? o.moments() * (1 + 4 / BLOCK) : o.moments() * element;
-        double partition = p == Precision.MIXED && r.zero() >= 1 && r.dataParallel() && r.devices() > 1 ? 4 : 0;
+        double partition = p == Precision.MIXED && r.zero() >= 1 && r.dataParallel() ? 4 : 0;
         return new TrainingMemory(r, trainable, weight, weight, master, state, partition);
     }
 

@@ -91,6 +91,16 @@ final class TrainingPlan {
     }
 
     /**
+     * The model states per GPU, as DeepSpeed's ZeRO estimators count them: on the GPU the weights
+     * (shard and gathered unit), the optimizer's state and the gradients held at the end of the
+     * backward pass; in host memory what is offloaded. Bytes: {gpu, host}.
+     */
+    static double[] modelStates(EstimateContext c, int n) {
+        Parts p = parts(c, n);
+        return new double[]{p.weights + p.optimizer + p.gradsAtEnd, p.host};
+    }
+
+    /**
      * The bytes per GPU, by part.
      *
      * @param weights     weights on the GPU (sharded share and gathered units included)
@@ -139,7 +149,7 @@ final class TrainingPlan {
             double opt = r.cpuOffload().optimizer() ? 0 : tm.optimizerState() - (r.optimizer().paged() ? tm.states() : 0);
             return new Parts(model / n, opt / n, act / n, loss / n, 0, tm.grads() / n, context, 0, 0);
         }
-        int zero = n > 1 && r.dataParallel() ? r.zero() : 0;
+        int zero = r.dataParallel() ? r.zero() : 0;
         boolean offloadOpt = r.cpuOffload().optimizer();
         boolean offloadParams = r.cpuOffload().params();
         double maxGrad = r.full() ? largestTensorParams(a) * tm.gradBytes() : 0;
@@ -159,7 +169,7 @@ final class TrainingPlan {
             gradsAtEnd = 0;
         } else if (zero == 3) {
             gradsAtEnd = r.fsdp() ? tm.grads() / n : 0;
-        } else if (zero == 2 && r.fsdp()) {
+        } else if (zero == 2) {
             gradsAtEnd = tm.grads() / n;
         } else {
             gradsAtEnd = tm.grads();
@@ -265,7 +275,7 @@ final class TrainingPlan {
             dequant = (r.checkpointing() ? 3 : 2) * (c.weights().total() + 4 * quantizedParams);
         }
         int n = c.s().deviceCount();
-        int zero = n > 1 && r.dataParallel() ? r.zero() : 0;
+        int zero = r.dataParallel() ? r.zero() : 0;
         int shards = zero >= 1 ? n : 1;
         boolean offloadOpt = r.cpuOffload().optimizer();
         double step = offloadOpt ? 0 : 2 * (tm.grads() + tm.optimizerState() + tm.weights()) / shards;

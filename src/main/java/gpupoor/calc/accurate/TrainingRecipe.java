@@ -28,8 +28,10 @@ import gpupoor.calc.Workload;
  * @param optimizerInBackward the optimizer step in the backward pass
  * @param activationOffloading saved activations moved to host memory
  * @param cpuOffload          what lives in host memory
- * @param zero                ZeRO stage (0 = replicated data parallel)
- * @param fsdp                whether sharding follows FSDP's units (decoder blocks) rather than DeepSpeed's modules
+ * @param zero                ZeRO stage (0 = replicated data parallel): the one given (DeepSpeed's, applied even
+ *                            on one GPU, as DeepSpeed does), else 3 for sharded parallelism on several GPUs
+ * @param fsdp                whether sharding follows FSDP's units (decoder blocks) rather than DeepSpeed's
+ *                            modules: the stage comes from the parallelism, not from {@code --zero}
  * @param parallelism         how the GPUs share the run
  * @param devices             GPUs
  * @param targets             LoRA target modules
@@ -56,7 +58,7 @@ record TrainingRecipe(TrainMethod method, Precision precision, Optimizer optimiz
             throw new InvalidScenarioException(Input.ZERO.ref(t.zero()) + " shards data-parallel training; it does not "
                     + "go with " + Input.PARALLELISM.ref(p) + " (use data or sharded)");
         }
-        int zero = t.zero() != null ? t.zero() : p == Parallelism.SHARDED ? 3 : 0;
+        int zero = t.zero() != null ? t.zero() : p == Parallelism.SHARDED && s.deviceCount() > 1 ? 3 : 0;
         return new TrainingRecipe(m, o.precision() != null ? o.precision() : d.precision(), w.optimizer(),
                 w.gradientCheckpointing(), or(t.compile(), d.compile()), or(t.chunkedLoss(), d.chunkedLoss()),
                 or(t.optimizerInBackward(), d.optimizerInBackward()), or(t.activationOffloading(), false),
