@@ -2,6 +2,7 @@ package gpupoor.args;
 
 import gpupoor.calc.CpuOffload;
 import gpupoor.calc.Ddr;
+import gpupoor.calc.Defaults;
 import gpupoor.calc.Framework;
 import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
@@ -62,6 +63,8 @@ public final class ScenarioArgs {
     String prompt;
     @Option(names = "--gen", paramLabel = "N", description = "Tokens to generate (default 512; 1 in training).")
     String gen;
+    @Option(names = "--context", paramLabel = "N", description = "Tokens per sequence, prompt + generated (instead of --prompt): the generation stays as --gen but at most half, the prompt takes the rest.")
+    String context;
     @Option(names = "--batch", paramLabel = "N", description = "Sequences processed together (default 1).")
     String batch;
     @Option(names = "--gpu", paramLabel = "ID", description = "A GPU or Apple chip: a catalog id such as rtx-4090 or a100-sxm4-80gb, or the original's key such as A100-80GB.")
@@ -381,6 +384,16 @@ public final class ScenarioArgs {
         if (given(gen)) {
             b.generate(nonNegativeInt(Input.GENERATE, gen));
         }
+        if (given(context)) {
+            if (given(prompt)) {
+                throw new InvalidScenarioException("give either --context " + context.trim() + " or "
+                        + Input.PROMPT.ref(prompt.trim()) + ", not both");
+            }
+            int c = positiveInt("--context", context);
+            int g = Math.min(given(gen) ? nonNegativeInt(Input.GENERATE, gen)
+                    : b.mode() == Mode.TRAINING ? Defaults.GENERATE_TRAINING : Defaults.GENERATE, c / 2);
+            b.generate(g).prompt(c - g);
+        }
         if (given(batch)) {
             b.batch(positiveInt(Input.BATCH, batch));
         }
@@ -464,6 +477,18 @@ public final class ScenarioArgs {
             // reported below
         }
         throw new InvalidScenarioException(Input.GPU_LAYERS.ref(text.trim()) + ": GPU layers are all (or -1), 0 or a positive integer");
+    }
+
+    private static int positiveInt(String option, String text) {
+        try {
+            int v = Integer.parseInt(text.trim());
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidScenarioException(option + " " + text.trim() + ": must be a positive integer");
     }
 
     static int positiveInt(Input input, String text) {
