@@ -157,10 +157,11 @@ public final class CalibrationFit {
                 List.of(new Param("decode_layer_us", "hf", "*", 20, 3000), new Param("bnb_layer_us", "hf", "*", 1, 3000))));
         g.add(new Group("hf generate memory", m -> m.metric().equals("mem_inference") && m.frameworkId().equals("hf"),
                 List.of(new Param("hf_kv_growth", "hf", "*", 1, 3), new Param("cuda_context_mib", "hf", "*", 100, 3000))));
+        // fine-tuning: memory on one GPU and time; the longest trainable context (train_max_context) is never fitted
         g.add(new Group("fine-tuning memory", m -> m.metric().equals("mem_training") && m.text("n_devices").equals("1"),
-                List.of(new Param("train_overhead_mib", "hf", "*", 10, 3000))));
-        g.add(new Group("fine-tuning time", m -> m.metric().startsWith("train_"),
-                List.of(new Param("train_flops_eff", "*", "*", 0.05, 1.0))));
+                List.of(new Param("train_overhead_mib", "*", "*", 10, 3000))));
+        g.add(new Group("fine-tuning time", m -> List.of("train_ms_per_iter", "train_tok_s", "train_runtime_total")
+                .contains(m.metric()), List.of(new Param("train_flops_eff", "*", "*", 0.05, 1.0))));
         return g;
     }
 

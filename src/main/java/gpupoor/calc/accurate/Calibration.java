@@ -77,6 +77,8 @@ public record Calibration(Map<String, Entry> entries) {
         TRAIN_COMPILE_SPEEDUP,
         /** Share of peak FLOPS fine-tuning reaches. */
         TRAIN_FLOPS_EFF,
+        /** CPU time to dispatch one block's kernels in one pass of eager PyTorch fine-tuning, microseconds. */
+        TRAIN_LAYER_US,
         /** Fine-tuning's fixed overhead per GPU, MiB. */
         TRAIN_OVERHEAD_MIB,
         /** vLLM's CUDA-graph memory per GPU, MiB. */

@@ -31,8 +31,10 @@ import java.util.List;
  * <b>Time</b>, per iteration of one micro-batch per GPU: matrix FLOPs (6·P·T, or 4·P·T for a frozen
  * base, plus a forward again with checkpointing, plus attention) at a calibrated share of the GPU's
  * 16-bit peak, faster by a factor under torch.compile; plus memory traffic (bitsandbytes
- * dequantization, the optimizer step), the host transfers of offloading beyond what overlaps the
- * compute, a CPU optimizer step, and the gradient all-reduce or the ZeRO-3 gathers over the GPUs'
+ * dequantization, the optimizer step), but never less than the CPU's time to launch the kernels
+ * (eager PyTorch: a calibrated time per block per pass); plus the host transfers of offloading beyond
+ * what overlaps the compute, a CPU optimizer step (and paged optimizer states that do not fit on the
+ * GPU, streamed each step), and the gradient all-reduce or the ZeRO-3 gathers over the GPUs'
  * interconnect.
  */
 final class TrainingPlan {
@@ -231,8 +233,10 @@ final class TrainingPlan {
     /** Time per iteration of one micro-batch per GPU (GPUs and Apple Silicon; CPUs are not modelled). */
     static TrainingTime time(EstimateContext c) {
         Terms t = terms(c);
-        double ms = 1000 * (t.compute + t.memory + t.offload + t.cpuStep + t.comm);
-        Bound bound = t.compute >= t.memory + t.offload + t.cpuStep + t.comm ? Bound.COMPUTE : Bound.MEMORY;
+        double gpu = Math.max(t.compute + t.memory, t.dispatch);
+        double ms = 1000 * (gpu + t.offload + t.cpuStep + t.comm);
+        Bound bound = t.compute >= t.memory + t.offload + t.cpuStep + t.comm && t.compute >= t.dispatch
+                ? Bound.COMPUTE : Bound.MEMORY;
         double n = c.s().deviceCount();
         Parallelism p = c.parallelism();
         if (n > 1 && (p == Parallelism.LAYER || p == Parallelism.TENSOR)) {
@@ -249,8 +253,10 @@ final class TrainingPlan {
      * @param offload host transfers (offloaded activations or checkpoints) beyond what overlaps the compute
      * @param cpuStep the optimizer step on the CPU and its transfers (CPU offload)
      * @param comm    gradient all-reduce, or ZeRO-3 / FSDP gathers and reduce-scatters
+     * @param dispatch the CPU's time to launch the kernels, a floor under compute and memory (small
+     *                 models and short sequences wait on it, not on the GPU)
      */
-    private record Terms(double compute, double memory, double offload, double cpuStep, double comm) {
+    private record Terms(double compute, double memory, double offload, double cpuStep, double comm, double dispatch) {
     }
 
     private static Terms terms(EstimateContext c) {
@@ -313,7 +319,8 @@ final class TrainingPlan {
                     ? ((r.checkpointing() ? 3 : 2) * model * (n - 1.0) / n + tm.grads() * (n - 1.0) / n) / net
                     : ring * tm.grads() / net;
         }
-        return new Terms(compute, memory, offload, cpuStep, comm);
+        double dispatch = a.layers() * (2 + (r.checkpointing() ? 1 : 0)) * c.cal(Param.TRAIN_LAYER_US, dc) * 1e-6;
+        return new Terms(compute, memory, offload, cpuStep, comm, dispatch);
     }
 
     /** The matrix throughput training runs at: fp32 for full fp32 training, else PyTorch's 16-bit rate. */
@@ -338,6 +345,10 @@ final class TrainingPlan {
                 c.cal(Param.TRAIN_FLOPS_EFF, dc), peak(c),
                 r.compile() ? String.format(", %.2fx faster compiled", c.cal(Param.TRAIN_COMPILE_SPEEDUP, dc)) : ""));
         sb.append(String.format(" = %.0f ms", 1000 * t.compute));
+        if (t.dispatch > t.compute + t.memory) {
+            sb.append(String.format("; the CPU's kernel launches take longer: %.0f ms (%.0f us per block per pass)",
+                    1000 * t.dispatch, c.cal(Param.TRAIN_LAYER_US, dc)));
+        }
         if (t.memory > 0) {
             sb.append(String.format("; memory traffic %.0f ms (%soptimizer step)", 1000 * t.memory,
                     c.storage().isBnb() ? "bitsandbytes dequantization, " : ""));
