@@ -280,7 +280,7 @@ class SetupTest {
             double after = t.doubleColumn("needed_mib").get(i);
             assertTrue(after < before, t.print());
             assertEquals(before - after, t.doubleColumn("saved_mib").get(i), 1e-6);
-            int longest = (int) t.doubleColumn("longest_sequence").get(i);
+            int longest = t.doubleColumn("longest_sequence").get(i).intValue();
             assertEquals(gpupoor.calc.Fit.of(Methods.DEFAULT).maxSequence(l.setups().get(i).scenario()).value(), longest);
         }
         // checkpointing costs a recomputed forward pass
