@@ -256,7 +256,8 @@ public final class Setup implements Displayable {
     /**
      * Fine-tuning with {@code FULL}, {@code LORA} or {@code QLORA} on sequences of the current
      * prompt length (change it with {@link #sequence}), generating 1 token as the original asks.
-     * Training runs on Hugging Face transformers unless {@link #framework} says otherwise; a GGUF
+     * Training runs on Hugging Face transformers unless {@link #framework} names a training runtime
+     * (kept from setup to setup; an inference-only runtime is dropped); a GGUF
      * quantization, which cannot be trained, becomes fp16, and QLoRA, whose base is 4-bit NF4 by
      * definition, takes quantization none.
      */
@@ -265,7 +266,10 @@ public final class Setup implements Displayable {
             throw new InvalidScenarioException("finetune(...) needs FULL, LORA or QLORA");
         }
         return with(b -> {
-            b.mode(Mode.TRAINING).method(how).generate(null).framework(null);
+            b.mode(Mode.TRAINING).method(how).generate(null);
+            if (b.framework() != null && !b.framework().trains()) {
+                b.framework(null);
+            }
             if (how == TrainMethod.QLORA || b.quant() != null && b.quant().isGguf()) {
                 b.quant(Quant.NONE);
             }
