@@ -115,7 +115,7 @@ final class Activations {
         bytes += e * (a.family().gatedMlp() ? k.gatedActTensors() : 1) * i;
         bytes += inputs(k, r, quantSaves, i, e, LoraTargets.Module.DOWN);
         if (!full) {
-            bytes += 4.0 * r.rank() * t.modules().size();
+            bytes += 4.0 * r.rank() * t.modules().stream().filter(m -> m != LoraTargets.Module.OUTPUT).count();
         }
         return bytes;
     }
@@ -138,8 +138,8 @@ final class Activations {
     }
 
     /** Bytes per token of the gradients alive while one block runs its backward pass: its MLP's and its input's. */
-    static double trainingTransient(Architecture a, TrainingRecipe r) {
-        return r.computeBytes() * (2 * mlpWidth(a) + 2.0 * a.hidden());
+    static double trainingTransient(Architecture a, Trainer.Kernels k, TrainingRecipe r) {
+        return r.computeBytes() * (k.backwardMlpTensors() * mlpWidth(a) + 2.0 * a.hidden());
     }
 
     /** Bytes per token a checkpointed block keeps: its input. */
@@ -147,10 +147,14 @@ final class Activations {
         return r.computeBytes() * a.hidden();
     }
 
-    /** Bytes per token outside the blocks: the final norm's saved input and the hidden state's gradient. */
+    /**
+     * Bytes per token outside the blocks: the final norm's saved input, the hidden state's gradient,
+     * and the head's input when the head trains (full fine-tuning, or a LoRA adapter on it).
+     */
     static double trainingOutside(Architecture a, Trainer.Kernels k, TrainingRecipe r) {
         double e = r.computeBytes();
         double norm = a.family().layerNorm() ? e : k.normBytes();
-        return (norm + e) * a.hidden();
+        double head = r.full() || r.targets().contains(LoraTargets.Module.OUTPUT) ? e + k.loraCopyBytes() : 0;
+        return (norm + e + head) * a.hidden();
     }
 }

@@ -28,10 +28,10 @@ final class HfTrainer extends Trainer {
         boolean fp32Adapters = r.precision() != Precision.BF16;
         String peft = fp32Adapters ? "fp32 LoRA adapters each keeping an fp32 copy of their input" : "bf16 LoRA adapters";
         if (r.compile()) {
-            return new Kernels(e, 0, 2, false, fp32Adapters ? 4 : 0, 0, true,
+            return new Kernels(e, 0, 2, false, fp32Adapters ? 4 : 0, 0, true, 2,
                     "torch.compile: fused RMSNorm and SwiGLU; SDPA; " + peft);
         }
-        return new Kernels(4, e, 3, false, fp32Adapters ? 4 : 0, 0, true,
+        return new Kernels(4, e, 3, false, fp32Adapters ? 4 : 0, 0, true, 2,
                 "eager PyTorch: fp32 RMSNorm input, SwiGLU gate/SiLU/up kept; SDPA; " + peft);
     }
 

@@ -23,10 +23,10 @@ final class LitgptTrainer extends Trainer {
     Kernels kernels(TrainingRecipe r) {
         double e = r.computeBytes();
         if (r.compile()) {
-            return new Kernels(e, 0, 2, true, 0, 1 + e, true,
+            return new Kernels(e, 0, 2, true, 0, 1 + e, true, 2,
                     "torch.compile: fused RMSNorm and SwiGLU; SDPA on expanded keys/values; bf16 LoRA with dropout");
         }
-        return new Kernels(4, 4, 3, true, 0, 1 + e, true,
+        return new Kernels(4, 4, 3, true, 0, 1 + e, true, 2,
                 "eager PyTorch: fp32 RMSNorm input, SwiGLU gate/SiLU/up kept; SDPA on expanded keys/values; "
                         + "bf16 LoRA with dropout");
     }

@@ -22,10 +22,10 @@ final class TorchtuneTrainer extends Trainer {
     Kernels kernels(TrainingRecipe r) {
         double e = r.computeBytes();
         if (r.compile()) {
-            return new Kernels(e, 0, 2, true, 0, 0, false,
+            return new Kernels(e, 0, 2, true, 0, 0, false, 2,
                     "torch.compile: fused RMSNorm and SwiGLU; SDPA on expanded keys/values; bf16 LoRA; torchao NF4");
         }
-        return new Kernels(4, e, 3, true, 0, 0, false,
+        return new Kernels(4, e, 3, true, 0, 0, false, 2,
                 "eager PyTorch: fp32 RMSNorm input, SwiGLU gate/SiLU/up kept; SDPA on expanded keys/values; bf16 LoRA; "
                         + "torchao NF4");
     }

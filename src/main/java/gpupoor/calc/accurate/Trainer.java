@@ -84,10 +84,13 @@ abstract class Trainer {
      *                            adapters share the layer's input
      * @param loraDropoutBytes    bytes per input element a LoRA dropout keeps per adapted input (mask and dropped copy)
      * @param quantSavesInput     whether a frozen quantized linear layer keeps its input (bitsandbytes' 4-bit matmul does)
+     * @param backwardMlpTensors  MLP-width gradients alive at once while a block runs its backward pass (2 eager:
+     *                            the gate's and the up projection's; 1 where a fused kernel writes them in place)
      * @param words               the kernels in words
      */
     record Kernels(double normBytes, double normTrainedBytes, int gatedActTensors, boolean kvExpanded,
-                   double loraCopyBytes, double loraDropoutBytes, boolean quantSavesInput, String words) {
+                   double loraCopyBytes, double loraDropoutBytes, boolean quantSavesInput, int backwardMlpTensors,
+                   String words) {
     }
 
     /**

@@ -85,7 +85,7 @@ record TrainingMemory(TrainingRecipe recipe, double trainableParams, double weig
                         stateBytes, opt);
     }
 
-    /** LoRA parameters: r × (in + out) for each target matrix of each decoder (and encoder) block. */
+    /** LoRA parameters: r × (in + out) for each target matrix of each decoder (and encoder) block, and of the LM head when targeted. */
     static double loraParams(Architecture a, LoraTargets targets, int rank) {
         double n = 0;
         for (Tensor t : a.tensors()) {
@@ -107,6 +107,7 @@ record TrainingMemory(TrainingRecipe recipe, double trainableParams, double weig
             case FFN_GATE, FFN_GATE_EXPS, FFN_GATE_SHEXP -> LoraTargets.Module.GATE;
             case FFN_UP, FFN_UP_EXPS, FFN_UP_SHEXP -> LoraTargets.Module.UP;
             case FFN_DOWN, FFN_DOWN_EXPS, FFN_DOWN_SHEXP -> LoraTargets.Module.DOWN;
+            case OUTPUT -> LoraTargets.Module.OUTPUT;
             default -> null;
         };
     }

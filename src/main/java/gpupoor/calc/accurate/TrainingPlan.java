@@ -136,7 +136,7 @@ final class TrainingPlan {
         double layer = tokens * Activations.trainingLayer(a, k, r, w.promptTokens(), eager);
         double checkpoint = tokens * Activations.checkpoint(a, r);
         double outside = tokens * Activations.trainingOutside(a, k, r);
-        double backward = tokens * Activations.trainingTransient(a, r);
+        double backward = tokens * Activations.trainingTransient(a, k, r);
         double loss = t.loss(r).peak(tokens, a.vocab());
         int blocks = a.layers();
         int kept = t.offloadsCheckpoints(r) || r.activationOffloading() ? Math.min(blocks, 2) : blocks;

@@ -8,8 +8,8 @@ import gpupoor.calc.Scenario;
 /**
  * Unsloth (read from its {@code models/llama.py}, {@code kernels/} and README): Triton kernels for
  * RMSNorm (keeps the bf16 input and one scale per row), RoPE (in place), SwiGLU (keeps gate and
- * up) and LoRA (its autograd functions keep each adapted group's input once, adapters cast to bf16
- * in the matmul); flash attention with grouped keys; Apple's Cut Cross-Entropy, which never
+ * up, and writes their gradients in place in the backward pass) and LoRA (its autograd functions
+ * keep each adapted group's input once, adapters cast to bf16 in the matmul); flash attention with grouped keys; Apple's Cut Cross-Entropy, which never
  * materializes the logits; and {@code use_gradient_checkpointing="unsloth"}, which moves each
  * block's input to host memory asynchronously. One GPU (multi-GPU is not in the open-source
  * release).
@@ -31,9 +31,9 @@ final class UnslothTrainer extends Trainer {
 
     @Override
     Kernels kernels(TrainingRecipe r) {
-        return new Kernels(r.computeBytes(), 0, 2, false, 0, 0, true,
-                "Unsloth Triton kernels: fused RMSNorm, RoPE, SwiGLU and LoRA (one input kept per adapted group); "
-                        + "flash attention");
+        return new Kernels(r.computeBytes(), 0, 2, false, 0, 0, true, 1,
+                "Unsloth Triton kernels: fused RMSNorm, RoPE, SwiGLU and LoRA (one input kept per adapted group, "
+                        + "the SwiGLU backward in place); flash attention");
     }
 
     @Override
