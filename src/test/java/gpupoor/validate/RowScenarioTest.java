@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RowScenarioTest {
     private static final MeasuredData BUNDLED = MeasuredData.bundled();
 
+    /** A bundled row, without the inference options this branch does not parse yet ({@link PendingOptions}). */
     private static Measurement bundled(String id) {
-        return BUNDLED.rows().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
+        return PendingOptions.without(BUNDLED.rows().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow());
     }
 
     private static RowScenario scenario(Measurement m) {
@@ -55,7 +56,7 @@ class RowScenarioTest {
 
     @Test
     void llamaCppSplitsLayersAcrossDevices() {
-        Measurement multi = BUNDLED.rows().stream()
+        Measurement multi = BUNDLED.rows().stream().map(PendingOptions::without)
                 .filter(m -> m.text("n_devices").equals("4") && m.frameworkId().equals("llama.cpp")
                         && m.text("exclude").equals("0") && !m.text("hardware_id").isEmpty())
                 .findFirst().orElseThrow();
