@@ -72,6 +72,7 @@ public final class Limits {
         INTEGERS.put(Input.LORA_RANK, new Range(1, MAX_LORA_RANK));
         INTEGERS.put(Input.UBATCH, new Range(1, MAX_UBATCH));
         INTEGERS.put(Input.GPU_LAYERS, new Range(-1, MAX_LAYERS));
+        INTEGERS.put(Input.ZERO, new Range(0, 3));
         REAL_MAX.put(Input.GPU_MEMORY_UTILIZATION, 1.0);
         REAL_UNIT.put(Input.GPU_MEMORY_UTILIZATION, " (a share of the GPU's memory, e.g. 0.9)");
         REAL_MAX.put(Input.HOST_BANDWIDTH, MAX_HOST_BANDWIDTH_GBS);
@@ -80,7 +81,7 @@ public final class Limits {
 
     /**
      * The range of an integer input (prompt, tokens to generate, batch, devices, LoRA rank, ubatch,
-     * GPU layers), or null for an input that is not a whole number.
+     * GPU layers, ZeRO stage), or null for an input that is not a whole number.
      */
     public static Range of(Input input) {
         return INTEGERS.get(input);

@@ -285,19 +285,19 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
             return this;
         }
 
-        /** The optimizer (null: {@link Defaults#OPTIMIZER}). */
+        /** The optimizer (null: the training runtime's default, {@link Framework#trainingDefaults}). */
         public Builder optimizer(Optimizer o) {
             this.optimizer = o;
             return this;
         }
 
-        /** Gradient checkpointing on or off (fine-tuning only). */
-        public Builder gradientCheckpointing(boolean on) {
+        /** Gradient checkpointing on or off (fine-tuning only; null: the training runtime's default). */
+        public Builder gradientCheckpointing(Boolean on) {
             this.gradientCheckpointing = on;
             return this;
         }
 
-        /** LoRA rank (null: {@link Defaults#LORA_RANK}). */
+        /** LoRA rank (null: the training runtime's default, {@link Framework#trainingDefaults}). */
         public Builder loraRank(Integer r) {
             this.loraRank = r == null ? null : Workload.checkLoraRank(r);
             return this;
@@ -362,12 +362,15 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
             } else if (tm == TrainMethod.FULL && loraRank != null) {
                 throw loraOnly(Input.LORA_RANK.ref(loraRank));
             }
-            Workload w = new Workload(m, prompt == null ? Defaults.PROMPT : prompt,
-                    generate != null ? generate : training ? Defaults.GENERATE_TRAINING : Defaults.GENERATE,
-                    batch == null ? Defaults.BATCH : batch, tm, optimizer == null ? Defaults.OPTIMIZER : optimizer,
-                    Boolean.TRUE.equals(gradientCheckpointing), loraRank == null ? Defaults.LORA_RANK : loraRank);
             Quant q = quant == null ? Defaults.QUANT : quant;
             Framework f = framework != null ? framework : Framework.defaultFor(q, device, m);
+            Framework.TrainingDefaults td = training && f.trains() ? f.trainingDefaults(tm, deviceCount) : null;
+            Workload w = new Workload(m, prompt == null ? Defaults.PROMPT : prompt,
+                    generate != null ? generate : training ? Defaults.GENERATE_TRAINING : Defaults.GENERATE,
+                    batch == null ? Defaults.BATCH : batch, tm,
+                    optimizer != null ? optimizer : td != null ? td.optimizer() : Defaults.OPTIMIZER,
+                    gradientCheckpointing != null ? gradientCheckpointing : td != null && td.gradientCheckpointing(),
+                    loraRank != null ? loraRank : td != null ? td.loraRank() : Defaults.LORA_RANK);
             return new Scenario(model, q, f, w, device, deviceCount, ddr, options);
         }
     }

@@ -24,9 +24,9 @@ import java.util.concurrent.Callable;
 
 /** {@code estimate}: memory breakdown, speed and training time of one scenario, or of every row of a CSV file. */
 @Command(name = "estimate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Estimate memory, tokens/s and fine-tuning time for one scenario (JSON on stdout),",
-                "or for every row of a CSV file with --csv (CSV on stdout).",
-                "Memory is in MiB. Bad input exits with code 2 and a message."})
+        description = {"Estimate memory, tokens/s and fine-tuning time of one scenario, or of every row of a CSV file.",
+                "One scenario prints JSON on stdout; --csv FILE prints one CSV row per input row, each bad row with its error.",
+                "Memory is in MiB. Bad input exits with code 2 and a message that names the option."})
 public final class EstimateCommand implements Callable<Integer> {
 
     /** JSON output: insertion order kept, BigDecimals as plain decimals. */

@@ -25,10 +25,11 @@ import java.util.concurrent.Callable;
  * or fine-tuning sequence, the largest batch, the best quantization and the fewest GPUs (JSON).
  */
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Find the limits of a scenario on its device by exact search (JSON on stdout): the longest",
-                "context (inference) or fine-tuning sequence (training), the largest batch, the best quantization",
-                "that fits with the framework, and the fewest GPUs. Each limit comes with the memory it needs and",
-                "what one step beyond would need. Memory is in MiB. Bad input exits with code 2 and a message."})
+        description = {"Find a scenario's limits on its device: the longest context, largest batch, best quantization, fewest GPUs.",
+                "An exact search over the method's estimates (JSON on stdout): the longest context (inference) or",
+                "fine-tuning sequence (training), the largest batch, the best quantization that fits with the framework,",
+                "and the fewest GPUs, each with the memory it needs and what one step beyond would need.",
+                "Memory is in MiB. Bad input exits with code 2 and a message."})
 public final class FitCommand implements Callable<Integer> {
 
     @Spec

@@ -28,8 +28,8 @@ import java.util.concurrent.Callable;
  * table), optionally a chart; with {@code --limit}, a fit limit at every point instead.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Estimate a scenario over ranges of its parameters: every combination of the values given,",
-                "one CSV row per point on stdout (columns: the swept parameters, then total_mib ... error).",
+        description = {"Estimate a scenario over ranges of its parameters, one CSV row per point.",
+                "Every combination of the values given is a point (columns: the swept parameters, then total_mib ... error).",
                 "RANGE is FROM:TO (doubling: 512:131072), FROM:TO:STEP (linear: 1024:8192:1024) or a list (1,8,32).",
                 "Bad input exits with code 2 and a message."})
 public final class SweepCommand implements Callable<Integer> {

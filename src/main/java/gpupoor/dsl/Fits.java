@@ -116,7 +116,7 @@ public final class Fits implements Displayable {
         for (DoubleColumn c : List.of(needed, capacity, next)) {
             c.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(1));
         }
-        return Table.create("limits: " + setup.toText(), StringColumn.create("limit", names),
+        return ResultTable.of("limits: " + setup.toText(), StringColumn.create("limit", names),
                 StringColumn.create("value", values), needed, capacity, next);
     }
 

@@ -126,7 +126,7 @@ public final class LimitSweep implements Displayable {
         if (Arrays.stream(errors).anyMatch(e -> e != null)) {
             cols.add(error);
         }
-        return Table.create(limit.title() + " · " + grid.base.toText(), cols);
+        return ResultTable.of(limit.title() + " · " + grid.base.toText(), cols);
     }
 
     /**

@@ -303,7 +303,7 @@ final class SweepPoints {
                 cols.add(c);
             }
         }
-        return Table.create(name, cols);
+        return ResultTable.of(name, cols);
     }
 
     /** Whether any point (not only those shown) has a value in the output column {@code name}. */

@@ -148,4 +148,18 @@ class EstimateCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("not found"), r.err());
     }
+
+    @Test
+    void contextSplitsIntoPromptAndGeneration() throws IOException {
+        Run both = run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--context", "8192", "--gen", "1000");
+        Run explicit = run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--prompt", "7192", "--gen", "1000");
+        assertEquals(0, both.code(), both.err());
+        assertEquals(explicit.out(), both.out());
+        Run half = run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--context", "600");
+        Run split = run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--prompt", "300", "--gen", "300");
+        assertEquals(split.out(), half.out(), "the default 512 generated tokens are capped at half the context");
+        Run conflict = run("estimate", "--model", "7B", "--context", "8192", "--prompt", "100");
+        assertEquals(2, conflict.code());
+        assertTrue(conflict.err().contains("either --context 8192 or --prompt 100"), conflict.err());
+    }
 }

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,7 +21,7 @@ class MeasuredDataTest {
     @Test
     void bundledFileKeepsEveryRowAndItsSource() {
         MeasuredData data = MeasuredData.bundled();
-        assertEquals(973, data.rows().size());
+        assertEquals(1115, data.rows().size());
         assertEquals(List.of(), data.missingColumns());
         assertTrue(data.rows().stream().allMatch(m -> m.sourceUrl().startsWith("https://")));
     }
@@ -31,8 +32,16 @@ class MeasuredDataTest {
         for (var method : Methods.all()) {
             ValidationRun run = Validator.run(method, data);
             assertEquals(data.rows().size(), run.results().size(), method.id());
-            assertEquals(0, run.count(Status.INVALID), method.id());
-            assertEquals(120, run.count(Status.EXCLUDED), method.id());
+            // the vLLM start-up budget metrics have no prediction yet: their rows are the only invalid ones
+            Set<String> pending = Set.of("activation_peak_mem", "non_torch_mem", "kv_cache_mem", "kv_cache_tokens");
+            // ... and, until the inference branch lands, the rows whose settings name its options
+            for (RowResult r : run.results()) {
+                if (r.status() == Status.INVALID) {
+                    assertTrue(pending.contains(r.measurement().metric()) || PendingOptions.pending(r),
+                            r.id() + " " + r.reason());
+                }
+            }
+            assertEquals(128, run.count(Status.EXCLUDED), method.id());
             for (RowResult r : run.results()) {
                 assertTrue(r.isOk() ? Double.isFinite(r.predicted()) : !r.reason().isEmpty(), r.id() + " " + r.reason());
             }
@@ -81,9 +90,11 @@ class MeasuredDataTest {
         ResultsCsv.write(run.results(), out);
         String[] lines = out.toString().split("\n");
         assertEquals(19, lines.length);
-        assertEquals("id,metric,measured,predicted,error_pct,status,reason", lines[0]);
-        assertEquals("1,mem_inference,800,1000,25,ok,", lines[1]);
-        assertEquals("16,prompt_tok_s,,,,excluded,made-up reason", lines[16]);
+        assertEquals("id,metric,measured,predicted,error_pct,status,reason,model_id,hardware_id,n_devices,framework_id,"
+                + "quant_id,train_method,settings", lines[0]);
+        assertEquals("1,mem_inference,800,1000,25,ok,,meta-llama/Llama-2-7b-hf,rtx-4090,1,hf,fp16,,", lines[1]);
+        assertEquals("16,prompt_tok_s,,,,excluded,made-up reason,meta-llama/Llama-2-7b-hf,rtx-4090,1,llama.cpp,gguf-Q4_0,,",
+                lines[16]);
         assertEquals("0.33", ResultsCsv.number(1.0 / 3));
         assertEquals("", ResultsCsv.number(null));
     }

@@ -49,10 +49,21 @@ class ValidateCliTest {
         for (String calc : List.of("default", "gpu-poor")) {
             Run r = run("validate", "--calc", calc, "--format", "csv");
             assertEquals(0, r.code(), r.err());
-            assertTrue(r.out().startsWith("id,metric,measured,predicted,error_pct,status,reason\n"));
+            assertTrue(r.out().startsWith("id,metric,measured,predicted,error_pct,status,reason,model_id,hardware_id,"
+                    + "n_devices,framework_id,quant_id,train_method,settings\n"));
             List<Map<String, String>> rows = Csv.read(new StringReader(r.out()), "output");
             assertEquals(ids, rows.stream().map(m -> m.get("id")).toList(), calc);
-            assertTrue(rows.stream().allMatch(m -> Set.of("ok", "unsupported", "excluded").contains(m.get("status"))));
+            List<Measurement> measured = MeasuredData.bundled().rows();
+            for (int i = 0; i < rows.size(); i++) {
+                assertEquals(measured.get(i).text("model_id"), rows.get(i).get("model_id"), "row " + i);
+                assertEquals(measured.get(i).text("hardware_id"), rows.get(i).get("hardware_id"), "row " + i);
+            }
+            // invalid: only the vLLM start-up budget metrics, which have no prediction yet, and until the inference
+            // branch lands the rows whose settings name its options
+            assertTrue(rows.stream().allMatch(m -> Set.of("ok", "unsupported", "excluded").contains(m.get("status"))
+                    || m.get("status").equals("invalid") && (m.get("reason").contains("metric")
+                    || java.util.stream.Stream.concat(PendingOptions.WITH_VALUE.stream(), PendingOptions.FLAGS.stream())
+                            .anyMatch(o -> m.get("reason").contains("unknown option '" + o + "'")))), calc);
             assertTrue(rows.stream().anyMatch(m -> m.get("status").equals("ok")));
         }
     }

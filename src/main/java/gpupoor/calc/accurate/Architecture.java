@@ -127,6 +127,15 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
         throw new IllegalStateException("no " + kind + " block in a model of " + layers + " layers");
     }
 
+    /** Each tensor of the model once per shape: those outside the blocks, then those of each distinct block. */
+    List<Tensor> distinctTensors() {
+        List<Tensor> out = new ArrayList<>(globals);
+        for (Block b : blocks) {
+            out.addAll(b.tensors());
+        }
+        return out;
+    }
+
     /** Every parameter. */
     public long totalParams() {
         long n = 0;
