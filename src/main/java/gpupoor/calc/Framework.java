@@ -21,94 +21,175 @@ public final class Framework {
     private static final Set<KvCacheType> LLAMA_CPP_CACHES = EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.F32,
             KvCacheType.Q8_0, KvCacheType.Q4_0, KvCacheType.Q4_1, KvCacheType.Q5_0, KvCacheType.Q5_1);
 
-    /** Hugging Face transformers (PyTorch eager or SDPA); the training framework. */
+    /** Hugging Face transformers (PyTorch eager or SDPA), with PEFT and TRL for fine-tuning. */
     public static final Framework HF = new Framework("hf", "Hugging Face transformers", "transformers 4.5x", true, true,
-            Parallelism.LAYER,
-            EnumSet.of(Input.FLASH_ATTENTION, Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION,
+            true, Parallelism.LAYER,
+            union(EnumSet.of(Input.FLASH_ATTENTION, Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION,
                     Input.INTERCONNECT, Input.RUNTIME_VERSION, Input.GPTQ_KERNEL, Input.BNB_4BIT_TYPE,
-                    Input.BNB_DOUBLE_QUANT, Input.UNQUANTIZED_MODULES),
-            EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of("huggingface", "transformers"));
+                    Input.BNB_DOUBLE_QUANT, Input.UNQUANTIZED_MODULES), TrainingOptions.INPUTS),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of("huggingface", "transformers", "peft", "trl"),
+            (m, n) -> new TrainingDefaults(Precision.MIXED, Optimizer.ADAM, false, false, false, false, 8,
+                    LoraTargets.QV, Parallelism.DATA));
 
     /** vLLM, which pre-allocates a fraction of GPU memory and fills it with KV blocks. */
-    public static final Framework VLLM = new Framework("vllm", "vLLM", "vLLM 0.11 (V1 engine)", false, true,
+    public static final Framework VLLM = new Framework("vllm", "vLLM", "vLLM 0.11 (V1 engine)", false, true, true,
             Parallelism.TENSOR,
             EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM,
                     Input.INTERCONNECT, Input.MAX_MODEL_LEN, Input.MAX_NUM_SEQS, Input.MAX_NUM_BATCHED_TOKENS,
                     Input.ENFORCE_EAGER, Input.MAX_LORA_RANK, Input.RUNTIME_VERSION, Input.BNB_4BIT_TYPE,
                     Input.BNB_DOUBLE_QUANT, Input.UNQUANTIZED_MODULES),
-            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of());
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of(), null);
 
     /** llama.cpp (GGUF files), on GPU, CPU or Apple Silicon. */
-    public static final Framework LLAMA_CPP = new Framework("llama.cpp", "llama.cpp", "llama.cpp b7000 (2026)", false, true,
+    public static final Framework LLAMA_CPP = new Framework("llama.cpp", "llama.cpp", "llama.cpp b7000 (2026)", false, true, true,
             Parallelism.LAYER,
             EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.UBATCH, Input.GPU_LAYERS, Input.PARALLELISM,
                     Input.HOST_BANDWIDTH, Input.INTERCONNECT, Input.SPLIT_MODE, Input.MAX_MODEL_LEN, Input.THREADS,
                     Input.LOGICAL_BATCH, Input.RUNTIME_VERSION, Input.NO_MMAP),
-            LLAMA_CPP_CACHES, List.of("llamacpp", "llama-cpp", "llama_cpp", "gguf", "ggml"));
+            LLAMA_CPP_CACHES, List.of("llamacpp", "llama-cpp", "llama_cpp", "gguf", "ggml"), null);
 
     /** ExLlama (v1, 2023): GPTQ checkpoints on NVIDIA GPUs, without flash attention. */
-    public static final Framework EXLLAMA = new Framework("exllama", "ExLlama", "exllama v1 (2023)", false, false,
+    public static final Framework EXLLAMA = new Framework("exllama", "ExLlama", "exllama v1 (2023)", false, true, false,
             Parallelism.LAYER,
             EnumSet.of(Input.PARALLELISM, Input.INTERCONNECT, Input.MAX_MODEL_LEN, Input.RUNTIME_VERSION),
-            EnumSet.of(KvCacheType.F16), List.of("exllamav1", "exllama-v1"));
+            EnumSet.of(KvCacheType.F16), List.of("exllamav1", "exllama-v1"), null);
 
     /** ExLlamaV2 (EXL2 and GPTQ checkpoints on NVIDIA and AMD GPUs, flash attention where installed). */
-    public static final Framework EXLLAMAV2 = new Framework("exllamav2", "ExLlamaV2", "exllamav2 0.3", false, true,
+    public static final Framework EXLLAMAV2 = new Framework("exllamav2", "ExLlamaV2", "exllamav2 0.3", false, true, true,
             Parallelism.LAYER,
             EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.PARALLELISM, Input.INTERCONNECT, Input.MAX_MODEL_LEN,
                     Input.RUNTIME_VERSION, Input.EXL2_BITS),
-            EnumSet.of(KvCacheType.F16, KvCacheType.Q8_0, KvCacheType.Q4_0), List.of("exl2", "tabbyapi", "exllama-v2"));
+            EnumSet.of(KvCacheType.F16, KvCacheType.Q8_0, KvCacheType.Q4_0), List.of("exl2", "tabbyapi", "exllama-v2"), null);
 
     /** MLC-LLM (TVM-compiled kernels; its own group-quantized weights). */
-    public static final Framework MLC = new Framework("mlc", "MLC-LLM", "MLC-LLM 0.20", false, true, Parallelism.TENSOR,
+    public static final Framework MLC = new Framework("mlc", "MLC-LLM", "MLC-LLM 0.20", false, true, true, Parallelism.TENSOR,
             EnumSet.of(Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM, Input.INTERCONNECT, Input.MAX_MODEL_LEN,
                     Input.MAX_NUM_SEQS, Input.MAX_NUM_BATCHED_TOKENS, Input.RUNTIME_VERSION),
-            EnumSet.of(KvCacheType.F16), List.of("mlc-llm", "mlc_llm", "mlcllm"));
+            EnumSet.of(KvCacheType.F16), List.of("mlc-llm", "mlc_llm", "mlcllm"), null);
 
     /** NVIDIA TensorRT-LLM (compiled engines, paged KV cache sized from the memory left after the weights). */
     public static final Framework TENSORRT_LLM = new Framework("tensorrt-llm", "TensorRT-LLM", "TensorRT-LLM 1.0", false,
-            true, Parallelism.TENSOR,
+            true, true, Parallelism.TENSOR,
             EnumSet.of(Input.KV_CACHE, Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM, Input.INTERCONNECT,
                     Input.MAX_MODEL_LEN, Input.MAX_NUM_SEQS, Input.MAX_NUM_BATCHED_TOKENS, Input.RUNTIME_VERSION),
-            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of("trt-llm", "trtllm", "tensorrt", "triton-trtllm"));
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of("trt-llm", "trtllm", "tensorrt", "triton-trtllm"), null);
 
     /** SGLang (RadixAttention; a static share of GPU memory for weights and a token-level KV pool). */
-    public static final Framework SGLANG = new Framework("sglang", "SGLang", "SGLang 0.5", false, true, Parallelism.TENSOR,
+    public static final Framework SGLANG = new Framework("sglang", "SGLang", "SGLang 0.5", false, true, true, Parallelism.TENSOR,
             EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM,
                     Input.INTERCONNECT, Input.MAX_MODEL_LEN, Input.MAX_NUM_SEQS, Input.MAX_NUM_BATCHED_TOKENS,
                     Input.ENFORCE_EAGER, Input.RUNTIME_VERSION),
-            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of("sgl"));
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of("sgl"), null);
 
     /** MLX (mlx-lm on Apple Silicon: unified memory, Metal kernels, its own group-quantized weights). */
-    public static final Framework MLX = new Framework("mlx", "MLX", "mlx-lm 0.28", false, true, Parallelism.LAYER,
+    public static final Framework MLX = new Framework("mlx", "MLX", "mlx-lm 0.28", false, true, true, Parallelism.LAYER,
             EnumSet.of(Input.KV_CACHE, Input.MAX_MODEL_LEN, Input.RUNTIME_VERSION),
-            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.Q8_0, KvCacheType.Q4_0), List.of("mlx-lm", "mlx_lm"));
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.Q8_0, KvCacheType.Q4_0), List.of("mlx-lm", "mlx_lm"), null);
 
     /** Ollama: llama.cpp with Ollama's defaults (a 4,096-token context allocated up front, flash attention off). */
-    public static final Framework OLLAMA = new Framework("ollama", "Ollama", "Ollama 0.12", false, false, Parallelism.LAYER,
+    public static final Framework OLLAMA = new Framework("ollama", "Ollama", "Ollama 0.12", false, true, false, Parallelism.LAYER,
             EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_LAYERS, Input.PARALLELISM, Input.HOST_BANDWIDTH,
                     Input.INTERCONNECT, Input.MAX_MODEL_LEN, Input.MAX_NUM_SEQS, Input.THREADS, Input.LOGICAL_BATCH,
                     Input.RUNTIME_VERSION, Input.NO_MMAP),
-            LLAMA_CPP_CACHES, List.of());
+            LLAMA_CPP_CACHES, List.of(), null);
+
+    // ------------------------------------------------------------------ training runtimes
+    // Each one's defaults are those of its shipped recipes (see TrainingDefaults and calibration.md).
+
+    /**
+     * Unsloth: transformers + PEFT + TRL patched with Triton kernels (fused RMSNorm, RoPE, SwiGLU,
+     * LoRA and cross-entropy), its gradient checkpointing that offloads each layer's input to host
+     * memory, one GPU. Defaults of its notebooks: LoRA rank 16 on every linear module, 8-bit AdamW.
+     */
+    public static final Framework UNSLOTH = new Framework("unsloth", "Unsloth", "Unsloth's notebooks", true, false, true, Parallelism.DATA,
+            union(EnumSet.of(Input.LORA_TARGETS, Input.PRECISION, Input.BNB_4BIT_TYPE, Input.BNB_DOUBLE_QUANT),
+                    EnumSet.of(Input.CHUNKED_LOSS, Input.ACTIVATION_OFFLOADING)),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of(),
+            (m, n) -> new TrainingDefaults(Precision.MIXED, Optimizer.ADAM_8BIT, true, false, true, false, 16,
+                    LoraTargets.ALL, Parallelism.DATA));
+
+    /**
+     * torchtune: PyTorch-native recipes, everything in bf16 (weights, gradients and optimizer
+     * states), activation checkpointing and a chunked cross-entropy in its shipped configs; LoRA of
+     * rank 8 on q, v, the attention output and the MLP; full fine-tuning on one GPU with paged 8-bit
+     * AdamW stepped in the backward pass (its {@code *_full_single_device} configs), else AdamW; on
+     * several GPUs FSDP.
+     */
+    public static final Framework TORCHTUNE = new Framework("torchtune", "torchtune", "torchtune's shipped configs", true, false, true,
+            Parallelism.DATA, union(EnumSet.of(Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION),
+                    TrainingOptions.INPUTS),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of("tune"),
+            (m, n) -> {
+                boolean fullOnOne = m == TrainMethod.FULL && n == 1;
+                return new TrainingDefaults(Precision.BF16, fullOnOne ? Optimizer.PAGED_ADAM_8BIT : Optimizer.ADAMW,
+                        true, false, true, fullOnOne, 8, LoraTargets.parse("q,v,o,gate,up,down"), Parallelism.SHARDED);
+            });
+
+    /**
+     * LitGPT: Lightning Fabric with {@code bf16-true} precision (weights, adapters and optimizer
+     * states in bf16), a chunked LM head and cross-entropy, LoRA of rank 8 on q and v; on several
+     * GPUs FSDP (full sharding) with activation checkpointing of every block.
+     */
+    public static final Framework LITGPT = new Framework("litgpt", "LitGPT", "LitGPT's CLI defaults", true, false, true, Parallelism.DATA,
+            union(EnumSet.of(Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION, Input.BNB_4BIT_TYPE,
+                    Input.BNB_DOUBLE_QUANT), TrainingOptions.INPUTS),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of("lit-gpt", "lit_gpt"),
+            (m, n) -> new TrainingDefaults(Precision.BF16, Optimizer.ADAMW, n > 1, false, true, false, 8,
+                    LoraTargets.QV, Parallelism.SHARDED));
+
+    /**
+     * What a training runtime does when the scenario does not say; each field is what its shipped
+     * recipes (configs, notebooks, CLI defaults) set.
+     *
+     * @param precision             full fine-tuning precision (and the adapters' dtype)
+     * @param optimizer             the optimizer
+     * @param gradientCheckpointing activation checkpointing of every block
+     * @param compile               torch.compile
+     * @param chunkedLoss           a chunked (or fused) cross-entropy
+     * @param optimizerInBackward   the optimizer step fused into the backward pass
+     * @param loraRank              LoRA rank
+     * @param loraTargets           LoRA target modules
+     * @param parallelism           how several GPUs share a run: data parallel (DDP), or sharded (FSDP)
+     */
+    public record TrainingDefaults(Precision precision, Optimizer optimizer, boolean gradientCheckpointing,
+                                   boolean compile, boolean chunkedLoss, boolean optimizerInBackward, int loraRank,
+                                   LoraTargets loraTargets, Parallelism parallelism) {
+    }
+
+    /** A runtime's training defaults for a fine-tuning method on a number of GPUs. */
+    @FunctionalInterface
+    interface TrainingDefaultsRule {
+        TrainingDefaults of(TrainMethod method, int devices);
+    }
+
+    private static Set<Input> union(Set<Input> a, Set<Input> b) {
+        Set<Input> out = EnumSet.copyOf(a);
+        out.addAll(b);
+        return out;
+    }
 
     private final String id;
     private final String label;
     private final String release;
     private final boolean trains;
+    private final boolean serves;
     private final boolean flashAttentionDefault;
     private final Parallelism inferenceParallelism;
     private final Set<Input> knobs;
     private final Set<KvCacheType> kvCacheTypes;
     private final List<String> aliases;
+    private final TrainingDefaultsRule trainingDefaults;
     private final int index;
 
-    private Framework(String id, String label, String release, boolean trains, boolean flashAttentionDefault,
+    private Framework(String id, String label, String release, boolean trains, boolean serves, boolean flashAttentionDefault,
                       Parallelism inferenceParallelism, Set<Input> knobs, Set<KvCacheType> kvCacheTypes,
-                      List<String> aliases) {
+                      List<String> aliases, TrainingDefaultsRule trainingDefaults) {
         this.id = id;
         this.label = label;
         this.release = release;
         this.trains = trains;
+        this.serves = serves;
+        this.trainingDefaults = trainingDefaults;
         this.flashAttentionDefault = flashAttentionDefault;
         this.inferenceParallelism = inferenceParallelism;
         this.knobs = Collections.unmodifiableSet(EnumSet.copyOf(knobs));
@@ -133,9 +214,27 @@ public final class Framework {
         return release;
     }
 
-    /** Whether it fine-tunes models (the others only serve them). */
+    /** Whether it fine-tunes models. */
     public boolean trains() {
         return trains;
+    }
+
+    /** Whether the default method models it serving models (inference); the training runtimes but Hugging Face do not. */
+    public boolean serves() {
+        return serves;
+    }
+
+    /**
+     * What this runtime does in fine-tuning when the scenario does not say, for a method on a
+     * number of GPUs.
+     *
+     * @throws IllegalStateException for a runtime that does not fine-tune
+     */
+    public TrainingDefaults trainingDefaults(TrainMethod method, int devices) {
+        if (trainingDefaults == null) {
+            throw new IllegalStateException(label + " does not fine-tune");
+        }
+        return trainingDefaults.of(method == null ? Defaults.TRAIN_METHOD : method, devices);
     }
 
     /**
@@ -163,9 +262,15 @@ public final class Framework {
         return index;
     }
 
-    /** How several devices share the model unless the scenario says: data parallel in training, else the runtime's mode. */
+    /**
+     * How several devices share the model unless the scenario says: in training the runtime's
+     * (data parallel for Hugging Face, FSDP for torchtune and LitGPT), else its inference mode.
+     */
     public Parallelism defaultParallelism(Mode mode) {
-        return mode == Mode.TRAINING ? Parallelism.DATA : inferenceParallelism;
+        if (mode != Mode.TRAINING) {
+            return inferenceParallelism;
+        }
+        return trainingDefaults == null ? Parallelism.DATA : trainingDefaults.of(TrainMethod.FULL, 2).parallelism();
     }
 
     /**
@@ -179,7 +284,15 @@ public final class Framework {
             throw new InvalidScenarioException("fine-tuning is modelled with " + trainers() + ": use "
                     + Input.FRAMEWORK.ref(trainers()) + " (got " + id + ")");
         }
+        if (!workload.isTraining() && !serves) {
+            throw new InvalidScenarioException(label + " is modelled for fine-tuning only: give "
+                    + Input.MODE.ref("training") + ", or for inference use " + Input.FRAMEWORK.ref(servers()));
+        }
         for (Input knob : o.given()) {
+            if (!workload.isTraining() && TRAINING_ONLY.contains(knob)) {
+                throw new InvalidScenarioException(knob.ref(o.text(knob)) + " applies to fine-tuning: give "
+                        + Input.MODE.ref("training") + " too, or drop it for inference");
+            }
             if (!knobs.contains(knob)) {
                 throw new InvalidScenarioException(knob.ref(o.text(knob)) + " does not apply to " + label + " ("
                         + knob.words() + " is a knob of " + takers(knob) + "); " + label + " takes " + knobWords());
@@ -209,6 +322,14 @@ public final class Framework {
     private static String trainers() {
         return String.join(" or ", ALL.stream().filter(Framework::trains).map(Framework::id).toList());
     }
+
+    private static String servers() {
+        return String.join(" or ", ALL.stream().filter(Framework::serves).map(Framework::id).toList());
+    }
+
+    /** Knobs that only mean something in fine-tuning. */
+    private static final Set<Input> TRAINING_ONLY = union(EnumSet.of(Input.LORA_TARGETS, Input.PRECISION),
+            TrainingOptions.INPUTS);
 
     /**
      * Parses a framework id or alias, case-insensitively ({@code llamacpp}, {@code gguf},

@@ -45,14 +45,14 @@ public record ServingOptions(Interconnect interconnect, SplitMode splitMode, Int
     private static final java.util.regex.Pattern MODULE = java.util.regex.Pattern.compile(
             "model\\.layers\\.(\\d+)\\.(mlp|self_attn)");
 
-    /** Checks the ranges of the knobs given. */
+    /** Checks the ranges of the knobs given ({@link Limits}). */
     public ServingOptions {
-        positive(Input.MAX_MODEL_LEN, maxModelLen);
-        positive(Input.MAX_NUM_SEQS, maxNumSeqs);
-        positive(Input.MAX_NUM_BATCHED_TOKENS, maxNumBatchedTokens);
-        positive(Input.MAX_LORA_RANK, maxLoraRank);
-        positive(Input.THREADS, threads);
-        positive(Input.LOGICAL_BATCH, logicalBatch);
+        inRange(Input.MAX_MODEL_LEN, maxModelLen);
+        inRange(Input.MAX_NUM_SEQS, maxNumSeqs);
+        inRange(Input.MAX_NUM_BATCHED_TOKENS, maxNumBatchedTokens);
+        inRange(Input.MAX_LORA_RANK, maxLoraRank);
+        inRange(Input.THREADS, threads);
+        inRange(Input.LOGICAL_BATCH, logicalBatch);
         if (exl2Bits != null && !(exl2Bits >= 1 && exl2Bits <= 16)) {
             throw new InvalidScenarioException(Input.EXL2_BITS.ref(NumberText.plain(exl2Bits))
                     + ": EXL2 weights carry 2 to 8 bits per weight, e.g. exl2-4.65");
@@ -90,9 +90,9 @@ public record ServingOptions(Interconnect interconnect, SplitMode splitMode, Int
         return false;
     }
 
-    private static void positive(Input input, Integer value) {
-        if (value != null && value < 1) {
-            throw new InvalidScenarioException(input.ref(value) + ": " + input.words() + " must be a positive integer");
+    private static void inRange(Input input, Integer value) {
+        if (value != null) {
+            Limits.check(input, value.longValue());
         }
     }
 

@@ -1,5 +1,6 @@
 package gpupoor.validate;
 
+import gpupoor.calc.Names;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
@@ -19,7 +20,8 @@ import java.util.List;
  * {@code id,metric,measured,predicted,error_pct,status,reason}, then what the row describes:
  * {@code model_id,hardware_id,n_devices,framework_id,quant_id,train_method,settings} (as the
  * measurements file gives them; blank where it has no such column). Predictions and errors are
- * rounded to 2 decimals; blank where not available.
+ * rounded to 2 decimals; blank where not available. Text echoed from the file is escaped
+ * ({@link Names#printable}).
  */
 public final class ResultsCsv {
     /** The output columns. */
@@ -48,7 +50,7 @@ public final class ResultsCsv {
                 List<String> cells = new ArrayList<>(List.of(r.id(), r.metricId(), number(r.measured()),
                         number(r.predicted()), number(r.errorPct()), r.status().id(), r.reason()));
                 ECHOED.forEach(c -> cells.add(r.measurement().text(c)));
-                w.write(cells.toArray(new String[0]));
+                w.write(cells.stream().map(Names::printable).toArray(String[]::new));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -98,7 +98,7 @@ public final class DefaultMethod implements Method {
                 gpusNeeded = gpusNeeded(c, Boolean.TRUE.equals(budget.fits()));
             }
             if (w.isTraining()) {
-                training = d.isCpu() ? null : trainingTime(c);
+                training = d.isCpu() ? null : TrainingPlan.time(c);
             } else {
                 speed = speed(c, plan);
             }
@@ -114,17 +114,27 @@ public final class DefaultMethod implements Method {
         return r.acceptsDeviceCount(s, ModelFacts.of(s.model()).architecture(), n);
     }
 
-    /** The method's rules, then the runtime's ({@link Runtime#check}, its device counts). */
+    /** The method's rules, then the runtime's ({@link Runtime#check}, its device counts; {@link Trainer#check} in fine-tuning). */
     @Override
     public void check(Scenario scenario) {
         Runtime runtime = Runtime.of(scenario.framework());
         Scenario s = scenario.withQuant(runtime.storage(scenario.quant()));
         check(s, runtime);
         runtime.checkDeviceCount(s, ModelFacts.of(s.model()).architecture());
+        if (s.workload().isTraining()) {
+            Trainer.of(s.framework()).check(s, recipe(s, storage(s)));
+        }
+    }
+
+    /** The fine-tuning recipe of a training scenario whose weights are held as {@code storage}. */
+    private static TrainingRecipe recipe(Scenario s, Quant storage) {
+        Parallelism p = s.options().parallelism() != null ? s.options().parallelism()
+                : s.framework().defaultParallelism(s.workload().mode());
+        return TrainingRecipe.of(s, storage, p);
     }
 
     /** Everything an estimate works from, after the scenario passed the method's and the runtime's rules. */
-    private EstimateContext context(Scenario scenario) {
+    EstimateContext context(Scenario scenario) {
         check(scenario);
         Runtime runtime = Runtime.of(scenario.framework());
         Scenario s = scenario.withQuant(runtime.storage(scenario.quant()));
@@ -137,8 +147,7 @@ public final class DefaultMethod implements Method {
         boolean doubleQuant = v.bnbDoubleQuant() != null ? v.bnbDoubleQuant() : qlora || w.isTraining() && storage == Quant.BNB_NF4;
         WeightBytes wb = facts.weights(storage, doubleQuant, v.exl2Bits() == null ? ModelFacts.DEFAULT_EXL2_BITS : v.exl2Bits(), v);
         KvCache kv = runtime.kvCache(a, s.options().kvCache(), storage);
-        TrainingMemory tm = w.isTraining() ? TrainingMemory.of(a, w.method(), w.optimizer(),
-                s.options().precisionOrDefault(), s.options().loraTargetsOrDefault(), w.loraRank()) : null;
+        TrainingMemory tm = w.isTraining() ? TrainingMemory.of(a, recipe(s, storage)) : null;
         Hardware d = s.device();
         DeviceClass dc = d == null ? null : DeviceClass.of(d, s.options().gpuLayersOrAll() == 0);
         return new EstimateContext(s, runtime, facts, storage, wb, kv, tm, calibration.get(), dc);
@@ -186,7 +195,7 @@ public final class DefaultMethod implements Method {
             if (!w.isTraining()) {
                 assumptions.add(speedAssumption(c, plan));
             } else if (!s.device().isCpu()) {
-                assumptions.add(trainingAssumption(c));
+                assumptions.add(TrainingPlan.timeAssumption(c));
             }
         }
         assumptions.add("calibration: efficiencies fitted on published measurements (catalog/calibration.md)");
@@ -202,7 +211,7 @@ public final class DefaultMethod implements Method {
             if (w.method() == TrainMethod.QLORA) {
                 return Quant.BNB_NF4;
             }
-            if (w.method() == TrainMethod.FULL && s.options().precisionOrDefault() == Precision.FP32) {
+            if (w.method() == TrainMethod.FULL && s.options().precision() == Precision.FP32) {
                 return Quant.FP32;
             }
         }
@@ -239,10 +248,12 @@ public final class DefaultMethod implements Method {
     private static MemoryBreakdown breakdown(EstimateContext c, MemoryPlan plan, Budget budget) {
         double kv = plan.kv();
         double total = plan.total();
-        if (budget != null && budget.pool() != null && budget.fits() != null && budget.fits()) {
-            double pool = c.s().deviceCount() * budget.pool().kvCacheMiB() * MIB;
-            total = total - kv + pool;
-            kv = pool;
+        if (budget != null && budget.pool() != null) {
+            // a serving runtime reserves its whole pool at start-up; a batch it cannot hold needs more still
+            double pool = c.s().deviceCount() * Math.max(0, budget.pool().kvCacheMiB()) * MIB;
+            double reserved = Boolean.TRUE.equals(budget.fits()) ? pool : Math.max(kv, pool);
+            total = total - kv + reserved;
+            kv = reserved;
         }
         return new MemoryBreakdown(total / MIB, kv / MIB, plan.weights() / MIB, plan.activations() / MIB,
                 plan.gradOptimizer() / MIB, plan.overhead() / MIB, plan.hostAllocated() / MIB, plan.hostMapped() / MIB);
@@ -311,7 +322,7 @@ public final class DefaultMethod implements Method {
         int n = s.deviceCount();
         Parallelism p = c.parallelism();
         List<SpeedModel.Segment> decodeParts = segments(c, plan, w.batch(), p, true);
-        List<SpeedModel.Segment> prefillParts = segments(c, plan, w.batch() * w.promptTokens(), p, false);
+        List<SpeedModel.Segment> prefillParts = segments(c, plan, (double) w.batch() * w.promptTokens(), p, false);
         Comms comms = Comms.of(c, decodeParts.size() > 1, r.gpuLayers(c, plan));
         double context = w.promptTokens() + w.generateTokens() / 2.0;
         double step = model.decodeSeconds(decodeParts, w.batch(), context, c.kv().window(), comms,
@@ -347,7 +358,7 @@ public final class DefaultMethod implements Method {
      * parts of a llama.cpp partial offload (the token embedding is a look-up and moves nothing). A
      * decode step ({@code decode}) runs only the decoder of an encoder-decoder.
      */
-    private static List<SpeedModel.Segment> segments(EstimateContext c, MemoryPlan plan, int tokens, Parallelism p,
+    private static List<SpeedModel.Segment> segments(EstimateContext c, MemoryPlan plan, double tokens, Parallelism p,
                                                      boolean decode) {
         Scenario s = c.s();
         Architecture a = c.a();
@@ -369,7 +380,7 @@ public final class DefaultMethod implements Method {
         int gl = c.runtime().gpuLayers(c, plan);
         boolean outputOnGpu = c.runtime().outputOnGpu(c);
         List<SpeedModel.Segment> parts = new ArrayList<>();
-        double gpuLayerBytes = sumLast(wb, gl);
+        double gpuLayerBytes = wb.lastLayers(gl);
         double cpuLayerBytes = wb.allLayers() - gpuLayerBytes;
         if (gl > 0 || outputOnGpu) {
             double share = (double) gl / layers;
@@ -403,15 +414,6 @@ public final class DefaultMethod implements Method {
         return parts;
     }
 
-    private static double sumLast(WeightBytes wb, int count) {
-        double sum = 0;
-        int layers = wb.layers().length;
-        for (int i = layers - count; i < layers; i++) {
-            sum += wb.layer(i);
-        }
-        return sum;
-    }
-
     /** Memory bandwidth of a device in GB/s (a CPU at the DDR generation chosen). */
     private static double bandwidth(Scenario s) {
         Hardware d = s.device();
@@ -434,61 +436,6 @@ public final class DefaultMethod implements Method {
             return Math.max(d.fp16Tflops(), d.fp32Tflops()) * (d.isCpu() ? c.runtime().cpuShare(c) : 1);
         }
         return c.runtime().gpuPeakTflops(d, q);
-    }
-
-    // ------------------------------------------------------------------ training time
-
-    /** Time per iteration on a GPU or Apple Silicon (CPUs are not modelled). */
-    private static TrainingTime trainingTime(EstimateContext c) {
-        Scenario s = c.s();
-        Architecture a = c.a();
-        Hardware d = s.device();
-        Workload w = s.workload();
-        TrainingMemory tm = c.training();
-        SpeedModel model = new SpeedModel(c.cal(), c.runtime().calibratedAs());
-        double tokens = (double) w.batch() * w.promptTokens();
-        double attn = w.batch() * 2.0 * a.queryWidth() * a.attentionLayers() * w.promptTokens() * (double) w.promptTokens();
-        boolean full = w.method() == TrainMethod.FULL;
-        double dequant = 0;
-        if (c.storage().isBnb()) {
-            double quantizedParams = c.facts().totalParams() - (double) a.vocab() * a.hidden() * (a.tiedEmbeddings() ? 1 : 2);
-            dequant = c.weights().total() + 4 * quantizedParams;
-        }
-        double optimizer = 2 * (tm.gradientBytes() + tm.optimizerBytes() + tm.trainableParams() * (full ? 2 : 4));
-        Parallelism p = c.parallelism();
-        int n = s.deviceCount();
-        TrainingTime t = model.trainingTime(c.dc(), trainingPeak(c), d.bandwidthGBs(), tokens, c.facts().activeParams(), full,
-                attn, w.gradientCheckpointing(), dequant, optimizer);
-        if (n > 1 && p != Parallelism.DATA) {
-            t = new TrainingTime(t.msPerIteration() / n, t.bound());
-        }
-        return t;
-    }
-
-    /** The matrix throughput training runs at: fp32 for full fp32 training, else PyTorch's 16-bit rate. */
-    private static double trainingPeak(EstimateContext c) {
-        Scenario s = c.s();
-        boolean full = s.workload().method() == TrainMethod.FULL;
-        Hardware d = s.device();
-        if (s.options().precisionOrDefault() == Precision.FP32 && full) {
-            return d.fp32Tflops();
-        }
-        return d.isGpu() ? Runtime.pytorchPeakTflops(d) : Math.max(d.fp16Tflops(), d.fp32Tflops());
-    }
-
-    /** The training-time model's inputs in words. */
-    private static String trainingAssumption(EstimateContext c) {
-        Scenario s = c.s();
-        Workload w = s.workload();
-        boolean full = w.method() == TrainMethod.FULL;
-        Parallelism p = c.parallelism();
-        int n = s.deviceCount();
-        return String.format("training time: %s FLOPs per token (%s) at %.2f of %.0f TFLOPS%s%s",
-                full ? "6 x P" : "4 x P (frozen base: no weight gradients)",
-                w.gradientCheckpointing() ? "+ 2 x P recompute" : "no recompute",
-                c.cal(Param.TRAIN_FLOPS_EFF, c.dc()), trainingPeak(c),
-                c.storage().isBnb() ? ", plus bitsandbytes dequantization traffic per pass" : "",
-                n > 1 ? "; " + n + " GPUs " + p + " parallel" + (p == Parallelism.DATA ? " (each its own batch)" : "") : "");
     }
 
     // ------------------------------------------------------------------ text

@@ -60,6 +60,11 @@ record EstimateContext(Scenario s, Runtime runtime, ModelFacts facts, Quant stor
         return runtime.parallelism(s);
     }
 
+    /** The training runtime's strategy (fine-tuning scenarios only). */
+    Trainer trainer() {
+        return Trainer.of(s.framework());
+    }
+
     /** A calibrated value for this scenario's runtime and a device class. */
     double cal(Calibration.Param p, DeviceClass d) {
         return cal.get(p, runtime.calibratedAs(), d);

@@ -16,8 +16,20 @@ import java.util.Map;
  */
 abstract class WeightFormat {
 
-    /** Bytes of tensor {@code t} of model {@code a}. */
-    abstract double bytes(Architecture a, Tensor t);
+    /**
+     * Bytes of tensor {@code t} of model {@code a}.
+     *
+     * @param layer the block holding it (0-based), or -1 outside the blocks
+     */
+    abstract double bytes(Architecture a, Tensor t, int layer);
+
+    /**
+     * Which blocks store their tensors alike: blocks of one shape and one class take the same bytes.
+     * One class for every block, unless the format picks types per layer (GGUF's K-quant mixes).
+     */
+    int layerClass(Architecture a, int layer) {
+        return 0;
+    }
 
     /** The format in words, for the assumptions. */
     abstract String describe();
@@ -26,8 +38,10 @@ abstract class WeightFormat {
      * Whether llama.cpp's CPU backend copies tensor {@code t} into an interleaved layout ({@code CPU_REPACK})
      * when it runs on the CPU: matrices stored as Q4_0, Q4_K or IQ4_NL (ggml-cpu's repack kernels for
      * AVX2/AVX-512 and ARM NEON), not the token embedding (a row look-up).
+     *
+     * @param layer the block holding it (0-based), or -1 outside the blocks
      */
-    boolean repackable(Architecture a, Tensor t) {
+    boolean repackable(Architecture a, Tensor t, int layer) {
         return false;
     }
 
@@ -113,7 +127,7 @@ abstract class WeightFormat {
         }
 
         @Override
-        double bytes(Architecture a, Tensor t) {
+        double bytes(Architecture a, Tensor t, int layer) {
             long n = t.params();
             return switch (kind) {
                 case FP32 -> 4.0 * n;
@@ -165,12 +179,18 @@ abstract class WeightFormat {
         }
 
         @Override
-        double bytes(Architecture a, Tensor t) {
+        double bytes(Architecture a, Tensor t, int layer) {
             long n = t.params();
-            if (keeps16(t) || keep != null && t.layer() >= 0 && keep.keepsUnquantized(t.layer(), t.role().attention())) {
+            if (keeps16(t) || keep != null && layer >= 0 && keep.keepsUnquantized(layer, t.role().attention())) {
                 return 2.0 * n;
             }
             return perWeight == 0 ? n + 4.0 * t.rows() * t.copies() : n * perWeight;
+        }
+
+        /** A block with a module kept in 16 bits is a class of its own. */
+        @Override
+        int layerClass(Architecture a, int layer) {
+            return keep != null && (keep.keepsUnquantized(layer, true) || keep.keepsUnquantized(layer, false)) ? layer + 1 : 0;
         }
 
         @Override
@@ -192,7 +212,7 @@ abstract class WeightFormat {
         }
 
         @Override
-        double bytes(Architecture a, Tensor t) {
+        double bytes(Architecture a, Tensor t, int layer) {
             long n = t.params();
             if (keeps16(t)) {
                 return 2.0 * n;
@@ -219,8 +239,13 @@ abstract class WeightFormat {
         }
 
         @Override
-        double bytes(Architecture a, Tensor t) {
-            return GgufMix.typeOf(q, a, t).bytes(t.rows() * t.copies(), t.cols());
+        double bytes(Architecture a, Tensor t, int layer) {
+            return GgufMix.typeOf(q, a, t, layer).bytes(t.rows() * t.copies(), t.cols());
+        }
+
+        @Override
+        int layerClass(Architecture a, int layer) {
+            return GgufMix.layerClass(layer, a.layers());
         }
 
         @Override
@@ -235,11 +260,11 @@ abstract class WeightFormat {
         }
 
         @Override
-        boolean repackable(Architecture a, Tensor t) {
+        boolean repackable(Architecture a, Tensor t, int layer) {
             if (!t.role().matrix() || t.role() == Tensor.Role.TOKEN_EMBD || t.role() == Tensor.Role.POS_EMBD) {
                 return false;
             }
-            GgufType type = GgufMix.typeOf(q, a, t);
+            GgufType type = GgufMix.typeOf(q, a, t, layer);
             return type == GgufType.Q4_0 || type == GgufType.Q4_K || type == GgufType.IQ4_NL;
         }
     }
@@ -260,7 +285,7 @@ abstract class WeightFormat {
         }
 
         @Override
-        double bytes(Architecture a, Tensor t) {
+        double bytes(Architecture a, Tensor t, int layer) {
             long n = t.params();
             if (t.role() == Tensor.Role.OUTPUT) {
                 return n * HEAD_BITS / 8;
@@ -302,7 +327,7 @@ abstract class WeightFormat {
         }
 
         @Override
-        double bytes(Architecture a, Tensor t) {
+        double bytes(Architecture a, Tensor t, int layer) {
             long n = t.params();
             return t.role().matrix() && t.role() != Tensor.Role.ROUTER ? n * bits() / 8 : 2.0 * n;
         }
