@@ -81,7 +81,7 @@ public final class Catalog {
             String id = file.replace(".json", "").replace("__", "/");
             Map<String, Object> cfg = parse(resourceText("catalog/models/" + file), "catalog/models/" + file);
             cfg.keySet().removeIf(k -> k.startsWith("_"));
-            models.put(id, Collections.unmodifiableMap(cfg));
+            models.put(id, Collections.unmodifiableMap(textConfig(cfg).config()));
         }
         Map<String, Map<String, Object>> table = new LinkedHashMap<>();
         parse(resourceText("catalog/gpu_poor/all_configs.json"), "all_configs.json").forEach((id, v) -> {
@@ -162,18 +162,73 @@ public final class Catalog {
         return parseConfig(path.toString(), text);
     }
 
-    /** Parses config.json text (see {@link #readConfig(Path)}); {@code id} names it in messages. */
+    /**
+     * Parses config.json text (see {@link #readConfig(Path)}); {@code id} names it in messages. A
+     * multimodal config's text model ({@link #TEXT_KEYS}) is what the calculator reads.
+     */
     public static ModelSpec parseConfig(String id, String text) {
-        Map<String, Object> cfg = parse(text, id);
+        TextConfig t = textConfig(parse(text, id));
+        Map<String, Object> cfg = t.config();
         List<String> missing = new ArrayList<>();
         requireOne(cfg, missing, "hidden_size", "d_model", "n_embd");
         requireOne(cfg, missing, "num_hidden_layers", "num_layers", "n_layer");
-        requireOne(cfg, missing, "num_attention_heads", "num_heads", "n_head");
+        if (STATE_SPACE.stream().noneMatch(cfg::containsKey)) {
+            requireOne(cfg, missing, "num_attention_heads", "num_heads", "n_head");
+        }
         if (!missing.isEmpty()) {
+            if (t.nestedUnder() != null) {
+                throw new InvalidScenarioException("config '" + id + "' nests its text model under " + t.nestedUnder()
+                        + ", and " + t.nestedUnder() + " lacks the keys the calculator needs: " + String.join("; ", missing)
+                        + " (transformers fills in its defaults for keys a file leaves out; write the values into "
+                        + t.nestedUnder() + ")");
+            }
+            String hint = cfg.containsKey("vision_config") || cfg.containsKey("audio_config")
+                    ? " (it has a vision or audio config but no " + String.join(", ", TEXT_KEYS) + " with the text model)" : "";
             throw new InvalidScenarioException("config '" + id + "' lacks the keys the calculator needs: "
-                    + String.join("; ", missing));
+                    + String.join("; ", missing) + hint);
         }
         return ModelSpec.of(id, ModelSpec.Source.CONFIG_FILE, cfg);
+    }
+
+    /** The keys under which multimodal configs nest the text model (Gemma 3, Mistral 3, Llama 4, LLaVA; InternVL; DeepSeek-VL2). */
+    public static final List<String> TEXT_KEYS = List.of("text_config", "llm_config", "language_config");
+    /** Keys a nested text config takes from the outer config when it lacks them. */
+    private static final List<String> INHERITED = List.of("tie_word_embeddings", "torch_dtype", "quantization_config");
+    /** Keys of state-space models, which have no attention heads. */
+    private static final List<String> STATE_SPACE = List.of("state_size", "ssm_state_size", "mamba_d_state");
+
+    /**
+     * A config's text model and where it was found.
+     *
+     * @param config      the text model's keys, with the outer config's {@code vision_config}
+     * @param nestedUnder the key it was nested under, or null for a text-only config
+     */
+    record TextConfig(Map<String, Object> config, String nestedUnder) {
+    }
+
+    /**
+     * The text model of a config: the object under {@code text_config} (or {@code llm_config},
+     * {@code language_config}) with the outer {@code tie_word_embeddings}, {@code torch_dtype} and
+     * {@code quantization_config} where it lacks them, and the outer {@code vision_config}; a
+     * text-only config as it is.
+     */
+    static TextConfig textConfig(Map<String, Object> raw) {
+        for (String key : TEXT_KEYS) {
+            if (raw.get(key) instanceof Map<?, ?> inner) {
+                Map<String, Object> text = new LinkedHashMap<>();
+                inner.forEach((k, v) -> text.put(String.valueOf(k), v));
+                for (String k : INHERITED) {
+                    if (!text.containsKey(k) && raw.containsKey(k)) {
+                        text.put(k, raw.get(k));
+                    }
+                }
+                if (raw.get("vision_config") != null) {
+                    text.put("vision_config", raw.get("vision_config"));
+                }
+                return new TextConfig(text, key);
+            }
+        }
+        return new TextConfig(raw, null);
     }
 
     private static void requireOne(Map<String, Object> cfg, List<String> missing, String... keys) {

@@ -8,7 +8,8 @@ import gpupoor.calc.Quant;
  * output head, on {@code attn_v} and {@code ffn_down} in selected layers
  * ({@code use_more_bits}: the first and last eighth and every third layer in between), on the
  * attention of 8-expert MoE models and of 70B models, and fall back to a 32-block type where a row
- * is not a multiple of 256. Norms and other vectors stay F32; MoE routers are never quantized.
+ * is not a multiple of 256. Norms and other vectors stay F32; MoE routers are never quantized; a
+ * vision tower lives in a separate F16 {@code mmproj} file.
  */
 final class GgufMix {
     private GgufMix() {
@@ -41,6 +42,9 @@ final class GgufMix {
     public static GgufType typeOf(Quant q, Architecture a, Tensor t) {
         if (!t.role().matrix() || t.role() == Tensor.Role.ROUTER) {
             return GgufType.F32;
+        }
+        if (t.role() == Tensor.Role.VISION) {
+            return GgufType.F16;
         }
         GgufType base = baseType(q);
         if (base == GgufType.F16) {

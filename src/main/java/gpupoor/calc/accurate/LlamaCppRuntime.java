@@ -54,9 +54,16 @@ final class LlamaCppRuntime extends Runtime {
         return KvCache.roundUp((long) w.batch() * w.totalTokens(), flash ? 256 : 32);
     }
 
+    /** One context for all sequences' tokens, and a recurrent state per sequence. */
     @Override
     double kvAllocated(KvCache kv, long tokens, int sequences, boolean flash) {
-        return kv.bytes(KvCache.roundUp(tokens * sequences, flash ? 256 : 32));
+        return kv.attentionBytes(KvCache.roundUp(tokens * sequences, flash ? 256 : 32)) + sequences * kv.stateBytes();
+    }
+
+    /** llama.cpp keeps recurrent states in F32. */
+    @Override
+    double stateElementBytes(Quant storage) {
+        return 4;
     }
 
     @Override

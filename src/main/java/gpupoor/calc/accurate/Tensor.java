@@ -60,6 +60,14 @@ record Tensor(Role role, int layer, long rows, long cols, int copies) {
         FFN_DOWN_SHEXP(true),
         /** MoE router ({@code ffn_gate_inp}). */
         ROUTER(true),
+        /** Input projection of a state-space or linear-attention block (Mamba's {@code in_proj}, Gated DeltaNet's {@code in_proj_qkvz}). */
+        SSM_IN(true),
+        /** Mamba's selective projections ({@code x_proj}, {@code dt_proj}) and Gated DeltaNet's {@code in_proj_ba}. */
+        SSM_X(true),
+        /** Output projection of a state-space or linear-attention block ({@code out_proj}). */
+        SSM_OUT(true),
+        /** The vision tower and its projector into the text model (run once per image, not per token). */
+        VISION(true),
         /** Norm weights and biases, and other vectors (biases, attention sinks): kept in float. */
         VECTOR(false);
 
@@ -82,6 +90,14 @@ record Tensor(Role role, int layer, long rows, long cols, int copies) {
         /** Whether it is one of the embeddings or the LM head, which most quantizers keep in 16 bits. */
         public boolean embeddingOrHead() {
             return this == TOKEN_EMBD || this == POS_EMBD || this == OUTPUT;
+        }
+
+        /**
+         * Whether a generated token multiplies by it: not the embedding look-ups, not the vision
+         * tower (it runs once per image).
+         */
+        public boolean perToken() {
+            return this != TOKEN_EMBD && this != POS_EMBD && this != VISION;
         }
     }
 

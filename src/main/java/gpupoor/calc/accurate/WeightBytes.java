@@ -85,7 +85,7 @@ record WeightBytes(Quant quant, String format, boolean quantizedKernels, double 
             if (t.layer() >= 0) {
                 layers[t.layer()] += b;
             }
-            boolean decoderWeight = !a.isEncoder(t) && t.role() != Tensor.Role.TOKEN_EMBD && t.role() != Tensor.Role.POS_EMBD;
+            boolean decoderWeight = !a.isEncoder(t) && t.role().perToken();
             if (decoderWeight && t.role().routedExpert()) {
                 expert += b / t.copies();
             } else if (decoderWeight) {

@@ -46,10 +46,13 @@ abstract class WeightFormat {
         };
     }
 
-    /** Whether a tensor stays in 16 bits under the transformers quantizers: vectors, embeddings, the head, routers. */
+    /**
+     * Whether a tensor stays in 16 bits under the transformers quantizers: vectors, embeddings, the
+     * head, routers, the vision tower.
+     */
     static boolean keeps16(Tensor t) {
         boolean matrix = t.role().matrix() && t.role() != Tensor.Role.ROUTER;
-        return !matrix || t.role().embeddingOrHead();
+        return !matrix || t.role().embeddingOrHead() || t.role() == Tensor.Role.VISION;
     }
 
     /** fp8 linear layers: 1 byte plus an fp32 scale per 128×128 block. */

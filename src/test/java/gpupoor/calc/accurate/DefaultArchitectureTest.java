@@ -130,12 +130,34 @@ class DefaultArchitectureTest {
     }
 
     @Test
-    void sizeOnlyModelsGetALlamaLikeShapeOfThatSize() {
+    void sizeOnlyModelsGetACurrentShapeOfThatSize() {
         Architecture a = Architecture.of(ModelSpec.ofSize(7));
         assertTrue(a.synthetic());
         assertEquals(7.0, a.totalParams() / 1e9, 0.01);
         assertEquals(128, a.headDim());
-        Architecture big = Architecture.of(ModelSpec.ofSize(70));
-        assertEquals(8, big.kvHeads());
+        // grouped-query attention with 8 KV heads at every size, as Llama 3.x (1B-405B) and Qwen3 (0.6B-32B) have
+        assertEquals(8, a.kvHeads());
+        assertEquals(8, Architecture.of(ModelSpec.ofSize(70)).kvHeads());
+        // 27B: 52 layers x 2 x 8 x 128 x 2 bytes = 212,992 bytes per token (multi-head with 52 heads would be 6.5x that)
+        Architecture b27 = Architecture.of(ModelSpec.ofSize(27));
+        assertEquals(52, b27.layers());
+        assertEquals(212992, Runtime.of(Framework.HF).kvCache(b27, KvCacheType.F16, Quant.NONE).bytesPerToken());
+    }
+
+    @Test
+    void theSizeFallbackNeverShrinksAsTheSizeGrows() {
+        double lastKv = 0;
+        long lastParams = 0;
+        for (double b = 0.02; b <= 2000; b *= 1.01) {
+            Architecture a = Architecture.of(ModelSpec.ofSize(b));
+            double kv = Runtime.of(Framework.HF).kvCache(a, KvCacheType.F16, Quant.NONE).bytesPerToken();
+            assertTrue(kv >= lastKv, b + "B: KV " + kv + " < " + lastKv);
+            assertTrue(a.totalParams() >= lastParams, b + "B: parameters " + a.totalParams() + " < " + lastParams);
+            if (b >= 0.3) {
+                assertEquals(b, a.totalParams() / 1e9, b * 0.002, b + "B");
+            }
+            lastKv = kv;
+            lastParams = a.totalParams();
+        }
     }
 }
