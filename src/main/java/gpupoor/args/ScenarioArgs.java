@@ -3,6 +3,7 @@ package gpupoor.args;
 import gpupoor.calc.Ddr;
 import gpupoor.calc.Defaults;
 import gpupoor.calc.Framework;
+import gpupoor.calc.Hardware;
 import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.KvCacheType;
@@ -19,9 +20,11 @@ import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
 import gpupoor.catalog.Catalog;
+import gpupoor.catalog.DeviceSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -95,6 +98,16 @@ public final class ScenarioArgs {
     @Option(names = "--calc", paramLabel = "METHOD", description = "The calculation method: default (ours) or gpu-poor (the original's numbers).")
     String calc;
 
+    // ------------------------------------------------------------------ devices beyond the catalog (issue 11)
+    @Option(names = {"--gpu-spec", "--device-spec"}, paramLabel = "SPEC", description = "A device from its figures, "
+            + "each with its unit: memory=16GiB,bandwidth=448GB/s,fp16=47TFLOPS (optional fp8=..TFLOPS, int8=..TOPS, "
+            + "fp32=..TFLOPS, memory-type=HBM3, name=.., kind=apple|cpu); with --gpu, --cpu or --device, the figures "
+            + "replace that device's (--gpu rtx-4090 --gpu-spec memory=48GiB).")
+    String gpuSpec;
+    @Option(names = "--hardware-file", paramLabel = "FILE", description = "A CSV file in hardware.csv's columns whose "
+            + "rows extend the catalog (a row with a catalog id replaces that device).")
+    String hardwareFile;
+
     /** The option that sets each input (a device is set by --gpu, --cpu or --device). */
     private static final Map<Input, String> OPTIONS = new EnumMap<>(Input.class);
 
@@ -114,6 +127,7 @@ public final class ScenarioArgs {
         OPTIONS.put(Input.GENERATE, "--gen");
         OPTIONS.put(Input.BATCH, "--batch");
         OPTIONS.put(Input.DEVICE, "--gpu");
+        OPTIONS.put(Input.DEVICE_SPEC, "--gpu-spec");
         OPTIONS.put(Input.DEVICES, "--gpus");
         OPTIONS.put(Input.DDR, "--ddr");
         OPTIONS.put(Input.KV_CACHE, "--kv-cache");
@@ -240,9 +254,14 @@ public final class ScenarioArgs {
         if (given(cpu) && given(gpus)) {
             throw new InvalidScenarioException(Input.DEVICES.ref(gpus.trim()) + " applies to GPUs; a CPU estimate is for one socket");
         }
+        Catalog names = catalog(catalog);
         String deviceRef = given(gpu) ? gpu : given(cpu) ? cpu : device;
-        if (given(deviceRef)) {
-            b.device(catalog.hardware(deviceRef));
+        Hardware.Kind kind = given(gpu) ? Hardware.Kind.GPU : given(cpu) ? Hardware.Kind.CPU : null;
+        Hardware base = given(deviceRef) ? names.hardware(deviceRef, kind) : null;
+        if (given(gpuSpec)) {
+            b.device(DeviceSpec.parse(gpuSpec, kind == null ? Hardware.Kind.GPU : kind, base));
+        } else if (base != null) {
+            b.device(base);
         }
         if (given(mode)) {
             b.mode(Mode.parse(mode));
@@ -291,6 +310,15 @@ public final class ScenarioArgs {
             b.ddr(Ddr.parse(ddr));
         }
         return b.options(options());
+    }
+
+    /**
+     * The catalog names are looked up in: {@code catalog} with the devices of {@code --hardware-file}.
+     *
+     * @throws InvalidScenarioException naming the file, row and column of a bad cell
+     */
+    public Catalog catalog(Catalog catalog) {
+        return given(hardwareFile) ? catalog.withHardware(Path.of(hardwareFile.trim())) : catalog;
     }
 
     /** The runtime knobs given. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gpupoor.calc.GpuPoorSpec;
 import gpupoor.calc.Hardware;
+import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Names;
@@ -45,15 +46,17 @@ public final class Catalog {
     private final Map<String, Hardware> hardware;
     private final Map<String, String> gpuPoorAliases;
     private final Map<String, GpuPoorSpec> gpuPoorSpecs;
+    private final Map<String, String> vendors;
 
     private Catalog(Map<String, Map<String, Object>> models, Map<String, Map<String, Object>> gpuPoorModels,
                     Map<String, Hardware> hardware, Map<String, String> gpuPoorAliases,
-                    Map<String, GpuPoorSpec> gpuPoorSpecs) {
+                    Map<String, GpuPoorSpec> gpuPoorSpecs, Map<String, String> vendors) {
         this.models = models;
         this.gpuPoorModels = gpuPoorModels;
         this.hardware = hardware;
         this.gpuPoorAliases = gpuPoorAliases;
         this.gpuPoorSpecs = gpuPoorSpecs;
+        this.vendors = vendors;
     }
 
     /** The bundled catalog, loaded once from the classpath. */
@@ -95,9 +98,27 @@ public final class Catalog {
         }
         Map<String, GpuPoorSpec> specs = GpuPoorTables.read(
                 resourceText("catalog/gpu_poor/gpu_config.json"), resourceText("catalog/gpu_poor/cpu_config.json"));
-        Map<String, Hardware> hw = HardwareCsv.read(resource("catalog/hardware.csv"), specs, aliases);
+        List<Map<String, String>> rows = Csv.read(resource("catalog/hardware.csv"), "hardware.csv");
+        Map<String, Hardware> hw = HardwareCsv.read(rows, specs, aliases);
         return new Catalog(Collections.unmodifiableMap(models), Collections.unmodifiableMap(table),
-                Collections.unmodifiableMap(hw), Collections.unmodifiableMap(aliases), Collections.unmodifiableMap(specs));
+                Collections.unmodifiableMap(hw), Collections.unmodifiableMap(aliases), Collections.unmodifiableMap(specs),
+                HardwareCsv.vendors(rows));
+    }
+
+    /**
+     * This catalog with the devices of a CSV file in {@code hardware.csv}'s columns added (a row
+     * with a catalog id replaces that device).
+     *
+     * @throws InvalidScenarioException naming the file, row and column of a bad cell
+     */
+    public Catalog withHardware(Path file) {
+        List<Map<String, String>> rows = HardwareCsv.readUserFile(file);
+        Map<String, Hardware> hw = new LinkedHashMap<>(hardware);
+        hw.putAll(HardwareCsv.read(rows, Map.of(), Map.of()));
+        Map<String, String> v = new LinkedHashMap<>(vendors);
+        v.putAll(HardwareCsv.vendors(rows));
+        return new Catalog(models, gpuPoorModels, Collections.unmodifiableMap(hw), gpuPoorAliases, gpuPoorSpecs,
+                Collections.unmodifiableMap(v));
     }
 
     // ------------------------------------------------------------------ models
@@ -253,12 +274,23 @@ public final class Catalog {
 
     /**
      * Resolves a device by catalog id ({@code rtx-4090}, {@code a100-sxm4-80gb}, {@code m3-max-40c-64gb},
-     * {@code ryzen-9-7950x}), by the original's key ({@code A100-80GB}, {@code 13900K}) or by its
-     * name with spaces ({@code RTX 4090}).
+     * {@code ryzen-9-7950x}), by the original's key ({@code A100-80GB}, {@code 13900K}), by its
+     * name ({@code RTX 4090}) or by the words people use ({@code amd mi300x}: {@link DeviceNames}).
      *
      * @throws InvalidScenarioException naming the closest ids when nothing matches
      */
     public Hardware hardware(String ref) {
+        return hardware(ref, null);
+    }
+
+    /**
+     * Resolves a device as {@link #hardware(String)} does; when several match, those of kind
+     * {@code preferred} are suggested first ({@code 3090} with {@code --gpu}: the RTX 3090s, not
+     * the Threadripper 3990X).
+     *
+     * @throws InvalidScenarioException naming the closest ids when nothing matches
+     */
+    public Hardware hardware(String ref, Hardware.Kind preferred) {
         if (ref == null || ref.isBlank()) {
             throw new InvalidScenarioException("a device id is needed, e.g. rtx-4090, a100-sxm4-80gb, ryzen-9-7950x");
         }
@@ -277,9 +309,18 @@ public final class Catalog {
             }
         }
         if (id == null) {
+            DeviceNames.Match match = DeviceNames.match(name, hardware.values(), vendors, preferred);
+            if (match.device() != null) {
+                return match.device();
+            }
+            String hint = DeviceSpec.isSpec(name) ? " (a device given by its figures goes in " + Input.DEVICE_SPEC.ref() + ")" : "";
+            if (!match.suggestions().isEmpty()) {
+                throw new InvalidScenarioException("unknown device '" + name + "'; did you mean: "
+                        + String.join(", ", match.suggestions()) + "?" + hint);
+            }
             Set<String> all = new LinkedHashSet<>(hardware.keySet());
             all.addAll(gpuPoorAliases.keySet());
-            throw new InvalidScenarioException("unknown device '" + name + "'" + Names.didYouMean(name, all));
+            throw new InvalidScenarioException("unknown device '" + name + "'" + Names.didYouMean(name, all) + hint);
         }
         Hardware h = hardware.get(id);
         if (key != null && (h.gpuPoor() == null || !h.gpuPoor().key().equals(key))) {
@@ -287,6 +328,11 @@ public final class Catalog {
             h = HardwareCsv.withGpuPoor(h, gpuPoorSpecs.get(key));
         }
         return h;
+    }
+
+    /** The vendor of a device ({@code hardware.csv}'s column), or an empty string. */
+    public String vendor(String id) {
+        return vendors.getOrDefault(id, "");
     }
 
     /** All devices, in catalog order. */

@@ -38,9 +38,12 @@ final class CsvEstimates {
     }
 
     private final Method method;
+    private final Catalog catalog;
 
-    CsvEstimates(Method method) {
+    /** Estimates rows with {@code method}, looking names up in {@code catalog}. */
+    CsvEstimates(Method method, Catalog catalog) {
         this.method = method;
+        this.catalog = catalog;
     }
 
     void run(Path file, PrintWriter out) {
@@ -69,7 +72,7 @@ final class CsvEstimates {
     private List<String> estimate(Map<String, String> row) {
         Map<String, String> cells = new HashMap<>();
         try {
-            Estimate e = method.estimate(ScenarioArgs.fromColumns(row).builder(Catalog.get()).build());
+            Estimate e = method.estimate(ScenarioArgs.fromColumns(row).builder(catalog).build());
             cells.putAll(SeedFormat.columns(e));
             cells.put("error", String.join("; ", e.notes().stream().filter(CsvEstimates::explainsAMissingPart)
                     .map(n -> Input.render(n, ScenarioArgs.COLUMN_STYLE)).toList()));

@@ -48,7 +48,7 @@ public final class EstimateCommand implements Callable<Integer> {
         Method m = scenario.calcMethod();
         PrintWriter out = spec.commandLine().getOut();
         if (csv != null) {
-            new CsvEstimates(m).run(csv, out);
+            new CsvEstimates(m, scenario.catalog(Catalog.get())).run(csv, out);
             out.flush();
             return 0;
         }

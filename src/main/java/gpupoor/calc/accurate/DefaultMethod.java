@@ -447,6 +447,10 @@ public final class DefaultMethod implements Method {
         boolean full = s.workload().method() == TrainMethod.FULL;
         Hardware d = s.device();
         if (s.options().precisionOrDefault() == Precision.FP32 && full) {
+            if (!(d.fp32Tflops() > 0)) {
+                throw new InvalidScenarioException("fp32 training runs at the device's fp32 rate, and " + d.name()
+                        + " gives none: add it to " + Input.DEVICE_SPEC.ref("fp32=..TFLOPS") + " or train in mixed precision");
+            }
             return d.fp32Tflops();
         }
         return d.isGpu() ? Runtime.pytorchPeakTflops(d) : Math.max(d.fp16Tflops(), d.fp32Tflops());
