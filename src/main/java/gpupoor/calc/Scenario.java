@@ -331,7 +331,7 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
                     generate != null ? generate : training ? Defaults.GENERATE_TRAINING : Defaults.GENERATE,
                     batch == null ? Defaults.BATCH : batch, tm, optimizer == null ? Defaults.OPTIMIZER : optimizer,
                     gradientCheckpointing, loraRank == null ? Defaults.LORA_RANK : loraRank);
-            Quant q = quant == null ? Defaults.QUANT : quant;
+            Quant q = quant != null ? quant : model != null && model.weights() != null ? model.weights().quant() : Defaults.QUANT;
             Framework f = framework != null ? framework : Framework.defaultFor(q, device, m);
             return new Scenario(model, q, f, w, device, deviceCount, ddr, options);
         }

@@ -85,8 +85,9 @@ enum ModelFamily {
     }
 
     /**
-     * The family of a config: by {@code model_type}, else by the first {@code architectures}
-     * entry; configs that say neither are treated as Llama-like.
+     * The family of a config: by {@code model_type} (transformers' names, or llama.cpp's
+     * architecture names for a GGUF file: {@code gpt-oss}, {@code phi2}, {@code starcoder} …), else
+     * by the first {@code architectures} entry; configs that say neither are treated as Llama-like.
      */
     public static ModelFamily of(Map<String, Object> config) {
         Object type = config.get("model_type");
@@ -107,10 +108,11 @@ enum ModelFamily {
         if (n.startsWith("gemma")) {
             return GEMMA;
         }
-        if (n.startsWith("gpt_oss") || n.startsWith("gptoss")) {
+        if (n.startsWith("gpt_oss") || n.startsWith("gptoss") || n.startsWith("gpt-oss")) {
             return GPT_OSS;
         }
-        if (n.startsWith("gpt2") || n.startsWith("gpt_bigcode") || n.startsWith("gptbigcode") || n.startsWith("backpackgpt2")) {
+        if (n.startsWith("gpt2") || n.startsWith("gpt_bigcode") || n.startsWith("gptbigcode") || n.startsWith("backpackgpt2")
+                || n.equals("starcoder")) {
             return GPT2;
         }
         if (n.startsWith("gpt_neox") || n.startsWith("gptneox")) {
@@ -131,7 +133,7 @@ enum ModelFamily {
         if (n.startsWith("opt")) {
             return OPT;
         }
-        if (n.equals("phi") || n.startsWith("phiforcausallm") || n.startsWith("mixformer")) {
+        if (n.equals("phi") || n.equals("phi2") || n.startsWith("phiforcausallm") || n.startsWith("mixformer")) {
             return PHI;
         }
         if (n.startsWith("t5") || n.startsWith("mt5") || n.startsWith("umt5") || n.startsWith("enct5")) {

@@ -72,10 +72,11 @@ record WeightBytes(Quant quant, String format, boolean quantizedKernels, double 
         double embedding = 0;
         double head = 0;
         double dense = 0;
-        double expert = 0;
+        double routed = 0;
         double[] layers = new double[a.layers()];
-        for (Tensor t : a.tensors()) {
-            double b = format.bytes(a, t);
+        for (WeightFormat.Sized s : format.sized(a)) {
+            Tensor t = s.tensor();
+            double b = s.bytes();
             total += b;
             switch (t.role()) {
                 case TOKEN_EMBD, POS_EMBD -> embedding += b;
@@ -87,11 +88,13 @@ record WeightBytes(Quant quant, String format, boolean quantizedKernels, double 
             }
             boolean decoderWeight = !a.isEncoder(t) && t.role().perToken();
             if (decoderWeight && t.role().routedExpert()) {
-                expert += b / t.copies();
+                routed += b;
             } else if (decoderWeight) {
                 dense += b;
             }
         }
-        return new WeightBytes(quant, format.describe(), format.quantizedKernels(), total, embedding, head, layers, dense, expert);
+        double perExpert = a.moe() == null ? routed : routed / a.moe().experts();
+        return new WeightBytes(quant, format.describe(), format.quantizedKernels(), total, embedding, head, layers, dense,
+                perExpert);
     }
 }

@@ -3,6 +3,8 @@ package gpupoor.calc.accurate;
 import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Quant;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,6 +19,24 @@ abstract class WeightFormat {
     /** Bytes of tensor {@code t} of model {@code a}. */
     abstract double bytes(Architecture a, Tensor t);
 
+    /**
+     * A tensor with its bytes in this format.
+     *
+     * @param tensor the tensor
+     * @param bytes  its bytes
+     */
+    record Sized(Tensor tensor, double bytes) {
+    }
+
+    /** The model's tensors with their bytes: the architecture's, each sized by {@link #bytes}. */
+    List<Sized> sized(Architecture a) {
+        List<Sized> out = new ArrayList<>(a.tensors().size());
+        for (Tensor t : a.tensors()) {
+            out.add(new Sized(t, bytes(a, t)));
+        }
+        return out;
+    }
+
     /** The format in words, for the assumptions. */
     abstract String describe();
 
@@ -26,14 +46,19 @@ abstract class WeightFormat {
     }
 
     /**
-     * The format of weights stored as {@code q}. With {@link Quant#NONE}, a checkpoint the config
-     * says is published quantized ({@code quantization_config}: DeepSeek-V3's fp8, gpt-oss's MXFP4
-     * experts) is taken as published.
+     * The format of weights stored as {@code q}. A model whose weight headers were read, stored as
+     * they are ({@code q} is its {@link ModelSpec.Weights#quant}), has its exact bytes
+     * ({@link PublishedWeights}). With {@link Quant#NONE}, a checkpoint the config says is published
+     * quantized ({@code quantization_config}: DeepSeek-V3's fp8, gpt-oss's MXFP4 experts) is taken
+     * as published.
      *
      * @param doubleQuant whether bitsandbytes NF4 uses double quantization (QLoRA's setting;
      *                    plain 4-bit loading in transformers does not)
      */
     static WeightFormat of(Quant q, ModelSpec model, boolean doubleQuant) {
+        if (model.weights() != null && q == model.weights().quant()) {
+            return new PublishedWeights(model.weights());
+        }
         return switch (q.family()) {
             case FLOAT -> switch (q) {
                 case FP32 -> Floats.FP32;
