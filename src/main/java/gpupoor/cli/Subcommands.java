@@ -15,6 +15,7 @@ final class Subcommands {
                 new ValidateCommand(),
                 new ListCommand(),
                 new InstallCommand(),
-                new KernelCommand());
+                new KernelCommand(),
+                new InspectCommand());
     }
 }

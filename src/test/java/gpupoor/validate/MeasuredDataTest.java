@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,7 +20,7 @@ class MeasuredDataTest {
     @Test
     void bundledFileKeepsEveryRowAndItsSource() {
         MeasuredData data = MeasuredData.bundled();
-        assertEquals(973, data.rows().size());
+        assertEquals(1097, data.rows().size());
         assertEquals(List.of(), data.missingColumns());
         assertTrue(data.rows().stream().allMatch(m -> m.sourceUrl().startsWith("https://")));
     }
@@ -30,8 +31,14 @@ class MeasuredDataTest {
         for (var method : Methods.all()) {
             ValidationRun run = Validator.run(method, data);
             assertEquals(data.rows().size(), run.results().size(), method.id());
-            assertEquals(0, run.count(Status.INVALID), method.id());
-            assertEquals(120, run.count(Status.EXCLUDED), method.id());
+            // the vLLM start-up budget metrics have no prediction yet: their rows are the only invalid ones
+            Set<String> pending = Set.of("activation_peak_mem", "non_torch_mem", "kv_cache_mem", "kv_cache_tokens");
+            for (RowResult r : run.results()) {
+                if (r.status() == Status.INVALID) {
+                    assertTrue(pending.contains(r.measurement().metric()), r.id() + " " + r.reason());
+                }
+            }
+            assertEquals(126, run.count(Status.EXCLUDED), method.id());
             for (RowResult r : run.results()) {
                 assertTrue(r.isOk() ? Double.isFinite(r.predicted()) : !r.reason().isEmpty(), r.id() + " " + r.reason());
             }

@@ -126,8 +126,8 @@ class RowScenarioTest {
 
     @Test
     void rowsTheCatalogCannotDescribeAreUnsupported() {
-        // id 1293: ExLlama, LLaMA v1 (not in the catalog)
-        RowProblem model = problem(bundled("1293"));
+        // id 1289: bigcode/octocoder (not in the catalog)
+        RowProblem model = problem(bundled("1289"));
         assertEquals(Status.UNSUPPORTED, model.status());
         assertTrue(model.getMessage().contains("column model_id: blank"), model.getMessage());
         // GPU + CPU hybrid training (DeepSpeed offload), and Apple CPU-backend rows
