@@ -41,7 +41,9 @@ import java.util.regex.Pattern;
  * Engine messages name inputs ({@link Input}); {@link #STYLE} writes them as these options.
  */
 public final class ScenarioArgs {
-    @Option(names = "--model", paramLabel = "ID|PATH", description = "A catalog or Hugging Face id, a config.json path, or a size such as 7B.")
+    @Option(names = "--model", paramLabel = "ID|PATH", description = "A catalog id, any Hugging Face Hub id org/name[@revision] "
+            + "(read once, then from the cache; HF_TOKEN, HF_HUB_OFFLINE, HF_ENDPOINT as in huggingface_hub), a .gguf file, "
+            + "hf://org/name/file.gguf, an https:// URL of a .gguf, a config.json or model directory, or a size such as 7B.")
     String model;
     @Option(names = "--size", paramLabel = "BILLIONS", description = "A model known only by its size in billions of parameters, e.g. 7 or 13B (instead of --model).")
     String size;

@@ -10,6 +10,9 @@ import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Names;
+import gpupoor.source.HubSettings;
+import gpupoor.source.InvalidModelSourceException;
+import gpupoor.source.ModelSources;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,9 +85,10 @@ public final class Catalog {
                 continue;
             }
             String id = file.replace(".json", "").replace("__", "/");
-            Map<String, Object> cfg = parse(resourceText("catalog/models/" + file), "catalog/models/" + file);
+            Map<String, Object> cfg = new LinkedHashMap<>(textConfig("catalog/models/" + file,
+                    resourceText("catalog/models/" + file)));
             cfg.keySet().removeIf(k -> k.startsWith("_"));
-            models.put(id, Collections.unmodifiableMap(textConfig(cfg).config()));
+            models.put(id, Collections.unmodifiableMap(cfg));
         }
         Map<String, Map<String, Object>> table = new LinkedHashMap<>();
         parse(resourceText("catalog/gpu_poor/all_configs.json"), "all_configs.json").forEach((id, v) -> {
@@ -123,20 +127,41 @@ public final class Catalog {
 
     // ------------------------------------------------------------------ models
 
+    /** The Hub settings set for this process ({@link #useHub}), or null for the environment's. */
+    private static volatile HubSettings hub;
+
+    /**
+     * How models that are not in the catalog are fetched from the Hugging Face Hub: the settings
+     * given to {@link #useHub}, else those of the environment ({@code HF_ENDPOINT}, {@code HF_TOKEN},
+     * {@code HF_HUB_OFFLINE}, {@code HF_HOME}, {@code GPUPOOR_CACHE}; see {@link HubSettings}).
+     */
+    public static HubSettings hubSettings() {
+        HubSettings h = hub;
+        return h != null ? h : HubSettings.fromEnvironment();
+    }
+
+    /** Uses {@code settings} for every later Hub look-up of this process (null: the environment's again). */
+    public static void useHub(HubSettings settings) {
+        hub = settings;
+    }
+
     /**
      * Resolves a model: a catalog id ({@code meta-llama/Llama-3.1-8B}), an id from the original's
-     * table (2,980 ids), a path to a {@code config.json}, or a size such as {@code 7B}.
+     * table (2,980 ids), a size such as {@code 7B}, a path to a {@code config.json}, a {@code .gguf}
+     * file (every part of a split model), a model directory, an {@code https://} URL of a GGUF file,
+     * {@code hf://org/name/file.gguf}, or any other Hugging Face Hub id {@code org/name[@revision]}
+     * ({@link #hubSettings}: fetched once, then read from the cache). Only headers are read from
+     * weight files: a model read with them knows each tensor's type and bytes.
      *
-     * @throws InvalidScenarioException naming the closest ids when nothing matches
+     * @throws InvalidScenarioException naming the closest ids when nothing matches, or saying why a
+     *                                  file or the Hub could not be read
      */
     public ModelSpec model(String ref) {
         if (ref == null || ref.isBlank()) {
-            throw new InvalidScenarioException("a model is needed: a catalog id, a config.json path or a size like 7B");
+            throw new InvalidScenarioException("a model is needed: a catalog id, a Hub id org/name, a .gguf or config.json "
+                    + "file, or a size like 7B");
         }
         String name = ref.trim();
-        if (name.toLowerCase(Locale.ROOT).endsWith(".json") || Files.isRegularFile(Path.of(name))) {
-            return readConfig(Path.of(name));
-        }
         String id = findKey(models.keySet(), name);
         if (id != null) {
             Map<String, Object> legacy = gpuPoorModels.get(id);
@@ -150,10 +175,44 @@ public final class Catalog {
         if (size.matches()) {
             return ModelSpec.ofSize(Double.parseDouble(size.group(1)));
         }
+        boolean local = isLocal(name);
+        if (name.toLowerCase(Locale.ROOT).endsWith(".json") && !local) {
+            throw new InvalidScenarioException("cannot read config file '" + name + "': there is no such file");
+        }
+        boolean hubId = HUB_ID.matcher(name).matches();
+        if (local || hubId || name.contains("://")) {
+            try {
+                return SourceModels.of(ModelSources.load(name, hubSettings()));
+            } catch (InvalidModelSourceException e) {
+                if (hubId && !local) {
+                    throw new InvalidScenarioException("unknown model '" + name + "': not in the catalog nor the original's "
+                            + "table, and the Hugging Face Hub did not give it (" + e.getMessage() + ")"
+                            + Names.didYouMean(name.replaceAll("@.*", ""), allModelIds()), e);
+                }
+                throw new InvalidScenarioException(e.getMessage(), e);
+            }
+        }
+        throw new InvalidScenarioException("unknown model '" + name + "' (not in the catalog, not the original's table, "
+                + "not a Hub id org/name, not a .gguf or config.json file, not a size like 7B)"
+                + Names.didYouMean(name, allModelIds()));
+    }
+
+    /** A Hub repository id, optionally at a revision: {@code org/name[@rev]}. */
+    private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*/[A-Za-z0-9_][A-Za-z0-9_.-]*(@\\S+)?");
+
+    private static boolean isLocal(String name) {
+        try {
+            Path p = Path.of(name.startsWith("~/") ? System.getProperty("user.home") + name.substring(1) : name);
+            return Files.exists(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private Set<String> allModelIds() {
         Set<String> all = new LinkedHashSet<>(models.keySet());
         all.addAll(gpuPoorModels.keySet());
-        throw new InvalidScenarioException("unknown model '" + name + "' (not in the catalog, not the original's table, "
-                + "not a config.json file, not a size like 7B)" + Names.didYouMean(name, all));
+        return all;
     }
 
     /** Ids of the verified modern configs in {@code catalog/models/}. */
@@ -167,98 +226,38 @@ public final class Catalog {
     }
 
     /**
-     * Reads a Hugging Face {@code config.json}. It must be a JSON object with a hidden size
-     * ({@code hidden_size}, {@code d_model} or {@code n_embd}) and a layer count
-     * ({@code num_hidden_layers}, {@code num_layers} or {@code n_layer}).
+     * Reads a Hugging Face {@code config.json} (a multimodal model's text model from its
+     * {@code text_config}, {@code llm_config} or {@code language_config}). It must be a JSON object
+     * with a hidden size ({@code hidden_size}, {@code d_model} or {@code n_embd}), a layer count
+     * ({@code num_hidden_layers}, {@code num_layers} or {@code n_layer}) and, unless it is a
+     * state-space model, a head count.
      *
      * @throws InvalidScenarioException when the file is missing, malformed or lacks those keys
      */
     public static ModelSpec readConfig(Path path) {
-        String text;
+        if (!Files.isRegularFile(path)) {
+            throw new InvalidScenarioException("cannot read config file '" + path + "': there is no such file");
+        }
         try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InvalidScenarioException("cannot read config file '" + path + "': " + e.getMessage());
+            ModelSpec m = SourceModels.of(ModelSources.load(path.toString(), hubSettings()));
+            return ModelSpec.of(m.id(), ModelSpec.Source.CONFIG_FILE, m.config());
+        } catch (InvalidModelSourceException e) {
+            throw new InvalidScenarioException(e.getMessage(), e);
         }
-        return parseConfig(path.toString(), text);
     }
 
-    /**
-     * Parses config.json text (see {@link #readConfig(Path)}); {@code id} names it in messages. A
-     * multimodal config's text model ({@link #TEXT_KEYS}) is what the calculator reads.
-     */
+    /** Parses config.json text (see {@link #readConfig(Path)}); {@code id} names it in messages. */
     public static ModelSpec parseConfig(String id, String text) {
-        TextConfig t = textConfig(parse(text, id));
-        Map<String, Object> cfg = t.config();
-        List<String> missing = new ArrayList<>();
-        requireOne(cfg, missing, "hidden_size", "d_model", "n_embd");
-        requireOne(cfg, missing, "num_hidden_layers", "num_layers", "n_layer");
-        if (STATE_SPACE.stream().noneMatch(cfg::containsKey)) {
-            requireOne(cfg, missing, "num_attention_heads", "num_heads", "n_head");
-        }
-        if (!missing.isEmpty()) {
-            if (t.nestedUnder() != null) {
-                throw new InvalidScenarioException("config '" + id + "' nests its text model under " + t.nestedUnder()
-                        + ", and " + t.nestedUnder() + " lacks the keys the calculator needs: " + String.join("; ", missing)
-                        + " (transformers fills in its defaults for keys a file leaves out; write the values into "
-                        + t.nestedUnder() + ")");
-            }
-            String hint = cfg.containsKey("vision_config") || cfg.containsKey("audio_config")
-                    ? " (it has a vision or audio config but no " + String.join(", ", TEXT_KEYS) + " with the text model)" : "";
-            throw new InvalidScenarioException("config '" + id + "' lacks the keys the calculator needs: "
-                    + String.join("; ", missing) + hint);
-        }
-        return ModelSpec.of(id, ModelSpec.Source.CONFIG_FILE, cfg);
+        return ModelSpec.of(id, ModelSpec.Source.CONFIG_FILE, textConfig(id, text));
     }
 
-    /** The keys under which multimodal configs nest the text model (Gemma 3, Mistral 3, Llama 4, LLaVA; InternVL; DeepSeek-VL2). */
-    public static final List<String> TEXT_KEYS = List.of("text_config", "llm_config", "language_config");
-    /** Keys a nested text config takes from the outer config when it lacks them. */
-    private static final List<String> INHERITED = List.of("tie_word_embeddings", "torch_dtype", "quantization_config");
-    /** Keys of state-space models, which have no attention heads. */
-    private static final List<String> STATE_SPACE = List.of("state_size", "ssm_state_size", "mamba_d_state");
-
-    /**
-     * A config's text model and where it was found.
-     *
-     * @param config      the text model's keys, with the outer config's {@code vision_config}
-     * @param nestedUnder the key it was nested under, or null for a text-only config
-     */
-    record TextConfig(Map<String, Object> config, String nestedUnder) {
-    }
-
-    /**
-     * The text model of a config: the object under {@code text_config} (or {@code llm_config},
-     * {@code language_config}) with the outer {@code tie_word_embeddings}, {@code torch_dtype} and
-     * {@code quantization_config} where it lacks them, and the outer {@code vision_config}; a
-     * text-only config as it is.
-     */
-    static TextConfig textConfig(Map<String, Object> raw) {
-        for (String key : TEXT_KEYS) {
-            if (raw.get(key) instanceof Map<?, ?> inner) {
-                Map<String, Object> text = new LinkedHashMap<>();
-                inner.forEach((k, v) -> text.put(String.valueOf(k), v));
-                for (String k : INHERITED) {
-                    if (!text.containsKey(k) && raw.containsKey(k)) {
-                        text.put(k, raw.get(k));
-                    }
-                }
-                if (raw.get("vision_config") != null) {
-                    text.put("vision_config", raw.get("vision_config"));
-                }
-                return new TextConfig(text, key);
-            }
+    /** The text model's config keys of config.json text (with {@code vision_config}), through {@link ModelSources#fromConfigText}. */
+    private static Map<String, Object> textConfig(String id, String text) {
+        try {
+            return SourceModels.of(ModelSources.fromConfigText(id, text)).config();
+        } catch (InvalidModelSourceException e) {
+            throw new InvalidScenarioException(e.getMessage(), e);
         }
-        return new TextConfig(raw, null);
-    }
-
-    private static void requireOne(Map<String, Object> cfg, List<String> missing, String... keys) {
-        for (String k : keys) {
-            if (cfg.get(k) instanceof Number n && n.doubleValue() > 0) {
-                return;
-            }
-        }
-        missing.add("one of " + String.join(", ", keys) + " (a positive number)");
     }
 
     private static Map<String, Object> parse(String text, String what) {

@@ -7,7 +7,12 @@ import gpupoor.calc.Methods;
 import gpupoor.calc.Quant;
 import gpupoor.catalog.Catalog;
 
+import gpupoor.source.HubSettings;
+
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The DSL's entry points, statically imported by every notebook and jshell session
@@ -42,10 +47,45 @@ public final class Dsl {
 
     /**
      * A setup of a model: a catalog id ({@code "meta-llama/Llama-3.1-8B"}), an id of the original
-     * calculator's table, a path to a {@code config.json}, or a size ({@code "7B"}).
+     * calculator's table, a size ({@code "7B"}), any Hugging Face Hub id ({@code "Qwen/Qwen3-8B"},
+     * {@code "org/name@revision"}: its config.json and safetensors headers, then cached), a
+     * {@code .gguf} file, {@code "hf://org/name/file.gguf"}, an {@code https://} URL of a GGUF file, a
+     * {@code config.json} or a model directory. A model read with its weight headers has each
+     * tensor's exact bytes; a GGUF file runs on llama.cpp with its own types unless told otherwise.
      */
     public static Setup model(String ref) {
         return Setup.of(Catalog.get().model(ref));
+    }
+
+    /**
+     * A setup of a model file: a {@code .gguf} (all parts of a split model are read), a
+     * {@code config.json} or a model directory: {@code model(Path.of("data/model-Q4_K_M.gguf"))}.
+     */
+    public static Setup model(Path file) {
+        if (file == null) {
+            throw new InvalidScenarioException("model(Path) needs a file: a .gguf, a config.json or a model directory");
+        }
+        return model(file.toString());
+    }
+
+    /**
+     * Reads Hugging Face Hub models as if these environment variables were set (on top of the
+     * process's own): {@code useHub("HF_HUB_OFFLINE=1", "GPUPOOR_CACHE=data/hub-cache")} reads only a
+     * cache; {@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HOME} work as in huggingface_hub.
+     * Returns the settings in use (the token is never shown).
+     */
+    public static HubSettings useHub(String... variables) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        for (String v : variables == null ? new String[0] : variables) {
+            int eq = v == null ? -1 : v.indexOf('=');
+            if (eq <= 0) {
+                throw new InvalidScenarioException("useHub(..) takes NAME=value pairs such as \"HF_HUB_OFFLINE=1\", got '" + v + "'");
+            }
+            env.put(v.substring(0, eq).trim(), v.substring(eq + 1).trim());
+        }
+        HubSettings s = HubSettings.fromEnvironment(env, Path.of(System.getProperty("user.home")));
+        Catalog.useHub(s);
+        return s;
     }
 
     /**
