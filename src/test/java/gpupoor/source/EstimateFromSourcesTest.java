@@ -180,4 +180,30 @@ class EstimateFromSourcesTest {
         assertEquals(Main.BAD_INPUT, bad.code());
         assertTrue(bad.err().startsWith("error: ") && !bad.err().contains("Exception"), bad.err());
     }
+
+    /** A hybrid's GGUF metadata (llama.cpp's ssm.* keys) gives the same blocks and state as its config.json would. */
+    @Test
+    void hybridGgufMetadataGivesTheBlocksAndTheState() throws IOException {
+        // Qwen3-Next in llama.cpp's keys: every 4th block attends; Gated DeltaNet with 2 key heads (group_count),
+        // 4 value heads (time_step_rank) of 16 (state_size; inner_size = 4 x 16), conv 4
+        GgufBytes next = new GgufBytes().string("general.architecture", "qwen3next").uint32("qwen3next.block_count", 8)
+                .uint32("qwen3next.embedding_length", 64).uint32("qwen3next.feed_forward_length", 128)
+                .uint32("qwen3next.attention.head_count", 4).uint32("qwen3next.attention.head_count_kv", 2)
+                .uint32("qwen3next.attention.key_length", 16).uint32("qwen3next.attention.value_length", 16)
+                .uint32("qwen3next.full_attention_interval", 4).uint32("qwen3next.ssm.conv_kernel", 4)
+                .uint32("qwen3next.ssm.state_size", 16).uint32("qwen3next.ssm.group_count", 2)
+                .uint32("qwen3next.ssm.time_step_rank", 4).uint32("qwen3next.ssm.inner_size", 64)
+                .uint32("qwen3next.vocab_size", 100).tensor("token_embd.weight", 0, 100 * 64 * 4, 64, 100);
+        Path file = tmp.resolve("next.gguf");
+        Files.write(file, next.header());
+        gpupoor.calc.accurate.ModelSummary s = gpupoor.calc.accurate.ModelSummary.of(Catalog.get().model(file.toString()));
+        assertEquals(2, s.attentionLayers());
+        // 2 attention blocks x 2 (K, V) x 2 KV heads x 16 x 2 bytes
+        assertEquals(2 * 2 * 2 * 16 * 2, s.kvBytesPerToken());
+        Run r = cli("estimate", "--model", file.toString(), "--gpu", "rtx-4090", "--explain");
+        assertEquals(0, r.code(), r.err());
+        // state per block: conv (2 x 2 x 16 + 64) x 3 + recurrent 4 x 16 x 16 elements, in F32 on llama.cpp
+        assertTrue(r.out().contains("6 Gated DeltaNet (2 key / 4 value heads of 16/16, conv 4) layers"), r.out());
+        assertTrue(r.out().contains(6 * ((2 * 2 * 16 + 64) * 3 + 4 * 16 * 16) + " elements of 4 bytes"), r.out());
+    }
 }
