@@ -4,90 +4,79 @@ import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Quant;
 import gpupoor.calc.ServingOptions;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
- * The bytes of a model's weights under a storage format ({@link WeightFormat}), summed into the
- * totals the memory plans and the speed model read. Each distinct block (its {@link Architecture.Block}
- * shape and the format's {@link WeightFormat#layerClass}) is priced once; a block's bytes are looked
- * up, never stored per layer, so a model of any depth takes the same memory.
+ * The bytes of a model's weights under a storage format ({@link WeightFormat}), summed tensor by
+ * tensor into the totals the memory plans and the speed model read.
+ *
+ * @param quant          the storage format
+ * @param format         how it was applied, in words (for the assumptions)
+ * @param quantizedKernels whether the runtime's kernels dequantize these weights ({@link WeightFormat#quantizedKernels})
+ * @param total          every byte
+ * @param tokenEmbedding input (and position) embeddings
+ * @param head           the LM head (0 when tied to the embedding)
+ * @param layers         per block
+ * @param denseActive    bytes read per decode step outside the routed experts (decoder only, head included)
+ * @param perExpert      bytes of one routed expert summed over the MoE layers
+ * @param repackLayers   per block, the bytes llama.cpp's CPU backend repacks when the block runs on the CPU
+ *                       ({@link WeightFormat#repackable}: Q4_0, Q4_K and IQ4_NL matrices)
+ * @param repackOutside  the same outside the blocks (the output head)
  */
-final class WeightBytes {
-    private final Quant quant;
-    private final String format;
-    private final boolean quantizedKernels;
-    private final double total;
-    private final double tokenEmbedding;
-    private final double head;
-    private final double allLayers;
-    private final double maxLayer;
-    private final double denseActive;
-    private final double perExpert;
-    private final double repackOutside;
-    private final Architecture architecture;
-    private final WeightFormat weightFormat;
-    /**
-     * Bytes of one block by its shape and layer class: computed once per distinct block, all of them
-     * in the constructor (so later reads never write, and the facts can be shared between threads).
-     */
-    private final Map<Integer, double[]> blockBytes;
+record WeightBytes(Quant quant, String format, boolean quantizedKernels, double total, double tokenEmbedding, double head, double[] layers,
+                          double denseActive, double perExpert, double[] repackLayers, double repackOutside) {
 
-    private WeightBytes(Quant quant, Architecture a, WeightFormat f) {
-        this.quant = quant;
-        this.format = f.describe();
-        this.quantizedKernels = f.quantizedKernels();
-        this.architecture = a;
-        this.weightFormat = f;
-        this.blockBytes = new HashMap<>();
+    /** Copies the arrays. */
+    public WeightBytes {
+        layers = layers.clone();
+        repackLayers = repackLayers.clone();
+    }
+
+    /** Repacked bytes of blocks {@code from} (inclusive) to {@code to} (exclusive). */
+    public double repacked(int from, int to) {
         double sum = 0;
-        double embedding = 0;
-        double lmHead = 0;
-        double dense = 0;
-        double repack = 0;
-        for (Tensor t : a.globals()) {
-            double b = f.bytes(a, t, -1);
+        for (int i = from; i < to; i++) {
+            sum += repackLayers[i];
+        }
+        return sum;
+    }
+
+    /** Bytes of block {@code i}. */
+    public double layer(int i) {
+        return layers[i];
+    }
+
+    /** Bytes of the blocks, all together. */
+    public double allLayers() {
+        double sum = 0;
+        for (double b : layers) {
             sum += b;
-            if (f.repackable(a, t, -1)) {
-                repack += b;
-            }
-            switch (t.role()) {
-                case TOKEN_EMBD, POS_EMBD -> embedding += b;
-                case OUTPUT -> lmHead += b;
-                default -> { }
-            }
-            if (t.role() != Tensor.Role.TOKEN_EMBD && t.role() != Tensor.Role.POS_EMBD) {
-                dense += b;
-            }
         }
-        double layers = 0;
-        double max = 0;
-        double expert = 0;
-        for (int i = 0; i < a.layers(); i++) {
-            double[] block = block(i);
-            layers += block[0];
-            max = Math.max(max, block[0]);
-            if (a.block(i).decoder()) {
-                dense += block[1];
-                expert += block[2];
-            }
-        }
-        this.total = sum + layers;
-        this.tokenEmbedding = embedding;
-        this.head = lmHead;
-        this.allLayers = layers;
-        this.maxLayer = max;
-        this.denseActive = dense;
-        this.perExpert = expert;
-        this.repackOutside = repack;
+        return sum;
+    }
+
+    /** Bytes of the tensors outside the blocks (embeddings, head, final norm). */
+    public double outsideLayers() {
+        return total - allLayers();
+    }
+
+    /** Average bits per parameter. */
+    public double bitsPerParam(Architecture a) {
+        return 8 * total / a.totalParams();
+    }
+
+    /**
+     * Bytes read from memory per decode step of {@code batch} sequences: the decoder's weights with
+     * the routed experts that the batch's tokens select, and the LM head (also when tied).
+     */
+    public double activeBytes(Architecture a, double batch) {
+        double head = a.tiedEmbeddings() ? tokenEmbedding : 0;
+        return denseActive + head + perExpert * a.expertsTouched(batch);
     }
 
     /**
      * The weights of a model stored as {@code quant}.
      *
-     * @param qlora    whether bitsandbytes NF4 uses double quantization (QLoRA's setting; plain 4-bit
-     *                 loading in transformers does not)
-     * @param exl2Bits bits per weight of EXL2 weights (ignored for other formats)
+     * @param qlora whether bitsandbytes NF4 uses double quantization (QLoRA's setting; plain 4-bit
+     *              loading in transformers does not); EXL2 weights at {@link ModelFacts#DEFAULT_EXL2_BITS}
      */
     static WeightBytes of(Architecture a, ModelSpec model, Quant quant, boolean qlora) {
         return of(a, model, quant, qlora, ModelFacts.DEFAULT_EXL2_BITS, null);
@@ -98,134 +87,43 @@ final class WeightBytes {
      * weight and a bitsandbytes checkpoint keeping the modules {@code keep16} names in 16 bits (null: none).
      */
     static WeightBytes of(Architecture a, ModelSpec model, Quant quant, boolean qlora, double exl2Bits, ServingOptions keep16) {
-        return new WeightBytes(quant, a, WeightFormat.of(quant, model, qlora, exl2Bits, keep16));
-    }
-
-    /**
-     * [all bytes, bytes outside the routed experts, bytes of one routed expert, bytes llama.cpp's CPU
-     * backend repacks ({@link WeightFormat#repackable})] of block {@code layer}.
-     */
-    private double[] block(int layer) {
-        Architecture.Block b = architecture.block(layer);
-        int key = b.kind().ordinal() << 16 | weightFormat.layerClass(architecture, layer);
-        double[] bytes = blockBytes.get(key);
-        if (bytes == null) {
-            bytes = new double[4];
-            for (Tensor t : b.tensors()) {
-                double x = weightFormat.bytes(architecture, t, layer);
-                bytes[0] += x;
-                if (t.role().routedExpert()) {
-                    bytes[2] += x / t.copies();
+        WeightFormat format = WeightFormat.of(quant, model, qlora, exl2Bits, keep16);
+        double total = 0;
+        double embedding = 0;
+        double head = 0;
+        double dense = 0;
+        double routed = 0;
+        double[] layers = new double[a.layers()];
+        double[] repack = new double[a.layers()];
+        double repackOutside = 0;
+        for (WeightFormat.Sized s : format.sized(a)) {
+            Tensor t = s.tensor();
+            double b = s.bytes();
+            total += b;
+            if (format.repackable(a, t)) {
+                if (t.layer() >= 0) {
+                    repack[t.layer()] += b;
                 } else {
-                    bytes[1] += x;
-                }
-                if (weightFormat.repackable(architecture, t, layer)) {
-                    bytes[3] += x;
+                    repackOutside += b;
                 }
             }
-            blockBytes.put(key, bytes);
+            switch (t.role()) {
+                case TOKEN_EMBD, POS_EMBD -> embedding += b;
+                case OUTPUT -> head += b;
+                default -> { }
+            }
+            if (t.layer() >= 0) {
+                layers[t.layer()] += b;
+            }
+            boolean decoderWeight = !a.isEncoder(t) && t.role().perToken();
+            if (decoderWeight && t.role().routedExpert()) {
+                routed += b;
+            } else if (decoderWeight) {
+                dense += b;
+            }
         }
-        return bytes;
-    }
-
-    /** The storage format. */
-    Quant quant() {
-        return quant;
-    }
-
-    /** How it was applied, in words (for the assumptions). */
-    String format() {
-        return format;
-    }
-
-    /** Whether the runtime's kernels dequantize these weights ({@link WeightFormat#quantizedKernels}). */
-    boolean quantizedKernels() {
-        return quantizedKernels;
-    }
-
-    /** Every byte. */
-    double total() {
-        return total;
-    }
-
-    /** Input (and position) embeddings. */
-    double tokenEmbedding() {
-        return tokenEmbedding;
-    }
-
-    /** The LM head (0 when tied to the embedding). */
-    double head() {
-        return head;
-    }
-
-    /** Bytes read per decode step outside the routed experts (decoder only, head included). */
-    double denseActive() {
-        return denseActive;
-    }
-
-    /** Bytes of one routed expert summed over the MoE layers. */
-    double perExpert() {
-        return perExpert;
-    }
-
-    /** Bytes llama.cpp's CPU backend repacks in blocks {@code from} (inclusive) to {@code to} (exclusive) when they run on the CPU. */
-    double repacked(int from, int to) {
-        double sum = 0;
-        for (int i = from; i < to; i++) {
-            sum += block(i)[3];
-        }
-        return sum;
-    }
-
-    /** The same outside the blocks (the output head). */
-    double repackOutside() {
-        return repackOutside;
-    }
-
-    /** Bytes of block {@code i}. */
-    double layer(int i) {
-        return block(i)[0];
-    }
-
-    /** Bytes of the last {@code count} blocks (where llama.cpp offloads its GPU layers). */
-    double lastLayers(int count) {
-        int layers = architecture.layers();
-        if (count >= layers) {
-            return allLayers;
-        }
-        double sum = 0;
-        for (int i = Math.max(0, layers - count); i < layers; i++) {
-            sum += block(i)[0];
-        }
-        return sum;
-    }
-
-    /** Bytes of the largest block. */
-    double maxLayer() {
-        return maxLayer;
-    }
-
-    /** Bytes of the blocks, all together. */
-    double allLayers() {
-        return allLayers;
-    }
-
-    /** Bytes of the tensors outside the blocks (embeddings, head, final norm). */
-    double outsideLayers() {
-        return total - allLayers;
-    }
-
-    /** Average bits per parameter. */
-    double bitsPerParam(Architecture a) {
-        return 8 * total / a.totalParams();
-    }
-
-    /**
-     * Bytes read from memory per decode step of {@code batch} sequences: the decoder's weights with
-     * the routed experts that the batch's tokens select, and the LM head (also when tied).
-     */
-    double activeBytes(Architecture a, double batch) {
-        double tiedHead = a.tiedEmbeddings() ? tokenEmbedding : 0;
-        return denseActive + tiedHead + perExpert * a.expertsTouched(batch);
+        double perExpert = a.moe() == null ? routed : routed / a.moe().experts();
+        return new WeightBytes(quant, format.describe(), format.quantizedKernels(), total, embedding, head, layers, dense,
+                perExpert, repack, repackOutside);
     }
 }
