@@ -154,7 +154,7 @@ final class CellEvaluator implements AutoCloseable {
     }
 
     private CellResult evalPiece(Piece piece, String text, String origin) {
-        List<SnippetEvent> events = shell.eval(piece.source());
+        List<SnippetEvent> events = shell.eval(LongLiterals.rewrite(piece.source()));
         try {
             CellResult result = CellResult.NONE;
             for (SnippetEvent event : events) {
@@ -226,6 +226,12 @@ final class CellEvaluator implements AutoCloseable {
 
     private CellError runtimeError(JShellException e, Throwable thrown) {
         if (e instanceof EvalException ee && InProcessExecutionControl.INTERRUPTED.equals(ee.getExceptionClassName())) {
+            if (control.interruptedButStillRunning()) {
+                String why = "the cell was interrupted, but its code ignores interrupts and could not be stopped on Java "
+                        + Runtime.version().feature() + "; it goes on in the background with its output hidden."
+                        + " Restart the kernel to end it.";
+                return new CellError("Interrupted", why, List.of("Interrupted: " + why));
+            }
             return new CellError("Interrupted", "the cell was interrupted",
                     List.of("Interrupted: the cell was interrupted"));
         }
@@ -356,6 +362,35 @@ final class CellEvaluator implements AutoCloseable {
                     return indentAfter(info.remaining());
                 }
             }
+        }
+    }
+
+    /**
+     * Runs a widget callback (user code a front-end change triggers) on a cell thread, so that an
+     * interrupt stops it as it stops a cell.
+     *
+     * @throws CellError when the callback throws or is interrupted
+     */
+    void runCallback(Runnable action) {
+        control.beginCell();
+        try {
+            control.threads().run(() -> {
+                action.run();
+                return null;
+            });
+        } catch (CellThreads.Interrupted e) {
+            throw new CellError("Interrupted", "the widget callback was interrupted",
+                    List.of("Interrupted: the widget callback was interrupted"));
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable t = e.getCause() == null ? e : e.getCause();
+            List<String> lines = new ArrayList<>();
+            lines.add("A widget callback failed: " + t);
+            StackTraceElement[] frames = t.getStackTrace();
+            for (int i = 0; i < Math.min(frames.length, MAX_CAUSE_FRAMES); i++) {
+                lines.add("    at " + frame(frames[i]));
+            }
+            String name = t.getClass().getSimpleName();
+            throw new CellError(name, String.valueOf(t.getMessage()), lines);
         }
     }
 
