@@ -49,6 +49,8 @@ final class CellEvaluator implements AutoCloseable {
     private final InProcessExecutionControl control;
     /** Where each snippet's source came from, by snippet id, for error reports. */
     private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+    /** An empty directory, added to the class path to reset the compiler ({@link #resetCompiler()}). */
+    private java.nio.file.Path emptyDirectory;
     /** Whether {@link #addBundledSources()} ran (on the first inspection: opening the jar takes ~0.1 s). */
     private boolean bundledSources;
 
@@ -199,6 +201,13 @@ final class CellEvaluator implements AutoCloseable {
             lines.add("CompileError: " + first);
             lines.add(origin + ", line " + lineOf(text, piece.offset()) + ":");
             lines.add("    " + lineText(text, piece.offset()));
+        } else if (errors.stream().anyMatch(CellEvaluator::constantTooLong)) {
+            resetCompiler();
+            first = "a string constant is longer than 65,535 bytes, the most a Java class file holds; "
+                    + "build it when the code runs (e.g. String.join or a StringBuilder) or read it from a file";
+            lines.add("CompileError: " + first);
+            lines.add(origin + ", line " + lineOf(text, piece.offset()) + ":");
+            lines.add("    " + abbreviate(lineText(text, piece.offset())));
         } else {
             first = message(errors.get(0)).lines().findFirst().orElse("");
             for (Diag d : errors) {
@@ -211,6 +220,36 @@ final class CellEvaluator implements AutoCloseable {
             }
         }
         return new CellError("CompileError", first, lines);
+    }
+
+    /**
+     * Gives JShell fresh javac instances. javac folds constant expressions ({@code "a" + "b"}) into
+     * one constant; when that is over 65,535 bytes the class writer fails, and JShell's pooled javac
+     * context ({@code JavacTaskPool}) keeps the broken constant pool, so every later snippet fails
+     * with the same error. {@code JShell.addToClasspath} is the public call that makes JShell's
+     * {@code TaskFactory} start a new pool; the path it adds is an empty directory.
+     */
+    private void resetCompiler() {
+        try {
+            if (emptyDirectory == null) {
+                emptyDirectory = java.nio.file.Files.createTempDirectory("gpupoor-jshell");
+                emptyDirectory.toFile().deleteOnExit();
+            }
+            shell.addToClasspath(emptyDirectory.toString());
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warning("cannot reset the Java compiler after a too long string constant: " + e);
+        }
+    }
+
+    /** javac's "constant string too long" (or the class writer's constant pool message). */
+    private static boolean constantTooLong(Diag d) {
+        String m = d.getMessage(Locale.ROOT);
+        return m.contains("constant string too long") || m.contains("too long for the constant pool");
+    }
+
+    /** A source line cut to 200 characters for an error report. */
+    private static String abbreviate(String line) {
+        return line.length() <= 200 ? line : line.substring(0, 200) + "... (" + line.length() + " characters)";
     }
 
     /** A diagnostic's text without javac's "location: class" line, which names JShell's hidden wrapper. */
