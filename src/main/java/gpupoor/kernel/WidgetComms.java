@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import gpupoor.kernel.protocol.MapReply;
 import gpupoor.kernel.protocol.Outbox;
+import gpupoor.kernel.protocol.RawJson;
 import gpupoor.widgets.FrontEnd;
 import gpupoor.widgets.Widget;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
@@ -41,7 +42,8 @@ import java.util.logging.Logger;
  * {@code data} and {@code metadata.version}); every comm message carries the last
  * {@code execute_request} as its parent, also when it answers a front end's {@code comm_msg}; its
  * comm map is a {@code HashMap} that the shell thread and cell threads would share; and its
- * {@code comm_info_reply} has no {@code status} (upstream: {@code kernel/comm/CommManager.java},
+ * {@code comm_info_reply} has no {@code status}; and states are sent as {@link RawJson}, since
+ * 1.0-a6's message Gson drops null values (upstream: {@code kernel/comm/CommManager.java},
  * {@code messages/reply/CommInfoReply.java}, unchanged in 1.0-a7).
  */
 final class WidgetComms implements FrontEnd {
@@ -88,7 +90,7 @@ final class WidgetComms implements FrontEnd {
         content.put("comm_id", widget.id());
         content.put("target_name", WIDGET_TARGET);
         content.put("data", data);
-        outbox.publish(MessageType.COMM_OPEN_COMMAND, content, Map.of("version", PROTOCOL_VERSION));
+        outbox.publish(MessageType.COMM_OPEN_COMMAND, RawJson.of(content), Map.of("version", PROTOCOL_VERSION));
     }
 
     @Override
@@ -113,7 +115,7 @@ final class WidgetComms implements FrontEnd {
         Map<String, Object> content = new LinkedHashMap<>();
         content.put("comm_id", commId);
         content.put("data", data);
-        outbox.publish(MessageType.COMM_MSG_COMMAND, content, Map.of("version", PROTOCOL_VERSION));
+        outbox.publish(MessageType.COMM_MSG_COMMAND, RawJson.of(content), Map.of("version", PROTOCOL_VERSION));
     }
 
     @Override

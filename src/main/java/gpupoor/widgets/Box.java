@@ -49,6 +49,9 @@ public abstract class Box extends DomWidget {
 
     @Override
     public String toString() {
+        if (children().isEmpty()) {
+            return modelName().replaceFirst("Model$", "") + "()";
+        }
         StringBuilder sb = new StringBuilder();
         for (Widget w : children()) {
             sb.append(sb.length() == 0 ? "" : "\n").append(w);

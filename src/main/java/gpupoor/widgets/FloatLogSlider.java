@@ -12,6 +12,9 @@ import java.util.function.DoubleConsumer;
  * }</pre>
  */
 public final class FloatLogSlider extends Control {
+    private final double low;
+    private final double high;
+
     /**
      * A base-10 log slider from {@code min} to {@code max} (both positive), at {@code value} (clamped).
      *
@@ -23,6 +26,8 @@ public final class FloatLogSlider extends Control {
             throw new IllegalArgumentException("a log slider needs positive bounds, got " + min + " and " + max);
         }
         Sliders.checkRange(description, min, max);
+        this.low = min;
+        this.high = max;
         define("base", 10.0);
         Sliders.define(this, exponent(min, 10), exponent(max, 10), clamp(value, min, max), 0.1, ".3g");
     }
@@ -58,12 +63,12 @@ public final class FloatLogSlider extends Control {
 
     /** The smallest value ({@code base ^ min exponent}). */
     public double min() {
-        return Math.pow(base(), (Double) get("min"));
+        return low;
     }
 
     /** The largest value. */
     public double max() {
-        return Math.pow(base(), (Double) get("max"));
+        return high;
     }
 
     /**
@@ -76,11 +81,9 @@ public final class FloatLogSlider extends Control {
         if (!(base > 1) || Double.isInfinite(base)) {
             throw new IllegalArgumentException("a log slider's base must be above 1, not " + base);
         }
-        double min = min();
-        double max = max();
         set("base", base);
-        set("min", exponent(min, base));
-        set("max", exponent(max, base));
+        set("min", exponent(low, base));
+        set("max", exponent(high, base));
         return this;
     }
 
@@ -112,7 +115,8 @@ public final class FloatLogSlider extends Control {
     Object fromJson(String property, Object json) {
         return switch (property) {
             case "value" -> clamp(toDouble(json), min(), max());
-            case "min", "max", "step", "base" -> toDouble(json);
+            case "step" -> toDouble(json);
+            case "min", "max", "base" -> throw new IllegalArgumentException("a log slider's range is set by the kernel");
             default -> json;
         };
     }

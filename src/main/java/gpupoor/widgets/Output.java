@@ -79,6 +79,9 @@ public final class Output extends DomWidget {
 
     @Override
     public String toString() {
+        if (outputs().isEmpty()) {
+            return "Output()";
+        }
         StringBuilder sb = new StringBuilder();
         for (Map<String, Object> o : outputs()) {
             Object data = o.get("data");
