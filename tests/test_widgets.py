@@ -251,3 +251,14 @@ def test_an_endless_observer_is_stopped_by_an_interrupt(kernel):
     errors = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream")
     assert "Interrupted: the widget callback was interrupted" in errors
     assert value(kernel, "1 + 1") == "2"
+
+
+def test_a_widget_as_the_cell_value_shows_its_view_once(kernel):
+    msgs = run(kernel, 'new Checkbox("as value", true)')
+    types = [m["msg_type"] for m in msgs]
+    assert types.count("comm_open") == 3 and "display_data" not in types, types
+    [result] = [m["content"]["data"] for m in msgs if m["msg_type"] == "execute_result"]
+    opened = [m["content"]["comm_id"] for m in msgs if m["msg_type"] == "comm_open"]
+    assert result[VIEW]["model_id"] == opened[-1]
+    assert result["text/plain"] == 'Checkbox "as value" = true'
+    assert types.index("execute_result") > max(i for i, t in enumerate(types) if t == "comm_open")

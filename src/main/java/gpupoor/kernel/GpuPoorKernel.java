@@ -213,6 +213,7 @@ final class GpuPoorKernel extends BaseKernel {
         this.cellErr = new PrintStream(outbox.stderr(), true, StandardCharsets.UTF_8);
         this.widgets = new WidgetComms(outbox, value -> Renderers.render(getRenderer(), value), this::runCallback);
         Widgets.use(widgets);
+        widgets.register(getRenderer());
         // jjava-jupyter 1.0-a6's CommManager cannot carry the widget protocol (see WidgetComms)
         connection.setHandler(MessageType.COMM_OPEN_COMMAND, (env, m) -> onComm(env, m, () -> widgets.handleOpen(env, m)));
         connection.setHandler(MessageType.COMM_MSG_COMMAND, (env, m) -> onComm(env, m, () -> widgets.handleMessage(env, m)));

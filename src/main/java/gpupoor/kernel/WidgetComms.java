@@ -10,6 +10,8 @@ import gpupoor.widgets.FrontEnd;
 import gpupoor.widgets.Widget;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.MessageType;
 import org.dflib.jjava.jupyter.messages.comm.CommCloseCommand;
@@ -130,14 +132,30 @@ final class WidgetComms implements FrontEnd {
 
     @Override
     public void show(Widget widget) {
-        widget.open(this);
         DisplayData data = new DisplayData(widget.toString());
+        data.putData(VIEW_MIME, view(widget));
+        outbox.publish(new PublishDisplayData(data));
+    }
+
+    /** The view of a widget (opened first), as {@code application/vnd.jupyter.widget-view+json}. */
+    private Map<String, Object> view(Widget widget) {
+        widget.open(this);
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("version_major", 2);
         view.put("version_minor", 1);
         view.put("model_id", widget.id());
-        data.putData(VIEW_MIME, view);
-        outbox.publish(new PublishDisplayData(data));
+        return view;
+    }
+
+    /** Makes a widget that is a cell's value (or is passed to {@code display}) show as its view. */
+    void register(Renderer renderer) {
+        renderer.createRegistration(Widget.class)
+                .preferring(MIMEType.parse(VIEW_MIME))
+                .supporting(MIMEType.TEXT_PLAIN)
+                .register((widget, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.parse(VIEW_MIME), () -> view(widget));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, widget::toString);
+                });
     }
 
     @Override

@@ -243,13 +243,11 @@ public abstract class Widget {
     }
 
     /**
-     * Shows the widget in the cell's output (in plain jshell: prints its text form).
-     *
-     * @return this widget
+     * Shows the widget in the cell's output now (in plain jshell: prints its text form). A widget
+     * that is a cell's value is shown too.
      */
-    public final Widget show() {
+    public final void show() {
         Widgets.frontEnd().show(this);
-        return this;
     }
 
     /** Removes the model (and its views) from the front end; the widget can be shown again later. */
