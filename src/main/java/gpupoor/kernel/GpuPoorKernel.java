@@ -129,12 +129,14 @@ final class GpuPoorKernel extends BaseKernel {
 
     /**
      * Loads the table and chart renderers (classes, fonts: a first chart otherwise costs ~0.1 s more)
-     * in the background, while JShell is still starting on the other core.
+     * in the background once the JShell session is ready, so that it does not slow the first cell.
      */
     void warmUpRenderers() {
-        Thread warm = new Thread(this::warmRenderers, "renderer-warmup");
-        warm.setDaemon(true);
-        warm.start();
+        evaluator.whenComplete((cells, failure) -> {
+            Thread warm = new Thread(this::warmRenderers, "renderer-warmup");
+            warm.setDaemon(true);
+            warm.start();
+        });
     }
 
     private void warmRenderers() {
