@@ -14,7 +14,7 @@ import java.util.concurrent.CancellationException;
  * step and stops with a {@link CancellationException} (restoring the flag). For large jobs it shows
  * one progress bar with the points done and the time left: a widget where the notebook renders
  * widgets, else one line of text replaced in place ({@code update_display_data}; a carriage return
- * in jshell). It is redrawn at most every {@value #REDRAW_MS} ms.
+ * in jshell). It is drawn first after {@value #REDRAW_MS} ms, then at most that often.
  */
 final class Progress {
     /** The least time between two redraws. */
@@ -25,7 +25,8 @@ final class Progress {
     private final long total;
     private final boolean show;
     private final long start = System.nanoTime();
-    private long shownAt;
+    /** When the bar was last drawn; the first drawing waits {@value #REDRAW_MS} ms, so short jobs show none. */
+    private long shownAt = start;
     private long shownDone = -1;
     private String displayId;
     private ProgressBar bar;

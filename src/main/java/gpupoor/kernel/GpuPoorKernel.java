@@ -248,10 +248,7 @@ final class GpuPoorKernel extends BaseKernel {
             action.run(); // JShell is still starting: the callback cannot be user code yet
             return;
         }
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        System.setOut(cellOut);
-        System.setErr(cellErr);
+        Runnable restore = redirectStreams();
         running = env;
         try {
             evaluator.join().runCallback(action);
@@ -259,11 +256,22 @@ final class GpuPoorKernel extends BaseKernel {
             cellErr.println(String.join("\n", e.traceback()));
         } finally {
             running = null;
+            restore.run();
+        }
+    }
+
+    /** Points System.out and System.err at the running request; the returned action flushes and restores them. */
+    private Runnable redirectStreams() {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        System.setOut(cellOut);
+        System.setErr(cellErr);
+        return () -> {
             cellOut.flush();
             cellErr.flush();
             System.setOut(out);
             System.setErr(err);
-        }
+        };
     }
 
     // ---- protocol handlers --------------------------------------------------------------------
@@ -291,11 +299,8 @@ final class GpuPoorKernel extends BaseKernel {
         if (!silent) {
             outbox.publish(new PublishExecuteInput(request.getCode(), count));
         }
-        PrintStream out = System.out;
-        PrintStream err = System.err;
+        Runnable restore = redirectStreams();
         InputStream in = System.in;
-        System.setOut(cellOut);
-        System.setErr(cellErr);
         System.setIn(cellIO.in);
         cellIO.attach(env, request.isStdinEnabled());
         interruptedWhileStarting = false;
@@ -326,10 +331,7 @@ final class GpuPoorKernel extends BaseKernel {
                     List.of("KernelError: the kernel failed while running the cell: " + e)));
         } finally {
             running = null;
-            cellOut.flush();
-            cellErr.flush();
-            System.setOut(out);
-            System.setErr(err);
+            restore.run();
             System.setIn(in);
             cellIO.detach(env);
             outbox.end();

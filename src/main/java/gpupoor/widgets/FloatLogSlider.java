@@ -1,7 +1,5 @@
 package gpupoor.widgets;
 
-import java.util.function.DoubleConsumer;
-
 /**
  * A slider on a logarithmic scale ({@code FloatLogSliderModel}): equal steps multiply the value, as
  * context lengths or batch sizes grow. The model's {@code min}, {@code max} and {@code step} are
@@ -11,7 +9,7 @@ import java.util.function.DoubleConsumer;
  * context.show();
  * }</pre>
  */
-public final class FloatLogSlider extends Control {
+public final class FloatLogSlider extends DecimalSlider<FloatLogSlider> {
     private final double low;
     private final double high;
 
@@ -21,7 +19,7 @@ public final class FloatLogSlider extends Control {
      * @throws IllegalArgumentException if a bound is not positive or {@code min > max}
      */
     public FloatLogSlider(String description, double min, double max, double value) {
-        super("FloatLogSliderModel", "FloatLogSliderView", Sliders.style(), description);
+        super("FloatLogSliderModel", "FloatLogSliderView", description);
         if (!(min > 0) || !(max > 0) || Double.isInfinite(max)) {
             throw new IllegalArgumentException("a log slider needs positive bounds, got " + min + " and " + max);
         }
@@ -29,7 +27,7 @@ public final class FloatLogSlider extends Control {
         this.low = min;
         this.high = max;
         define("base", 10.0);
-        Sliders.define(this, exponent(min, 10), exponent(max, 10), clamp(value, min, max), 0.1, ".3g");
+        Sliders.define(this, exponent(min, 10), exponent(max, 10), Sliders.clamp(value, min, max), 0.1, ".3g");
     }
 
     /** log_base(value), rounded to 12 decimals so that powers of the base give whole exponents. */
@@ -37,22 +35,8 @@ public final class FloatLogSlider extends Control {
         return Math.round(Math.log(value) / Math.log(base) * 1e12) / 1e12;
     }
 
-    private static double clamp(double v, double min, double max) {
-        return Double.isNaN(v) ? min : Math.max(min, Math.min(max, v));
-    }
-
-    /** The current value. */
-    public double value() {
-        return (Double) get("value");
-    }
-
-    /**
-     * Moves the slider (the value is clamped into its range).
-     *
-     * @return this slider
-     */
-    public FloatLogSlider value(double value) {
-        set("value", clamp(value, min(), max()));
+    @Override
+    FloatLogSlider self() {
         return this;
     }
 
@@ -61,12 +45,12 @@ public final class FloatLogSlider extends Control {
         return (Double) get("base");
     }
 
-    /** The smallest value ({@code base ^ min exponent}). */
+    @Override
     public double min() {
         return low;
     }
 
-    /** The largest value. */
+    @Override
     public double max() {
         return high;
     }
@@ -94,27 +78,14 @@ public final class FloatLogSlider extends Control {
      * @throws IllegalArgumentException if the step is not positive
      */
     public FloatLogSlider step(double exponentStep) {
-        if (!(exponentStep > 0) || Double.isInfinite(exponentStep)) {
-            throw new IllegalArgumentException("a slider's step must be a positive number, not " + exponentStep);
-        }
-        set("step", exponentStep);
-        return this;
-    }
-
-    /**
-     * Calls {@code callback} with each new value.
-     *
-     * @return this slider
-     */
-    public FloatLogSlider onChange(DoubleConsumer callback) {
-        observe("value", v -> callback.accept((Double) v));
+        set("step", Sliders.positiveStep(exponentStep));
         return this;
     }
 
     @Override
     Object fromJson(String property, Object json) {
         return switch (property) {
-            case "value" -> clamp(toDouble(json), min(), max());
+            case "value" -> Sliders.clamp(toDouble(json), min(), max());
             case "step" -> toDouble(json);
             case "min", "max", "base" -> throw new IllegalArgumentException("a log slider's range is set by the kernel");
             default -> json;

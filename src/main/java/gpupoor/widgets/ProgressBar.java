@@ -38,7 +38,7 @@ public final class ProgressBar extends Control {
     public ProgressBar value(double value) {
         double min = (Double) get("min");
         double max = (Double) get("max");
-        set("value", Double.isNaN(value) ? min : Math.max(min, Math.min(max, value)));
+        set("value", Sliders.clamp(value, min, max));
         return this;
     }
 

@@ -22,6 +22,19 @@ final class Sliders {
         w.define("value", value);
     }
 
+    /** A value clamped into [min, max]; NaN becomes min. */
+    static double clamp(double v, double min, double max) {
+        return Double.isNaN(v) ? min : Math.max(min, Math.min(max, v));
+    }
+
+    /** A step that must be a positive, finite number. */
+    static double positiveStep(double step) {
+        if (!(step > 0) || Double.isInfinite(step)) {
+            throw new IllegalArgumentException("a slider's step must be a positive number, not " + step);
+        }
+        return step;
+    }
+
     static void checkRange(String description, double min, double max) {
         if (!(min <= max)) {
             throw new IllegalArgumentException("slider " + (description == null ? "" : "'" + description + "' ")
