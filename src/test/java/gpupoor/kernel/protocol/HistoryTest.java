@@ -1,4 +1,4 @@
-package gpupoor.kernel;
+package gpupoor.kernel.protocol;
 
 import org.junit.jupiter.api.Test;
 

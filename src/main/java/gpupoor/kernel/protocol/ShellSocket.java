@@ -1,4 +1,4 @@
-package gpupoor.kernel;
+package gpupoor.kernel.protocol;
 
 import org.dflib.jjava.jupyter.channels.ShellChannel;
 import org.dflib.jjava.jupyter.channels.ShellHandler;
@@ -15,11 +15,18 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The shell or control socket. Replaces jjava's channel loop, which polls every 50 ms (adding up to
- * 50 ms to every request) and dies on the first message with a bad signature. This one blocks in
- * {@code poll} until a message arrives, drops and logs messages whose signature is wrong or
- * missing, and after a cell fails with {@code stop_on_error} aborts the cells already queued, as
- * IPython does.
+ * The shell or control socket. Works around three limits of jjava-jupyter 1.0-a6's
+ * {@code ShellChannel} (upstream: {@code channels/ShellChannel.java}, unchanged in 1.0-a7):
+ * <ul>
+ *   <li>its loop polls with {@code poll(0)} and sleeps {@code SHELL_DEFAULT_LOOP_SLEEP_MS} = 50 ms
+ *       between polls, adding up to 50 ms to every request; this one blocks in {@code poll} until a
+ *       message arrives;</li>
+ *   <li>a message with a bad or missing signature makes {@code readMessage} throw a
+ *       {@code SecurityException} that ends the loop, so one forged message deafens the kernel;
+ *       this one drops and logs such messages;</li>
+ *   <li>it has no notion of {@code stop_on_error}; after a cell fails with it this one aborts the
+ *       cells already queued, as IPython does.</li>
+ * </ul>
  */
 final class ShellSocket extends ShellChannel {
     private static final Logger LOG = Logger.getLogger(ShellSocket.class.getName());

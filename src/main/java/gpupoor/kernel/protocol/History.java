@@ -1,4 +1,4 @@
-package gpupoor.kernel;
+package gpupoor.kernel.protocol;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,15 +10,16 @@ import java.util.regex.Pattern;
  * The cells run in this kernel session, for Jupyter's {@code history_request}: the last n, a range
  * of lines, or a glob search ({@code *} and {@code ?}, matched against the whole input, as IPython
  * does). The session number is always {@link #SESSION}; there is no history across restarts.
+ * (jjava-jupyter 1.0-a6 has no history store of its own; {@link Replies} builds the reply.)
  */
-final class History {
+public final class History {
     /** The number of the (only) session. */
     static final int SESSION = 1;
 
     private final List<Entry> entries = new ArrayList<>();
 
     /** Records a cell. */
-    synchronized void add(int line, String input, String output) {
+    public synchronized void add(int line, String input, String output) {
         entries.add(new Entry(SESSION, line, input, output));
     }
 

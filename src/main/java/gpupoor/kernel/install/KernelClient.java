@@ -1,4 +1,4 @@
-package gpupoor.kernel;
+package gpupoor.kernel.install;
 
 import org.dflib.jjava.jupyter.channels.JupyterSocket;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;

@@ -1,4 +1,4 @@
-package gpupoor.kernel;
+package gpupoor.kernel.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package gpupoor.kernel;
+package gpupoor.kernel.install;
 
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 
@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Records an AppCDS archive for the installed kernel: starts the kernel exactly as Jupyter will
  * (same java, flags and jar) with {@code -XX:ArchiveClassesAtExit}, runs a short session through
- * {@link KernelClient} (a table, a chart, the catalog, completion) and shuts it down; the JVM writes
+ * {@link KernelClient} (a table, a chart, the catalog, widgets) and shuts it down; the JVM writes
  * the classes it loaded. Later starts map them instead of loading and verifying them again. Any
  * failure only means no archive: the kernel works without one.
  */
@@ -24,6 +24,7 @@ final class CdsArchive {
             "XYChart c = new XYChartBuilder().width(320).height(200).title(\"warm-up\").build();\n"
                     + "c.addSeries(\"y\", new double[] {1, 2, 3}, new double[] {3, 1, 2});\ndisplay(c);\nc",
             "Catalog.get().allHardware().size()",
+            "new HBox(new IntSlider(\"warm-up\", 0, 10, 5), new Checkbox(\"warm-up\", true))",
             "System.out.println(\"recorded\");");
     private static final Duration READY = Duration.ofSeconds(60);
     private static final Duration CELL = Duration.ofSeconds(60);

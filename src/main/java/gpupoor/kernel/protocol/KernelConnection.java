@@ -1,4 +1,4 @@
-package gpupoor.kernel;
+package gpupoor.kernel.protocol;
 
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
@@ -11,9 +11,11 @@ import java.security.GeneralSecurityException;
 
 /**
  * The kernel's five sockets, bound where the connection file says. Heartbeat, stdin and iopub are
- * jjava's; shell and control are {@link ShellSocket}s (blocking poll, signature failures dropped).
+ * jjava's; shell and control are {@link ShellSocket}s (blocking poll, signature failures dropped,
+ * stop-on-error), which jjava-jupyter 1.0-a6's {@code JupyterConnection} creates as plain
+ * {@code ShellChannel}s with no way to replace them, so this subclass binds its own instead.
  */
-final class KernelConnection extends JupyterConnection {
+public final class KernelConnection extends JupyterConnection {
     private final KernelConnectionProperties props;
     private final ZMQ.Context context = ZMQ.context(1);
     private final ShellSocket shell;
@@ -21,7 +23,12 @@ final class KernelConnection extends JupyterConnection {
     private volatile boolean abortRequested;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    KernelConnection(KernelConnectionProperties props) throws GeneralSecurityException {
+    /**
+     * The sockets of a connection file, not yet bound.
+     *
+     * @throws GeneralSecurityException if the file's signature scheme is not available
+     */
+    public KernelConnection(KernelConnectionProperties props) throws GeneralSecurityException {
         super(props);
         this.props = props;
         HMACGenerator hmac = props.createHMACGenerator();
@@ -40,7 +47,7 @@ final class KernelConnection extends JupyterConnection {
     }
 
     /** Asks the shell socket to abort the execute requests queued now (a cell failed with stop_on_error). */
-    void abortQueuedCells() {
+    public void abortQueuedCells() {
         abortRequested = true;
     }
 

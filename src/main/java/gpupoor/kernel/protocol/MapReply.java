@@ -1,4 +1,4 @@
-package gpupoor.kernel;
+package gpupoor.kernel.protocol;
 
 import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.MessageContext;
@@ -8,17 +8,18 @@ import java.util.Map;
 
 /**
  * A reply whose content is written out as a map. jjava-jupyter 1.0-a6's reply classes lack fields
- * the protocol requires ({@code status} in {@code kernel_info_reply} and {@code history_reply},
- * {@code payload} in {@code execute_reply}) or serialize them wrongly (history entries), so the
- * kernel builds those replies itself.
+ * the protocol requires ({@code status} in {@code kernel_info_reply}, {@code history_reply} and
+ * {@code comm_info_reply}; {@code payload} and {@code user_expressions} in {@code execute_reply}) or
+ * serialize them wrongly (history entries), so the kernel builds those replies itself (upstream:
+ * {@code messages/reply/*Reply.java}, unchanged in 1.0-a7).
  */
-final class MapReply {
+public final class MapReply {
     private MapReply() {
     }
 
     /** A message of the given reply type, answering {@code request}, with exactly this content. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static Message<?> of(MessageContext request, MessageType<?> type, Map<String, ?> content) {
+    public static Message<?> of(MessageContext request, MessageType<?> type, Map<String, ?> content) {
         return new Message(request, type, content);
     }
 }
