@@ -1,4 +1,5 @@
-// The imports every notebook and jshell session of gpu_poor starts with.
+// The imports every notebook and jshell session of gpu_poor starts with (display(..) and print(..) show a
+// value: a jshell script prints nothing for a bare expression statement).
 import gpupoor.calc.*;
 import gpupoor.catalog.*;
 import tech.tablesaw.api.*;
@@ -12,3 +13,4 @@ import static gpupoor.calc.Framework.*;
 import static gpupoor.calc.TrainMethod.*;
 import static gpupoor.calc.Optimizer.*;
 import static gpupoor.dsl.Validation.*;
+import static gpupoor.kernel.Display.*;

@@ -11,3 +11,4 @@ if [ ! -x .venv/bin/jupyter-lab ] || [ ! -d .venv/share/jupyter/nbextensions/jup
   # One retry: where PyPI is unreachable and pip has a local index, retries only slow it down.
   .venv/bin/pip install -q --retries 1 jupyterlab ipywidgets
 fi
+.venv/bin/python -c 'import gguf, safetensors, numpy' 2>/dev/null || .venv/bin/pip install -q --retries 1 gguf safetensors numpy  # tests/test_model_sources.py

@@ -1,8 +1,10 @@
 """Shared set-up for the real-client Jupyter tests.
 
 The tests talk to the installed kernelspec (name: $GPUPOOR_KERNEL, default "gpupoor"), as Jupyter
-would. test.sh installs it into a temporary JUPYTER_DATA_DIR first; when pytest runs on its own and
-no such kernelspec exists, it is installed here from target/gpupoor.jar into a temporary data dir.
+would. test.sh installs it into a temporary JUPYTER_DATA_DIR first. The tests always test the jar
+under test, target/gpupoor.jar: a kernelspec of that name is used only when it holds a copy of that
+very jar; otherwise (none, or a stale one from an earlier build) the jar is installed here into a
+temporary data dir.
 Run with Debian's Python: /usr/bin/python3 -m pytest tests
 """
 import os
@@ -30,18 +32,31 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     os.environ["PATH"] = "/usr/bin:" + os.environ.get("PATH", "")
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    if not JAR.is_file():
+        raise pytest.UsageError(f"no {JAR}: build first (mvn package) or run test.sh")
     try:
-        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-        return
+        installed = Path(KernelSpecManager().get_kernel_spec(KERNEL_NAME).resource_dir) / "gpupoor.jar"
+        if installed.is_file() and _same_file(installed, JAR):
+            return
     except NoSuchKernel:
         pass
-    if not JAR.is_file():
-        raise pytest.UsageError(f"no kernelspec {KERNEL_NAME!r} and no {JAR}: build first (mvn package) or run test.sh")
     data = Path(tempfile.mkdtemp(prefix="gpupoor-jupyter-"))
     os.environ["JUPYTER_DATA_DIR"] = str(data / "data")
     os.environ["JUPYTER_RUNTIME_DIR"] = str(data / "runtime")
     subprocess.run(["java", "-jar", str(JAR), "install", "--user", "--name", KERNEL_NAME],
                    check=True, stdout=subprocess.DEVNULL)
+
+
+def _same_file(a, b):
+    """Whether two files have the same bytes."""
+    import hashlib
+    def digest(p):
+        h = hashlib.sha256()
+        with open(p, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        return h.digest()
+    return a.stat().st_size == b.stat().st_size and digest(a) == digest(b)
 
 
 def pytest_generate_tests(metafunc):

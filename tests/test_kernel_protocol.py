@@ -73,8 +73,8 @@ def test_displayable_uses_its_own_html_and_text(kernel):
 
 
 def test_engine_estimate_is_a_readable_table(kernel):
-    kernel.ok('Estimate est = Methods.GPU_POOR.estimate(new ScenarioRequest("meta-llama/Llama-2-7b-hf", null, null, '
-              'null, null, null, null, "false", "500", "500", null, "rtx-4090", null, null, null).resolve(Catalog.get()));')
+    kernel.ok('Estimate est = Methods.GPU_POOR.estimate(Scenario.builder().model(Catalog.get().model("meta-llama/Llama-2-7b-hf"))'
+              '.device(Catalog.get().hardware("rtx-4090")).prompt(500).generate(500).build());')
     total = kernel.value('SeedFormat.memory(est).get("Total")')["text/plain"]
     tokens = kernel.value('SeedFormat.speed(est).get("Token per second")')["text/plain"]
     data = kernel.value("est")

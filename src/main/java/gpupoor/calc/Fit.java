@@ -6,9 +6,11 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 
 /**
  * The inversions of a {@link Method}: the longest context, the largest batch, the longest
@@ -32,8 +34,8 @@ public final class Fit {
     /** The largest context or sequence length a search tries: 16,777,216 tokens. */
     public static final int MAX_TOKENS = 1 << 24;
 
-    /** The largest batch a search tries: 1,048,576 sequences. */
-    public static final int MAX_BATCH = 1 << 20;
+    /** The largest batch a search tries: 1,048,576 sequences (the largest batch accepted, {@link Limits#MAX_BATCH}). */
+    public static final int MAX_BATCH = Limits.MAX_BATCH;
 
     /** The most devices a search tries: 4,096. */
     public static final int MAX_DEVICES = 1 << 12;
@@ -179,7 +181,81 @@ public final class Fit {
             throw new InvalidScenarioException("the fewest devices are counted for GPUs"
                     + (d == null ? "; the scenario has no device" : "; " + d.id() + " is " + kind(d)));
         }
-        return smallest("fewest GPUs", 1, MAX_DEVICES, s::withDeviceCount);
+        List<Check> trials = new ArrayList<>();
+        Map<Integer, Check> checked = new HashMap<>();
+        IntPredicate fits = n -> checked.computeIfAbsent(n, k -> trial(s.withDeviceCount(k), trials)).fits();
+        int n = fewestFitting(fits, k -> method.acceptsDeviceCount(s, k), 0, false);
+        if (n < 0) {
+            Check last = checked.get(checked.keySet().stream().max(Integer::compare).orElseThrow());
+            return new Result<>("fewest GPUs", null, null, last, trials, List.of(String.format(
+                    "does not fit even on the search's ceiling of %,d", MAX_DEVICES)));
+        }
+        Check beyond = checked.keySet().stream().filter(k -> k < n).max(Integer::compare).map(checked::get).orElse(null);
+        return new Result<>("fewest GPUs", n, checked.get(n), beyond, trials, List.of());
+    }
+
+    /**
+     * The search for the fewest devices, shared by {@link #fewestDevices} and the methods' own
+     * "GPUs needed": the smallest count in [1, {@link #MAX_DEVICES}] that {@code accepted} takes and
+     * {@code fits} holds for, {@code fits} being monotone over the accepted counts (false, then
+     * true); -1 when none does. Doubling from the smallest accepted count, then bisection. A count
+     * already known ({@code known} &gt; 0, with whether it fits) bounds the search.
+     *
+     * @param fits     whether the scenario fits on that many devices
+     * @param accepted whether the runtime can run on that many devices
+     * @param known    a count already judged, or 0
+     * @param knownFits whether it fits
+     */
+    public static int fewestFitting(IntPredicate fits, IntPredicate accepted, int known, boolean knownFits) {
+        int bad = 0;
+        int good = -1;
+        if (known > 0 && known <= MAX_DEVICES && accepted.test(known)) {
+            if (knownFits) {
+                good = known;
+            } else {
+                bad = known;
+            }
+        }
+        if (good < 0) {
+            int n = next(accepted, Math.max(1, 2 * bad));
+            while (n > 0) {
+                if (fits.test(n)) {
+                    good = n;
+                    break;
+                }
+                bad = n;
+                n = next(accepted, (int) Math.min(2L * n, MAX_DEVICES + 1L));
+            }
+            if (good < 0) {
+                return -1;
+            }
+        }
+        // the answer lies in (bad, good]: bisect over the accepted counts
+        while (true) {
+            int lo = next(accepted, bad + 1);
+            if (lo == good) {
+                return good;
+            }
+            int mid = next(accepted, bad + 1 + (good - bad - 1) / 2);
+            if (mid == good) {
+                mid = lo;
+            }
+            if (fits.test(mid)) {
+                good = mid;
+            } else {
+                bad = mid;
+            }
+        }
+    }
+
+    /** The smallest accepted count ≥ {@code from} up to {@link #MAX_DEVICES}, or -1. */
+    private static int next(IntPredicate accepted, int from) {
+        for (int n = Math.max(1, from); n <= MAX_DEVICES; n++) {
+            if (accepted.test(n)) {
+                return n;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -213,7 +289,9 @@ public final class Fit {
         for (Quant q : candidates) {
             Check c;
             try {
-                c = check(s.withQuant(q));
+                Scenario sq = s.withQuant(q);
+                method.check(sq);
+                c = check(sq);
             } catch (InvalidScenarioException e) {
                 rejected.add(q.id());
                 firstRejection = firstRejection == null ? q.id() + ": " + e.getMessage() : firstRejection;
@@ -249,17 +327,17 @@ public final class Fit {
     }
 
     /**
-     * Orders quantizations from the highest quality to the lowest: within a family in the
-     * {@link Quant} enum's order (which is quality order), across families by more bits per
-     * weight first (ties in enum order). So with transformers: none, fp8, bnb-int8, gptq-int8,
-     * bnb-nf4, gptq-int4, awq-int4; with llama.cpp: the GGUF types as listed in {@link Quant}.
+     * Orders quantizations from the highest quality to the lowest: within a family by
+     * {@link Quant#quality()}, across families by more bits per weight first (ties by quality). So
+     * with transformers: none, fp8, bnb-int8, gptq-int8, bnb-nf4, gptq-int4, awq-int4; with
+     * llama.cpp: the GGUF types from F16 down to Q2_K.
      */
     public static List<Quant> byQuality(Collection<Quant> quants) {
+        Comparator<Quant> rank = Comparator.comparingInt(Quant::quality);
         Map<Quant.Family, Deque<Quant>> families = new EnumMap<>(Quant.Family.class);
-        quants.stream().distinct().sorted().forEach(q ->
+        quants.stream().distinct().sorted(rank).forEach(q ->
                 families.computeIfAbsent(q.family(), f -> new ArrayDeque<>()).add(q));
-        Comparator<Quant> best = Comparator.comparingDouble(Quant::nominalBits).reversed()
-                .thenComparing(Comparator.naturalOrder());
+        Comparator<Quant> best = Comparator.comparingDouble(Quant::nominalBits).reversed().thenComparing(rank);
         List<Quant> out = new ArrayList<>();
         while (families.values().stream().anyMatch(d -> !d.isEmpty())) {
             Quant next = families.values().stream().filter(d -> !d.isEmpty()).map(Deque::peekFirst)

@@ -12,4 +12,27 @@ public interface Method {
      *                                  was wrong and what is accepted
      */
     Estimate estimate(Scenario scenario);
+
+    /**
+     * Checks the method's own rules for a scenario (the rules every method shares were checked when
+     * it was made), without estimating it; {@link #estimate} checks them too.
+     *
+     * @throws InvalidScenarioException saying what the method refuses and what it accepts
+     */
+    default void check(Scenario scenario) {
+    }
+
+    /**
+     * Whether the scenario's runtime can run it on {@code n} devices of its kind (vLLM's tensor
+     * parallelism splits the attention heads evenly, so only some GPU counts work); the searches
+     * for the fewest devices consider only these counts.
+     */
+    default boolean acceptsDeviceCount(Scenario scenario, int n) {
+        return true;
+    }
+
+    /** How the method's numbers are rounded for JSON, CSV and display ({@link SeedFormat}). */
+    default SeedRounding rounding() {
+        return SeedRounding.DECIMALS;
+    }
 }

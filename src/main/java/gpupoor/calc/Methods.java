@@ -1,5 +1,8 @@
 package gpupoor.calc;
 
+import gpupoor.calc.accurate.DefaultMethod;
+import gpupoor.calc.original.GpuPoorMethod;
+
 import java.util.List;
 import java.util.Locale;
 

@@ -1,174 +1,188 @@
 package gpupoor.calc;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
- * Runtime knobs the default method models (the gpu-poor method ignores them). A null or zero
- * value means "the framework's default".
+ * Runtime knobs the default method models (the gpu-poor method ignores them). A null value means
+ * "not given": the runtime's or the method's default applies ({@link Defaults}, {@link Framework}).
+ * A knob given to a runtime that does not take it is refused when the scenario is made.
  *
- * @param kvCacheType          KV cache element type: {@code f16}, {@code fp8} (vLLM), {@code q8_0} or {@code q4_0} (llama.cpp)
- * @param flashAttention       flash attention on or off; null = the framework's default (llama.cpp: off,
- *                             Hugging Face: SDPA, which keeps no attention matrix, vLLM: on)
+ * @param kvCache              KV cache element type (vLLM: f16, fp8; llama.cpp: f16, q8_0, q4_0 …)
+ * @param flashAttention       flash attention on or off
  * @param gpuMemoryUtilization vLLM's {@code gpu_memory_utilization} (0 &lt; x &le; 1)
  * @param ubatch               llama.cpp's physical batch ({@code -ub}); its compute buffers scale with it
  * @param gpuLayers            llama.cpp layers offloaded to the GPU ({@code -ngl}); -1 = all, 0 = CPU only
- * @param parallelism          how several devices share the model; null = the framework's default
- *                             (llama.cpp and Hugging Face inference: layer split; vLLM: tensor parallel;
- *                             training: data parallel)
- * @param loraTargets          LoRA target modules: {@code q,v} (default), {@code all} or a list of
- *                             q, k, v, o, gate, up, down
- * @param precision            full fine-tuning precision: {@code mixed} (bf16 compute, fp32 master weights,
- *                             gradients and optimizer states; the default), {@code bf16} (everything bf16)
- *                             or {@code fp32}
- * @param hostBandwidthGBs     host memory bandwidth for llama.cpp layers left on the CPU (0 = a typical
- *                             dual-channel desktop, from the calibration)
+ * @param parallelism          how several devices share the model
+ * @param loraTargets          LoRA target modules
+ * @param precision            full fine-tuning precision
+ * @param hostBandwidthGBs     host memory bandwidth in GB/s for llama.cpp layers left on the CPU
+ * @param training             fine-tuning techniques (never null: {@link TrainingOptions#NONE} when none is given)
  */
-public record Options(String kvCacheType, Boolean flashAttention, double gpuMemoryUtilization, int ubatch,
-                      int gpuLayers, Parallelism parallelism, String loraTargets, String precision,
-                      double hostBandwidthGBs) {
+public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMemoryUtilization, Integer ubatch,
+                      Integer gpuLayers, Parallelism parallelism, LoraTargets loraTargets, Precision precision,
+                      Double hostBandwidthGBs, TrainingOptions training) {
 
-    /** How several devices split a model. */
-    public enum Parallelism {
-        /** Tensor parallel: every layer split across devices, an all-reduce per layer. */
-        TENSOR,
-        /** Layer (pipeline) split: devices hold consecutive layers and run one after another. */
-        LAYER,
-        /** Data parallel (training): every device holds everything and trains on its own batch. */
-        DATA,
-        /** Fully sharded data parallel (training, FSDP / ZeRO-3): weights, gradients and optimizer states split. */
-        SHARDED;
+    /** No knob given. */
+    public static final Options NONE = new Options(null, null, null, null, null, null, null, null, null,
+            TrainingOptions.NONE);
 
-        /** Parses {@code tensor}, {@code layer}, {@code data} or {@code sharded} (also tp, pp, ddp, fsdp, zero3). */
-        public static Parallelism parse(String text) {
-            String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-            return switch (t) {
-                case "tensor", "tp", "tensor-parallel" -> TENSOR;
-                case "layer", "pp", "pipeline", "split", "layer-split" -> LAYER;
-                case "data", "ddp", "dp" -> DATA;
-                case "sharded", "fsdp", "zero3", "zero-3" -> SHARDED;
-                default -> throw new InvalidScenarioException("unknown parallelism '" + text
-                        + "'; accepted: tensor, layer, data, sharded");
-            };
-        }
-
-        @Override
-        public String toString() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** LoRA target module names. */
-    public static final List<String> LORA_MODULES = List.of("q", "k", "v", "o", "gate", "up", "down");
-
-    /** Training precisions. */
-    public static final List<String> PRECISIONS = List.of("mixed", "bf16", "fp32");
-
-    /** The defaults: f16 cache, framework-default attention, 0.9 utilization, ubatch 512, all layers on GPU. */
-    public static final Options DEFAULTS = new Options("f16", null, 0.9, 512, -1, null, "q,v", "mixed", 0);
-
-    /** Checks the ranges and normalizes the lists. */
+    /** Checks the ranges of the knobs given ({@link Limits}). */
     public Options {
-        if (kvCacheType == null || kvCacheType.isBlank()) {
-            kvCacheType = "f16";
+        if (training == null) {
+            training = TrainingOptions.NONE;
         }
-        KvCache.elementBytes(kvCacheType);
-        if (!(gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1)) {
-            throw new InvalidScenarioException("gpu memory utilization must be in (0, 1], got " + gpuMemoryUtilization);
+        if (gpuMemoryUtilization != null) {
+            Limits.check(Input.GPU_MEMORY_UTILIZATION, gpuMemoryUtilization.doubleValue());
         }
-        if (ubatch < 1) {
-            throw new InvalidScenarioException("ubatch must be a positive integer, got " + ubatch);
+        if (ubatch != null) {
+            Limits.check(Input.UBATCH, ubatch.longValue());
         }
-        if (gpuLayers < -1) {
-            throw new InvalidScenarioException("gpu layers must be -1 (all) or 0 and more, got " + gpuLayers);
+        if (gpuLayers != null) {
+            Limits.check(Input.GPU_LAYERS, gpuLayers.longValue());
         }
-        loraTargets = normalizeTargets(loraTargets);
-        precision = precision == null || precision.isBlank() ? "mixed" : precision.trim().toLowerCase(Locale.ROOT);
-        if (!PRECISIONS.contains(precision)) {
-            throw new InvalidScenarioException("unknown training precision '" + precision + "'; accepted: "
-                    + String.join(", ", PRECISIONS));
-        }
-        if (hostBandwidthGBs < 0 || !Double.isFinite(hostBandwidthGBs)) {
-            throw new InvalidScenarioException("host bandwidth must be a positive number of GB/s, got " + hostBandwidthGBs);
+        if (hostBandwidthGBs != null) {
+            Limits.check(Input.HOST_BANDWIDTH, hostBandwidthGBs.doubleValue());
         }
     }
 
-    private static String normalizeTargets(String text) {
-        String t = text == null || text.isBlank() ? "q,v" : text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("all") || t.equals("all-linear")) {
-            return String.join(",", LORA_MODULES);
-        }
-        List<String> parts = Arrays.stream(t.split("[,\\s]+")).filter(s -> !s.isEmpty())
-                .map(s -> s.endsWith("_proj") ? s.substring(0, s.length() - 5) : s).distinct().toList();
-        for (String p : parts) {
-            if (!LORA_MODULES.contains(p)) {
-                throw new InvalidScenarioException("unknown LoRA target '" + p + "'; accepted: all, or a list of "
-                        + String.join(", ", LORA_MODULES) + Names.didYouMean(p, LORA_MODULES));
+    /** The knobs given. */
+    public Set<Input> given() {
+        Set<Input> out = EnumSet.noneOf(Input.class);
+        for (Input i : KNOBS) {
+            if (value(i) != null) {
+                out.add(i);
             }
         }
-        if (parts.isEmpty()) {
-            throw new InvalidScenarioException("LoRA targets must name at least one module of " + String.join(", ", LORA_MODULES));
+        for (Input i : TrainingOptions.INPUTS) {
+            if (training.value(i) != null) {
+                out.add(i);
+            }
         }
-        return LORA_MODULES.stream().filter(parts::contains).reduce((a, b) -> a + "," + b).orElseThrow();
+        return out;
     }
 
-    /** The LoRA target modules, in the order of {@link #LORA_MODULES}. */
-    public List<String> loraTargetList() {
-        return List.of(loraTargets.split(","));
+    private static final Set<Input> KNOBS = EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION,
+            Input.GPU_MEMORY_UTILIZATION, Input.UBATCH, Input.GPU_LAYERS, Input.PARALLELISM, Input.LORA_TARGETS,
+            Input.PRECISION, Input.HOST_BANDWIDTH);
+
+    private Object value(Input knob) {
+        return switch (knob) {
+            case KV_CACHE -> kvCache;
+            case FLASH_ATTENTION -> flashAttention;
+            case GPU_MEMORY_UTILIZATION -> gpuMemoryUtilization;
+            case UBATCH -> ubatch;
+            case GPU_LAYERS -> gpuLayers;
+            case PARALLELISM -> parallelism;
+            case LORA_TARGETS -> loraTargets;
+            case PRECISION -> precision;
+            case HOST_BANDWIDTH -> hostBandwidthGBs;
+            default -> training.value(knob);
+        };
     }
 
-    /** A copy with another KV cache type. */
-    public Options withKvCacheType(String type) {
+    /** The value of a knob as text ({@code on}/{@code off} for flash attention, {@code all} for -1 GPU layers); null if not given. */
+    public String text(Input knob) {
+        Object v = value(knob);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Boolean b) {
+            return b ? "on" : "off";
+        }
+        if (knob == Input.GPU_LAYERS && gpuLayers == -1) {
+            return "all";
+        }
+        return v instanceof Double d ? NumberText.plain(d) : v.toString();
+    }
+
+    /** The KV cache type, {@link Defaults#KV_CACHE} when not given. */
+    public KvCacheType kvCacheOrDefault() {
+        return kvCache == null ? Defaults.KV_CACHE : kvCache;
+    }
+
+    /** vLLM's memory share, {@link Defaults#GPU_MEMORY_UTILIZATION} when not given. */
+    public double gpuMemoryUtilizationOrDefault() {
+        return gpuMemoryUtilization == null ? Defaults.GPU_MEMORY_UTILIZATION : gpuMemoryUtilization;
+    }
+
+    /** llama.cpp's ubatch, {@link Defaults#UBATCH} when not given. */
+    public int ubatchOrDefault() {
+        return ubatch == null ? Defaults.UBATCH : ubatch;
+    }
+
+    /** llama.cpp's GPU layers: -1 (all) when not given. */
+    public int gpuLayersOrAll() {
+        return gpuLayers == null ? -1 : gpuLayers;
+    }
+
+    /** The LoRA targets, {@link Defaults#LORA_TARGETS} when not given. */
+    public LoraTargets loraTargetsOrDefault() {
+        return loraTargets == null ? Defaults.LORA_TARGETS : loraTargets;
+    }
+
+    /** The training precision, {@link Defaults#PRECISION} when not given. */
+    public Precision precisionOrDefault() {
+        return precision == null ? Defaults.PRECISION : precision;
+    }
+
+    /** A copy with another KV cache type (null: the default). */
+    public Options withKvCache(KvCacheType type) {
         return new Options(type, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets,
-                precision, hostBandwidthGBs);
+                precision, hostBandwidthGBs, training);
     }
 
     /** A copy with flash attention on, off, or (null) the framework default. */
     public Options withFlashAttention(Boolean on) {
-        return new Options(kvCacheType, on, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets,
-                precision, hostBandwidthGBs);
+        return new Options(kvCache, on, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets,
+                precision, hostBandwidthGBs, training);
     }
 
-    /** A copy with another vLLM memory utilization. */
-    public Options withGpuMemoryUtilization(double u) {
-        return new Options(kvCacheType, flashAttention, u, ubatch, gpuLayers, parallelism, loraTargets, precision,
-                hostBandwidthGBs);
+    /** A copy with another vLLM memory utilization (null: the default). */
+    public Options withGpuMemoryUtilization(Double u) {
+        return new Options(kvCache, flashAttention, u, ubatch, gpuLayers, parallelism, loraTargets, precision,
+                hostBandwidthGBs, training);
     }
 
-    /** A copy with another llama.cpp ubatch. */
-    public Options withUbatch(int n) {
-        return new Options(kvCacheType, flashAttention, gpuMemoryUtilization, n, gpuLayers, parallelism, loraTargets,
-                precision, hostBandwidthGBs);
+    /** A copy with another llama.cpp ubatch (null: the default). */
+    public Options withUbatch(Integer n) {
+        return new Options(kvCache, flashAttention, gpuMemoryUtilization, n, gpuLayers, parallelism, loraTargets,
+                precision, hostBandwidthGBs, training);
     }
 
-    /** A copy with another number of llama.cpp GPU layers (-1 = all). */
-    public Options withGpuLayers(int n) {
-        return new Options(kvCacheType, flashAttention, gpuMemoryUtilization, ubatch, n, parallelism, loraTargets,
-                precision, hostBandwidthGBs);
+    /** A copy with another number of llama.cpp GPU layers (-1 = all; null: not given). */
+    public Options withGpuLayers(Integer n) {
+        return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, n, parallelism, loraTargets,
+                precision, hostBandwidthGBs, training);
     }
 
     /** A copy with another parallelism (null = the framework's default). */
     public Options withParallelism(Parallelism p) {
-        return new Options(kvCacheType, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, p, loraTargets,
-                precision, hostBandwidthGBs);
+        return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, p, loraTargets,
+                precision, hostBandwidthGBs, training);
     }
 
-    /** A copy with other LoRA targets. */
-    public Options withLoraTargets(String targets) {
-        return new Options(kvCacheType, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, targets,
-                precision, hostBandwidthGBs);
+    /** A copy with other LoRA targets (null: the default). */
+    public Options withLoraTargets(LoraTargets targets) {
+        return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, targets,
+                precision, hostBandwidthGBs, training);
     }
 
-    /** A copy with another training precision. */
-    public Options withPrecision(String p) {
-        return new Options(kvCacheType, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism,
-                loraTargets, p, hostBandwidthGBs);
+    /** A copy with another training precision (null: the default). */
+    public Options withPrecision(Precision p) {
+        return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism,
+                loraTargets, p, hostBandwidthGBs, training);
     }
 
-    /** A copy with another host memory bandwidth (GB/s; 0 = the calibration's typical desktop). */
-    public Options withHostBandwidthGBs(double gbs) {
-        return new Options(kvCacheType, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism,
-                loraTargets, precision, gbs);
+    /** A copy with another host memory bandwidth in GB/s (null: the calibration's typical desktop). */
+    public Options withHostBandwidthGBs(Double gbs) {
+        return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism,
+                loraTargets, precision, gbs, training);
+    }
+
+    /** A copy with other fine-tuning techniques (null: none given). */
+    public Options withTraining(TrainingOptions t) {
+        return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets,
+                precision, hostBandwidthGBs, t);
     }
 }

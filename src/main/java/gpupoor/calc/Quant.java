@@ -6,58 +6,60 @@ import java.util.Locale;
 
 /**
  * How the weights are stored: a float type, a bitsandbytes on-the-fly quantization, a GPTQ/AWQ
- * checkpoint or a GGUF/GGML block type. Enum order runs from the highest quality to the lowest
- * within each family.
+ * checkpoint or a GGUF/GGML block type. Each has an id (its parse name), a family (whose
+ * {@code WeightFormat} in the default method gives its bytes per tensor), its nominal bits per
+ * weight and a quality rank (lower is closer to the 16-bit model; {@link Fit#byQuality} orders by it
+ * within a family), so the order of the constants carries no meaning.
  */
 public enum Quant {
     /** 32-bit floats. */
-    FP32("fp32", Family.FLOAT, 32),
+    FP32("fp32", Family.FLOAT, 32, 10),
     /** 16-bit floats (fp16 or bf16): the unquantized default. */
-    NONE("none", Family.FLOAT, 16),
+    NONE("none", Family.FLOAT, 16, 20),
     /** 8-bit floats (E4M3) with per-tensor or per-block scales. */
-    FP8("fp8", Family.FLOAT, 8),
+    FP8("fp8", Family.FLOAT, 8, 30),
     /** bitsandbytes LLM.int8(). */
-    BNB_INT8("bnb-int8", Family.BNB, 8),
+    BNB_INT8("bnb-int8", Family.BNB, 8, 40),
     /** bitsandbytes 4-bit NormalFloat (QLoRA's storage type). */
-    BNB_NF4("bnb-nf4", Family.BNB, 4),
+    BNB_NF4("bnb-nf4", Family.BNB, 4, 50),
     /** GPTQ 8-bit checkpoint, group size 128. */
-    GPTQ_INT8("gptq-int8", Family.GPTQ, 8),
+    GPTQ_INT8("gptq-int8", Family.GPTQ, 8, 60),
     /** GPTQ 4-bit checkpoint, group size 128. */
-    GPTQ_INT4("gptq-int4", Family.GPTQ, 4),
+    GPTQ_INT4("gptq-int4", Family.GPTQ, 4, 70),
     /** AWQ 4-bit checkpoint, group size 128. */
-    AWQ_INT4("awq-int4", Family.AWQ, 4),
+    AWQ_INT4("awq-int4", Family.AWQ, 4, 80),
     /** GGUF 16-bit floats. */
-    GGUF_F16("gguf-F16", Family.GGUF, 16),
+    GGUF_F16("gguf-F16", Family.GGUF, 16, 90),
     /** GGUF Q8_0: 32-weight blocks of int8 and one fp16 scale. */
-    Q8_0("gguf-Q8_0", Family.GGUF, 8.5),
+    Q8_0("gguf-Q8_0", Family.GGUF, 8.5, 100),
     /** GGML Q8_1 (legacy, known to the original calculator but not offered in its UI). */
-    Q8_1("gguf-Q8_1", Family.GGUF, 9),
+    Q8_1("gguf-Q8_1", Family.GGUF, 9, 110),
     /** GGUF Q6_K. */
-    Q6_K("gguf-Q6_K", Family.GGUF, 6.5625),
+    Q6_K("gguf-Q6_K", Family.GGUF, 6.5625, 120),
     /** GGUF Q5_K_M mix. */
-    Q5_K_M("gguf-Q5_K_M", Family.GGUF, 5.5),
+    Q5_K_M("gguf-Q5_K_M", Family.GGUF, 5.5, 130),
     /** GGUF Q5_1. */
-    Q5_1("gguf-Q5_1", Family.GGUF, 6),
+    Q5_1("gguf-Q5_1", Family.GGUF, 6, 140),
     /** GGUF Q5_K_S mix. */
-    Q5_K_S("gguf-Q5_K_S", Family.GGUF, 5.5),
+    Q5_K_S("gguf-Q5_K_S", Family.GGUF, 5.5, 150),
     /** GGUF Q5_0. */
-    Q5_0("gguf-Q5_0", Family.GGUF, 5.5),
+    Q5_0("gguf-Q5_0", Family.GGUF, 5.5, 160),
     /** GGUF Q4_K_M mix. */
-    Q4_K_M("gguf-Q4_K_M", Family.GGUF, 4.5),
+    Q4_K_M("gguf-Q4_K_M", Family.GGUF, 4.5, 170),
     /** GGUF Q4_1. */
-    Q4_1("gguf-Q4_1", Family.GGUF, 5),
+    Q4_1("gguf-Q4_1", Family.GGUF, 5, 180),
     /** GGUF Q4_K_S mix. */
-    Q4_K_S("gguf-Q4_K_S", Family.GGUF, 4.5),
+    Q4_K_S("gguf-Q4_K_S", Family.GGUF, 4.5, 190),
     /** GGUF Q4_0. */
-    Q4_0("gguf-Q4_0", Family.GGUF, 4.5),
+    Q4_0("gguf-Q4_0", Family.GGUF, 4.5, 200),
     /** GGUF Q3_K_L mix. */
-    Q3_K_L("gguf-Q3_K_L", Family.GGUF, 3.4375),
+    Q3_K_L("gguf-Q3_K_L", Family.GGUF, 3.4375, 210),
     /** GGUF Q3_K_M mix. */
-    Q3_K_M("gguf-Q3_K_M", Family.GGUF, 3.4375),
+    Q3_K_M("gguf-Q3_K_M", Family.GGUF, 3.4375, 220),
     /** GGUF Q3_K_S mix. */
-    Q3_K_S("gguf-Q3_K_S", Family.GGUF, 3.4375),
+    Q3_K_S("gguf-Q3_K_S", Family.GGUF, 3.4375, 230),
     /** GGUF Q2_K mix. */
-    Q2_K("gguf-Q2_K", Family.GGUF, 2.625);
+    Q2_K("gguf-Q2_K", Family.GGUF, 2.625, 240);
 
     /** The storage families. */
     public enum Family {
@@ -76,11 +78,18 @@ public enum Quant {
     private final String id;
     private final Family family;
     private final double nominalBits;
+    private final int quality;
 
-    Quant(String id, Family family, double nominalBits) {
+    Quant(String id, Family family, double nominalBits, int quality) {
         this.id = id;
         this.family = family;
         this.nominalBits = nominalBits;
+        this.quality = quality;
+    }
+
+    /** The quality rank: lower is closer to the unquantized model (ranks are spaced by 10 so a new type fits between two). */
+    public int quality() {
+        return quality;
     }
 
     /** The id used on the command line and in CSV files, e.g. {@code gguf-Q4_K_M}. */

@@ -1,16 +1,15 @@
 package gpupoor.calc;
 
+import gpupoor.calc.original.GpuPoorMethod;
+
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * An estimate as the original calculator's output objects (the "seed" keys), for JSON, CSV and
- * display. With the gpu-poor method the values are rounded as the original rounds them: memory
- * parts ceiled one by one, the overhead unrounded, tokens/s rounded (or "&lt; 1"), milliseconds and
- * seconds to 2 decimals. With the default method: MiB to 1 decimal, tokens/s to 1 decimal,
- * milliseconds and seconds to 2 (prompt seconds to 3).
+ * display, rounded as the method that made it rounds ({@link Method#rounding()}: the gpu-poor
+ * method as the original does, the default method to fixed decimals).
  */
 public final class SeedFormat {
     private SeedFormat() {
@@ -26,31 +25,25 @@ public final class SeedFormat {
     /** The memory object: Total, KV Cache, Model Size, Activation Memory, Grad &amp; Optimizer memory, cuda + other overhead. */
     public static Map<String, Object> memory(Estimate e) {
         MemoryBreakdown m = e.memory();
+        SeedRounding r = rounding(e);
         Map<String, Object> out = new LinkedHashMap<>();
-        boolean original = isOriginal(e);
-        out.put("Total", mib(m.totalMiB(), original));
-        out.put("KV Cache", mib(m.kvCacheMiB(), original));
-        out.put("Model Size", mib(m.weightsMiB(), original));
-        out.put("Activation Memory", mib(m.activationMiB(), original));
-        out.put("Grad & Optimizer memory", mib(m.gradOptimizerMiB(), original));
-        out.put("cuda + other overhead", original ? NumberText.shortest(m.overheadMiB()) : decimals(m.overheadMiB(), 1));
+        out.put("Total", r.mib(m.totalMiB()));
+        out.put("KV Cache", r.mib(m.kvCacheMiB()));
+        out.put("Model Size", r.mib(m.weightsMiB()));
+        out.put("Activation Memory", r.mib(m.activationMiB()));
+        out.put("Grad & Optimizer memory", r.mib(m.gradOptimizerMiB()));
+        out.put("cuda + other overhead", r.overheadMiB(m.overheadMiB()));
         return out;
     }
 
     /** The speed object: Token per second, ms per token, Prompt process time (s), memory or compute bound?. */
     public static Map<String, Object> speed(Estimate e) {
         Speed s = e.speed();
+        SeedRounding r = rounding(e);
         Map<String, Object> out = new LinkedHashMap<>();
-        if (isOriginal(e)) {
-            long rounded = NumberText.round(s.tokensPerSecond());
-            out.put("Token per second", rounded >= 1 ? (Object) rounded : "< 1");
-            out.put("ms per token", NumberText.fixed2(s.msPerToken()));
-            out.put("Prompt process time (s)", NumberText.fixed2(s.promptSeconds()));
-        } else {
-            out.put("Token per second", decimals(s.tokensPerSecond(), 1));
-            out.put("ms per token", decimals(s.msPerToken(), 2));
-            out.put("Prompt process time (s)", decimals(s.promptSeconds(), 3));
-        }
+        out.put("Token per second", r.tokensPerSecond(s.tokensPerSecond()));
+        out.put("ms per token", r.ms(s.msPerToken()));
+        out.put("Prompt process time (s)", r.promptSeconds(s.promptSeconds()));
         out.put("memory or compute bound?", s.bound().toString());
         return out;
     }
@@ -59,8 +52,7 @@ public final class SeedFormat {
     public static Map<String, Object> training(Estimate e) {
         TrainingTime t = e.training();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ms per iteration (forward + backward)",
-                isOriginal(e) ? NumberText.fixed2(t.msPerIteration()) : decimals(t.msPerIteration(), 2));
+        out.put("ms per iteration (forward + backward)", rounding(e).ms(t.msPerIteration()));
         out.put("memory or compute bound?", t.bound().toString());
         return out;
     }
@@ -117,25 +109,9 @@ public final class SeedFormat {
         return v instanceof BigDecimal b ? b.toPlainString() : String.valueOf(v);
     }
 
-    private static boolean isOriginal(Estimate e) {
-        return GpuPoorMethod.ID.equals(e.method());
-    }
-
-    private static Object mib(double value, boolean original) {
-        if (original) {
-            return NumberText.shortest(Math.ceil(value));
-        }
-        return decimals(value, 1);
-    }
-
-    private static BigDecimal decimals(double value, int places) {
-        requireFinite(value);
-        return new BigDecimal(value).setScale(places, RoundingMode.HALF_UP);
-    }
-
-    private static void requireFinite(double x) {
-        if (!Double.isFinite(x)) {
-            throw new InvalidScenarioException("the result is not a finite number; check that every input is positive");
-        }
+    /** The rounding of the method that made the estimate (fixed decimals for a method not registered in {@link Methods}). */
+    private static SeedRounding rounding(Estimate e) {
+        return Methods.all().stream().filter(m -> m.id().equals(e.method())).findFirst().map(Method::rounding)
+                .orElse(SeedRounding.DECIMALS);
     }
 }

@@ -16,26 +16,38 @@ package gpupoor.calc;
 public record Workload(Mode mode, int promptTokens, int generateTokens, int batch, TrainMethod method,
                        Optimizer optimizer, boolean gradientCheckpointing, int loraRank) {
 
-    /** Checks the ranges: prompt and batch at least 1, generate at least 0, rank at least 1. */
+    /** Checks the ranges ({@link Limits}): prompt, generate, batch and rank. */
     public Workload {
         if (mode == null) {
             throw new InvalidScenarioException("mode must be given: inference or training");
         }
-        if (promptTokens < 1) {
-            throw new InvalidScenarioException("prompt length must be a positive integer, got " + promptTokens);
-        }
-        if (generateTokens < 0) {
-            throw new InvalidScenarioException("tokens to generate must be 0 or more, got " + generateTokens);
-        }
-        if (batch < 1) {
-            throw new InvalidScenarioException("batch size must be a positive integer, got " + batch);
-        }
-        if (loraRank < 1) {
-            throw new InvalidScenarioException("LoRA rank must be a positive integer, got " + loraRank);
-        }
+        checkPrompt(promptTokens);
+        checkGenerate(generateTokens);
+        checkBatch(batch);
+        checkLoraRank(loraRank);
         if (optimizer == null) {
             optimizer = Optimizer.ADAM;
         }
+    }
+
+    /** Checks a prompt length ({@link Limits}: 1 to 1,000,000,000). */
+    static int checkPrompt(int tokens) {
+        return Limits.check(Input.PROMPT, tokens);
+    }
+
+    /** Checks a generation length ({@link Limits}: 0 to 1,000,000,000). */
+    static int checkGenerate(int tokens) {
+        return Limits.check(Input.GENERATE, tokens);
+    }
+
+    /** Checks a batch size ({@link Limits}: 1 to 1,048,576). */
+    static int checkBatch(int batch) {
+        return Limits.check(Input.BATCH, batch);
+    }
+
+    /** Checks a LoRA rank ({@link Limits}: 1 to 65,536). */
+    static int checkLoraRank(int rank) {
+        return Limits.check(Input.LORA_RANK, rank);
     }
 
     /** Inference with a prompt, a generation length and batch 1. */
@@ -48,9 +60,9 @@ public record Workload(Mode mode, int promptTokens, int generateTokens, int batc
         return new Workload(Mode.TRAINING, sequence, 1, 1, method, Optimizer.ADAM, false, 8);
     }
 
-    /** Total tokens per sequence: prompt + generated. */
-    public int totalTokens() {
-        return promptTokens + generateTokens;
+    /** Total tokens per sequence: prompt + generated (a {@code long}: each may be up to {@link Limits#MAX_TOKENS}). */
+    public long totalTokens() {
+        return (long) promptTokens + generateTokens;
     }
 
     /** Whether this is a training workload. */

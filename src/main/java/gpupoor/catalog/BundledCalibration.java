@@ -1,7 +1,7 @@
 package gpupoor.catalog;
 
-import gpupoor.calc.Calibration;
-import gpupoor.calc.CalibrationSource;
+import gpupoor.calc.accurate.Calibration;
+import gpupoor.calc.accurate.CalibrationSource;
 
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -38,10 +38,15 @@ public final class BundledCalibration implements CalibrationSource {
         for (Map<String, String> r : Csv.read(in, what)) {
             line++;
             String value = r.getOrDefault("value", "").trim();
+            Calibration.Param parameter;
             try {
-                entries.add(new Calibration.Entry(r.get("parameter").trim(), r.get("framework").trim(),
-                        r.get("device").trim(), Double.parseDouble(value), r.getOrDefault("unit", ""),
-                        r.getOrDefault("source", "")));
+                parameter = Calibration.Param.parse(r.getOrDefault("parameter", "").trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(what + " line " + line + ": " + e.getMessage());
+            }
+            try {
+                entries.add(new Calibration.Entry(parameter, r.get("framework").trim(), r.get("device").trim(),
+                        Double.parseDouble(value), r.getOrDefault("unit", ""), r.getOrDefault("source", "")));
             } catch (NumberFormatException | NullPointerException e) {
                 throw new IllegalArgumentException(what + " line " + line + ": value '" + value + "' is not a number");
             }

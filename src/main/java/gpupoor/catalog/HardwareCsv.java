@@ -7,15 +7,9 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads {@code catalog/hardware.csv} into {@link Hardware} values. */
 final class HardwareCsv {
-    private static final Pattern DDR = Pattern.compile("DDR([45])-(\\d+)");
-    private static final Pattern CHANNELS = Pattern.compile("channels=(\\d+)");
-    private static final Pattern CORES = Pattern.compile("cores=(\\d+)");
-
     private HardwareCsv() {
     }
 
@@ -28,7 +22,7 @@ final class HardwareCsv {
         for (Map<String, String> r : Csv.read(csv, "hardware.csv")) {
             String id = r.get("id");
             Hardware.Kind kind = Hardware.Kind.valueOf(r.get("kind").toUpperCase(Locale.ROOT));
-            Hardware.CpuMemory cpu = kind == Hardware.Kind.CPU ? cpuMemory(r.get("notes")) : null;
+            Hardware.CpuMemory cpu = kind == Hardware.Kind.CPU ? cpuMemory(r) : null;
             GpuPoorSpec spec = specs.get(id);
             if (spec == null) {
                 for (Map.Entry<String, String> a : aliases.entrySet()) {
@@ -52,21 +46,13 @@ final class HardwareCsv {
                 h.fp16Tflops(), h.bf16Tflops(), h.fp8Tflops(), h.int8Tops(), h.cpuMemory(), spec, h.memoryType());
     }
 
-    private static Hardware.CpuMemory cpuMemory(String notes) {
-        Matcher ch = CHANNELS.matcher(notes);
-        Matcher co = CORES.matcher(notes);
-        double ddr4 = 0;
-        double ddr5 = 0;
-        Matcher d = DDR.matcher(notes.split(";")[1]);
-        while (d.find()) {
-            if (d.group(1).equals("4")) {
-                ddr4 = Double.parseDouble(d.group(2));
-            } else {
-                ddr5 = Double.parseDouble(d.group(2));
-            }
-        }
-        return new Hardware.CpuMemory(ch.find() ? Integer.parseInt(ch.group(1)) : 2, ddr4, ddr5,
-                co.find() ? Integer.parseInt(co.group(1)) : 0);
+    /**
+     * A CPU row's memory system from its {@code mem_channels}, {@code ddr4_mts}, {@code ddr5_mts} and
+     * {@code cpu_cores} columns; a blank DDR column means that generation is not supported.
+     */
+    private static Hardware.CpuMemory cpuMemory(Map<String, String> r) {
+        return new Hardware.CpuMemory((int) num(r.get("mem_channels")), num(r.get("ddr4_mts")), num(r.get("ddr5_mts")),
+                (int) num(r.get("cpu_cores")));
     }
 
     private static double num(String cell) {

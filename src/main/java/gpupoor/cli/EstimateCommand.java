@@ -1,30 +1,32 @@
 package gpupoor.cli;
 
+import gpupoor.calc.Names;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import gpupoor.calc.Budget;
 import gpupoor.calc.Estimate;
+import gpupoor.calc.Input;
 import gpupoor.calc.Method;
 import gpupoor.calc.SeedFormat;
 import gpupoor.catalog.Catalog;
-import gpupoor.catalog.ScenarioRequest;
+import gpupoor.args.ScenarioArgs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code estimate}: memory breakdown, speed and training time of one scenario, or of every row of a CSV file. */
 @Command(name = "estimate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Estimate memory, tokens/s and fine-tuning time for one scenario (JSON on stdout),",
-                "or for every row of a CSV file with --csv (CSV on stdout).",
-                "Memory is in MiB. Bad input exits with code 2 and a message."})
+        description = {"Estimate memory, tokens/s and fine-tuning time of one scenario, or of every row of a CSV file.",
+                "One scenario prints JSON on stdout; --csv FILE prints one CSV row per input row, each bad row with its error.",
+                "Memory is in MiB. Bad input exits with code 2 and a message that names the option."})
 public final class EstimateCommand implements Callable<Integer> {
 
     /** JSON output: insertion order kept, BigDecimals as plain decimals. */
@@ -35,23 +37,31 @@ public final class EstimateCommand implements Callable<Integer> {
     private picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    ScenarioOptions scenario;
+    ScenarioArgs scenario;
     @Option(names = "--explain", description = "Add the memory rule's verdict (budget), notes and the assumptions behind the numbers to the output.")
     boolean explain;
-    @Option(names = "--csv", paramLabel = "FILE", description = "Estimate every row of FILE (columns: case,model,size,mode,framework,quant,method,optimizer,grad_ckpt,prompt,gen,batch,device,ddr,gpus).")
-    Path csv;
+    @Option(names = "--csv", paramLabel = "FILE", description = {"Estimate every row of FILE (a header row naming columns case,model,size,mode,framework,quant,method,optimizer,grad_ckpt,prompt,gen,batch,device,ddr,gpus, and optionally lora_rank and the runtime knobs). Each row is answered; a bad row gets its error (row number, column, value) in the error column, and the exit code is 2 when any row failed."})
+    String csv;
 
     @Override
     public Integer call() throws Exception {
-        Method m = scenario.method();
+        Method m = scenario.calcMethod();
         PrintWriter out = spec.commandLine().getOut();
         if (csv != null) {
-            new CsvEstimates(m).run(csv, out);
+            PrintWriter err = spec.commandLine().getErr();
+            CsvEstimates.Outcome outcome = new CsvEstimates(m).run(Main.path("--csv", csv), out, err);
             out.flush();
+            if (outcome.failed() > 0) {
+                err.println("error: " + outcome.failed() + " of " + outcome.rows() + " rows could not be estimated ("
+                        + (outcome.failed() == 1 ? "row " : "rows ")
+                        + outcome.firstFailed().stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")
+                        + (outcome.failed() > outcome.firstFailed().size() ? ", …" : "") + "); each says why in its error column");
+                err.flush();
+                return Main.BAD_INPUT;
+            }
             return 0;
         }
-        ScenarioRequest request = scenario.request();
-        Estimate e = m.estimate(request.resolve(Catalog.get()));
+        Estimate e = m.estimate(scenario.builder(Catalog.get()).build());
         Map<String, Object> json = new LinkedHashMap<>(SeedFormat.of(e));
         if (e.gpusNeeded() != null) {
             json.put("GPUs needed", e.gpusNeeded());
@@ -60,15 +70,20 @@ public final class EstimateCommand implements Callable<Integer> {
             if (e.budget() != null) {
                 json.put("budget", budget(e.budget()));
             }
-            json.put("notes", e.notes());
-            json.put("assumptions", e.assumptions());
+            json.put("notes", inOptions(e.notes()));
+            json.put("assumptions", inOptions(e.assumptions()));
         }
-        for (String note : e.notes()) {
-            spec.commandLine().getErr().println("note: " + note);
+        for (String note : inOptions(e.notes())) {
+            spec.commandLine().getErr().println("note: " + Names.printable(note));
         }
         out.println(JSON.writeValueAsString(json));
         out.flush();
         return 0;
+    }
+
+    /** Engine lines with their input references written as command-line options. */
+    static List<String> inOptions(List<String> lines) {
+        return lines.stream().map(l -> Input.render(l, ScenarioArgs.STYLE)).toList();
     }
 
     /** The budget as JSON fields (MiB rounded to 1 decimal). */

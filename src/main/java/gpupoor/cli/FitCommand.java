@@ -2,6 +2,8 @@ package gpupoor.cli;
 
 import gpupoor.calc.Fit;
 import gpupoor.calc.Quant;
+import gpupoor.catalog.Catalog;
+import gpupoor.args.ScenarioArgs;
 import gpupoor.dsl.FitResult;
 import gpupoor.dsl.Fits;
 import gpupoor.dsl.Limit;
@@ -23,17 +25,18 @@ import java.util.concurrent.Callable;
  * or fine-tuning sequence, the largest batch, the best quantization and the fewest GPUs (JSON).
  */
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Find the limits of a scenario on its device by exact search (JSON on stdout): the longest",
-                "context (inference) or fine-tuning sequence (training), the largest batch, the best quantization",
-                "that fits with the framework, and the fewest GPUs. Each limit comes with the memory it needs and",
-                "what one step beyond would need. Memory is in MiB. Bad input exits with code 2 and a message."})
+        description = {"Find a scenario's limits on its device: the longest context, largest batch, best quantization, fewest GPUs.",
+                "An exact search over the method's estimates (JSON on stdout): the longest context (inference) or",
+                "fine-tuning sequence (training), the largest batch, the best quantization that fits with the framework,",
+                "and the fewest GPUs, each with the memory it needs and what one step beyond would need.",
+                "Memory is in MiB. Bad input exits with code 2 and a message."})
 public final class FitCommand implements Callable<Integer> {
 
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    ScenarioOptions scenario;
+    ScenarioArgs scenario;
 
     @Option(names = "--limit", paramLabel = "LIMIT", description = "all (default: every limit that applies), max-context, max-batch, max-sequence, best-quant or fewest-gpus.")
     String limit = "all";
@@ -44,7 +47,7 @@ public final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Setup setup = scenario.setup();
+        Setup setup = Setup.of(scenario.builder(Catalog.get()), scenario.calcMethod());
         Fits fits = gpupoor.dsl.Dsl.fits(setup);
         if (memoryGib != null) {
             fits = fits.memory(memoryGib);

@@ -13,8 +13,9 @@ import java.util.concurrent.Callable;
 
 /** {@code install}: installs this jar as a Jupyter kernel (a kernelspec), like {@code jupyter kernelspec install}. */
 @Command(name = "install", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Install the Jupyter kernel: writes kernels/NAME (kernel.json, logos, a copy of this jar",
-                "and an AppCDS archive for a faster start) under a Jupyter data directory.",
+        description = {"Install the Jupyter kernel \"Java (gpu_poor)\" for this user or a Python environment.",
+                "It writes kernels/NAME (kernel.json, logos, a copy of this jar and an AppCDS archive for a faster",
+                "start) under a Jupyter data directory.",
                 "Honours JUPYTER_DATA_DIR. Run it again after rebuilding the jar or changing the JDK."})
 public final class InstallCommand implements Callable<Integer> {
     @Spec

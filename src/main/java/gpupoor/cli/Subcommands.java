@@ -14,6 +14,7 @@ final class Subcommands {
                 new FitCommand(),
                 new ValidateCommand(),
                 new InstallCommand(),
-                new KernelCommand());
+                new KernelCommand(),
+                new InspectCommand());
     }
 }

@@ -4,10 +4,14 @@ import gpupoor.calc.Framework;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Optimizer;
 import gpupoor.calc.TrainMethod;
+import gpupoor.catalog.Catalog;
+import gpupoor.args.ScenarioArgs;
 import gpupoor.dsl.Device;
 import gpupoor.dsl.Dsl;
 import gpupoor.dsl.Limit;
 import gpupoor.dsl.Metric;
+import gpupoor.dsl.Plot;
+import gpupoor.dsl.Setup;
 import gpupoor.dsl.Sweep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,8 +28,8 @@ import java.util.concurrent.Callable;
  * table), optionally a chart; with {@code --limit}, a fit limit at every point instead.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Estimate a scenario over ranges of its parameters: every combination of the values given,",
-                "one CSV row per point on stdout (columns: the swept parameters, then total_mib ... error).",
+        description = {"Estimate a scenario over ranges of its parameters, one CSV row per point.",
+                "Every combination of the values given is a point (columns: the swept parameters, then total_mib ... error).",
                 "RANGE is FROM:TO (doubling: 512:131072), FROM:TO:STEP (linear: 1024:8192:1024) or a list (1,8,32).",
                 "Bad input exits with code 2 and a message."})
 public final class SweepCommand implements Callable<Integer> {
@@ -34,7 +38,7 @@ public final class SweepCommand implements Callable<Integer> {
     private picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    ScenarioOptions scenario;
+    ScenarioArgs scenario;
 
     @Option(names = "--contexts", paramLabel = "RANGE", description = "Contexts (prompt + generated tokens; generation stays as --gen, at most half).")
     String contexts;
@@ -68,7 +72,7 @@ public final class SweepCommand implements Callable<Integer> {
     String limit;
     @Option(names = "--format", paramLabel = "FMT", description = "csv (default) or table (aligned text).")
     String format = "csv";
-    @Option(names = "--plot", paramLabel = "FILE", description = "Also write a chart to FILE (.png, or .svg).")
+    @Option(names = "--plot", paramLabel = "FILE", description = "Also write a chart to FILE: PNG when it ends in .png, SVG when it ends in .svg.")
     String plot;
     @Option(names = "--metric", paramLabel = "METRIC", description = "What --plot shows: memory (default), tokens-per-second, throughput, ms-per-token, prompt-seconds, ms-per-iteration, gpus-needed.")
     String metric = "memory";
@@ -78,7 +82,10 @@ public final class SweepCommand implements Callable<Integer> {
         if (!format.equals("csv") && !format.equals("table")) {
             throw new InvalidScenarioException("--format must be csv or table, got '" + format + "'");
         }
-        Sweep s = Dsl.sweep(scenario.setup());
+        if (plot != null) {
+            Plot.checkFileName(plot);
+        }
+        Sweep s = Dsl.sweep(Setup.of(scenario.builder(Catalog.get()), scenario.calcMethod()));
         s = Ranges.apply(s, "--contexts", contexts, Sweep::context, Sweep::context, Sweep::contexts);
         s = Ranges.apply(s, "--prompts", prompts, Sweep::prompt, Sweep::prompt, Sweep::prompts);
         s = Ranges.apply(s, "--gens", gens, Sweep::generate, Sweep::generate, Sweep::generates);

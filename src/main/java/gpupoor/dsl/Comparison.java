@@ -39,7 +39,7 @@ public final class Comparison implements Displayable {
                 errors.add(null);
             } catch (InvalidScenarioException e) {
                 estimates.add(null);
-                errors.add(e.getMessage());
+                errors.add(Setup.message(e));
             }
         }
     }
@@ -86,7 +86,7 @@ public final class Comparison implements Displayable {
                 values.add(v);
             }
         }
-        Table t = Table.create(title(), StringColumn.create("quantity", names));
+        Table t = ResultTable.of(title(), StringColumn.create("quantity", names));
         for (int j = 0; j < methods.size(); j++) {
             DoubleColumn c = DoubleColumn.create(methods.get(j).id(), values.size());
             for (int r = 0; r < values.size(); r++) {

@@ -101,7 +101,7 @@ public final class Fits implements Displayable {
             try {
                 r = limit(l).result();
             } catch (InvalidScenarioException e) {
-                values.add("n/a: " + e.getMessage());
+                values.add("n/a: " + Setup.message(e));
                 needed.appendMissing();
                 capacity.appendMissing();
                 next.appendMissing();
@@ -116,7 +116,7 @@ public final class Fits implements Displayable {
         for (DoubleColumn c : List.of(needed, capacity, next)) {
             c.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(1));
         }
-        return Table.create("limits: " + setup.toText(), StringColumn.create("limit", names),
+        return ResultTable.of("limits: " + setup.toText(), StringColumn.create("limit", names),
                 StringColumn.create("value", values), needed, capacity, next);
     }
 
@@ -147,7 +147,7 @@ public final class Fits implements Displayable {
             try {
                 line = limit(l).summary();
             } catch (InvalidScenarioException e) {
-                line = l.title() + ": n/a (" + e.getMessage() + ")";
+                line = l.title() + ": n/a (" + Setup.message(e) + ")";
             }
             sb.append("  ").append(line).append('\n');
         }

@@ -45,7 +45,7 @@ public final class LimitSweep implements Displayable {
             try {
                 s.results[i] = new Fits(grid.setup(i)).limit(limit);
             } catch (InvalidScenarioException e) {
-                s.errors[i] = e.getMessage();
+                s.errors[i] = Setup.message(e);
             }
             progress.step(i + 1L);
         }
@@ -126,7 +126,7 @@ public final class LimitSweep implements Displayable {
         if (Arrays.stream(errors).anyMatch(e -> e != null)) {
             cols.add(error);
         }
-        return Table.create(limit.title() + " · " + grid.base.toText(), cols);
+        return ResultTable.of(limit.title() + " · " + grid.base.toText(), cols);
     }
 
     /**

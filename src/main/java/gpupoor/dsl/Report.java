@@ -2,6 +2,7 @@ package gpupoor.dsl;
 
 import gpupoor.calc.Estimate;
 import gpupoor.calc.Fit;
+import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.MemoryBreakdown;
 import gpupoor.calc.Speed;
 import gpupoor.calc.TrainingTime;
@@ -72,6 +73,78 @@ public final class Report implements Displayable {
         return check == null ? Double.NaN : check.capacityMiB();
     }
 
+    /**
+     * Everything the setup needs in memory, MiB (all its devices together). Example:
+     * {@code model("meta-llama/Llama-3.1-8B").on(gpu("rtx-4090")).estimate().totalMiB()}.
+     *
+     * @throws InvalidScenarioException when the method gives no memory breakdown (the message says why)
+     */
+    public double totalMiB() {
+        return requireMemory().totalMiB();
+    }
+
+    /** {@link #totalMiB()} in GiB. Example: {@code s.estimate().totalGiB() < 24}. */
+    public double totalGiB() {
+        return totalMiB() / 1024;
+    }
+
+    /** The KV cache in MiB. Example: {@code s.prompt(32768).estimate().kvCacheMiB()}. */
+    public double kvCacheMiB() {
+        return requireMemory().kvCacheMiB();
+    }
+
+    /** The weights in MiB. Example: {@code s.quant(Q4_K_M).estimate().weightsMiB()}. */
+    public double weightsMiB() {
+        return requireMemory().weightsMiB();
+    }
+
+    /**
+     * Decode tokens per second of one sequence. Example: {@code s.on(gpu("rtx-4090")).estimate().tokensPerSecond()}.
+     *
+     * @throws InvalidScenarioException in fine-tuning, without a device, or when the method gives no speed
+     */
+    public double tokensPerSecond() {
+        return requireSpeed().tokensPerSecond();
+    }
+
+    /** Milliseconds per decode step. Example: {@code s.estimate().msPerToken()}. */
+    public double msPerToken() {
+        return requireSpeed().msPerToken();
+    }
+
+    /** Seconds to process the prompt (time to first token). Example: {@code s.prompt(8192).estimate().promptSeconds()}. */
+    public double promptSeconds() {
+        return requireSpeed().promptSeconds();
+    }
+
+    /**
+     * Milliseconds per fine-tuning iteration. Example: {@code s.finetune(LORA).on(gpu("a100-sxm4-80gb")).estimate().msPerIteration()}.
+     *
+     * @throws InvalidScenarioException in inference, or without a GPU
+     */
+    public double msPerIteration() {
+        TrainingTime t = estimate.training();
+        if (t == null) {
+            throw new InvalidScenarioException("no time per iteration here: " + (setup.isTraining()
+                    ? "give a GPU with .on(gpu(..))" : "this is an inference setup; call .finetune(LORA) (or FULL, QLORA) first"));
+        }
+        return t.msPerIteration();
+    }
+
+    /**
+     * GPUs of the setup's kind that hold it, or 0 when the setup has no GPU. Example:
+     * {@code model("meta-llama/Llama-3.1-70B").on(gpu("rtx-4090")).estimate().gpusNeeded()}.
+     */
+    public int gpusNeeded() {
+        Integer n = estimate.gpusNeeded();
+        return n == null ? 0 : n;
+    }
+
+    /** The method's notes (warnings, why a part is missing), in the DSL's terms. Example: {@code s.estimate().notes()}. */
+    public List<String> notes() {
+        return estimate.notes().stream().map(Setup::text).toList();
+    }
+
     /** The memory breakdown as a table: component, MiB, GiB and share of the total, then the total. */
     public Table table() {
         MemoryBreakdown m = requireMemory();
@@ -92,7 +165,7 @@ public final class Report implements Displayable {
         gib.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
         DoubleColumn share = mibCol.divide(m.totalMiB()).setName("share");
         share.setPrintFormatter(NumberColumnFormatter.percent(1));
-        return Table.create("memory: " + setup.model().id(), StringColumn.create("component", names), mibCol, gib, share);
+        return ResultTable.of("memory: " + setup.model().id(), StringColumn.create("component", names), mibCol, gib, share);
     }
 
     /** A stacked bar of the memory components beside the device's memory, in GiB. */
@@ -196,15 +269,26 @@ public final class Report implements Displayable {
                     + " × " + Format.count(w.totalTokens()) + " tokens), " + t.bound() + "-bound");
         }
         for (String note : estimate.notes()) {
-            out.add("note: " + note);
+            out.add("note: " + Setup.text(note));
         }
         return out;
     }
 
+    private Speed requireSpeed() {
+        Speed sp = estimate.speed();
+        if (sp == null) {
+            throw new InvalidScenarioException("no speed here: " + (setup.isTraining()
+                    ? "a fine-tuning setup has msPerIteration() instead"
+                    : setup.device() == null ? "give a device with .on(gpu(..))"
+                    : Setup.text(String.join("; ", estimate.notes()))));
+        }
+        return sp;
+    }
+
     private MemoryBreakdown requireMemory() {
         if (estimate.memory() == null) {
-            throw new gpupoor.calc.InvalidScenarioException("the " + setup.method().id()
-                    + " method gives no memory breakdown here: " + String.join("; ", estimate.notes()));
+            throw new InvalidScenarioException("the " + setup.method().id()
+                    + " method gives no memory breakdown here: " + Setup.text(String.join("; ", estimate.notes())));
         }
         return estimate.memory();
     }

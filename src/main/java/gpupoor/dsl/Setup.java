@@ -1,21 +1,31 @@
 package gpupoor.dsl;
 
+import gpupoor.calc.CpuOffload;
 import gpupoor.calc.Framework;
+import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
+import gpupoor.calc.KvCacheType;
+import gpupoor.calc.LoraTargets;
 import gpupoor.calc.Method;
 import gpupoor.calc.Methods;
+import gpupoor.calc.Mode;
 import gpupoor.calc.ModelSpec;
 import gpupoor.calc.NumberText;
 import gpupoor.calc.Optimizer;
 import gpupoor.calc.Options;
+import gpupoor.calc.Parallelism;
+import gpupoor.calc.Precision;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
+import gpupoor.calc.TrainingOptions;
 import gpupoor.calc.Workload;
 import gpupoor.catalog.Catalog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A model, how it is stored and run, what it is asked to do, where, and which calculation method
@@ -29,26 +39,30 @@ import java.util.List;
  * s.using(GPU_POOR).estimate();                   // the original calculator's numbers
  * }</pre>
  *
- * <p>Defaults: inference, prompt 512, generate 512, batch 1, fp16 weights, the default method, no
- * device; the framework, unless given, is {@link Framework#defaultFor} (llama.cpp for a GGUF
- * quantization or a CPU/Apple chip in inference, else Hugging Face transformers), as on the command line.
+ * <p>A setup holds the engine's {@link Scenario.Builder}: what is not given gets the engine's
+ * {@link gpupoor.calc.Defaults} (inference, prompt 512, generate 512, batch 1, fp16 weights) and the
+ * runtime, unless given, is {@link Framework#defaultFor} (llama.cpp for a GGUF quantization or a
+ * CPU/Apple chip in inference, else Hugging Face transformers), as on the command line. Calls may
+ * come in any order; a combination the engine refuses is reported when the setup is estimated,
+ * swept or fitted, in the DSL's own terms ({@link #STYLE}).
  */
 public final class Setup implements Displayable {
 
-    private final Scenario scenario;
-    private final boolean frameworkGiven;
-    private final Method method;
+    /** Inputs written as the DSL calls that set them: {@code .framework("llama.cpp")}. */
+    public static final Input.Style STYLE = Setup::call;
 
-    private Setup(Scenario scenario, boolean frameworkGiven, Method method) {
-        this.scenario = frameworkGiven ? scenario : scenario.withFramework(
-                Framework.defaultFor(scenario.quant(), scenario.device(), scenario.workload().mode()));
-        this.frameworkGiven = frameworkGiven;
+    private final Scenario.Builder builder;
+    private final Method method;
+    private Scenario scenario;
+
+    private Setup(Scenario.Builder builder, Method method) {
+        this.builder = builder;
         this.method = method;
     }
 
     /** A setup of {@code model} with the defaults. */
     public static Setup of(ModelSpec model) {
-        return new Setup(Scenario.of(model, Workload.inference(512, 512)), false, Methods.DEFAULT);
+        return new Setup(Scenario.builder().model(model), Methods.DEFAULT);
     }
 
     /** A setup of an engine scenario (its framework kept as given) estimated by {@code method}. */
@@ -56,15 +70,80 @@ public final class Setup implements Displayable {
         if (scenario == null || method == null) {
             throw new InvalidScenarioException("a setup needs a scenario and a calculation method");
         }
-        return new Setup(scenario, true, method);
+        return new Setup(scenario.toBuilder(), method);
     }
 
-    private Setup with(Scenario s) {
-        return new Setup(s, frameworkGiven, method);
+    /** A setup of what a builder holds (its framework, unless given, picked per variation) estimated by {@code method}. */
+    public static Setup of(Scenario.Builder builder, Method method) {
+        if (builder == null || method == null) {
+            throw new InvalidScenarioException("a setup needs a scenario builder and a calculation method");
+        }
+        return new Setup(builder.copy(), method);
     }
 
-    private Setup withWorkload(Workload w) {
-        return with(scenario.withWorkload(w));
+    /** A copy whose builder has one more change. */
+    private Setup with(Consumer<Scenario.Builder> change) {
+        Scenario.Builder b = builder.copy();
+        try {
+            change.accept(b);
+        } catch (InvalidScenarioException e) {
+            throw e.in(STYLE);
+        }
+        return new Setup(b, method);
+    }
+
+    /** An engine message in the DSL's terms. */
+    static String message(InvalidScenarioException e) {
+        return e.in(STYLE).getMessage();
+    }
+
+    /** Engine text (a note, an assumption) in the DSL's terms. */
+    static String text(String engineText) {
+        return Input.render(engineText, STYLE);
+    }
+
+    /** The DSL call that sets {@code input} to {@code value} (null: the call itself). */
+    private static String call(Input input, String value) {
+        String v = value == null ? ".." : value;
+        String quoted = value == null ? ".." : "\"" + value + "\"";
+        return switch (input) {
+            case MODEL -> "model(" + quoted + ")";
+            case SIZE -> "model(" + (value == null ? ".." : "\"" + value + "B\"") + ")";
+            case MODE -> "training".equals(value) ? ".finetune(..)" : "the inference setup (no .finetune(..))";
+            case FRAMEWORK -> ".framework(" + quoted + ")";
+            case QUANT -> ".quant(" + quoted + ")";
+            case METHOD -> ".finetune(" + (value == null ? ".." : value.toUpperCase(java.util.Locale.ROOT)) + ")";
+            case OPTIMIZER -> ".optimizer(" + quoted + ")";
+            case GRAD_CHECKPOINTING -> ".gradientCheckpointing(" + (value == null ? "" : v) + ")";
+            case LORA_RANK -> ".rank(" + v + ")";
+            case LORA_TARGETS -> ".loraTargets(" + quoted + ")";
+            case PRECISION -> ".precision(" + quoted + ")";
+            case PROMPT -> ".prompt(" + v + ")";
+            case GENERATE -> ".generate(" + v + ")";
+            case BATCH -> ".batch(" + v + ")";
+            case DEVICE -> ".on(device(" + quoted + "))";
+            case DEVICES -> ".on(gpus(" + v + ", ..))";
+            case DDR -> "cpu(..)." + (value == null ? "ddr4()/.ddr5()" : value + "()");
+            case KV_CACHE -> ".kvCache(" + quoted + ")";
+            case FLASH_ATTENTION -> ".flashAttention(" + (value == null ? ".." : String.valueOf("on".equals(value))) + ")";
+            case GPU_MEMORY_UTILIZATION -> ".gpuMemoryUtilization(" + v + ")";
+            case UBATCH -> ".ubatch(" + v + ")";
+            case GPU_LAYERS -> ".gpuLayers(" + ("all".equals(value) ? "-1" : v) + ")";
+            case PARALLELISM -> ".parallelism(" + quoted + ")";
+            case HOST_BANDWIDTH -> ".hostBandwidth(" + v + ")";
+            case CALC -> ".using(" + quoted + ")";
+            case COMPILE -> ".compile(" + onOff(value) + ")";
+            case CHUNKED_LOSS -> ".chunkedLoss(" + onOff(value) + ")";
+            case OPTIMIZER_IN_BACKWARD -> ".optimizerInBackward(" + onOff(value) + ")";
+            case ACTIVATION_OFFLOADING -> ".activationOffloading(" + onOff(value) + ")";
+            case CPU_OFFLOAD -> ".cpuOffload(" + quoted + ")";
+            case ZERO -> ".zero(" + v + ")";
+        };
+    }
+
+    /** A switch's value as a DSL argument: {@code on} is {@code true}, {@code off} {@code false}, none {@code ..}. */
+    private static String onOff(String value) {
+        return value == null ? ".." : String.valueOf("on".equals(value));
     }
 
     // ------------------------------------------------------------------ what runs where
@@ -79,7 +158,7 @@ public final class Setup implements Displayable {
         if (spec == null) {
             throw new InvalidScenarioException("model(...) needs a model: a catalog id, a config.json path or a size like \"7B\"");
         }
-        return with(scenario.withModel(spec));
+        return with(b -> b.model(spec));
     }
 
     /** On a device: {@code gpu("rtx-4090")}, {@code gpus(2, "a100-sxm4-80gb")}, {@code apple(..)} or {@code cpu("7950x").ddr5()}. */
@@ -87,7 +166,7 @@ public final class Setup implements Displayable {
         if (device == null) {
             throw new InvalidScenarioException("on(...) needs a device, e.g. gpu(\"rtx-4090\")");
         }
-        return with(scenario.withDevice(device.hardware()).withDeviceCount(device.count()).withDdr(device.ddr()));
+        return with(b -> b.device(device.hardware()).deviceCount(device.count()).ddr(device.ddr()));
     }
 
     /** On one device given by its catalog id or the original's key, of any kind. */
@@ -95,22 +174,26 @@ public final class Setup implements Displayable {
         return on(Device.of(deviceId));
     }
 
-    /** With a runtime: {@code HF}, {@code VLLM} or {@code LLAMA_CPP}. */
+    /**
+     * With a runtime: {@code HF}, {@code VLLM} or {@code LLAMA_CPP}; for fine-tuning also
+     * {@code UNSLOTH}, {@code TORCHTUNE} or {@code LITGPT} (each with its own defaults: precision,
+     * optimizer, checkpointing, loss). Example: {@code s.finetune(QLORA).framework(UNSLOTH)}.
+     */
     public Setup framework(Framework framework) {
         if (framework == null) {
             throw new InvalidScenarioException("framework(...) needs one of: " + String.join(", ", Framework.ids()));
         }
-        return new Setup(scenario.withFramework(framework), true, method);
+        return with(b -> b.framework(framework));
     }
 
-    /** With a runtime by id: {@code hf}, {@code vllm} or {@code llama.cpp}. */
+    /** With a runtime by id: {@code hf}, {@code vllm}, {@code llama.cpp}, {@code unsloth}, {@code torchtune} or {@code litgpt}. */
     public Setup framework(String id) {
         return framework(Framework.parse(id));
     }
 
     /** A copy whose framework follows the quantization and device again, as when none was given. */
     public Setup defaultFramework() {
-        return new Setup(scenario, false, method);
+        return with(b -> b.framework(null));
     }
 
     /** With weights stored as {@code quant}: {@code FP16}, {@code BNB_NF4}, {@code Q4_K_M}, ... */
@@ -118,7 +201,7 @@ public final class Setup implements Displayable {
         if (quant == null) {
             throw new InvalidScenarioException("quant(...) needs one of: " + String.join(", ", Quant.ids()));
         }
-        return with(scenario.withQuant(quant));
+        return with(b -> b.quant(quant));
     }
 
     /** With weights stored as the quantization of that id ({@code "Q4_K_M"}, {@code "bnb-nf4"}, {@code "fp16"}). */
@@ -131,7 +214,7 @@ public final class Setup implements Displayable {
         if (method == null) {
             throw new InvalidScenarioException("using(...) needs a method: DEFAULT or GPU_POOR");
         }
-        return new Setup(scenario, frameworkGiven, method);
+        return new Setup(builder, method);
     }
 
     /** Estimated by the method of that id: {@code default} or {@code gpu-poor}. */
@@ -143,12 +226,12 @@ public final class Setup implements Displayable {
 
     /** With a prompt of {@code tokens} (in fine-tuning, prefer {@link #sequence}). */
     public Setup prompt(int tokens) {
-        return withWorkload(scenario.workload().withPrompt(tokens));
+        return with(b -> b.prompt(tokens));
     }
 
     /** Generating {@code tokens} per sequence. */
     public Setup generate(int tokens) {
-        return withWorkload(scenario.workload().withGenerate(tokens));
+        return with(b -> b.generate(tokens));
     }
 
     /**
@@ -156,12 +239,16 @@ public final class Setup implements Displayable {
      * at most half the context, the prompt takes the rest.
      */
     public Setup context(int tokens) {
-        return with(gpupoor.calc.Fit.withContext(scenario, tokens));
+        if (tokens < 1) {
+            throw new InvalidScenarioException("context(" + tokens + "): the context must be a positive number of tokens");
+        }
+        int generate = Math.min(scenario().workload().generateTokens(), tokens / 2);
+        return with(b -> b.generate(generate).prompt(tokens - generate));
     }
 
     /** With {@code n} sequences processed together. */
     public Setup batch(int n) {
-        return withWorkload(scenario.workload().withBatch(n));
+        return with(b -> b.batch(n));
     }
 
     // ------------------------------------------------------------------ fine-tuning
@@ -169,19 +256,24 @@ public final class Setup implements Displayable {
     /**
      * Fine-tuning with {@code FULL}, {@code LORA} or {@code QLORA} on sequences of the current
      * prompt length (change it with {@link #sequence}), generating 1 token as the original asks.
-     * Training runs on Hugging Face transformers; a GGUF quantization, which cannot be trained,
-     * becomes fp16, and QLoRA, whose base is 4-bit NF4 by definition, takes quantization none.
+     * Training runs on Hugging Face transformers unless {@link #framework} names a training runtime
+     * (kept from setup to setup; an inference-only runtime is dropped); a GGUF
+     * quantization, which cannot be trained, becomes fp16, and QLoRA, whose base is 4-bit NF4 by
+     * definition, takes quantization none.
      */
     public Setup finetune(TrainMethod how) {
         if (how == null) {
             throw new InvalidScenarioException("finetune(...) needs FULL, LORA or QLORA");
         }
-        Scenario s = scenario.withWorkload(scenario.workload().withMode(gpupoor.calc.Mode.TRAINING).withMethod(how)
-                .withGenerate(1));
-        if (how == TrainMethod.QLORA || s.quant().isGguf()) {
-            s = s.withQuant(Quant.NONE);
-        }
-        return new Setup(s, false, method);
+        return with(b -> {
+            b.mode(Mode.TRAINING).method(how).generate(null);
+            if (b.framework() != null && !b.framework().trains()) {
+                b.framework(null);
+            }
+            if (how == TrainMethod.QLORA || b.quant() != null && b.quant().isGguf()) {
+                b.quant(Quant.NONE);
+            }
+        });
     }
 
     /** Fine-tuning with the method of that id: {@code full}, {@code lora} or {@code qlora}. */
@@ -198,16 +290,21 @@ public final class Setup implements Displayable {
     /** Fine-tuning with LoRA rank {@code r} (the gpu-poor method always uses 8). */
     public Setup rank(int r) {
         requireTraining("rank(...)");
-        return withWorkload(scenario.workload().withLoraRank(r));
+        return with(b -> b.loraRank(r));
     }
 
-    /** Fine-tuning with an optimizer: {@code ADAM}, {@code ADAMW}, {@code ADAM_8BIT}, {@code SGD}, {@code SGD_MOMENTUM}. */
+    /**
+     * Fine-tuning with an optimizer: {@code ADAM}, {@code ADAMW}, {@code ADAM_8BIT},
+     * {@code PAGED_ADAMW}, {@code PAGED_ADAM_8BIT} (states in unified memory that pages out to the
+     * host), {@code SGD}, {@code SGD_MOMENTUM}; unset, the training runtime's default.
+     * Example: {@code s.finetune(FULL).optimizer(PAGED_ADAM_8BIT)}.
+     */
     public Setup optimizer(Optimizer optimizer) {
         requireTraining("optimizer(...)");
         if (optimizer == null) {
             throw new InvalidScenarioException("optimizer(...) needs one of: " + String.join(", ", Optimizer.ids()));
         }
-        return withWorkload(scenario.workload().withOptimizer(optimizer));
+        return with(b -> b.optimizer(optimizer));
     }
 
     /** Fine-tuning with the optimizer of that id ({@code "adamw"}, {@code "adam-8bit"}, ...). */
@@ -220,65 +317,154 @@ public final class Setup implements Displayable {
         return gradientCheckpointing(true);
     }
 
-    /** Fine-tuning with gradient checkpointing on or off. */
+    /** Fine-tuning with gradient checkpointing on or off (unset: the training runtime's default). */
     public Setup gradientCheckpointing(boolean on) {
         requireTraining("gradientCheckpointing(...)");
-        return withWorkload(scenario.workload().withGradientCheckpointing(on));
+        return with(b -> b.gradientCheckpointing(on));
+    }
+
+    // fine-tuning techniques (TrainingOptions); unset, each training runtime's default applies
+
+    /**
+     * Fine-tuning with {@code torch.compile} of the model and loss: fused kernels keep fewer
+     * activations and run faster. Example: {@code s.finetune(LORA).framework(TORCHTUNE).compile()}.
+     */
+    public Setup compile() {
+        return compile(true);
+    }
+
+    /** Fine-tuning with {@code torch.compile} on or off. Example: {@code s.finetune(LORA).compile(false)}. */
+    public Setup compile(boolean on) {
+        requireTraining("compile(...)");
+        return withTraining(t -> t.withCompile(on));
+    }
+
+    /**
+     * Fine-tuning with the cross-entropy computed over chunks of the sequence, never holding every
+     * token's fp32 logits at once. Example: {@code s.finetune(LORA).chunkedLoss()}.
+     */
+    public Setup chunkedLoss() {
+        return chunkedLoss(true);
+    }
+
+    /** Fine-tuning with the chunked loss on or off. Example: {@code s.finetune(LORA).framework(TORCHTUNE).chunkedLoss(false)}. */
+    public Setup chunkedLoss(boolean on) {
+        requireTraining("chunkedLoss(...)");
+        return withTraining(t -> t.withChunkedLoss(on));
+    }
+
+    /**
+     * Fine-tuning with the optimizer step fused into the backward pass: each gradient is applied and
+     * freed as soon as it is ready, so no full set of gradients is held. Example:
+     * {@code s.finetune(FULL).optimizerInBackward()}.
+     */
+    public Setup optimizerInBackward() {
+        return optimizerInBackward(true);
+    }
+
+    /** Fine-tuning with the optimizer step in the backward pass on or off. Example: {@code s.finetune(FULL).optimizerInBackward(false)}. */
+    public Setup optimizerInBackward(boolean on) {
+        requireTraining("optimizerInBackward(...)");
+        return withTraining(t -> t.withOptimizerInBackward(on));
+    }
+
+    /**
+     * Fine-tuning with the activations saved for the backward pass moved to host memory (over
+     * PCIe, overlapped with compute). Example: {@code s.finetune(LORA).gradientCheckpointing().activationOffloading()}.
+     */
+    public Setup activationOffloading() {
+        return activationOffloading(true);
+    }
+
+    /** Fine-tuning with activation offloading on or off. Example: {@code s.finetune(LORA).activationOffloading(false)}. */
+    public Setup activationOffloading(boolean on) {
+        requireTraining("activationOffloading(...)");
+        return withTraining(t -> t.withActivationOffloading(on));
+    }
+
+    /**
+     * Fine-tuning with {@code "optimizer"} (states, master weights and gradients, stepped on the
+     * CPU), {@code "params"}, {@code "all"} or {@code "none"} kept in host memory (DeepSpeed's
+     * offload, FSDP's CPU offload). Example: {@code s.finetune(FULL).on(gpus(2, "rtx-4090")).zero(3).cpuOffload("all")}.
+     */
+    public Setup cpuOffload(String what) {
+        requireTraining("cpuOffload(...)");
+        CpuOffload c = CpuOffload.parse(what);
+        return withTraining(t -> t.withCpuOffload(c));
+    }
+
+    /**
+     * Fine-tuning on several GPUs with ZeRO stage {@code stage}: 0 (plain data parallel: everything
+     * replicated), 1 (optimizer states sharded), 2 (and gradients), 3 (and parameters, as FSDP).
+     * Example: {@code s.finetune(FULL).on(gpus(8, "a100-sxm4-80gb")).zero(2)}.
+     */
+    public Setup zero(int stage) {
+        requireTraining("zero(...)");
+        return withTraining(t -> t.withZero(stage));
     }
 
     private void requireTraining(String call) {
-        if (!scenario.workload().isTraining()) {
+        if (builder.mode() != Mode.TRAINING) {
             throw new InvalidScenarioException(call + " applies to fine-tuning: call finetune(LORA) (or FULL, QLORA) first");
         }
     }
 
     // ------------------------------------------------------------------ runtime knobs (default method)
-    // The gpu-poor method ignores these; each changes one of the scenario's Options and keeps the others.
+    // The gpu-poor method ignores these; each sets one of the scenario's Options and keeps the others.
+    // A knob the runtime does not take is refused when the setup is estimated.
 
     /**
      * With a KV cache of {@code type}: {@code f16} (the default), {@code fp8} (vLLM), {@code q8_0} or
-     * {@code q4_0} (llama.cpp's {@code -ctk/-ctv}).
+     * {@code q4_0} (llama.cpp's {@code -ctk/-ctv}, which need flash attention).
+     * Example: {@code model("meta-llama/Llama-3.1-8B").quant(Q4_K_M).flashAttention(true).kvCache("q8_0")}.
      */
     public Setup kvCache(String type) {
-        return withOptions(options().withKvCacheType(type));
+        KvCacheType t = KvCacheType.parse(type);
+        return withOptions(o -> o.withKvCache(t));
     }
 
     /**
      * With flash attention on or off. Unset, each framework's default applies: llama.cpp off
      * ({@code -fa} turns it on), Hugging Face SDPA (no attention matrix kept), vLLM on.
+     * Example: {@code s.framework(LLAMA_CPP).flashAttention(true)}.
      */
     public Setup flashAttention(boolean on) {
-        return withOptions(options().withFlashAttention(on));
+        return withOptions(o -> o.withFlashAttention(on));
     }
 
     /**
      * With vLLM's {@code gpu_memory_utilization}: the share of each GPU's memory vLLM takes, whatever
      * its weights, activations and CUDA graphs leave becoming the KV-cache pool (0 &lt; fraction
-     * &le; 1; default 0.9).
+     * &le; 1; default 0.9). Example: {@code s.framework(VLLM).gpuMemoryUtilization(0.8)}.
      */
     public Setup gpuMemoryUtilization(double fraction) {
-        return withOptions(options().withGpuMemoryUtilization(fraction));
+        return withOptions(o -> o.withGpuMemoryUtilization(fraction));
     }
 
-    /** With llama.cpp's physical batch {@code -ub} (default 512); its compute buffers and prompt chunks scale with it. */
+    /**
+     * With llama.cpp's physical batch {@code -ub} (default 512); its compute buffers and prompt
+     * chunks scale with it. Example: {@code s.framework(LLAMA_CPP).ubatch(2048)}.
+     */
     public Setup ubatch(int n) {
-        return withOptions(options().withUbatch(n));
+        return withOptions(o -> o.withUbatch(n));
     }
 
     /**
      * With llama.cpp's {@code -ngl}: the layers offloaded to the GPU, -1 for all (the default), 0 to
      * run on the CPU only; the layers left run from host memory (see {@link #hostBandwidth}).
+     * Example: {@code model("meta-llama/Llama-3.1-70B").quant(Q4_K_M).on(gpu("rtx-4090")).gpuLayers(40)}.
      */
     public Setup gpuLayers(int n) {
-        return withOptions(options().withGpuLayers(n));
+        return withOptions(o -> o.withGpuLayers(n));
     }
 
     /**
      * With the host memory bandwidth in GB/s that llama.cpp layers left on the CPU read from
-     * ({@link #gpuLayers}); 0 (the default) means a typical dual-channel desktop, from the calibration.
+     * ({@link #gpuLayers}); unset, a typical dual-channel desktop, from the calibration.
+     * Example: {@code s.gpuLayers(40).hostBandwidth(89.6)}.
      */
     public Setup hostBandwidth(double gbs) {
-        return withOptions(options().withHostBandwidthGBs(gbs));
+        return withOptions(o -> o.withHostBandwidthGBs(gbs));
     }
 
     /**
@@ -286,70 +472,100 @@ public final class Setup implements Displayable {
      * all-reduce per layer), {@code LAYER} split (consecutive layers per device), or, for fine-tuning,
      * {@code DATA} parallel (a full copy per device) or {@code SHARDED} (FSDP / ZeRO-3). Unset, the
      * framework's default applies: llama.cpp and Hugging Face inference split layers, vLLM runs
-     * tensor parallel, fine-tuning is data parallel.
+     * tensor parallel, fine-tuning is data parallel. Example: {@code s.on(gpus(4, "h100-sxm5-80gb")).parallelism(TENSOR)}.
      */
-    public Setup parallelism(Options.Parallelism how) {
+    public Setup parallelism(Parallelism how) {
         if (how == null) {
             throw new InvalidScenarioException("parallelism(...) needs TENSOR, LAYER, DATA or SHARDED");
         }
-        return withOptions(options().withParallelism(how));
+        return withOptions(o -> o.withParallelism(how));
     }
 
-    /** With the parallelism of that id: {@code tensor}, {@code layer}, {@code data} or {@code sharded} (see {@link #parallelism(Options.Parallelism)}). */
+    /** With the parallelism of that id: {@code tensor}, {@code layer}, {@code data} or {@code sharded} (see {@link #parallelism(Parallelism)}). */
     public Setup parallelism(String id) {
-        return parallelism(Options.Parallelism.parse(id));
+        return parallelism(Parallelism.parse(id));
     }
 
     /**
      * Fine-tuning LoRA adapters on {@code modules}: {@code "all"}, or any of {@code q}, {@code k},
      * {@code v}, {@code o}, {@code gate}, {@code up}, {@code down} (a {@code _proj} suffix is
-     * accepted); the default is {@code q, v}. Example: {@code .loraTargets("q", "k", "v", "o")}.
+     * accepted); unset, the training runtime's default ({@code q, v} for Hugging Face and LitGPT,
+     * every module but {@code k} for torchtune, all for Unsloth). Example: {@code .loraTargets("q", "k", "v", "o")}.
      */
     public Setup loraTargets(String... modules) {
         requireTraining("loraTargets(...)");
         if (modules == null || modules.length == 0) {
-            throw new InvalidScenarioException("loraTargets(...) needs modules: \"all\" or some of "
-                    + String.join(", ", Options.LORA_MODULES));
+            throw new InvalidScenarioException("loraTargets(...) needs modules: \"all\" or some of q, k, v, o, gate, up, down");
         }
-        return withOptions(options().withLoraTargets(String.join(",", modules)));
+        LoraTargets t = LoraTargets.parse(String.join(",", modules));
+        return withOptions(o -> o.withLoraTargets(t));
     }
 
     /**
-     * Full fine-tuning in {@code precision}: {@code mixed} (bf16 compute with fp32 master weights,
-     * gradients and optimizer states; the default), {@code bf16} (everything bf16) or {@code fp32}.
+     * Fine-tuning in {@code precision}: {@code mixed} (bf16 compute with fp32 master weights,
+     * gradients, optimizer states and LoRA adapters; Hugging Face's default), {@code bf16}
+     * (everything bf16; torchtune's and LitGPT's default) or {@code fp32}.
+     * Example: {@code s.finetune(FULL).precision("bf16")}.
      */
     public Setup precision(String precision) {
         requireTraining("precision(...)");
-        return withOptions(options().withPrecision(precision));
+        Precision p = Precision.parse(precision);
+        return withOptions(o -> o.withPrecision(p));
     }
 
-    /** With all runtime options at once (the knobs above change one each). */
+    /** With all runtime options at once (the knobs above change one each). Example: {@code s.options(Options.NONE)}. */
     public Setup options(Options options) {
         if (options == null) {
-            throw new InvalidScenarioException("options(...) needs runtime options, e.g. Options.DEFAULTS");
+            throw new InvalidScenarioException("options(...) needs runtime options, e.g. Options.NONE");
         }
-        return withOptions(options);
+        return with(b -> b.options(options));
     }
 
-    /** The runtime options the default method models (KV cache type, flash attention, ...). */
+    /** The runtime options given (null fields: the runtime's defaults). */
     public Options options() {
-        return scenario.options();
+        return builder.options();
     }
 
-    private Setup withOptions(Options o) {
-        return with(scenario.withOptions(o));
+    private Setup withOptions(UnaryOperator<Options> change) {
+        return with(b -> b.options(change.apply(b.options())));
+    }
+
+    private Setup withTraining(UnaryOperator<TrainingOptions> change) {
+        return withOptions(o -> o.withTraining(change.apply(o.training())));
     }
 
     // ------------------------------------------------------------------ results and parts
 
-    /** The memory breakdown, speed or fine-tuning time, as the setup's method estimates them. */
+    /**
+     * The memory breakdown, speed or fine-tuning time, as the setup's method estimates them.
+     *
+     * @throws InvalidScenarioException in the DSL's terms when the method refuses the setup
+     */
     public Report estimate() {
-        return new Report(this, method.estimate(scenario));
+        Scenario s = scenario();
+        try {
+            return new Report(this, method.estimate(s));
+        } catch (InvalidScenarioException e) {
+            throw e.in(STYLE);
+        }
     }
 
-    /** The engine scenario (framework resolved). */
+    /**
+     * The engine scenario: defaults filled in, the framework resolved.
+     *
+     * @throws InvalidScenarioException in the DSL's terms when the engine refuses the combination
+     */
     public Scenario scenario() {
-        return scenario;
+        Scenario s = scenario;
+        if (s == null) {
+            try {
+                s = builder.build();
+            } catch (InvalidScenarioException e) {
+                throw e.in(STYLE);
+            }
+            scenario = s;
+        }
+        return s;
     }
 
     /** The calculation method. */
@@ -359,42 +575,44 @@ public final class Setup implements Displayable {
 
     /** The model. */
     public ModelSpec model() {
-        return scenario.model();
+        return scenario().model();
     }
 
     /** The weights' storage. */
     public Quant quant() {
-        return scenario.quant();
+        return scenario().quant();
     }
 
     /** The runtime. */
     public Framework framework() {
-        return scenario.framework();
+        return scenario().framework();
     }
 
     /** The workload (prompt, generation, batch; fine-tuning method, optimizer, rank). */
     public Workload workload() {
-        return scenario.workload();
+        return scenario().workload();
     }
 
     /** The device, or null when none is given. */
     public Device device() {
-        return scenario.device() == null ? null : new Device(scenario.device(), scenario.deviceCount(), scenario.ddr());
+        Scenario s = scenario();
+        return s.device() == null ? null : new Device(s.device(), s.deviceCount(), s.ddr());
     }
 
-    /** Tokens per sequence: prompt + generated. */
-    public int context() {
-        return scenario.workload().totalTokens();
+    /** Tokens per sequence: prompt + generated (a {@code long}: each part may be up to 2^31 - 1). */
+    public long context() {
+        return scenario().workload().totalTokens();
     }
 
     /** Whether this is a fine-tuning setup. */
     public boolean isTraining() {
-        return scenario.workload().isTraining();
+        return scenario().workload().isTraining();
     }
 
     /** One line: model, storage and runtime, workload, device, method. */
     @Override
     public String toText() {
+        Scenario scenario = scenario();
         Workload w = scenario.workload();
         StringBuilder sb = new StringBuilder(scenario.model().id()).append(" · ");
         if (w.isTraining()) {
@@ -411,7 +629,7 @@ public final class Setup implements Displayable {
         }
         sb.append(", batch ").append(w.batch()).append(" · ").append(storageLabel()).append(" on ")
                 .append(scenario.framework().id());
-        List<String> knobs = knobsText();
+        List<String> knobs = knobsText(scenario.options());
         if (!knobs.isEmpty()) {
             sb.append(" (").append(String.join(", ", knobs)).append(')');
         }
@@ -430,46 +648,64 @@ public final class Setup implements Displayable {
         return toText();
     }
 
-    /** The runtime options that differ from {@link Options#DEFAULTS}, one short phrase each. */
-    private List<String> knobsText() {
-        Options o = scenario.options();
-        Options d = Options.DEFAULTS;
+    /** The runtime options given, one short phrase each. */
+    private static List<String> knobsText(Options o) {
         List<String> out = new ArrayList<>();
-        if (!o.kvCacheType().equalsIgnoreCase(d.kvCacheType())) {
-            out.add("KV cache " + o.kvCacheType());
+        if (o.kvCache() != null) {
+            out.add("KV cache " + o.kvCache());
         }
         if (o.flashAttention() != null) {
             out.add("flash attention " + (o.flashAttention() ? "on" : "off"));
         }
-        if (o.gpuMemoryUtilization() != d.gpuMemoryUtilization()) {
+        if (o.gpuMemoryUtilization() != null) {
             out.add("gpu_memory_utilization " + NumberText.plain(o.gpuMemoryUtilization()));
         }
-        if (o.ubatch() != d.ubatch()) {
+        if (o.ubatch() != null) {
             out.add("ubatch " + o.ubatch());
         }
-        if (o.gpuLayers() != d.gpuLayers()) {
+        if (o.gpuLayers() != null && o.gpuLayers() >= 0) {
             out.add(o.gpuLayers() + " layers on the GPU");
         }
-        if (o.hostBandwidthGBs() != d.hostBandwidthGBs()) {
+        if (o.hostBandwidthGBs() != null) {
             out.add("host memory " + NumberText.plain(o.hostBandwidthGBs()) + " GB/s");
         }
         if (o.parallelism() != null) {
             out.add(o.parallelism() + " parallel");
         }
-        if (!o.loraTargets().equals(d.loraTargets())) {
+        if (o.loraTargets() != null) {
             out.add("LoRA on " + o.loraTargets());
         }
-        if (!o.precision().equals(d.precision())) {
+        if (o.precision() != null) {
             out.add(o.precision() + " precision");
+        }
+        TrainingOptions t = o.training();
+        if (t.compile() != null) {
+            out.add("compile " + (t.compile() ? "on" : "off"));
+        }
+        if (t.chunkedLoss() != null) {
+            out.add("chunked loss " + (t.chunkedLoss() ? "on" : "off"));
+        }
+        if (t.optimizerInBackward() != null) {
+            out.add("optimizer in backward " + (t.optimizerInBackward() ? "on" : "off"));
+        }
+        if (t.activationOffloading() != null) {
+            out.add("activation offloading " + (t.activationOffloading() ? "on" : "off"));
+        }
+        if (t.cpuOffload() != null) {
+            out.add("CPU offload " + t.cpuOffload());
+        }
+        if (t.zero() != null) {
+            out.add("ZeRO-" + t.zero());
         }
         return out;
     }
 
     /** How the weights are stored: {@code nf4} for QLoRA's base, else as {@link #quantLabel}. */
     String storageLabel() {
-        Workload w = scenario.workload();
-        return w.isTraining() && w.method() == TrainMethod.QLORA && scenario.quant() == Quant.NONE ? "nf4"
-                : quantLabel(scenario.quant());
+        Scenario s = scenario();
+        Workload w = s.workload();
+        return w.isTraining() && w.method() == TrainMethod.QLORA && s.quant() == Quant.NONE ? "nf4"
+                : quantLabel(s.quant());
     }
 
     /** {@code fp16} for unquantized weights, else the quantization id. */

@@ -53,6 +53,7 @@ public final class Sweep implements Displayable {
     private static final int TOKENS = 8;
     private static final int BATCH = 9;
     private static final int METHOD = 10;
+    private static final int KNOB = 11;
 
     /** Rows shown when a sweep is displayed. */
     private static final int PREVIEW_ROWS = 20;
@@ -290,15 +291,95 @@ public final class Sweep implements Displayable {
 
     /** Gradient checkpointing off and on: {@code gradientCheckpointing(false, true)}. */
     public Sweep gradientCheckpointing(boolean... values) {
+        return with(Axis.named("gradient_checkpointing", "gradient checkpointing", booleans("gradientCheckpointing", values),
+                Setup::gradientCheckpointing,
+                b -> b ? "checkpointing" : "no checkpointing", Set.of("checkpointing"), TRAINING).forTraining());
+    }
+
+    // ------------------------------------------------------------------ runtime knobs
+
+    /**
+     * Flash attention off and on: {@code flashAttention(false, true)} (each as {@link Setup#flashAttention} sets it;
+     * llama.cpp's quantized KV caches need it on).
+     */
+    public Sweep flashAttention(boolean... values) {
+        return with(Axis.named("flash_attention", "flash attention", booleans("flashAttention", values),
+                Setup::flashAttention, b -> b ? "on" : "off", Set.of("flash_attention"), KNOB));
+    }
+
+    /** KV cache types: {@code kvCaches("f16", "q8_0", "q4_0")} (llama.cpp's quantized ones with flash attention on). */
+    public Sweep kvCaches(String... types) {
+        List<String> v = nonEmpty("kvCaches", types).stream().map(t -> gpupoor.calc.KvCacheType.parse(t).id()).toList();
+        return with(Axis.named("kv_cache", "KV cache", v, Setup::kvCache, t -> t, Set.of("kv_cache"), KNOB));
+    }
+
+    /** llama.cpp layers on the GPU (-1: all): {@code gpuLayers(0, 16, 32, -1)}. */
+    public Sweep gpuLayers(int... counts) {
+        return with(Axis.numeric("gpu_layers", "GPU layers", ints("gpuLayers", counts, -1), Setup::gpuLayers,
+                Set.of("gpu_layers"), KNOB));
+    }
+
+    /** llama.cpp physical batch sizes: {@code ubatches(128, 512, 2048)}. */
+    public Sweep ubatches(int... sizes) {
+        return with(Axis.numeric("ubatch", "ubatch", ints("ubatches", sizes, 1), Setup::ubatch, Set.of("ubatch"), KNOB));
+    }
+
+    /** vLLM's memory shares: {@code gpuMemoryUtilizations(0.8, 0.9, 0.95)}. */
+    public Sweep gpuMemoryUtilizations(double... shares) {
+        if (shares == null || shares.length == 0) {
+            throw new InvalidScenarioException("gpuMemoryUtilizations(...) needs at least one share, e.g. 0.9");
+        }
+        List<Double> v = new ArrayList<>();
+        for (double d : shares) {
+            v.add(d);
+        }
+        return with(Axis.named("gpu_memory_utilization", "GPU memory utilization", v, Setup::gpuMemoryUtilization,
+                d -> gpupoor.calc.NumberText.plain(d), Set.of("gpu_memory_utilization"), KNOB));
+    }
+
+    /** How several devices share the model: {@code parallelisms("tensor", "layer")}. */
+    public Sweep parallelisms(String... ids) {
+        List<String> v = nonEmpty("parallelisms", ids).stream().map(t -> gpupoor.calc.Parallelism.parse(t).toString()).toList();
+        return with(Axis.named("parallelism", "parallelism", v, Setup::parallelism, t -> t, Set.of("parallelism"), KNOB));
+    }
+
+    /** Full fine-tuning precisions: {@code precisions("mixed", "bf16")}. */
+    public Sweep precisions(String... ids) {
+        List<String> v = nonEmpty("precisions", ids).stream().map(t -> gpupoor.calc.Precision.parse(t).id()).toList();
+        return with(Axis.named("precision", "precision", v, Setup::precision, t -> t, Set.of("precision"), KNOB)
+                .forTraining());
+    }
+
+    /** LoRA target sets, each as {@link Setup#loraTargets} takes it: {@code loraTargets("q,v", "all")}. */
+    public Sweep loraTargets(String... sets) {
+        List<String> v = nonEmpty("loraTargets", sets).stream().map(t -> gpupoor.calc.LoraTargets.parse(t).id()).toList();
+        return with(Axis.named("lora_targets", "LoRA targets", v, (s, t) -> s.loraTargets(t), t -> t,
+                Set.of("lora_targets"), KNOB).forTraining());
+    }
+
+    private static List<Boolean> booleans(String what, boolean... values) {
         if (values == null || values.length == 0) {
-            throw new InvalidScenarioException("gradientCheckpointing(...) needs at least one value: false, true");
+            throw new InvalidScenarioException(what + "(...) needs at least one value: false, true");
         }
         List<Boolean> v = new ArrayList<>();
         for (boolean b : values) {
             v.add(b);
         }
-        return with(Axis.named("gradient_checkpointing", "gradient checkpointing", v, Setup::gradientCheckpointing,
-                b -> b ? "checkpointing" : "no checkpointing", Set.of("checkpointing"), TRAINING).forTraining());
+        return v;
+    }
+
+    private static List<Integer> ints(String what, int[] values, int min) {
+        if (values == null || values.length == 0) {
+            throw new InvalidScenarioException(what + "(...) needs at least one value");
+        }
+        List<Integer> v = new ArrayList<>();
+        for (int n : values) {
+            if (n < min) {
+                throw new InvalidScenarioException(what + "(...) values must be at least " + min + ", got " + n);
+            }
+            v.add(n);
+        }
+        return v;
     }
 
     /** Calculation methods: {@code using(GPU_POOR, DEFAULT)} puts the original's numbers beside ours. */

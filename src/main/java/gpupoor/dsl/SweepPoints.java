@@ -149,10 +149,10 @@ final class SweepPoints {
                 bound[i] = (byte) t.bound().ordinal();
             }
             if (m == null) {
-                error[i] = errorIndex(String.join("; ", e.notes()), errorIndex);
+                error[i] = errorIndex(Setup.text(String.join("; ", e.notes())), errorIndex);
             }
         } catch (InvalidScenarioException ex) {
-            error[i] = errorIndex(ex.getMessage(), errorIndex);
+            error[i] = errorIndex(Setup.message(ex), errorIndex);
         }
     }
 
@@ -303,7 +303,7 @@ final class SweepPoints {
                 cols.add(c);
             }
         }
-        return Table.create(name, cols);
+        return ResultTable.of(name, cols);
     }
 
     /** Whether any point (not only those shown) has a value in the output column {@code name}. */

@@ -50,7 +50,7 @@ public final class ValidationTables {
             quant.append(m.text("quant_id"));
             append(measured, r.measured());
         }
-        Table t = Table.create("validation rows", id, source, metric, model, hardware, devices, framework, backend,
+        Table t = ResultTable.of("validation rows", id, source, metric, model, hardware, devices, framework, backend,
                 quant, measured);
         for (ValidationRun run : runs) {
             if (run.results().size() != first.size()) {
@@ -127,7 +127,7 @@ public final class ValidationTables {
         columns.addAll(groups);
         columns.add(method);
         columns.addAll(List.of(rows, predicted, excluded, unsupported, invalid, median, p90, bias, fits));
-        return Table.create("validation summary", columns.toArray(new Column<?>[0]));
+        return ResultTable.of("validation summary", columns.toArray(new Column<?>[0]));
     }
 
     /** The group's position in the first run's summary (methods then sit side by side per group). */

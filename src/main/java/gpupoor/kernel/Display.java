@@ -53,6 +53,17 @@ public final class Display {
     }
 
     /**
+     * Prints a value's text form on standard output, in a notebook or a jshell script alike (a
+     * script's bare expression statement prints nothing). Example: {@code print(s.estimate());}
+     *
+     * @param value what to print
+     */
+    public static void print(Object value) {
+        System.out.println(text(Renderers.render(GpuPoorKernel.current() == null ? renderer()
+                : GpuPoorKernel.current().getRenderer(), value)));
+    }
+
+    /**
      * HTML to show as is, as a cell's value or with {@link #display(Object)}.
      *
      * @param html an HTML fragment

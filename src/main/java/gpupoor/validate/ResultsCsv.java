@@ -1,5 +1,6 @@
 package gpupoor.validate;
 
+import gpupoor.calc.Names;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
@@ -11,17 +12,24 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Writes a run's per-row results as CSV, one row per measurement:
- * {@code id,metric,measured,predicted,error_pct,status,reason}. Predictions and errors are
- * rounded to 2 decimals; blank where not available.
+ * {@code id,metric,measured,predicted,error_pct,status,reason}, then what the row describes:
+ * {@code model_id,hardware_id,n_devices,framework_id,quant_id,train_method,settings} (as the
+ * measurements file gives them; blank where it has no such column). Predictions and errors are
+ * rounded to 2 decimals; blank where not available. Text echoed from the file is escaped
+ * ({@link Names#printable}).
  */
 public final class ResultsCsv {
     /** The output columns. */
     public static final List<String> COLUMNS = List.of("id", "metric", "measured", "predicted", "error_pct", "status",
-            "reason");
+            "reason", "model_id", "hardware_id", "n_devices", "framework_id", "quant_id", "train_method", "settings");
+
+    /** The measurement columns echoed after the results. */
+    private static final List<String> ECHOED = COLUMNS.subList(7, COLUMNS.size());
 
     private static final CsvMapper MAPPER = new CsvMapper();
 
@@ -39,8 +47,10 @@ public final class ResultsCsv {
         COLUMNS.forEach(schema::addColumn);
         try (SequenceWriter w = MAPPER.writer(schema.build().withHeader()).writeValues(out)) {
             for (RowResult r : results) {
-                w.write(new String[] {r.id(), r.metricId(), number(r.measured()), number(r.predicted()),
-                        number(r.errorPct()), r.status().id(), r.reason()});
+                List<String> cells = new ArrayList<>(List.of(r.id(), r.metricId(), number(r.measured()),
+                        number(r.predicted()), number(r.errorPct()), r.status().id(), r.reason()));
+                ECHOED.forEach(c -> cells.add(r.measurement().text(c)));
+                w.write(cells.stream().map(Names::printable).toArray(String[]::new));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -2,11 +2,13 @@ package gpupoor.validate;
 
 import gpupoor.calc.Framework;
 import gpupoor.calc.Hardware;
+import gpupoor.calc.Input;
+import gpupoor.calc.Limits;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Mode;
 import gpupoor.calc.Names;
-import gpupoor.calc.Options;
+import gpupoor.args.ScenarioArgs;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
@@ -16,7 +18,6 @@ import gpupoor.catalog.Catalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,9 +29,10 @@ import java.util.regex.Pattern;
  * <li>{@code model_id} and {@code hardware_id} are looked up in the catalog; a blank one means the
  *     source's model or device is not in it (unsupported). The device is required by speed, training
  *     time and fits metrics; memory metrics use it when given.</li>
- * <li>{@code framework_id}: {@code hf}, {@code vllm}, {@code llama.cpp} as themselves; the PyTorch
- *     trainers {@code litgpt}, {@code torchtune} and {@code unsloth} as {@code hf}; the others
- *     ({@code exllama}, {@code mlc}, ...) are not modelled (unsupported).</li>
+ * <li>{@code framework_id}: the runtimes the methods know ({@code hf}, {@code vllm}, {@code llama.cpp},
+ *     and for fine-tuning {@code litgpt}, {@code torchtune}, {@code unsloth}) as themselves; an
+ *     inference row of a runtime modelled for fine-tuning only, and the others ({@code exllama},
+ *     {@code mlc}, ...), are unsupported.</li>
  * <li>{@code quant_id}: {@code fp16}/{@code bf16} = unquantized, {@code nf4} = bitsandbytes 4-bit,
  *     {@code gptq-4bit}, {@code gguf-*} as themselves; a QLoRA row's NF4 base is implied by the
  *     method (quant none, as the command line takes it).</li>
@@ -43,6 +45,11 @@ import java.util.regex.Pattern;
  * <li>Training: sequence length {@code context_len} ({@code <=N} reads as its maximum N), else
  *     prompt + generated tokens; micro-batch {@code batch}. A {@code train_max_context} row needs
  *     no length: its workload has a 1-token sequence that the search replaces.</li>
+ * <li>{@code settings} (optional): the run's setup as {@code estimate} options (e.g.
+ *     {@code --grad-checkpointing --optimizer adam-8bit --lora-rank 32}), split as a shell splits
+ *     words, parsed by the command line's own parser and applied on top of the columns (an option
+ *     given in both takes the settings' value). An option the parser does not know makes the row
+ *     invalid, naming it.</li>
  * </ul>
  *
  * @param measurement the row
@@ -59,13 +66,11 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
     public static final List<String> FRAMEWORK_IDS = List.of("hf", "vllm", "llama.cpp", "exllama", "exllamav2",
             "mlc", "tensorrt-llm", "litgpt", "torchtune", "unsloth", "other");
 
-    /** PyTorch training/generation loops, modelled as Hugging Face transformers. */
-    private static final Set<String> PYTORCH_LOOPS = Set.of("litgpt", "torchtune", "unsloth");
-
     /** Quantization ids of the file's vocabulary that no method models. */
     private static final Pattern UNMODELLED_QUANT = Pattern.compile("(?i)(exl2-.*|mlc-.*|gguf-.*)");
 
     private static final Pattern INTEGER = Pattern.compile("\\d+");
+    private static final Pattern SIGNED = Pattern.compile("[+-]?\\d+");
     private static final Pattern AT_MOST = Pattern.compile("<=\\s*(\\d+)\\b.*");
 
     /** Makes the notes unmodifiable. */
@@ -82,7 +87,12 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
      *                    harness cannot describe; the message names the row and column
      */
     public static RowScenario of(Measurement m, Catalog catalog) {
-        return new Reader(m).read(catalog);
+        try {
+            return new Reader(m).read(catalog);
+        } catch (InvalidScenarioException e) {
+            // a value the scenario refuses (a length out of range, say): the row's own problem
+            throw new RowProblem(Status.INVALID, m.where() + ": " + e.in(ScenarioArgs.STYLE).getMessage());
+        }
     }
 
     /** The per-device memory capacity times the device count, in MiB; 0 when unknown. */
@@ -101,6 +111,9 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
         }
 
         RowScenario read(Catalog catalog) {
+            if (m.problem() != null) {
+                throw new RowProblem(Status.INVALID, m.where() + ": " + m.problem());
+            }
             String exclude = column("exclude");
             if (exclude.equals("1")) {
                 throw new RowProblem(Status.EXCLUDED, excludedReason());
@@ -124,18 +137,25 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             Hardware device = device(catalog, metric);
             int count = deviceCount();
             ModelSpec model = model(catalog);
-            Framework framework = framework();
+            Framework framework = framework(method != null);
             Quant quant = quant(method);
             Workload workload = method == null ? inference(metric, batch) : training(metric, method, batch);
-            Options options = Options.DEFAULTS;
-            if (framework == Framework.LLAMA_CPP && count > 1) {
-                options = options.withParallelism(Options.Parallelism.LAYER);
+            List<String> args = new ArrayList<>(List.of("--model=" + model.id(), "--framework=" + framework.id(),
+                    "--quant=" + quant.id(), "--gpus=" + count, "--prompt=" + workload.promptTokens(),
+                    "--gen=" + workload.generateTokens(), "--batch=" + workload.batch()));
+            if (device != null) {
+                args.add("--device=" + device.id());
             }
+            if (method != null) {
+                args.add("--mode=training");
+                args.add("--method=" + method);
+            }
+            args.addAll(settings());
             Scenario scenario;
             try {
-                scenario = new Scenario(model, quant, framework, workload, device, count, null, options);
+                scenario = ScenarioArgs.parse(args, true).builder(catalog).build();
             } catch (InvalidScenarioException e) {
-                throw new RowProblem(Status.INVALID, m.where() + ": " + e.getMessage());
+                throw new RowProblem(Status.INVALID, m.where() + ": " + e.in(ScenarioArgs.STYLE).getMessage());
             }
             Double iterations = metric == Metric.TRAIN_RUNTIME_TOTAL ? iterations() : null;
             return new RowScenario(m, metric, measured, scenario, iterations, notes);
@@ -200,10 +220,20 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
                 }
                 return 1;
             }
-            if (!INTEGER.matcher(text).matches() || Integer.parseInt(text) < 1) {
+            return count(name, text, Input.BATCH);
+        }
+
+        /** A count cell: a positive integer in the range of {@code input} ({@link Limits}). */
+        private int count(String name, String text, Input input) {
+            if (!INTEGER.matcher(text).matches() || text.length() > 10 || Long.parseLong(text) < 1) {
                 throw invalid(name, "'" + text + "' is not a positive integer");
             }
-            return Integer.parseInt(text);
+            long v = Long.parseLong(text);
+            Limits.Range r = Limits.of(input);
+            if (!r.contains(v)) {
+                throw invalid(name, "'" + text + "' is out of range: " + input.words() + " must be " + r.words());
+            }
+            return (int) v;
         }
 
         private TrainMethod trainMethod(Metric metric) {
@@ -235,10 +265,7 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             if (text.isEmpty()) {
                 return 1;
             }
-            if (!INTEGER.matcher(text).matches() || Integer.parseInt(text) < 1) {
-                throw invalid("n_devices", "'" + text + "' is not a positive integer");
-            }
-            return Integer.parseInt(text);
+            return count("n_devices", text, Input.DEVICES);
         }
 
         private ModelSpec model(Catalog catalog) {
@@ -276,19 +303,16 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             return h;
         }
 
-        private Framework framework() {
+        private Framework framework(boolean training) {
             String id = column("framework_id");
             if (id.isEmpty()) {
                 throw invalid("framework_id", "blank; accepted: " + String.join(", ", FRAMEWORK_IDS));
             }
+            Framework f;
             try {
-                return Framework.parse(id);
+                f = Framework.parse(id);
             } catch (InvalidScenarioException e) {
                 String t = id.toLowerCase(Locale.ROOT);
-                if (PYTORCH_LOOPS.contains(t)) {
-                    notes.add(t + " (a PyTorch loop) modelled as hf");
-                    return Framework.HF;
-                }
                 if (FRAMEWORK_IDS.contains(t)) {
                     throw unsupported("framework_id", id + " is not modelled; the methods model "
                             + String.join(", ", Framework.ids()));
@@ -296,6 +320,30 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
                 throw invalid("framework_id", "unknown framework '" + id + "'; accepted: "
                         + String.join(", ", FRAMEWORK_IDS) + Names.didYouMean(id, FRAMEWORK_IDS));
             }
+            if (!training && !f.serves()) {
+                throw unsupported("framework_id", f.label() + " is modelled for fine-tuning only; its inference is not");
+            }
+            return f;
+        }
+
+        /**
+         * The {@code settings} cell as option words (none when the column is absent or blank).
+         *
+         * @throws RowProblem invalid, naming the option, when an option is unknown or a quote unclosed
+         */
+        private List<String> settings() {
+            String text = m.text("settings");
+            if (text.isEmpty()) {
+                return List.of();
+            }
+            List<String> words;
+            try {
+                words = ScenarioArgs.split(text);
+                ScenarioArgs.parse(words, true);
+            } catch (InvalidScenarioException e) {
+                throw invalid("settings", e.getMessage() + " (settings are options of estimate; see catalog/measured.md)");
+            }
+            return words;
         }
 
         private Quant quant(TrainMethod method) {
@@ -336,19 +384,22 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
 
         // ------------------------------------------------------------- lengths
 
-        /** A length cell: its integer, the N of "&lt;=N ...", or null (blank or not a number: see {@code vague}). */
+        /**
+         * A length cell: its integer, the N of "&lt;=N ...", or null (blank or not a number: see
+         * {@code vague}); invalid when negative or beyond {@link Limits#MAX_TOKENS}.
+         */
         private Integer length(String name, List<String> vague) {
             String text = column(name);
             if (text.isEmpty()) {
                 return null;
             }
-            if (INTEGER.matcher(text).matches()) {
-                return Integer.valueOf(text);
+            if (SIGNED.matcher(text).matches()) {
+                return tokens(name, text, text);
             }
             Matcher at = AT_MOST.matcher(text);
             if (at.matches()) {
                 notes.add(name + " " + at.group(1) + ", the stated maximum of " + quoted(text));
-                return Integer.valueOf(at.group(1));
+                return tokens(name, at.group(1), text);
             }
             vague.add(name + " " + quoted(text));
             return null;
@@ -389,7 +440,7 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             } else {
                 prompt = Math.max(1, p);
                 gen = g;
-                if (c != null && p + g > c) {
+                if (c != null && (long) p + g > c) {
                     gen = Math.max(1, c - p);
                     notes.add("context shift: " + p + " + " + g + " tokens in a " + c + "-token context, so "
                             + gen + " generated tokens");
@@ -409,8 +460,8 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             int sequence;
             if (c != null) {
                 sequence = c;
-            } else if (p != null && p + (g == null ? 0 : g) > 0) {
-                sequence = p + (g == null ? 0 : g);
+            } else if (p != null && (long) p + (g == null ? 0 : g) > 0) {
+                sequence = sum("prompt_len", (long) p + (g == null ? 0 : g));
             } else {
                 throw unsupported("context_len", "the training sequence length is not stated as a number"
                         + (vague.isEmpty() ? " (context_len blank)" : ": " + String.join(", ", vague)));
@@ -420,6 +471,29 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
 
         private static String quoted(String s) {
             return "'" + s + "'";
+        }
+
+        /** A token count: 0 to {@link Limits#MAX_TOKENS}. */
+        private int tokens(String name, String digits, String text) {
+            String d = digits.startsWith("+") ? digits.substring(1) : digits;
+            if (d.startsWith("-")) {
+                throw invalid(name, quoted(text) + " is negative: a length is 0 or more tokens");
+            }
+            String significant = d.replaceFirst("^0+(?=\\d)", "");
+            if (significant.length() > 10 || Long.parseLong(significant) > Limits.MAX_TOKENS) {
+                throw invalid(name, quoted(text) + " is out of range: a length is at most "
+                        + String.format(java.util.Locale.ROOT, "%,d", Limits.MAX_TOKENS) + " tokens");
+            }
+            return Integer.parseInt(significant);
+        }
+
+        /** A sum of token counts, refused beyond {@link Limits#MAX_TOKENS}. */
+        private int sum(String what, long tokens) {
+            if (tokens > Limits.MAX_TOKENS) {
+                throw invalid(what, tokens + " tokens is out of range: a length is at most "
+                        + String.format(java.util.Locale.ROOT, "%,d", Limits.MAX_TOKENS) + " tokens");
+            }
+            return (int) tokens;
         }
     }
 }

@@ -26,12 +26,12 @@ class FitTest {
 
     private static Scenario inference(String model, Quant q, Framework f, String gpu) {
         return new Scenario(Catalog.get().model(model), q, f, Workload.inference(512, 512),
-                Catalog.get().hardware(gpu), 1, null, Options.DEFAULTS);
+                Catalog.get().hardware(gpu), 1, null, Options.NONE);
     }
 
     private static Scenario training(String model, TrainMethod how, String gpu) {
         return new Scenario(Catalog.get().model(model), Quant.NONE, Framework.HF, Workload.training(how, 512),
-                Catalog.get().hardware(gpu), 1, null, Options.DEFAULTS);
+                Catalog.get().hardware(gpu), 1, null, Options.NONE);
     }
 
     /** Whether the method itself says the scenario fits on its devices. */
@@ -226,7 +226,7 @@ class FitTest {
         Scenario gpu = inference("meta-llama/Llama-2-7b-hf", Quant.NONE, Framework.HF, "a100-sxm4-80gb").withDeviceCount(2);
         assertEquals(2 * 80 * 1024, FIT.capacityMiB(gpu));
         Scenario cpu = new Scenario(Catalog.get().model("meta-llama/Llama-2-7b-hf"), Quant.Q4_K_M, Framework.LLAMA_CPP,
-                Workload.inference(512, 512), Catalog.get().hardware("ryzen-9-7950x"), 1, null, Options.DEFAULTS);
+                Workload.inference(512, 512), Catalog.get().hardware("ryzen-9-7950x"), 1, null, Options.NONE);
         assertTrue(Double.isNaN(FIT.capacityMiB(cpu)));
         InvalidScenarioException e = assertThrows(InvalidScenarioException.class, () -> FIT.maxContext(cpu));
         assertTrue(e.getMessage().contains("ryzen-9-7950x is a CPU"), e.getMessage());

@@ -111,7 +111,8 @@ class CatalogTest {
     @Test
     void devicesTheOriginalDoesNotKnowHaveNoGpuPoorSpec() {
         assertNull(catalog.hardware("h200-sxm-141gb").gpuPoor());
-        assertNotNull(catalog.hardware("m3-max-40c-64gb"));
+        assertNull(catalog.hardware("m3-max-40c-64gb").gpuPoor(), "the original knows no Apple chip");
+        assertNull(catalog.hardware("b200-180gb").gpuPoor());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package gpupoor.dsl;
 
+import gpupoor.calc.Parallelism;
+import gpupoor.calc.Precision;
+import gpupoor.calc.KvCacheType;
 import gpupoor.calc.Framework;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Methods;
@@ -8,9 +11,14 @@ import gpupoor.calc.Options;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
+import gpupoor.calc.TrainingOptions;
 import gpupoor.catalog.Catalog;
-import gpupoor.catalog.ScenarioRequest;
+import gpupoor.dsl.Ladder;
+import gpupoor.args.ScenarioArgs;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static gpupoor.dsl.Dsl.apple;
 import static gpupoor.dsl.Dsl.cpu;
@@ -76,16 +84,24 @@ class SetupTest {
             for (Quant q : Quant.values()) {
                 Setup s = model("meta-llama/Llama-2-7b-hf").quant(q);
                 s = device == null ? s : s.on(device);
-                Scenario cli = new ScenarioRequest("meta-llama/Llama-2-7b-hf", null, null, null, q.id(), null, null,
-                        null, null, null, null, device, null, null, null).resolve(Catalog.get());
+                Scenario cli = cli(device, "--quant=" + q.id());
                 assertEquals(cli.framework(), s.framework(), q + " on " + device);
                 if (!q.isGguf()) {
-                    Scenario cliTraining = new ScenarioRequest("meta-llama/Llama-2-7b-hf", null, "training", null,
-                            q.id(), "lora", null, null, null, null, null, device, null, null, null).resolve(Catalog.get());
+                    Scenario cliTraining = cli(device, "--quant=" + q.id(), "--mode=training", "--method=lora");
                     assertEquals(cliTraining.framework(), s.finetune(TrainMethod.LORA).framework(), "training " + q + " on " + device);
                 }
             }
         }
+    }
+
+    /** The scenario the command line makes of Llama-2-7B with {@code options} on {@code device} (null: none). */
+    private static Scenario cli(String device, String... options) {
+        List<String> args = new ArrayList<>(List.of("--model=meta-llama/Llama-2-7b-hf"));
+        args.addAll(List.of(options));
+        if (device != null) {
+            args.add("--device=" + device);
+        }
+        return ScenarioArgs.parse(args).builder(Catalog.get()).build();
     }
 
     @Test
@@ -118,25 +134,26 @@ class SetupTest {
     @Test
     void runtimeKnobsSetOneOptionAndKeepTheOthers() {
         Setup s = model("meta-llama/Llama-2-7b-hf").on(gpus(2, "rtx-4090")).quant(Quant.Q4_K_M)
-                .kvCache("q8_0").flashAttention(true).gpuMemoryUtilization(0.8).ubatch(256).gpuLayers(20)
-                .hostBandwidth(80).parallelism("tensor");
-        assertEquals(new Options("q8_0", true, 0.8, 256, 20, Options.Parallelism.TENSOR, "q,v", "mixed", 80), s.options());
+                .kvCache("q8_0").flashAttention(true).ubatch(256).gpuLayers(20).hostBandwidth(80).parallelism("tensor");
+        assertEquals(new Options(KvCacheType.Q8_0, true, null, 256, 20, Parallelism.TENSOR, null, null, 80.0,
+                TrainingOptions.NONE), s.options());
         Setup lora = model("meta-llama/Llama-2-7b-hf").on(gpu("a100-sxm4-80gb")).finetune(TrainMethod.FULL)
                 .precision("bf16").loraTargets("q_proj", "k", "v", "o").kvCache("q8_0").ubatch(128)
-                .parallelism(Options.Parallelism.SHARDED);
-        assertEquals("q,k,v,o", lora.options().loraTargets(), "later knobs keep the LoRA targets");
-        assertEquals("bf16", lora.options().precision(), "later knobs keep the precision");
-        assertEquals(Options.DEFAULTS.withPrecision("fp32"), model("7B").finetune(TrainMethod.FULL)
-                .options(Options.DEFAULTS.withPrecision("fp32")).options());
+                .parallelism(Parallelism.SHARDED);
+        assertEquals("q,k,v,o", lora.options().loraTargets().id(), "later knobs keep the LoRA targets");
+        assertEquals(Precision.BF16, lora.options().precision(), "later knobs keep the precision");
+        assertEquals(Options.NONE.withPrecision(Precision.FP32), model("7B").finetune(TrainMethod.FULL)
+                .options(Options.NONE.withPrecision(Precision.FP32)).options());
         String text = s.toText();
-        assertTrue(text.contains("(KV cache q8_0, flash attention on, gpu_memory_utilization 0.8, ubatch 256, "
+        assertTrue(text.contains("(KV cache q8_0, flash attention on, ubatch 256, "
                 + "20 layers on the GPU, host memory 80 GB/s, tensor parallel)"), text);
         assertTrue(!model("7B").toText().contains("("), "default options are not listed");
     }
 
     @Test
     void runtimeKnobsReachTheDefaultMethod() {
-        Setup base = model("meta-llama/Llama-2-7b-hf").on(gpu("rtx-4090")).quant(Quant.Q4_K_M).prompt(4096);
+        Setup base = model("meta-llama/Llama-2-7b-hf").on(gpu("rtx-4090")).quant(Quant.Q4_K_M).flashAttention(true)
+                .prompt(4096);
         Report f16 = base.estimate();
         Report q4 = base.kvCache("q4_0").estimate();
         assertEquals(Methods.DEFAULT.estimate(base.kvCache("q4_0").scenario()), q4.estimate());
@@ -162,7 +179,7 @@ class SetupTest {
         e = assertThrows(InvalidScenarioException.class, () -> s.finetune(TrainMethod.FULL).precision("fp16"));
         assertTrue(e.getMessage().contains("mixed, bf16, fp32"), e.getMessage());
         e = assertThrows(InvalidScenarioException.class, () -> s.gpuMemoryUtilization(1.5));
-        assertTrue(e.getMessage().contains("(0, 1]"), e.getMessage());
+        assertTrue(e.getMessage().contains("above 0 and at most 1"), e.getMessage());
         e = assertThrows(InvalidScenarioException.class, () -> s.parallelism("pipe"));
         assertTrue(e.getMessage().contains("tensor, layer, data, sharded"), e.getMessage());
         e = assertThrows(InvalidScenarioException.class, () -> s.kvCache("q3"));
@@ -185,7 +202,7 @@ class SetupTest {
         e = assertThrows(InvalidScenarioException.class, () -> cpu("rtx-4090"));
         assertTrue(e.getMessage().contains("gpu(\"rtx-4090\")"), e.getMessage());
         e = assertThrows(InvalidScenarioException.class, () -> model("7B").prompt(0));
-        assertTrue(e.getMessage().contains("prompt length must be a positive integer"), e.getMessage());
+        assertTrue(e.getMessage().contains(".prompt(0): prompt length must be an integer from 1 to 2,147,483,647"), e.getMessage());
     }
 
     @Test
@@ -213,5 +230,61 @@ class SetupTest {
                 .sequence(2048).batch(4).toString();
         assertTrue(t.contains("QLoRA fine-tuning") && t.contains("sequence 2,048 tokens") && t.contains("batch 4")
                 && t.contains("GeForce RTX 4090"), t);
+    }
+
+    @Test
+    void fineTuningTechniquesAreCallsThatReachTheEngine() {
+        Setup s = model("meta-llama/Llama-3.1-8B").on(gpu("rtx-4090")).finetune(TrainMethod.FULL).framework("torchtune")
+                .compile().chunkedLoss(false).optimizerInBackward(false).activationOffloading().cpuOffload("optimizer")
+                .zero(2).optimizer(Optimizer.PAGED_ADAMW);
+        TrainingOptions t = s.options().training();
+        assertEquals(new TrainingOptions(true, false, false, true, gpupoor.calc.CpuOffload.OPTIMIZER, 2), t);
+        assertEquals(Optimizer.PAGED_ADAMW, s.workload().optimizer());
+        String text = s.toText();
+        assertTrue(text.contains("compile on") && text.contains("CPU offload optimizer") && text.contains("ZeRO-2"), text);
+        // a technique on an inference setup says what to do, in the DSL's words
+        InvalidScenarioException e = assertThrows(InvalidScenarioException.class, () -> model("7B").compile());
+        assertTrue(e.getMessage().contains("finetune(LORA)"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> s.cpuOffload("gpu"));
+        assertTrue(e.getMessage().contains("accepted: none, optimizer, params, all"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> s.zero(4).scenario());
+        assertTrue(e.getMessage().contains(".zero(4)"), e.getMessage());
+    }
+
+    @Test
+    void aTrainingRuntimesDefaultsFollowItWhenItChanges() {
+        Setup s = model("meta-llama/Llama-3.1-8B").on(gpu("rtx-4090")).finetune(TrainMethod.LORA);
+        assertEquals(Optimizer.ADAM, s.workload().optimizer());
+        assertEquals(false, s.workload().gradientCheckpointing());
+        Setup unsloth = s.framework(Framework.UNSLOTH);
+        assertEquals(Optimizer.ADAM_8BIT, unsloth.workload().optimizer());
+        assertTrue(unsloth.workload().gradientCheckpointing());
+        assertEquals(16, unsloth.workload().loraRank());
+        // what the user says wins over the runtime's default
+        assertEquals(false, unsloth.gradientCheckpointing(false).workload().gradientCheckpointing());
+        assertEquals(8, s.rank(8).framework(Framework.UNSLOTH).workload().loraRank());
+    }
+
+    @Test
+    void aRecipeLadderAddsOneTechniqueAtATime() {
+        Setup base = model("meta-llama/Llama-3.1-8B").on(gpu("rtx-4090")).finetune(TrainMethod.LORA)
+                .framework(Framework.TORCHTUNE).sequence(4096).gradientCheckpointing(false).chunkedLoss(false);
+        Ladder l = Dsl.ladder(base).then("activation checkpointing", x -> x.gradientCheckpointing())
+                .then("chunked loss", x -> x.chunkedLoss());
+        assertEquals(3, l.setups().size());
+        assertTrue(l.setups().get(2).workload().gradientCheckpointing());
+        var t = l.table();
+        assertEquals(3, t.rowCount());
+        for (int i = 1; i < 3; i++) {
+            double before = t.doubleColumn("needed_mib").get(i - 1);
+            double after = t.doubleColumn("needed_mib").get(i);
+            assertTrue(after < before, t.print());
+            assertEquals(before - after, t.doubleColumn("saved_mib").get(i), 1e-6);
+            int longest = t.doubleColumn("longest_sequence").get(i).intValue();
+            assertEquals(gpupoor.calc.Fit.of(Methods.DEFAULT).maxSequence(l.setups().get(i).scenario()).value(), longest);
+        }
+        // checkpointing costs a recomputed forward pass
+        assertTrue(t.doubleColumn("time_cost_pct").get(1) > 10, t.print());
+        assertThrows(InvalidScenarioException.class, () -> Dsl.ladder(model("7B")));
     }
 }

@@ -21,11 +21,13 @@ class DisplayTest {
             Display.display(t);
             Display.display(7, "text/html");
             Display.page("paged");
+            Display.print(gpupoor.dsl.Dsl.model("7B"));
             Display.clearOutput();
         } finally {
             System.setOut(original);
         }
         String nl = System.lineSeparator();
-        assertEquals(TableView.text(t) + nl + "7" + nl + "paged" + nl, out.toString(StandardCharsets.UTF_8));
+        assertEquals(TableView.text(t) + nl + "7" + nl + "paged" + nl + gpupoor.dsl.Dsl.model("7B").toText() + nl,
+                out.toString(StandardCharsets.UTF_8));
     }
 }

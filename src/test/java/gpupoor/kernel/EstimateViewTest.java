@@ -4,20 +4,20 @@ import gpupoor.calc.Estimate;
 import gpupoor.calc.Methods;
 import gpupoor.calc.SeedFormat;
 import gpupoor.catalog.Catalog;
-import gpupoor.catalog.ScenarioRequest;
+import gpupoor.args.ScenarioArgs;
 import gpupoor.dsl.Html;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EstimateViewTest {
     private static Estimate estimate(String method) {
-        ScenarioRequest request = new ScenarioRequest("meta-llama/Llama-2-7b-hf", null, null, null, null, null, null,
-                "false", "500", "500", null, "rtx-4090", null, null, null);
-        return Methods.parse(method).estimate(request.resolve(Catalog.get()));
+        return Methods.parse(method).estimate(ScenarioArgs.parse(List.of("--model=meta-llama/Llama-2-7b-hf",
+                "--prompt=500", "--gen=500", "--gpu=rtx-4090")).builder(Catalog.get()).build());
     }
 
     private static String text(Object v) {

@@ -8,8 +8,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +21,7 @@ class MeasuredDataTest {
     @Test
     void bundledFileKeepsEveryRowAndItsSource() {
         MeasuredData data = MeasuredData.bundled();
-        assertEquals(973, data.rows().size());
+        assertEquals(1115, data.rows().size());
         assertEquals(List.of(), data.missingColumns());
         assertTrue(data.rows().stream().allMatch(m -> m.sourceUrl().startsWith("https://")));
     }
@@ -30,8 +32,16 @@ class MeasuredDataTest {
         for (var method : Methods.all()) {
             ValidationRun run = Validator.run(method, data);
             assertEquals(data.rows().size(), run.results().size(), method.id());
-            assertEquals(0, run.count(Status.INVALID), method.id());
-            assertEquals(120, run.count(Status.EXCLUDED), method.id());
+            // the vLLM start-up budget metrics have no prediction yet: their rows are the only invalid ones
+            Set<String> pending = Set.of("activation_peak_mem", "non_torch_mem", "kv_cache_mem", "kv_cache_tokens");
+            // ... and, until the inference branch lands, the rows whose settings name its options
+            for (RowResult r : run.results()) {
+                if (r.status() == Status.INVALID) {
+                    assertTrue(pending.contains(r.measurement().metric()) || PendingOptions.pending(r),
+                            r.id() + " " + r.reason());
+                }
+            }
+            assertEquals(128, run.count(Status.EXCLUDED), method.id());
             for (RowResult r : run.results()) {
                 assertTrue(r.isOk() ? Double.isFinite(r.predicted()) : !r.reason().isEmpty(), r.id() + " " + r.reason());
             }
@@ -45,7 +55,7 @@ class MeasuredDataTest {
         assertTrue(run.warnings().get(0).contains("hardware_id, quant_id"), run.warnings().get(0));
         RowResult first = run.results().get(0);
         assertEquals(Status.INVALID, first.status());
-        assertEquals("row 1 (id 1): column hardware_id is missing from the file", first.reason());
+        assertEquals("row 2 (id 1): column hardware_id is missing from the file", first.reason());
         assertEquals(Status.EXCLUDED, run.results().get(1).status());
     }
 
@@ -58,11 +68,15 @@ class MeasuredDataTest {
             assertTrue(e.getMessage().startsWith("'" + file + "' is not a measurements file"), e.getMessage());
             Files.writeString(file, "");
             InvalidScenarioException empty = assertThrows(InvalidScenarioException.class, () -> MeasuredData.read(file));
-            assertTrue(empty.getMessage().contains("has no header row"), empty.getMessage());
-            Files.writeString(file, "id,metric,value_norm\n1,decode_tok_s,\"12\n");
-            InvalidScenarioException quote = assertThrows(InvalidScenarioException.class, () -> MeasuredData.read(file));
-            assertTrue(quote.getMessage().startsWith("cannot read measurements file ") && !quote.getMessage().contains("\n"),
-                    quote.getMessage());
+            assertTrue(empty.getMessage().contains("is empty: its first row must be a header"), empty.getMessage());
+            // a quote left open spoils its row (and leaves the rest unread), not the file
+            Files.writeString(file, "id,metric,value_norm\n1,decode_tok_s,12\n2,decode_tok_s,\"12\n");
+            MeasuredData quote = MeasuredData.read(file);
+            assertEquals(2, quote.rows().size());
+            assertNull(quote.rows().get(0).problem());
+            Measurement open = quote.rows().get(1);
+            assertEquals(3, open.row());
+            assertTrue(open.problem().startsWith("cannot be read as CSV") && !open.problem().contains("\n"), open.problem());
         } finally {
             Files.delete(file);
         }
@@ -76,9 +90,11 @@ class MeasuredDataTest {
         ResultsCsv.write(run.results(), out);
         String[] lines = out.toString().split("\n");
         assertEquals(19, lines.length);
-        assertEquals("id,metric,measured,predicted,error_pct,status,reason", lines[0]);
-        assertEquals("1,mem_inference,800,1000,25,ok,", lines[1]);
-        assertEquals("16,prompt_tok_s,,,,excluded,made-up reason", lines[16]);
+        assertEquals("id,metric,measured,predicted,error_pct,status,reason,model_id,hardware_id,n_devices,framework_id,"
+                + "quant_id,train_method,settings", lines[0]);
+        assertEquals("1,mem_inference,800,1000,25,ok,,meta-llama/Llama-2-7b-hf,rtx-4090,1,hf,fp16,,", lines[1]);
+        assertEquals("16,prompt_tok_s,,,,excluded,made-up reason,meta-llama/Llama-2-7b-hf,rtx-4090,1,llama.cpp,gguf-Q4_0,,",
+                lines[16]);
         assertEquals("0.33", ResultsCsv.number(1.0 / 3));
         assertEquals("", ResultsCsv.number(null));
     }

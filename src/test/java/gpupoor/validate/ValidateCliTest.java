@@ -49,10 +49,21 @@ class ValidateCliTest {
         for (String calc : List.of("default", "gpu-poor")) {
             Run r = run("validate", "--calc", calc, "--format", "csv");
             assertEquals(0, r.code(), r.err());
-            assertTrue(r.out().startsWith("id,metric,measured,predicted,error_pct,status,reason\n"));
+            assertTrue(r.out().startsWith("id,metric,measured,predicted,error_pct,status,reason,model_id,hardware_id,"
+                    + "n_devices,framework_id,quant_id,train_method,settings\n"));
             List<Map<String, String>> rows = Csv.read(new StringReader(r.out()), "output");
             assertEquals(ids, rows.stream().map(m -> m.get("id")).toList(), calc);
-            assertTrue(rows.stream().allMatch(m -> Set.of("ok", "unsupported", "excluded").contains(m.get("status"))));
+            List<Measurement> measured = MeasuredData.bundled().rows();
+            for (int i = 0; i < rows.size(); i++) {
+                assertEquals(measured.get(i).text("model_id"), rows.get(i).get("model_id"), "row " + i);
+                assertEquals(measured.get(i).text("hardware_id"), rows.get(i).get("hardware_id"), "row " + i);
+            }
+            // invalid: only the vLLM start-up budget metrics, which have no prediction yet, and until the inference
+            // branch lands the rows whose settings name its options
+            assertTrue(rows.stream().allMatch(m -> Set.of("ok", "unsupported", "excluded").contains(m.get("status"))
+                    || m.get("status").equals("invalid") && (m.get("reason").contains("metric")
+                    || java.util.stream.Stream.concat(PendingOptions.WITH_VALUE.stream(), PendingOptions.FLAGS.stream())
+                            .anyMatch(o -> m.get("reason").contains("unknown option '" + o + "'")))), calc);
             assertTrue(rows.stream().anyMatch(m -> m.get("status").equals("ok")));
         }
     }
@@ -80,8 +91,10 @@ class ValidateCliTest {
     @Test
     void invalidRowsAreReportedAndTheRestIsStillProcessed() {
         Run r = run("validate", "--data", resource("bad.csv"), "--format", "csv");
-        assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("warning: row 3 (id 3), column batch: 'two' is not a positive integer"), r.err());
+        assertEquals(Main.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("warning: row 4 (id 3), column batch: 'two' is not a positive integer"), r.err());
+        assertTrue(r.err().endsWith("error: 8 of 9 rows are invalid (each reported above as a warning, with its row number "
+                + "and column)" + System.lineSeparator()), r.err());
         List<Map<String, String>> rows = Csv.read(new StringReader(r.out()), "output");
         assertEquals(9, rows.size());
         assertEquals("ok", rows.get(0).get("status"));
@@ -98,6 +111,6 @@ class ValidateCliTest {
         assertTrue(calc.err().contains("unknown calculation method 'nope'"), calc.err());
         Run data = run("validate", "--data", "no/such/file.csv");
         assertEquals(Main.BAD_INPUT, data.code());
-        assertTrue(data.err().contains("measurements file not found: no/such/file.csv"), data.err());
+        assertTrue(data.err().contains("file 'no/such/file.csv' not found"), data.err());
     }
 }

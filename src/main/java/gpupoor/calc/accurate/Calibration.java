@@ -1,0 +1,231 @@
+package gpupoor.calc.accurate;
+
+import gpupoor.calc.Framework;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The fitted efficiencies and runtime constants of the default method, as data (the bundled ones
+ * come from {@code catalog/calibration.csv}, with how each value was obtained). A value is looked
+ * up for a framework and a device class, falling back to any framework ({@code *}) and any device.
+ *
+ * @param entries the values by {@link Entry#key()}
+ */
+public record Calibration(Map<String, Entry> entries) {
+
+    /** The calibrated quantities, by their id in {@code calibration.csv} (e.g. {@code decode_bw_eff}). */
+    public enum Param {
+        /** Tensor-parallel all-reduce latency per call, microseconds. */
+        ALLREDUCE_US,
+        /** Share of unified memory an Apple GPU may wire on large configurations. */
+        APPLE_GPU_FRACTION_LARGE,
+        /** Share of unified memory an Apple GPU may wire on small configurations. */
+        APPLE_GPU_FRACTION_SMALL,
+        /** Unified memory (GiB) from which an Apple configuration counts as large. */
+        APPLE_LARGE_MIN_GIB,
+        /** Memory macOS keeps from the CPU cores of an Apple SoC, MiB. */
+        APPLE_OS_RESERVED_MIB,
+        /** bitsandbytes' extra kernel time per layer per decode step, microseconds. */
+        BNB_LAYER_US,
+        /** Runtime (CUDA) context per GPU, MiB. */
+        CUDA_CONTEXT_MIB,
+        /** Share of peak FLOPS attention over the cache reaches in decode. */
+        DECODE_ATTN_EFF,
+        /** Share of peak bandwidth a decode step reaches. */
+        DECODE_BW_EFF,
+        /** Share of peak FLOPS unquantized decode matmuls reach. */
+        DECODE_FLOPS_EFF,
+        /** Share of peak FLOPS quantized decode matmuls reach (dequantizing arithmetic). */
+        DECODE_FLOPS_EFF_QUANT,
+        /** Fixed time per layer per decode step, microseconds. */
+        DECODE_LAYER_US,
+        /** Memory the driver keeps from a GPU, MiB. */
+        GPU_RESERVED_MIB,
+        /** Peak of Hugging Face's growing KV cache over the final cache. */
+        HF_KV_GROWTH,
+        /** Bandwidth of hidden states crossing devices, GB/s. */
+        HOP_GBS,
+        /** Latency per device boundary per step, microseconds. */
+        HOP_US,
+        /** Host memory bandwidth of a typical desktop, GB/s. */
+        HOST_BANDWIDTH_GBS,
+        /** Host fp32 throughput of a typical desktop, TFLOPS. */
+        HOST_FP32_TFLOPS,
+        /** llama.cpp's logical batch, tokens. */
+        LLAMACPP_N_BATCH,
+        /** Host link (PCIe) bandwidth achieved by offloaded activations and optimizer traffic, GB/s. */
+        OFFLOAD_GBS,
+        /** Share of peak FLOPS prefill attention reaches. */
+        PREFILL_ATTN_EFF,
+        /** Bytes of dequantized weights written per quantized weight byte per prefill chunk. */
+        PREFILL_DEQUANT_BYTES,
+        /** Share of peak FLOPS unquantized prefill matmuls reach. */
+        PREFILL_FLOPS_EFF,
+        /** Share of peak FLOPS quantized prefill matmuls reach. */
+        PREFILL_FLOPS_EFF_QUANT,
+        /** Runtime context off GPUs, MiB. */
+        RUNTIME_CONTEXT_MIB,
+        /** Bus bandwidth of the collectives between the GPUs of a data-parallel fine-tuning run, GB/s. */
+        TRAIN_COMM_GBS,
+        /** Speed-up of torch.compile in fine-tuning. */
+        TRAIN_COMPILE_SPEEDUP,
+        /** Share of peak FLOPS fine-tuning reaches. */
+        TRAIN_FLOPS_EFF,
+        /** CPU time to dispatch one block's kernels in one pass of eager PyTorch fine-tuning, microseconds. */
+        TRAIN_LAYER_US,
+        /** Fine-tuning's fixed overhead per GPU, MiB. */
+        TRAIN_OVERHEAD_MIB,
+        /** vLLM's CUDA-graph memory per GPU, MiB. */
+        VLLM_GRAPH_MIB,
+        /** vLLM's max_num_batched_tokens in its profiling pass. */
+        VLLM_MAX_BATCHED_TOKENS,
+        /** vLLM's max_num_seqs. */
+        VLLM_MAX_SEQS,
+        /** vLLM's non-torch memory per GPU, MiB. */
+        VLLM_NON_TORCH_MIB;
+
+        private final String id = name().toLowerCase(Locale.ROOT);
+
+        /** The id in {@code calibration.csv}, e.g. {@code decode_bw_eff}. */
+        public String id() {
+            return id;
+        }
+
+        /**
+         * The parameter of an id.
+         *
+         * @throws IllegalArgumentException naming the known ids
+         */
+        public static Param parse(String id) {
+            for (Param p : values()) {
+                if (p.id.equals(id)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("unknown calibration parameter '" + id + "'; known: "
+                    + String.join(", ", Arrays.stream(values()).map(Param::id).toList()));
+        }
+    }
+
+    /**
+     * One calibrated value.
+     *
+     * @param parameter  what it is
+     * @param framework  framework id or {@code *}
+     * @param device     device class id or {@code *}
+     * @param value      the value
+     * @param unit       its unit
+     * @param source     how it was obtained (fitted on which rows, or from which documentation)
+     */
+    public record Entry(Param parameter, String framework, String device, double value, String unit, String source) {
+        /** {@code parameter|framework|device}. */
+        public String key() {
+            return keyOf(parameter, framework, device);
+        }
+    }
+
+    private static String keyOf(Param parameter, String framework, String device) {
+        return parameter.id() + "|" + framework + "|" + device;
+    }
+
+    /** Copies the map. */
+    public Calibration {
+        entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    }
+
+    /** A calibration holding {@code list}. */
+    public static Calibration of(Collection<Entry> list) {
+        Map<String, Entry> m = new LinkedHashMap<>();
+        for (Entry e : list) {
+            m.put(e.key(), e);
+        }
+        return new Calibration(m);
+    }
+
+    /**
+     * The value of {@code parameter} for a framework and a device class (either may be null: any).
+     *
+     * @throws IllegalStateException when the calibration has no value that applies
+     */
+    public double get(Param parameter, Framework framework, DeviceClass device) {
+        return entry(parameter, framework, device).value();
+    }
+
+    /** The entry that applies (see {@link #get}); every look-up is resolved once per calibration. */
+    public Entry entry(Param parameter, Framework framework, DeviceClass device) {
+        Entry e = RESOLVED.get(this)[parameter.ordinal()][slot(framework, device)];
+        return e == null ? resolve(parameter, framework, device) : e;
+    }
+
+    /** The index of a (framework or null, device class or null) pair in a resolved parameter's row. */
+    private static int slot(Framework framework, DeviceClass device) {
+        return (framework == null ? 0 : framework.index() + 1) * (DEVICES.length + 1)
+                + (device == null ? 0 : device.ordinal() + 1);
+    }
+
+    private static final DeviceClass[] DEVICES = DeviceClass.values();
+
+    /**
+     * Resolved look-ups of the calibrations used last (one per method, in practice): for each
+     * parameter, the entry that applies to every (framework or any, device class or any) pair,
+     * indexed by {@link #slot}; null where none applies.
+     */
+    private static final IdentityCache<Calibration, Entry[][]> RESOLVED = new IdentityCache<>(8, Calibration::resolveAll);
+
+    private Entry[][] resolveAll() {
+        List<Framework> frameworks = Framework.all();
+        Entry[][] table = new Entry[Param.values().length][];
+        for (Param p : Param.values()) {
+            Entry[] row = new Entry[(frameworks.size() + 1) * (DEVICES.length + 1)];
+            for (int f = -1; f < frameworks.size(); f++) {
+                for (int d = -1; d < DEVICES.length; d++) {
+                    Framework fw = f < 0 ? null : frameworks.get(f);
+                    DeviceClass dc = d < 0 ? null : DEVICES[d];
+                    row[slot(fw, dc)] = find(p, fw, dc);
+                }
+            }
+            table[p.ordinal()] = row;
+        }
+        return table;
+    }
+
+    /** The entry that applies, or the error saying none does. */
+    private Entry resolve(Param parameter, Framework framework, DeviceClass device) {
+        Entry e = find(parameter, framework, device);
+        if (e == null) {
+            throw new IllegalStateException("the calibration has no value for " + parameter.id() + " (framework "
+                    + (framework == null ? "*" : framework.id()) + ", device " + (device == null ? "*" : device.id()) + ")");
+        }
+        return e;
+    }
+
+    /** The most specific entry for the pair: exact, any device, any framework, then any of both; null if none. */
+    private Entry find(Param parameter, Framework framework, DeviceClass device) {
+        String f = framework == null ? "*" : framework.id();
+        String d = device == null ? "*" : device.id();
+        for (String key : new String[]{keyOf(parameter, f, d), keyOf(parameter, f, "*"), keyOf(parameter, "*", d),
+                keyOf(parameter, "*", "*")}) {
+            Entry e = entries.get(key);
+            if (e != null) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** A copy with one value replaced (or added); used when fitting. */
+    public Calibration with(Param parameter, String framework, String device, double value) {
+        Map<String, Entry> m = new LinkedHashMap<>(entries);
+        Entry old = m.get(keyOf(parameter, framework, device));
+        Entry e = new Entry(parameter, framework, device, value, old == null ? "" : old.unit(),
+                old == null ? "" : old.source());
+        m.put(e.key(), e);
+        return new Calibration(m);
+    }
+}

@@ -1,0 +1,152 @@
+package gpupoor.calc.accurate;
+
+import gpupoor.calc.Quant;
+
+/**
+ * The storage type llama.cpp's quantizer ({@code llama_tensor_get_type} in {@code llama-quant.cpp})
+ * gives each tensor of a GGUF file for a file type such as Q4_K_M: the mixes spend more bits on the
+ * output head, on {@code attn_v} and {@code ffn_down} in selected layers
+ * ({@code use_more_bits}: the first and last eighth and every third layer in between), on the
+ * attention of 8-expert MoE models and of 70B models, and fall back to a 32-block type where a row
+ * is not a multiple of 256. Norms and other vectors stay F32; MoE routers are never quantized.
+ */
+final class GgufMix {
+    private GgufMix() {
+    }
+
+    /**
+     * The base type of a GGUF file type (the type of every tensor no rule singles out).
+     *
+     * @throws IllegalArgumentException for a non-GGUF quantization
+     */
+    public static GgufType baseType(Quant q) {
+        return switch (q) {
+            case GGUF_F16 -> GgufType.F16;
+            case Q8_0 -> GgufType.Q8_0;
+            case Q8_1 -> GgufType.Q8_1;
+            case Q6_K -> GgufType.Q6_K;
+            case Q5_K_M, Q5_K_S -> GgufType.Q5_K;
+            case Q5_1 -> GgufType.Q5_1;
+            case Q5_0 -> GgufType.Q5_0;
+            case Q4_K_M, Q4_K_S -> GgufType.Q4_K;
+            case Q4_1 -> GgufType.Q4_1;
+            case Q4_0 -> GgufType.Q4_0;
+            case Q3_K_L, Q3_K_M, Q3_K_S -> GgufType.Q3_K;
+            case Q2_K -> GgufType.Q2_K;
+            default -> throw new IllegalArgumentException(q + " is not a GGUF file type");
+        };
+    }
+
+    /**
+     * The type of tensor {@code t} of model {@code a} in a file of type {@code q}.
+     *
+     * @param layer the block the tensor belongs to (0-based), or -1 outside the blocks
+     */
+    public static GgufType typeOf(Quant q, Architecture a, Tensor t, int layer) {
+        if (!t.role().matrix() || t.role() == Tensor.Role.ROUTER) {
+            return GgufType.F32;
+        }
+        GgufType base = baseType(q);
+        if (base == GgufType.F16) {
+            return GgufType.F16;
+        }
+        GgufType type = chosen(q, a, t, layer, base);
+        if (t.cols() % type.blockSize() != 0) {
+            type = type.fallback();
+            if (t.cols() % type.blockSize() != 0) {
+                type = GgufType.F16;
+            }
+        }
+        return type;
+    }
+
+    /** The mix's rules; they read the layer only through the predicates of {@link #layerClass}. */
+    private static GgufType chosen(Quant q, Architecture a, Tensor t, int i, GgufType base) {
+        boolean falcon = a.family() == ModelFamily.FALCON;
+        boolean eightExperts = a.moe() != null && a.moe().experts() == 8;
+        int n = a.layers();
+        Tensor.Role role = t.role();
+        if (role == Tensor.Role.OUTPUT || (role == Tensor.Role.TOKEN_EMBD && a.tiedEmbeddings())) {
+            if (falcon || t.cols() % 256 != 0) {
+                return GgufType.Q8_0;
+            }
+            return base == GgufType.Q8_0 || base == GgufType.Q8_1 ? base : GgufType.Q6_K;
+        }
+        switch (role) {
+            case ATTN_V -> {
+                GgufType type = switch (q) {
+                    case Q2_K -> a.heads() / Math.max(1, a.kvHeads()) >= 4 ? GgufType.Q4_K : GgufType.Q3_K;
+                    case Q3_K_M -> i < 2 ? GgufType.Q5_K : GgufType.Q4_K;
+                    case Q3_K_L -> GgufType.Q5_K;
+                    case Q4_K_M, Q5_K_M -> useMoreBits(i, n) ? GgufType.Q6_K : base;
+                    case Q4_K_S -> i < 4 ? GgufType.Q5_K : base;
+                    default -> base;
+                };
+                if (n == 80 && a.family() == ModelFamily.LLAMA && (type == GgufType.Q3_K || type == GgufType.Q4_K)) {
+                    type = GgufType.Q5_K;
+                }
+                return eightExperts ? GgufType.Q8_0 : type;
+            }
+            case ATTN_K -> {
+                return eightExperts ? GgufType.Q8_0 : base;
+            }
+            case FFN_DOWN, FFN_DOWN_EXPS, FFN_DOWN_SHEXP -> {
+                return switch (q) {
+                    case Q2_K -> GgufType.Q3_K;
+                    case Q3_K_M -> i < n / 16 ? GgufType.Q5_K : falcon && !useMoreBits(i, n) ? GgufType.Q3_K : GgufType.Q4_K;
+                    case Q3_K_L -> falcon ? GgufType.Q4_K : GgufType.Q5_K;
+                    case Q4_K_M -> falcon ? (i < n / 16 ? GgufType.Q6_K : useMoreBits(i, n) ? GgufType.Q5_K : base)
+                            : useMoreBits(i, n) ? GgufType.Q6_K : base;
+                    case Q5_K_M -> useMoreBits(i, n) ? GgufType.Q6_K : base;
+                    case Q4_K_S -> !falcon && i < n / 8 ? GgufType.Q5_K : base;
+                    default -> base;
+                };
+            }
+            case ATTN_OUTPUT -> {
+                if (falcon) {
+                    return q == Quant.Q3_K_L ? GgufType.Q4_K : base;
+                }
+                if (eightExperts) {
+                    return switch (q) {
+                        case Q2_K, Q3_K_S, Q3_K_M, Q4_K_S, Q4_K_M -> GgufType.Q5_K;
+                        default -> base;
+                    };
+                }
+                return switch (q) {
+                    case Q2_K -> GgufType.Q3_K;
+                    case Q3_K_M -> GgufType.Q4_K;
+                    case Q3_K_L -> GgufType.Q5_K;
+                    default -> base;
+                };
+            }
+            case ATTN_QKV -> {
+                return switch (q) {
+                    case Q3_K_M, Q3_K_L -> GgufType.Q4_K;
+                    case Q4_K_M -> GgufType.Q5_K;
+                    case Q5_K_M -> GgufType.Q6_K;
+                    default -> base;
+                };
+            }
+            default -> {
+                return base;
+            }
+        }
+    }
+
+    /**
+     * The class of block {@code layer} of a model of {@code layers} blocks: the mixes' layer rules
+     * ({@link #chosen}) read the layer index only through these five predicates, so blocks of one
+     * class get the same types and their bytes are computed once.
+     */
+    static int layerClass(int layer, int layers) {
+        int i = layer;
+        int n = layers;
+        return (i < 2 ? 1 : 0) | (i < 4 ? 2 : 0) | (i < n / 16 ? 4 : 0) | (i < n / 8 ? 8 : 0)
+                | (useMoreBits(i, n) ? 16 : 0);
+    }
+
+    /** llama.cpp's {@code use_more_bits}: the first and last eighth of the layers and every third one between. */
+    static boolean useMoreBits(int i, int n) {
+        return i < n / 8 || i >= 7 * n / 8 || (i - n / 8) % 3 == 2;
+    }
+}

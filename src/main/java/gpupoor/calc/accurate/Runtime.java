@@ -1,0 +1,237 @@
+package gpupoor.calc.accurate;
+
+import gpupoor.calc.Defaults;
+import gpupoor.calc.Fit;
+import gpupoor.calc.Framework;
+import gpupoor.calc.Hardware;
+import gpupoor.calc.Input;
+import gpupoor.calc.InvalidScenarioException;
+import gpupoor.calc.KvCacheType;
+import gpupoor.calc.Parallelism;
+import gpupoor.calc.Quant;
+import gpupoor.calc.Scenario;
+import gpupoor.calc.accurate.Calibration.Param;
+
+import java.util.List;
+
+/**
+ * The default method's strategy for one runtime: its rules beyond those every method shares
+ * ({@link Framework#check}), how it holds the weights and the KV cache, where its bytes live
+ * ({@link #plan}), what it may use of a device ({@link #usableGpuBytes}), how it chunks a prompt
+ * and what its decode step costs beyond the bytes and FLOPs. A new runtime is one subclass (plus a
+ * {@link Framework} constant and its calibration rows) registered in {@link #of}.
+ */
+abstract class Runtime {
+    static final double MIB = 1024 * 1024;
+
+    private static final List<Runtime> ALL = List.of(new HfRuntime(), new VllmRuntime(), new LlamaCppRuntime());
+
+    /** The runtimes that only fine-tune ({@link Framework#serves} false): their {@link Trainer} is their strategy. */
+    private static final List<Runtime> TRAINING_ONLY = Framework.all().stream()
+            .filter(f -> f.trains() && !f.serves()).map(TrainingOnly::new).map(Runtime.class::cast).toList();
+
+    /**
+     * The strategy for a framework.
+     *
+     * @throws InvalidScenarioException for a runtime the default method does not model
+     */
+    static Runtime of(Framework f) {
+        for (Runtime r : ALL) {
+            if (r.framework() == f) {
+                return r;
+            }
+        }
+        for (Runtime r : TRAINING_ONLY) {
+            if (r.framework() == f) {
+                return r;
+            }
+        }
+        throw new InvalidScenarioException("the default method does not model " + f.label() + " yet");
+    }
+
+    /**
+     * A runtime that only fine-tunes: the scenario rules shared by all PyTorch trainers (no GGUF
+     * weights); its memory and time are its {@link Trainer}'s ({@link TrainingPlan}), and it serves
+     * nothing ({@link Framework#check} refuses inference before a plan is asked for).
+     */
+    private static final class TrainingOnly extends Runtime {
+        private final Framework framework;
+
+        TrainingOnly(Framework framework) {
+            this.framework = framework;
+        }
+
+        @Override
+        Framework framework() {
+            return framework;
+        }
+
+        @Override
+        void check(Scenario s) {
+            requireNotGguf(s);
+        }
+
+        @Override
+        MemoryPlan plan(EstimateContext c, int devices) {
+            throw new IllegalStateException(framework.label() + " is modelled for fine-tuning only");
+        }
+    }
+
+    /** The framework this strategy models. */
+    abstract Framework framework();
+
+    /** The storage the runtime holds for weights given as {@code q} (llama.cpp runs unquantized weights as an F16 GGUF). */
+    Quant storage(Quant q) {
+        return q;
+    }
+
+    /**
+     * The runtime's own rules for a scenario (which weight formats it runs, on which devices, how it
+     * splits several GPUs).
+     *
+     * @throws InvalidScenarioException naming the input that breaks the rule and what is accepted
+     */
+    abstract void check(Scenario s);
+
+    /**
+     * Refuses a GGUF quantization on a runtime that does not read GGUF files.
+     *
+     * @throws InvalidScenarioException naming llama.cpp
+     */
+    static void requireNotGguf(Scenario s) {
+        if (s.quant().isGguf()) {
+            throw new InvalidScenarioException("quantization " + s.quant().id() + " is a GGUF type: it needs "
+                    + Input.FRAMEWORK.ref(Framework.LLAMA_CPP.id())
+                    + (s.workload().isTraining() ? " and cannot be fine-tuned" : ""));
+        }
+    }
+
+    /**
+     * Refuses a device count the runtime cannot split the model over.
+     *
+     * @throws InvalidScenarioException naming the counts it accepts
+     */
+    final void checkDeviceCount(Scenario s, Architecture a) {
+        int n = s.deviceCount();
+        if (acceptsDeviceCount(s, a, n)) {
+            return;
+        }
+        StringBuilder ok = new StringBuilder();
+        int upTo = Math.min(Math.max(64, n), Fit.MAX_DEVICES);
+        for (int k = 1; k <= upTo; k++) {
+            if (acceptsDeviceCount(s, a, k)) {
+                ok.append(ok.length() == 0 ? "" : ", ").append(k);
+            }
+        }
+        throw new InvalidScenarioException(deviceCountRule(a) + ", so it cannot run on " + Input.DEVICES.ref(n)
+                + "; GPU counts it accepts up to " + upTo + ": " + ok);
+    }
+
+    /** Why some device counts do not work, in words (for {@link #checkDeviceCount}). */
+    String deviceCountRule(Architecture a) {
+        return framework().label() + " cannot split the model over that many devices";
+    }
+
+    /** Whether the runtime can split the model's layers over {@code n} devices of the scenario's kind. */
+    boolean acceptsDeviceCount(Scenario s, Architecture a, int n) {
+        return true;
+    }
+
+    /** The KV cache's element type: the one asked for ({@link gpupoor.calc.Defaults#KV_CACHE} when none), for weights held as {@code storage}. */
+    KvCacheType cacheType(KvCacheType requested, Quant storage) {
+        return requested == null ? Defaults.KV_CACHE : requested;
+    }
+
+    /** Whether an MLA model's cache holds the compressed latent (not per-head keys and values). */
+    boolean latentCache() {
+        return true;
+    }
+
+    /** Whether sliding-window layers hold only their window. */
+    boolean windowedCache(Architecture a) {
+        return true;
+    }
+
+    /** The KV cache the runtime keeps for a model whose weights it holds as {@code storage} ({@code requested}: the cache type asked for, or null). */
+    final KvCache kvCache(Architecture a, KvCacheType requested, Quant storage) {
+        return KvCache.of(a, cacheType(requested, storage), latentCache(), windowedCache(a));
+    }
+
+    /** What the runtime allocates for {@code sequences} sequences of {@code tokens} tokens. */
+    double kvAllocated(KvCache kv, long tokens, int sequences, boolean flash) {
+        return sequences * kv.bytes(tokens);
+    }
+
+    /** Where an inference scenario's bytes live on {@code devices} devices. */
+    abstract MemoryPlan plan(EstimateContext c, int devices);
+
+    /** The runtime (CUDA, Metal) context per device, bytes. */
+    double context(EstimateContext c) {
+        DeviceClass dc = c.planClass();
+        Hardware d = c.device();
+        boolean gpu = d == null || d.isGpu();
+        return (gpu ? c.cal(Param.CUDA_CONTEXT_MIB, dc) : c.cal(Param.RUNTIME_CONTEXT_MIB, dc)) * MIB;
+    }
+
+    /** Bytes the runtime may use on one GPU of {@code totalBytes}: the card less what the driver keeps. */
+    double usableGpuBytes(EstimateContext c, DeviceClass dc, double totalBytes) {
+        return totalBytes - c.cal(Param.GPU_RESERVED_MIB, dc) * MIB;
+    }
+
+    /** The GPU memory rule in words. */
+    String gpuRule(EstimateContext c) {
+        return framework().label() + " may use the card's memory less what the driver keeps";
+    }
+
+    /**
+     * Whether the runtime fills what its budget leaves with a KV pool (vLLM): then a scenario fits
+     * when one sequence's cache fits in the pool, and the pool is the KV cache it holds.
+     */
+    boolean poolsKvCache() {
+        return false;
+    }
+
+    /** Tokens per prefill chunk: the whole batch of prompts at once (PyTorch runtimes). */
+    int prefillChunk(EstimateContext c) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) c.w().batch() * c.w().promptTokens());
+    }
+
+    /** Whether prefill chunks flow through the devices of a split as a pipeline. */
+    boolean pipelinesPrefill(EstimateContext c, Parallelism p) {
+        return false;
+    }
+
+    /** Prefill chunks in flight at once in that pipeline. */
+    int prefillInFlight(EstimateContext c) {
+        return 1;
+    }
+
+    /** Extra seconds per layer per decode step beyond bytes and FLOPs (bitsandbytes' kernels in transformers). */
+    double decodeExtraLayerSeconds(EstimateContext c) {
+        return 0;
+    }
+
+    /**
+     * The dense matrix throughput the runtime's kernels reach for on a GPU: PyTorch runtimes use
+     * bf16/fp16 with fp32 accumulation.
+     */
+    double gpuPeakTflops(Hardware d, Quant q) {
+        return pytorchPeakTflops(d);
+    }
+
+    /** PyTorch's dense 16-bit matrix rate on a GPU: bf16 (else fp16) with fp32 accumulation, at least the fp32 rate. */
+    static double pytorchPeakTflops(Hardware d) {
+        double half = d.bf16Tflops() > 0 ? d.bf16Tflops() : d.fp16Tflops();
+        return Math.max(half, d.fp32Tflops());
+    }
+
+    /** Blocks on the GPU(s) (a partial offload keeps the others in host memory). */
+    int gpuLayers(EstimateContext c, MemoryPlan plan) {
+        return c.a().layers();
+    }
+
+    /** Whether the output layer runs on the GPU. */
+    boolean outputOnGpu(EstimateContext c) {
+        return true;
+    }
+}

@@ -1,0 +1,224 @@
+package gpupoor.calc.accurate;
+
+import gpupoor.calc.ModelSpec;
+import gpupoor.calc.Quant;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How one family of quantizations stores a model's weights: the bytes of each tensor, which
+ * tensors it keeps in 16 bits, what it is in words, and whether the runtime's kernels dequantize
+ * (the speed model's class). A new format is one subclass plus its {@link Quant} parse name,
+ * registered in {@link #of}; a new GGUF type is one row of {@link GgufType}.
+ */
+abstract class WeightFormat {
+
+    /**
+     * Bytes of tensor {@code t} of model {@code a}.
+     *
+     * @param layer the block holding it (0-based), or -1 outside the blocks
+     */
+    abstract double bytes(Architecture a, Tensor t, int layer);
+
+    /**
+     * Which blocks store their tensors alike: blocks of one shape and one class take the same bytes.
+     * One class for every block, unless the format picks types per layer (GGUF's K-quant mixes).
+     */
+    int layerClass(Architecture a, int layer) {
+        return 0;
+    }
+
+    /** The format in words, for the assumptions. */
+    abstract String describe();
+
+    /** Whether the runtime's kernels dequantize these weights (prefill and decode reach other efficiencies). */
+    boolean quantizedKernels() {
+        return true;
+    }
+
+    /**
+     * The format of weights stored as {@code q}. With {@link Quant#NONE}, a checkpoint the config
+     * says is published quantized ({@code quantization_config}: DeepSeek-V3's fp8, gpt-oss's MXFP4
+     * experts) is taken as published.
+     *
+     * @param doubleQuant whether bitsandbytes NF4 uses double quantization (QLoRA's setting;
+     *                    plain 4-bit loading in transformers does not)
+     */
+    static WeightFormat of(Quant q, ModelSpec model, boolean doubleQuant) {
+        return switch (q.family()) {
+            case FLOAT -> switch (q) {
+                case FP32 -> Floats.FP32;
+                case FP8 -> Floats.FP8;
+                default -> published(model);
+            };
+            case BNB -> q == Quant.BNB_INT8 ? Bitsandbytes.INT8 : doubleQuant ? Bitsandbytes.NF4_DOUBLE : Bitsandbytes.NF4;
+            case GPTQ, AWQ -> new GroupQuantized(q);
+            case GGUF -> new Gguf(q);
+        };
+    }
+
+    /** Whether a tensor stays in 16 bits under the transformers quantizers: vectors, embeddings, the head, routers. */
+    static boolean keeps16(Tensor t) {
+        boolean matrix = t.role().matrix() && t.role() != Tensor.Role.ROUTER;
+        return !matrix || t.role().embeddingOrHead();
+    }
+
+    /** fp8 linear layers: 1 byte plus an fp32 scale per 128×128 block. */
+    static double fp8Bytes(long params) {
+        return params * (1 + 4.0 / (128 * 128));
+    }
+
+    /** 16-bit weights, or the checkpoint's own fp8 or MXFP4 when its config says so. */
+    private static WeightFormat published(ModelSpec model) {
+        if (model.config().get("quantization_config") instanceof Map<?, ?> qc
+                && qc.get("quant_method") instanceof String method) {
+            switch (method.toLowerCase(Locale.ROOT)) {
+                case "fp8" -> {
+                    return Floats.PUBLISHED_FP8;
+                }
+                case "mxfp4" -> {
+                    return Floats.PUBLISHED_MXFP4;
+                }
+                default -> { }
+            }
+        }
+        return Floats.FP16;
+    }
+
+    /** Floating-point storage. */
+    private static final class Floats extends WeightFormat {
+        static final Floats FP32 = new Floats(Kind.FP32, "fp32 (4 bytes per parameter)");
+        static final Floats FP16 = new Floats(Kind.FP16, "fp16/bf16 (2 bytes per parameter)");
+        static final Floats FP8 = new Floats(Kind.FP8, "fp8 linear layers (1 byte + block scales); embeddings, head and norms 16-bit");
+        static final Floats PUBLISHED_FP8 = new Floats(Kind.PUBLISHED_FP8,
+                "the checkpoint's fp8 (e4m3, 128x128 block scales); embeddings, head and norms bf16");
+        static final Floats PUBLISHED_MXFP4 = new Floats(Kind.PUBLISHED_MXFP4,
+                "the checkpoint's MXFP4 experts (4.25 bits); attention, router, embeddings and head bf16");
+
+        private enum Kind { FP32, FP16, FP8, PUBLISHED_FP8, PUBLISHED_MXFP4 }
+
+        private final Kind kind;
+        private final String words;
+
+        private Floats(Kind kind, String words) {
+            this.kind = kind;
+            this.words = words;
+        }
+
+        @Override
+        double bytes(Architecture a, Tensor t, int layer) {
+            long n = t.params();
+            return switch (kind) {
+                case FP32 -> 4.0 * n;
+                case FP16 -> 2.0 * n;
+                case FP8, PUBLISHED_FP8 -> keeps16(t) ? 2.0 * n : fp8Bytes(n);
+                case PUBLISHED_MXFP4 -> t.role().routedExpert() ? GgufType.MXFP4.bytes(t.rows() * t.copies(), t.cols()) : 2.0 * n;
+            };
+        }
+
+        @Override
+        String describe() {
+            return words;
+        }
+
+        @Override
+        boolean quantizedKernels() {
+            return kind == Kind.FP8;
+        }
+    }
+
+    /** bitsandbytes, quantized when the model is loaded; embeddings, head and norms stay 16-bit. */
+    private static final class Bitsandbytes extends WeightFormat {
+        static final Bitsandbytes INT8 = new Bitsandbytes(0, "bitsandbytes LLM.int8: int8 linear layers + fp32 row scales; "
+                + "embeddings, head and norms 16-bit");
+        static final Bitsandbytes NF4 = new Bitsandbytes(0.5 + 4.0 / 64,
+                "bitsandbytes NF4 (4 bits + fp32 absmax per 64 = 4.5 bits); embeddings, head and norms 16-bit");
+        static final Bitsandbytes NF4_DOUBLE = new Bitsandbytes(0.5 + 1.0 / 64 + 4.0 / (64 * 256),
+                "bitsandbytes NF4 with double quantization (4.127 bits); embeddings, head and norms 16-bit");
+
+        /** Bytes per weight of the 4-bit formats (0: LLM.int8, 1 byte plus an fp32 scale per row). */
+        private final double perWeight;
+        private final String words;
+
+        private Bitsandbytes(double perWeight, String words) {
+            this.perWeight = perWeight;
+            this.words = words;
+        }
+
+        @Override
+        double bytes(Architecture a, Tensor t, int layer) {
+            long n = t.params();
+            if (keeps16(t)) {
+                return 2.0 * n;
+            }
+            return perWeight == 0 ? n + 4.0 * t.rows() * t.copies() : n * perWeight;
+        }
+
+        @Override
+        String describe() {
+            return words;
+        }
+    }
+
+    /**
+     * GPTQ/AWQ with group size 128: packed weights plus an fp16 scale and a packed zero per group and
+     * column (GPTQ also an int32 group index per input row); embeddings, head and norms 16-bit.
+     */
+    private static final class GroupQuantized extends WeightFormat {
+        private static final double GROUP = 128;
+        private final Quant q;
+
+        GroupQuantized(Quant q) {
+            this.q = q;
+        }
+
+        @Override
+        double bytes(Architecture a, Tensor t, int layer) {
+            long n = t.params();
+            if (keeps16(t)) {
+                return 2.0 * n;
+            }
+            return switch (q) {
+                case GPTQ_INT4 -> n * (0.5 + 2.5 / GROUP) + 4.0 * t.cols() * t.copies();
+                case GPTQ_INT8 -> n * (1 + 3.0 / GROUP) + 4.0 * t.cols() * t.copies();
+                default -> n * (0.5 + 2.5 / GROUP);
+            };
+        }
+
+        @Override
+        String describe() {
+            return q.id() + " group size 128 (packed weights + fp16 scales + packed zeros); embeddings, head and norms 16-bit";
+        }
+    }
+
+    /** A GGUF file type: llama.cpp's per-tensor types ({@link GgufMix}), norms F32. */
+    private static final class Gguf extends WeightFormat {
+        private final Quant q;
+
+        Gguf(Quant q) {
+            this.q = q;
+        }
+
+        @Override
+        double bytes(Architecture a, Tensor t, int layer) {
+            return GgufMix.typeOf(q, a, t, layer).bytes(t.rows() * t.copies(), t.cols());
+        }
+
+        @Override
+        int layerClass(Architecture a, int layer) {
+            return GgufMix.layerClass(layer, a.layers());
+        }
+
+        @Override
+        String describe() {
+            return "GGUF " + q.id().substring(5) + " with llama.cpp's per-tensor types (output head Q6_K or Q8_0, "
+                    + "more bits for attn_v/ffn_down in the K-quant _M/_S/_L mixes), norms F32";
+        }
+
+        @Override
+        boolean quantizedKernels() {
+            return GgufMix.baseType(q) != GgufType.F16;
+        }
+    }
+}
