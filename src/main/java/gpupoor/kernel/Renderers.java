@@ -1,7 +1,10 @@
 package gpupoor.kernel;
 
 import gpupoor.calc.Estimate;
-import gpupoor.dsl.Displayable;
+import gpupoor.view.ChartImage;
+import gpupoor.view.Displayable;
+import gpupoor.view.EstimateView;
+import gpupoor.view.TableView;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.RenderContext;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
@@ -12,8 +15,10 @@ import tech.tablesaw.api.Table;
 import java.util.Base64;
 
 /**
- * What a cell's value looks like in a notebook: tablesaw tables as HTML, XChart charts as PNG
- * (SVG on request), DSL results and engine estimates as HTML; each also as {@code text/plain}.
+ * What a cell's value looks like in a notebook: the kernel's adapter from {@code gpupoor.view} to
+ * jjava's MIME registry. Tablesaw tables ({@link TableView}), XChart charts as PNG, SVG on request
+ * ({@link ChartImage}), views ({@link Displayable}: every DSL result) and engine estimates
+ * ({@link EstimateView}) as HTML; each also as {@code text/plain}. No HTML or image is made here.
  */
 final class Renderers {
     private Renderers() {
@@ -69,8 +74,8 @@ final class Renderers {
 
     @SuppressWarnings("rawtypes")
     private static void chart(Chart chart, RenderContext ctx) {
-        ctx.renderIfRequested(MIMEType.IMAGE_PNG, () -> Base64.getEncoder().encodeToString(ChartView.png(chart)));
-        ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> ChartView.svg(chart));
-        ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> ChartView.text(chart));
+        ctx.renderIfRequested(MIMEType.IMAGE_PNG, () -> Base64.getEncoder().encodeToString(ChartImage.png(chart)));
+        ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> ChartImage.svg(chart));
+        ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> ChartImage.text(chart));
     }
 }

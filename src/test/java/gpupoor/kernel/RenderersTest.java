@@ -1,6 +1,8 @@
 package gpupoor.kernel;
 
-import gpupoor.dsl.Displayable;
+import gpupoor.view.ChartImage;
+import gpupoor.view.TableView;
+import gpupoor.view.Displayable;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
@@ -35,9 +37,9 @@ class RenderersTest {
         pie.addSeries("q4", 4);
         pie.addSeries("q8", 8);
         DisplayData png = Renderers.render(renderer, pie);
-        assertArrayEquals(ChartView.png(pie), Base64.getDecoder().decode((String) png.getData(MIMEType.IMAGE_PNG)));
+        assertArrayEquals(ChartImage.png(pie), Base64.getDecoder().decode((String) png.getData(MIMEType.IMAGE_PNG)));
         assertFalse(png.hasDataForType(MIMEType.IMAGE_SVG));
-        assertEquals(ChartView.text(pie), png.getData(MIMEType.TEXT_PLAIN));
+        assertEquals(ChartImage.text(pie), png.getData(MIMEType.TEXT_PLAIN));
         DisplayData svg = Renderers.renderAs(renderer, pie, "image/svg+xml");
         assertTrue(((String) svg.getData(MIMEType.IMAGE_SVG)).startsWith("<svg"));
         assertFalse(svg.hasDataForType(MIMEType.IMAGE_PNG));
