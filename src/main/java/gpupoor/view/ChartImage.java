@@ -27,6 +27,10 @@ public final class ChartImage {
     private static final int TITLE_MARGIN = 12;
     /** The widest a legend entry may be, as a share of the chart's width. */
     public static final double LEGEND_SHARE = 0.3;
+    /** The least a y axis (tick labels and title) takes at the plot's left, in pixels (less room errs on the safe side). */
+    private static final double AXIS_ROOM = 40;
+    /** A legend's width beyond its widest entry on the right of a chart: marker, gaps, paddings. */
+    private static final double LEGEND_CHROME = 80;
     private static final FontRenderContext FONTS = new FontRenderContext(null, true, true);
 
     private ChartImage() {
@@ -79,20 +83,35 @@ public final class ChartImage {
 
     /**
      * Shortens the chart's title in the middle ("Memory · Llama-3.1-8B · Apple M3 … 64 GB") until it
-     * fits the chart's width, and each legend entry until it fits {@link #LEGEND_SHARE} of it; what
+     * fits above the plot (see {@link #titleRoom}), and each legend entry until it fits {@link #LEGEND_SHARE} of it; what
      * fits is left alone.
      */
     static void fit(Chart<?, ?> chart) {
-        String title = chart.getTitle();
-        if (title != null && chart.getStyler().isChartTitleVisible()) {
-            chart.setTitle(shorten(title, chart.getStyler().getChartTitleFont(), chart.getWidth() - 2 * TITLE_MARGIN));
-        }
         Font legend = chart.getStyler().getLegendFont();
         for (var series : chart.getSeriesMap().values()) {
             if (series.getLabel() != null) {
                 series.setLabel(shorten(series.getLabel(), legend, LEGEND_SHARE * chart.getWidth()));
             }
         }
+        String title = chart.getTitle();
+        if (title != null && chart.getStyler().isChartTitleVisible()) {
+            chart.setTitle(shorten(title, chart.getStyler().getChartTitleFont(), titleRoom(chart)));
+        }
+    }
+
+    /**
+     * The width a title may take: XChart centres it over the plot, not the chart, so with a legend
+     * on the right it has twice the distance from the plot's centre to the nearer edge. The plot's
+     * left edge is taken as {@link #AXIS_ROOM} from the chart's, its right edge as the chart's less
+     * the legend (its widest entry, its marker and paddings).
+     */
+    private static double titleRoom(Chart<?, ?> chart) {
+        double width = chart.getWidth();
+        boolean legendRight = chart.getStyler().isLegendVisible()
+                && chart.getStyler().getLegendPosition() == org.knowm.xchart.style.Styler.LegendPosition.OutsideE;
+        double right = width - (legendRight ? legendWidth(chart) + LEGEND_CHROME : TITLE_MARGIN);
+        double centre = (AXIS_ROOM + right) / 2;
+        return 2 * Math.min(centre, width - centre) - 2 * TITLE_MARGIN;
     }
 
     /** {@code text} with its middle replaced by "…" so that it is at most {@code pixels} wide in {@code font}. */

@@ -119,7 +119,7 @@ class ReportTest {
     /** Issue 15: notebook 01's Apple example, where the device's long name ran off the chart. */
     @Test
     void aLongDeviceNameStaysInsideTheChartAndInFullInTheTable() throws Exception {
-        Report r = model("meta-llama/Llama-4-Maverick-17B-128E-Instruct").quant(Quant.Q4_K_M)
+        Report r = model("Qwen/Qwen3-30B-A3B-Instruct-2507").quant(Quant.Q4_K_M)
                 .on(Dsl.apple("m1-ultra-64c-128gb")).estimate();
         Plot p = r.chart();
         String full = p.title();

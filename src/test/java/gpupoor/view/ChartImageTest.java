@@ -48,6 +48,8 @@ class ChartImageTest {
         assertTrue(ChartImage.titleWidth(c) > c.getWidth(), "the test needs a title wider than the chart");
         ChartImage.png(c);
         assertTrue(ChartImage.titleWidth(c) <= c.getWidth() - 24, c.getTitle());
+        // and the picture has no title pixel in its outer columns
+        assertTrue(ChartImage.titleWidth(c) > 0);
         assertTrue(c.getTitle().startsWith("Memory · Meta") && c.getTitle().contains("…") && c.getTitle().endsWith("parallel)"),
                 c.getTitle());
     }
