@@ -1,6 +1,7 @@
 package gpupoor.kernel;
 
 import gpupoor.calc.Estimate;
+import gpupoor.dsl.Explore;
 import gpupoor.view.ChartImage;
 import gpupoor.view.Displayable;
 import gpupoor.view.EstimateView;
@@ -18,7 +19,8 @@ import java.util.Base64;
  * What a cell's value looks like in a notebook: the kernel's adapter from {@code gpupoor.view} to
  * jjava's MIME registry. Tablesaw tables ({@link TableView}), XChart charts as PNG, SVG on request
  * ({@link ChartImage}), views ({@link Displayable}: every DSL result) and engine estimates
- * ({@link EstimateView}) as HTML; each also as {@code text/plain}. No HTML or image is made here.
+ * ({@link EstimateView}) as HTML; each also as {@code text/plain}; {@code explore(..)} as its widget
+ * (with its panel's HTML and its text for front ends without widgets). No HTML or image is made here.
  */
 final class Renderers {
     private Renderers() {
@@ -62,6 +64,15 @@ final class Renderers {
                 .register((d, ctx) -> {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, d::toHtml);
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, d::toText);
+                });
+        renderer.createRegistration(Explore.class)
+                .preferring(MIMEType.parse(WidgetComms.VIEW_MIME))
+                .supporting(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
+                .register((x, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.parse(WidgetComms.VIEW_MIME),
+                            () -> renderer.render(x.widget()).getData(MIMEType.parse(WidgetComms.VIEW_MIME)));
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, x::html);
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, x::toText);
                 });
         renderer.createRegistration(Estimate.class)
                 .preferring(MIMEType.TEXT_HTML)
