@@ -66,8 +66,8 @@ final class Renderers {
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, d::toText);
                 });
         renderer.createRegistration(Explore.class)
-                .preferring(MIMEType.parse(WidgetComms.VIEW_MIME))
-                .supporting(MIMEType.TEXT_HTML, MIMEType.TEXT_PLAIN)
+                .preferring(MIMEType.parse(WidgetComms.VIEW_MIME), MIMEType.TEXT_HTML)
+                .supporting(MIMEType.TEXT_PLAIN)
                 .register((x, ctx) -> {
                     ctx.renderIfRequested(MIMEType.parse(WidgetComms.VIEW_MIME),
                             () -> renderer.render(x.widget()).getData(MIMEType.parse(WidgetComms.VIEW_MIME)));
