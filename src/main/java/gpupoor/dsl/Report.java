@@ -182,7 +182,7 @@ public final class Report implements Displayable {
         boolean capacity = !Double.isNaN(capacityMiB());
         List<String> categories = capacity ? List.of("needed", "available") : List.of("needed");
         CategoryChart chart = Charts.category("Memory · " + SweepPlots.shortName(setup.model().id()) + (d == null ? "" : " · " + d.label()),
-                "", "memory (GiB)", 520, 400);
+                "", "memory (GiB)", 600, 400);
         chart.getStyler().setStacked(true);
         for (Component c : Component.values()) {
             double v = c.mib(m);
