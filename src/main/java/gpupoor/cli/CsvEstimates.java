@@ -47,9 +47,12 @@ final class CsvEstimates {
     }
 
     private final Method method;
+    private final Catalog catalog;
 
-    CsvEstimates(Method method) {
+    /** Estimates rows with {@code method}, looking names up in {@code catalog}. */
+    CsvEstimates(Method method, Catalog catalog) {
         this.method = method;
+        this.catalog = catalog;
     }
 
     /** What a run did: the data rows and the ones that failed (their spreadsheet numbers, the first few). */
@@ -124,7 +127,7 @@ final class CsvEstimates {
             return cells;
         }
         try {
-            Estimate e = method.estimate(ScenarioArgs.fromColumns(row.cells()).builder(Catalog.get()).build());
+            Estimate e = method.estimate(ScenarioArgs.fromColumns(row.cells()).builder(catalog).build());
             cells.putAll(SeedFormat.columns(e));
             cells.put("error", String.join("; ", e.notes().stream().filter(CsvEstimates::explainsAMissingPart)
                     .map(n -> Input.render(n, ScenarioArgs.COLUMN_STYLE)).toList()));

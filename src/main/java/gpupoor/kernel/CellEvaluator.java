@@ -433,6 +433,11 @@ final class CellEvaluator implements AutoCloseable {
         }
     }
 
+    /** Whether the thread runs cell code that an interrupt could not stop (its output is dropped). */
+    boolean isAbandoned(Thread thread) {
+        return control.threads().isAbandoned(thread);
+    }
+
     /** Interrupts the cell being evaluated: its running snippet is cancelled and no later snippet runs. */
     void interrupt() {
         control.interrupt();

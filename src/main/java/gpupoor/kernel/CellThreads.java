@@ -142,12 +142,6 @@ final class CellThreads {
         return abandoned.contains(thread);
     }
 
-    /** Whether the calling thread is the one running the current task. */
-    boolean isCellThread() {
-        Task t = running;
-        return t != null && t.thread == Thread.currentThread();
-    }
-
     /** A task, its thread and what happened to it. */
     private static final class Task {
         final FutureTask<Object> future;

@@ -5,6 +5,7 @@ import gpupoor.kernel.protocol.KernelConnection;
 import gpupoor.kernel.protocol.MapReply;
 import gpupoor.kernel.protocol.Outbox;
 import gpupoor.kernel.protocol.Replies;
+import gpupoor.kernel.protocol.WidgetComms;
 import gpupoor.widgets.Widgets;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
@@ -23,7 +24,6 @@ import org.dflib.jjava.jupyter.messages.publish.PublishDisplayData;
 import org.dflib.jjava.jupyter.messages.publish.PublishError;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteResult;
-import org.dflib.jjava.jupyter.messages.publish.PublishUpdateDisplayData;
 import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
@@ -55,7 +55,7 @@ import java.util.logging.Logger;
  * after the Java class of whatever the kernel throws ({@code ErrorReply.of(e)}), sends no
  * {@code payload} or {@code user_expressions}, ignores {@code silent}, {@code store_history} and
  * {@code stop_on_error}, and publishes cell output through {@code JupyterIO} (see
- * {@link gpupoor.kernel.protocol.Outbox}); and its comm handling (see {@link WidgetComms}).
+ * {@link Outbox}); and its comm handling (see {@link WidgetComms}).
  */
 final class GpuPoorKernel extends BaseKernel {
     private static final Logger LOG = Logger.getLogger(GpuPoorKernel.class.getName());
@@ -211,6 +211,8 @@ final class GpuPoorKernel extends BaseKernel {
         super.becomeHandlerForConnection(connection);
         this.connection = connection instanceof KernelConnection k ? k : null;
         this.outbox = new Outbox(connection.getIOPub());
+        // a cell thread an interrupt could not stop prints into no later cell
+        outbox.mute(t -> evaluator.isDone() && !evaluator.isCompletedExceptionally() && evaluator.join().isAbandoned(t));
         this.cellOut = new PrintStream(outbox.stdout(), true, StandardCharsets.UTF_8);
         this.cellErr = new PrintStream(outbox.stderr(), true, StandardCharsets.UTF_8);
         this.widgets = new WidgetComms(outbox, value -> Renderers.render(getRenderer(), value), this::runCallback);
@@ -413,13 +415,6 @@ final class GpuPoorKernel extends BaseKernel {
     public void display(DisplayData data) {
         if (running != null) {
             outbox.publish(new PublishDisplayData(data));
-        }
-    }
-
-    /** Replaces the display data shown under the data's display id. */
-    void updateDisplay(DisplayData data) {
-        if (running != null) {
-            outbox.publish(new PublishUpdateDisplayData(data));
         }
     }
 

@@ -23,6 +23,9 @@ import java.util.Base64;
  * (with its panel's HTML and its text for front ends without widgets). No HTML or image is made here.
  */
 final class Renderers {
+    /** A widget's view, as the widget registration in {@code protocol.WidgetComms} renders a widget. */
+    private static final MIMEType WIDGET_VIEW = MIMEType.parse("application/vnd.jupyter.widget-view+json");
+
     private Renderers() {
     }
 
@@ -66,11 +69,11 @@ final class Renderers {
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, d::toText);
                 });
         renderer.createRegistration(Explore.class)
-                .preferring(MIMEType.parse(WidgetComms.VIEW_MIME), MIMEType.TEXT_HTML)
+                .preferring(WIDGET_VIEW, MIMEType.TEXT_HTML)
                 .supporting(MIMEType.TEXT_PLAIN)
                 .register((x, ctx) -> {
-                    ctx.renderIfRequested(MIMEType.parse(WidgetComms.VIEW_MIME),
-                            () -> renderer.render(x.widget()).getData(MIMEType.parse(WidgetComms.VIEW_MIME)));
+                    ctx.renderIfRequested(WIDGET_VIEW,
+                            () -> renderer.render(x.widget()).getData(WIDGET_VIEW));
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, x::html);
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, x::toText);
                 });

@@ -1,6 +1,5 @@
 package gpupoor.widgets;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -77,13 +76,5 @@ public abstract class Selection extends Control {
             return i;
         }
         return json;
-    }
-
-    static List<String> labels(Object[] values) {
-        List<String> out = new ArrayList<>();
-        for (Object v : values) {
-            out.add(String.valueOf(v));
-        }
-        return out;
     }
 }

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * The cells run in this kernel session, for Jupyter's {@code history_request}: the last n, a range
  * of lines, or a glob search ({@code *} and {@code ?}, matched against the whole input, as IPython
  * does). The session number is always {@link #SESSION}; there is no history across restarts.
+ * (jjava-jupyter 1.0-a6 has no history store of its own; {@link Replies} builds the reply.)
  */
 public final class History {
     /** The number of the (only) session. */

@@ -1,11 +1,8 @@
-package gpupoor.kernel;
+package gpupoor.kernel.protocol;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import gpupoor.kernel.protocol.MapReply;
-import gpupoor.kernel.protocol.Outbox;
-import gpupoor.kernel.protocol.RawJson;
 import gpupoor.widgets.FrontEnd;
 import gpupoor.widgets.Widget;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
@@ -48,7 +45,7 @@ import java.util.logging.Logger;
  * 1.0-a6's message Gson drops null values (upstream: {@code kernel/comm/CommManager.java},
  * {@code messages/reply/CommInfoReply.java}, unchanged in 1.0-a7).
  */
-final class WidgetComms implements FrontEnd {
+public final class WidgetComms implements FrontEnd {
     private static final Logger LOG = Logger.getLogger(WidgetComms.class.getName());
     static final String WIDGET_TARGET = "jupyter.widget";
     static final String CONTROL_TARGET = "jupyter.widget.control";
@@ -64,12 +61,19 @@ final class WidgetComms implements FrontEnd {
     private final CallbackRunner callbacks;
 
     /** How the kernel runs code a front-end change triggers (observers are user code). */
-    interface CallbackRunner {
+    public interface CallbackRunner {
         /** Runs the action on a cell thread, with the reply environment of the triggering message. */
         void run(ShellReplyEnvironment env, Message<?> trigger, Runnable action);
     }
 
-    WidgetComms(Outbox outbox, Function<Object, DisplayData> renderer, CallbackRunner callbacks) {
+    /**
+     * The widget comms of a kernel.
+     *
+     * @param outbox    where their messages go
+     * @param renderer  the kernel's MIME rendering of a value (for {@code Output} widgets)
+     * @param callbacks how code a front-end change triggers is run
+     */
+    public WidgetComms(Outbox outbox, Function<Object, DisplayData> renderer, CallbackRunner callbacks) {
         this.outbox = outbox;
         this.renderer = renderer;
         this.callbacks = callbacks;
@@ -148,7 +152,7 @@ final class WidgetComms implements FrontEnd {
     }
 
     /** Makes a widget that is a cell's value (or is passed to {@code display}) show as its view. */
-    void register(Renderer renderer) {
+    public void register(Renderer renderer) {
         renderer.createRegistration(Widget.class)
                 .preferring(MIMEType.parse(VIEW_MIME))
                 .supporting(MIMEType.TEXT_PLAIN)
@@ -187,7 +191,7 @@ final class WidgetComms implements FrontEnd {
     // ---- front end to kernel ----------------------------------------------------------------
 
     /** {@code comm_open} from the front end: the widget control comm; other targets are refused. */
-    void handleOpen(ShellReplyEnvironment env, Message<CommOpenCommand> message) {
+    public void handleOpen(ShellReplyEnvironment env, Message<CommOpenCommand> message) {
         CommOpenCommand open = message.getContent();
         if (CONTROL_TARGET.equals(open.getTargetName())) {
             controls.add(open.getCommID());
@@ -202,7 +206,7 @@ final class WidgetComms implements FrontEnd {
     }
 
     /** {@code comm_msg}: a widget change, a state request, or the control comm's request for all states. */
-    void handleMessage(ShellReplyEnvironment env, Message<CommMsgCommand> message) {
+    public void handleMessage(ShellReplyEnvironment env, Message<CommMsgCommand> message) {
         String id = message.getContent().getCommID();
         JsonObject data = message.getContent().getData();
         String method = data != null && data.has("method") ? data.get("method").getAsString() : "";
@@ -247,7 +251,7 @@ final class WidgetComms implements FrontEnd {
     }
 
     /** {@code comm_close} from the front end. */
-    void handleClose(ShellReplyEnvironment env, Message<CommCloseCommand> message) {
+    public void handleClose(ShellReplyEnvironment env, Message<CommCloseCommand> message) {
         String id = message.getContent().getCommID();
         controls.remove(id);
         Widget widget = widgets.remove(id);
@@ -261,7 +265,7 @@ final class WidgetComms implements FrontEnd {
     }
 
     /** {@code comm_info_request}: the open comms, optionally of one target, with {@code status}. */
-    void handleInfo(ShellReplyEnvironment env, Message<CommInfoRequest> message) {
+    public void handleInfo(ShellReplyEnvironment env, Message<CommInfoRequest> message) {
         String target = message.getContent().getTargetName();
         Map<String, Object> comms = new LinkedHashMap<>();
         if (target == null || WIDGET_TARGET.equals(target)) {
