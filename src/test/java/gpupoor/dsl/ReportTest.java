@@ -69,7 +69,7 @@ class ReportTest {
         assertTrue(m.find());
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(m.group(1))));
         assertNotNull(img);
-        assertEquals(520, img.getWidth());
+        assertEquals(600, img.getWidth());
         CategoryChart c = (CategoryChart) S.estimate().chart().chart();
         assertEquals(List.of("weights", "KV cache", "activations", "overhead", "GeForce RTX 4090"),
                 new ArrayList<>(c.getSeriesMap().keySet()));
