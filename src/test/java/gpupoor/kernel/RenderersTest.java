@@ -32,6 +32,16 @@ class RenderersTest {
     }
 
     @Test
+    void exploreIsItsPanelsHtmlAndItsTextWithoutAWidgetFrontEnd() {
+        gpupoor.dsl.Explore x = gpupoor.dsl.Dsl.explore(gpupoor.dsl.Dsl.model("meta-llama/Llama-3.1-8B")
+                .on(gpupoor.dsl.Dsl.gpu("rtx-4090")));
+        DisplayData d = Renderers.render(renderer, x);
+        assertEquals(x.html(), d.getData(MIMEType.TEXT_HTML));
+        assertEquals(x.toText(), d.getData(MIMEType.TEXT_PLAIN));
+        assertTrue(x.html().contains("gpupoor-explore-total"));
+    }
+
+    @Test
     void anyChartIsPngByDefaultAndSvgOnRequest() {
         PieChart pie = new PieChartBuilder().width(200).height(120).title("quants").build();
         pie.addSeries("q4", 4);
