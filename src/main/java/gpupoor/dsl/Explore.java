@@ -112,87 +112,87 @@ public final class Explore {
         redraw();
     }
 
-    /** The context slider (tokens: prompt + generated; in fine-tuning the sequence length). */
+    /** The context slider (tokens: prompt + generated; in fine-tuning the sequence length). Example: {@code x.context().value(32768)}. */
     public IntSlider context() {
         return context;
     }
 
-    /** The batch slider (sequences processed together). */
+    /** The batch slider (sequences processed together). Example: {@code x.batch().value(16)}. */
     public IntSlider batch() {
         return batch;
     }
 
-    /** The quantization dropdown ({@code fp16}, {@code gguf-Q4_K_M}, …). */
+    /** The quantization dropdown ({@code none} for 16-bit, {@code gguf-Q4_K_M}, …). Example: {@code x.quant().value("gguf-Q8_0")}. */
     public Dropdown quant() {
         return quant;
     }
 
-    /** The device dropdown (catalog ids; {@code none} for no device). */
+    /** The device dropdown (catalog ids; {@code none} for no device). Example: {@code x.device().value("a100-sxm4-80gb")}. */
     public Dropdown device() {
         return device;
     }
 
-    /** The device count slider. */
+    /** The device count slider. Example: {@code x.count().value(2)}. */
     public IntSlider count() {
         return count;
     }
 
-    /** The runtime dropdown ({@code auto} follows the quantization and device). */
+    /** The runtime dropdown ({@code auto} follows the quantization and device). Example: {@code x.runtime().value("vllm")}. */
     public Dropdown runtime() {
         return runtime;
     }
 
-    /** The KV-cache type dropdown (a runtime knob; {@code runtime default} leaves it unset). */
+    /** The KV-cache type dropdown (a runtime knob; {@code runtime default} leaves it unset). Example: {@code x.kvCache().value("q8_0")}. */
     public Dropdown kvCache() {
         return kvCache;
     }
 
-    /** The flash-attention dropdown (a runtime knob; {@code runtime default} leaves it unset). */
+    /** The flash-attention dropdown (a runtime knob; {@code runtime default} leaves it unset). Example: {@code x.flashAttention().value("on")}. */
     public Dropdown flashAttention() {
         return flashAttention;
     }
 
-    /** vLLM's GPU memory utilization (applied only when the runtime is vLLM). */
+    /** vLLM's GPU memory utilization (applied only when the runtime is vLLM). Example: {@code x.gpuMemoryUtilization().value(0.8)}. */
     public FloatSlider gpuMemoryUtilization() {
         return gpuMemoryUtilization;
     }
 
-    /** Inference or a fine-tuning method: {@code inference}, {@code lora}, {@code qlora}, {@code full}. */
+    /** Inference or a fine-tuning method: {@code inference}, {@code lora}, {@code qlora}, {@code full}. Example: {@code x.finetune().value("qlora")}. */
     public ToggleButtons finetune() {
         return finetune;
     }
 
-    /** The LoRA rank slider (LoRA and QLoRA). */
+    /** The LoRA rank slider (LoRA and QLoRA). Example: {@code x.rank().value(64)}. */
     public IntSlider rank() {
         return rank;
     }
 
-    /** The whole view: the controls beside the panel (a row that wraps when narrow). */
+    /** The whole view: the controls beside the panel (a row that wraps when narrow). Example: {@code x.widget().show()}. */
     public Widget widget() {
         return widget;
     }
 
-    /** The setup the controls describe now, or null when the engine refused it (see {@link #message()}). */
+    /** The setup the controls describe now, or null when the engine refused it (see {@link #message()}). Example: {@code x.setup().context()}. */
     public Setup setup() {
         return setup;
     }
 
-    /** The estimate shown now, or null when the engine refused the controls' combination. */
+    /** The estimate shown now, or null when the engine refused the controls' combination. Example: {@code x.report().totalGiB()}. */
     public Report report() {
         return report;
     }
 
-    /** The engine's message for a combination it refuses, in the DSL's terms; null when it is shown. */
+    /** The engine's message for a combination it refuses, in the DSL's terms; null when it is shown. Example: {@code x.message()}. */
     public String message() {
         return message;
     }
 
-    /** Milliseconds the last redraw took in the kernel (estimate, limits, chart, HTML). */
+    /** Milliseconds the last redraw took in the kernel (estimate, limits, chart, HTML). Example: {@code x.redrawMillis() < 100}. */
     public double redrawMillis() {
         return redrawMillis;
     }
 
-    /** The panel's HTML now: the report (table beside chart), the limits, or the engine's message. */
+    /** The panel's HTML now: the report (table beside chart), the limits, or the engine's message. Example: {@code display(html(x.html()))}. */
     public String html() {
         return panel.value();
     }
@@ -264,7 +264,7 @@ public final class Explore {
         return name + ": " + (r.found() && r.value() instanceof Integer n ? Format.count(n) + " " + unit : "nothing fits");
     }
 
-    /** What the view shows, as text: the controls' values, then the estimate and limits (or the message). */
+    /** What the view shows, as text: the controls' values, then the estimate and limits (or the message). Example: {@code print(x.toText())}. */
     public String toText() {
         StringBuilder sb = new StringBuilder("explore: ");
         sb.append("context ").append(Format.count(context.value())).append(" · batch ").append(batch.value())
