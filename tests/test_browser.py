@@ -223,3 +223,47 @@ def test_a_slider_moved_in_the_browser_reaches_the_kernel(server, browser, tmp_p
     assert "Error displaying widget" not in errors and "Failed to create view" not in errors
     print(f"{server['kind']}: slider moved to {readout}, the kernel saw {value} (changes seen: {seen}); "
           f"screenshot {shot}")
+
+
+EXPLORE_CELL = ('var x = explore(model("meta-llama/Llama-3.1-8B").on(gpu("rtx-4090")).quant(Q4_K_M).context(4096));\n'
+                'x')
+# the batch slider of explore(..): the slider whose label reads "batch"
+BATCH_SLIDER = ("return Array.from(document.querySelectorAll('.widget-slider')).find("
+                "s => (s.querySelector('.widget-label') || {}).textContent === 'batch')")
+TOTAL = "((document.querySelector('.gpupoor-explore-total b') || {}).textContent || '')"
+
+
+def test_explore_redraws_when_a_slider_moves(server, browser, tmp_path):
+    """explore(..) in the page: drag its batch slider with real input events; the memory total shown changes
+    to what the kernel computed for the new batch."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(EXPLORE_CELL))
+    path = tmp_path / "explore.ipynb"
+    nbformat.write(nb, path)
+    js = open_notebook(server, browser, path)
+    browser.execute_script(js["run"])
+    wait_for(browser, js["done"], RUN_TIMEOUT, "the explore cell to run")
+    wait_for(browser, BATCH_SLIDER.replace("return ", "return !!"), 60, "explore's batch slider")
+    wait_for(browser, f"return {TOTAL} !== ''", 60, "the memory total")
+    before = browser.execute_script(f"return {TOTAL}")
+    slider = browser.execute_script(BATCH_SLIDER)
+    handle = slider.find_element(By.CSS_SELECTOR, ".noUi-handle")
+    track = slider.find_element(By.CSS_SELECTOR, ".noUi-target")
+    ActionChains(browser).click_and_hold(handle).move_by_offset(track.size["width"] // 4, 0).release().perform()
+    wait_for(browser, f"return {TOTAL} !== {json.dumps(before)}", 20, "the shown memory total to change")
+    after = browser.execute_script(f"return {TOTAL}")
+    readout = int(slider.find_element(By.CSS_SELECTOR, ".widget-readout").text)
+    shot = ROOT / "target" / f"browser-{server['kind']}-explore.png"
+    shot.parent.mkdir(exist_ok=True)
+    browser.save_screenshot(str(shot))
+    mib = lambda shown: int(shown.split(" MiB")[0].replace(",", ""))
+    assert readout > 1 and mib(after) > mib(before), (readout, before, after)
+    answer = ask_kernel(browser, server["kind"], 'x.batch().value() + " " + Math.round(x.report().totalMiB()) + " "'
+                                                 ' + Math.round(x.redrawMillis())')
+    batch, total, millis = (int(v) for v in answer.split())
+    assert batch == readout, (batch, readout)
+    assert total == mib(after), (total, after)
+    print(f"{server['kind']}: batch 1 -> {readout}, memory {before} -> {after}, kernel redraw {millis} ms; "
+          f"screenshot {shot}")

@@ -90,3 +90,19 @@ def test_bring_your_own_model_reads_the_files_offline():
     assert "as published (GGUF data/Qwen3-0.6B-Q4_K_M.gguf, file type Q4_K_M)" in text
     assert "vision tower 0.420B" in text
     assert "My 16GB card" in text
+
+
+def test_explore_notebook_keeps_its_widget_state():
+    """Notebook 06 carries the widget state (so a reader of the repository sees the controls and the panel)."""
+    nb = nbformat.read(ROOT / "notebooks" / "06-explore.ipynb", as_version=4)
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]
+    assert state["version_major"] == 2
+    models = state["state"]
+    names = {m["model_name"] for m in models.values()}
+    assert {"IntSliderModel", "DropdownModel", "ToggleButtonsModel", "HTMLModel", "HBoxModel"} <= names, names
+    panels = [m["state"]["value"] for m in models.values() if m["model_name"] == "HTMLModel"]
+    assert any("gpupoor-explore-total" in p and "data:image/png;base64," in p for p in panels)
+    views = [o["data"]["application/vnd.jupyter.widget-view+json"]["model_id"] for c in nb.cells
+             for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert views and all(v in models for v in views)
+

@@ -227,7 +227,7 @@ class SweepTest {
         assertEquals('P', png[1]);
         String svg = Files.readString(p.save(dir.resolve("a.svg").toString()));
         assertTrue(svg.contains("<svg"), svg.substring(0, Math.min(200, svg.length())));
-        assertTrue(p.toHtml().startsWith("<img alt=\"Throughput vs batch"));
+        assertTrue(p.toHtml().startsWith("<img ") && p.toHtml().contains(" alt=\"Throughput vs batch"), p.toHtml().substring(0, 80));
         assertTrue(p.toText().contains("throughput_tokens_per_s"));
     }
 }

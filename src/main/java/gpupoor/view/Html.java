@@ -1,15 +1,16 @@
-package gpupoor.dsl;
+package gpupoor.view;
 
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Base64;
+import java.util.Locale;
 
-/** HTML fragments for notebook output: escaped text, tablesaw tables and charts as embedded PNG images. */
+/**
+ * The one HTML builder for notebook output: escaped text, tablesaw tables, charts as embedded PNG
+ * images ({@link ChartImage}) and a row of parts that sits side by side when there is room and
+ * wraps below when not.
+ */
 public final class Html {
     private Html() {
     }
@@ -60,7 +61,7 @@ public final class Html {
     }
 
     /** All rows of {@code t}, with a "… {@code hidden} more rows …" line after the first {@code gapAfter}. */
-    static String table(Table t, int gapAfter, long hidden) {
+    public static String table(Table t, int gapAfter, long hidden) {
         StringBuilder sb = new StringBuilder("<table class=\"gpupoor\">");
         if (t.name() != null && !t.name().isBlank()) {
             sb.append("<caption style=\"text-align:left\">").append(escape(t.name())).append("</caption>");
@@ -73,14 +74,14 @@ public final class Html {
         for (int r = 0; r < t.rowCount(); r++) {
             if (r == gapAfter && hidden > 0) {
                 sb.append("<tr><td colspan=\"").append(t.columnCount()).append("\" style=\"text-align:center\">… ")
-                        .append(Format.count(hidden)).append(" more rows …</td></tr>");
+                        .append(String.format(Locale.ROOT, "%,d", hidden)).append(" more rows …</td></tr>");
             }
-            row(sb, t, r);
+            appendRow(sb, t, r);
         }
         return sb.append("</tbody></table>").toString();
     }
 
-    private static void row(StringBuilder sb, Table t, int r) {
+    private static void appendRow(StringBuilder sb, Table t, int r) {
         sb.append("<tr>");
         for (Column<?> c : t.columns()) {
             sb.append("<td>").append(escape(c.getString(r))).append("</td>");
@@ -90,16 +91,19 @@ public final class Html {
 
     /** A chart as an {@code <img>} with an embedded PNG (what nbconvert, GitHub and every front end show). */
     public static String image(Chart<?, ?> chart) {
-        return "<img alt=\"" + escape(chart.getTitle()) + "\" src=\"data:image/png;base64,"
-                + Base64.getEncoder().encodeToString(png(chart)) + "\"/>";
+        String uri = ChartImage.dataUri(chart);
+        return "<img style=\"max-width:100%\" alt=\"" + escape(chart.getTitle()) + "\" src=\"" + uri + "\"/>";
     }
 
-    /** A chart encoded as PNG. */
-    static byte[] png(Chart<?, ?> chart) {
-        try {
-            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode the chart as PNG", e);
+    /**
+     * HTML parts in a row that wraps (CSS flex-wrap): side by side when the output is wide enough,
+     * one below the other when not. Example: {@code Html.row(Html.table(t, 20), Html.image(chart))}.
+     */
+    public static String row(String... parts) {
+        StringBuilder sb = new StringBuilder("<div class=\"gpupoor-row\" style=\"display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start\">");
+        for (String part : parts) {
+            sb.append("<div style=\"min-width:0;max-width:100%\">").append(part).append("</div>");
         }
+        return sb.append("</div>").toString();
     }
 }

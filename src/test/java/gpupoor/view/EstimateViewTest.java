@@ -1,11 +1,11 @@
-package gpupoor.kernel;
+package gpupoor.view;
 
 import gpupoor.calc.Estimate;
 import gpupoor.calc.Methods;
 import gpupoor.calc.SeedFormat;
 import gpupoor.catalog.Catalog;
 import gpupoor.args.ScenarioArgs;
-import gpupoor.dsl.Html;
+import gpupoor.view.Html;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;

@@ -1,8 +1,7 @@
-package gpupoor.kernel;
+package gpupoor.view;
 
 import gpupoor.calc.Estimate;
 import gpupoor.calc.SeedFormat;
-import gpupoor.dsl.Html;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -12,12 +11,12 @@ import java.util.Map;
  * An engine {@link Estimate} as notebook output: its memory, speed and training parts (the values
  * and rounding of {@link SeedFormat}), the GPUs needed and the notes, as an HTML table and as text.
  */
-final class EstimateView {
+public final class EstimateView {
     private EstimateView() {
     }
 
     /** The estimate as an HTML table, one section per part, followed by its notes. */
-    static String html(Estimate e) {
+    public static String html(Estimate e) {
         StringBuilder sb = new StringBuilder("<table class=\"gpupoor-estimate\">\n<caption>Estimate (")
                 .append(Html.escape(e.method())).append(")</caption>\n<tbody>\n");
         sections(e).forEach((title, values) -> {
@@ -38,7 +37,7 @@ final class EstimateView {
     }
 
     /** The estimate as aligned text lines. */
-    static String text(Estimate e) {
+    public static String text(Estimate e) {
         StringBuilder sb = new StringBuilder("Estimate (").append(e.method()).append(")\n");
         sections(e).forEach((title, values) -> {
             sb.append(title).append('\n');

@@ -1,4 +1,4 @@
-package gpupoor.kernel;
+package gpupoor.view;
 
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.DoubleColumn;

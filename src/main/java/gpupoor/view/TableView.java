@@ -1,6 +1,5 @@
-package gpupoor.kernel;
+package gpupoor.view;
 
-import gpupoor.dsl.Html;
 import tech.tablesaw.api.Table;
 
 /**
@@ -8,20 +7,20 @@ import tech.tablesaw.api.Table;
  * the columns print them) and the table's own text print. Long tables show their first and last
  * rows, as tablesaw's printer does.
  */
-final class TableView {
+public final class TableView {
     /** Rows shown before a table is cut to its head and tail. */
-    static final int MAX_ROWS = 60;
+    public static final int MAX_ROWS = 60;
 
     private TableView() {
     }
 
     /** The table as HTML: a caption (name, size when cut), the header, the rows. */
-    static String html(Table table) {
+    public static String html(Table table) {
         return Html.table(table, MAX_ROWS);
     }
 
     /** The table as tablesaw prints it (head and tail of long tables). */
-    static String text(Table table) {
+    public static String text(Table table) {
         return table.rowCount() <= MAX_ROWS ? table.printAll() : table.print(MAX_ROWS);
     }
 }
