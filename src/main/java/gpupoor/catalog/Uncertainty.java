@@ -1,0 +1,188 @@
+package gpupoor.catalog;
+
+import gpupoor.calc.Estimate;
+import gpupoor.calc.Scenario;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How far off each figure of an estimate may be: for every figure the estimate has, the range in
+ * which the measured value likely lies (8 cases in 10, on the bundled measurements), from the
+ * error band of the figure's class ({@link ErrorBands}). Example: {@code Uncertainty.of(scenario,
+ * estimate).range(Figure.TOTAL)} is "17.2 GiB, likely 16.8–17.9".
+ */
+public final class Uncertainty {
+
+    /** A figure of an estimate that has an error band, with the seed key it is shown under and the metric measured for it. */
+    public enum Figure {
+        /** Total memory ({@code mem_inference}, or {@code mem_training} in fine-tuning). */
+        TOTAL("memory", "Total"),
+        /** Weights ({@code mem_weights}). */
+        MODEL_SIZE("memory", "Model Size"),
+        /** Decode tokens/s of one sequence ({@code decode_tok_s}). */
+        TOKENS_PER_SECOND("speed", "Token per second"),
+        /** Milliseconds per decode step: the reciprocal of {@code decode_tok_s}. */
+        MS_PER_TOKEN("speed", "ms per token"),
+        /** Seconds to process the prompt: the reciprocal of {@code prompt_tok_s}. */
+        PROMPT_SECONDS("speed", "Prompt process time (s)"),
+        /** Milliseconds per fine-tuning iteration ({@code train_ms_per_iter}). */
+        MS_PER_ITERATION("training", "ms per iteration (forward + backward)");
+
+        private final String part;
+        private final String key;
+
+        Figure(String part, String key) {
+            this.part = part;
+            this.key = key;
+        }
+
+        /** The seed object the figure is in: {@code memory}, {@code speed} or {@code training}. */
+        public String part() {
+            return part;
+        }
+
+        /** Its key in the seed object, e.g. {@code Total}. */
+        public String key() {
+            return key;
+        }
+
+        /** The measured metric whose errors make the band. */
+        public String metric(boolean training) {
+            return switch (this) {
+                case TOTAL -> training ? "mem_training" : "mem_inference";
+                case MODEL_SIZE -> "mem_weights";
+                case TOKENS_PER_SECOND, MS_PER_TOKEN -> "decode_tok_s";
+                case PROMPT_SECONDS -> "prompt_tok_s";
+                case MS_PER_ITERATION -> "train_ms_per_iter";
+            };
+        }
+
+        /** Whether the figure is the reciprocal of its metric (a time where a rate was measured). */
+        public boolean inverse() {
+            return this == MS_PER_TOKEN || this == PROMPT_SECONDS;
+        }
+
+        /** The figure's value in an estimate, or null when the estimate lacks the part. */
+        public Double value(Estimate e) {
+            return switch (this) {
+                case TOTAL -> e.memory() == null ? null : e.memory().totalMiB();
+                case MODEL_SIZE -> e.memory() == null ? null : e.memory().weightsMiB();
+                case TOKENS_PER_SECOND -> e.speed() == null ? null : e.speed().tokensPerSecond();
+                case MS_PER_TOKEN -> e.speed() == null ? null : e.speed().msPerToken();
+                case PROMPT_SECONDS -> e.speed() == null ? null : e.speed().promptSeconds();
+                case MS_PER_ITERATION -> e.training() == null ? null : e.training().msPerIteration();
+            };
+        }
+    }
+
+    /**
+     * A figure with the range its measured value likely lies in.
+     *
+     * @param figure the figure
+     * @param value  the estimate's value
+     * @param low    the low end of the likely range
+     * @param high   the high end
+     * @param band   the band it comes from (its class, rows, and a note when merged or the wide default)
+     */
+    public record Range(Figure figure, double value, double low, double high, ErrorBand band) {
+
+        /** The range of {@code value} under {@code band}, which is for the figure's metric (reciprocal for times). */
+        public static Range of(Figure figure, double value, ErrorBand band) {
+            return figure.inverse()
+                    ? new Range(figure, value, value * (1 + band.p10()), value * (1 + band.p90()), band)
+                    : new Range(figure, value, band.low(value), band.high(value), band);
+        }
+
+        /** The range of {@code k} times the figure (the throughput of a batch from the tokens/s of a sequence). */
+        public Range times(double k) {
+            return new Range(figure, value * k, low * k, high * k, band);
+        }
+
+        /** Whether {@code x} lies in the range. */
+        public boolean contains(double x) {
+            return low <= x && x <= high;
+        }
+    }
+
+    /** Whether a setup fits in memory, given how far off its memory estimate may be. */
+    public enum Verdict {
+        /** Even the high end of the likely memory fits. */
+        FITS("fits"),
+        /** The memory available lies inside the likely range (or between it and the estimate). */
+        MAY_NOT_FIT("may not fit"),
+        /** Even the low end does not fit. */
+        DOES_NOT_FIT("does not fit");
+
+        private final String text;
+
+        Verdict(String text) {
+            this.text = text;
+        }
+
+        /** {@code fits}, {@code may not fit} or {@code does not fit}. */
+        public String text() {
+            return text;
+        }
+    }
+
+    private final List<Range> ranges;
+
+    private Uncertainty(List<Range> ranges) {
+        this.ranges = List.copyOf(ranges);
+    }
+
+    /** The ranges of an estimate of a scenario, from the bundled bands. */
+    public static Uncertainty of(Scenario s, Estimate e) {
+        return of(s, e, ErrorBands.bundled());
+    }
+
+    /** The ranges of an estimate of a scenario, from the given bands; a figure whose method or metric the table lacks has none. */
+    public static Uncertainty of(Scenario s, Estimate e, ErrorBands bands) {
+        List<Range> ranges = new ArrayList<>();
+        for (Figure f : Figure.values()) {
+            Double v = f.value(e);
+            ErrorBand b = v == null ? null : band(bands, e.method(), f, s);
+            if (b != null) {
+                ranges.add(Range.of(f, v, b));
+            }
+        }
+        return new Uncertainty(ranges);
+    }
+
+    /** The band of one figure of a method's estimate of a scenario (null when the table lacks the method or metric). */
+    public static ErrorBand band(ErrorBands bands, String method, Figure f, Scenario s) {
+        return bands.band(method, BandClass.of(f.metric(s.workload().isTraining()), s));
+    }
+
+    /** Every figure's range, in {@link Figure} order. */
+    public List<Range> ranges() {
+        return ranges;
+    }
+
+    /** The range of one figure, or null when the estimate lacks it (or no band applies). */
+    public Range range(Figure f) {
+        return ranges.stream().filter(r -> r.figure() == f).findFirst().orElse(null);
+    }
+
+    /**
+     * The fit verdict for {@code neededMiB} against {@code capacityMiB}, widened by the total
+     * memory's band: fits when the capacity holds the estimate and the band's high end, does not fit
+     * when it holds neither the estimate nor the band's low end, and may not fit in between. Without
+     * a band, the plain comparison.
+     */
+    public Verdict verdict(double neededMiB, double capacityMiB) {
+        Range total = range(Figure.TOTAL);
+        return verdict(neededMiB, capacityMiB, total == null ? null : total.band());
+    }
+
+    /** As {@link #verdict(double, double)} with the band given. */
+    public static Verdict verdict(double neededMiB, double capacityMiB, ErrorBand band) {
+        double low = band == null ? neededMiB : Math.min(neededMiB, band.low(neededMiB));
+        double high = band == null ? neededMiB : Math.max(neededMiB, band.high(neededMiB));
+        if (high <= capacityMiB) {
+            return Verdict.FITS;
+        }
+        return low > capacityMiB ? Verdict.DOES_NOT_FIT : Verdict.MAY_NOT_FIT;
+    }
+}
