@@ -11,7 +11,9 @@ import java.util.List;
  * (a {@code validate} metric id such as {@code decode_tok_s}), the runtime, the device class
  * ({@link DeviceClass#id()}) and the number of devices ({@value #ONE} or {@value #SEVERAL}).
  * {@value #ANY} stands for any value: a class with few measured rows takes the band of its parent,
- * which drops the number of devices, then the device class, then the runtime.
+ * which drops the number of devices, then the device class, then the runtime. Memory classes are
+ * the runtime's alone: what a runtime allocates does not depend on the kind or number of devices it
+ * runs on the way its speed does, and memory is measured with and without a device.
  *
  * @param metric  the metric id
  * @param runtime the runtime's id ({@code llama.cpp}, {@code hf}, ...), or {@value #ANY}
@@ -27,12 +29,12 @@ public record BandClass(String metric, String runtime, String device, String gpu
     public static final String SEVERAL = "2+";
 
     /**
-     * The class of a scenario's estimate of {@code metric}. Without a device the class is the
-     * runtime's alone (device and count {@value #ANY}); an Apple SoC with no layers on its GPU is
-     * the {@code apple-cpu} class.
+     * The class of a scenario's estimate of {@code metric}: for a {@code memory} metric, or without
+     * a device, the runtime's alone (device and count {@value #ANY}); an Apple SoC with no layers on
+     * its GPU is the {@code apple-cpu} class.
      */
-    public static BandClass of(String metric, Scenario s) {
-        if (s.device() == null) {
+    public static BandClass of(String metric, boolean memory, Scenario s) {
+        if (memory || s.device() == null) {
             return new BandClass(metric, s.framework().id(), ANY, ANY);
         }
         String device = DeviceClass.of(s.device(), s.options().gpuLayersOrAll() == 0).id();

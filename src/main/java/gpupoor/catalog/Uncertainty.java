@@ -58,6 +58,11 @@ public final class Uncertainty {
             };
         }
 
+        /** Whether it is a memory figure (its class has no device class: see {@link BandClass}). */
+        public boolean memory() {
+            return this == TOTAL || this == MODEL_SIZE;
+        }
+
         /** Whether the figure is the reciprocal of its metric (a time where a rate was measured). */
         public boolean inverse() {
             return this == MS_PER_TOKEN || this == PROMPT_SECONDS;
@@ -152,7 +157,7 @@ public final class Uncertainty {
 
     /** The band of one figure of a method's estimate of a scenario (null when the table lacks the method or metric). */
     public static ErrorBand band(ErrorBands bands, String method, Figure f, Scenario s) {
-        return bands.band(method, BandClass.of(f.metric(s.workload().isTraining()), s));
+        return bands.band(method, BandClass.of(f.metric(s.workload().isTraining()), f.memory(), s));
     }
 
     /** Every figure's range, in {@link Figure} order. */

@@ -85,7 +85,8 @@ public final class BandFit {
             return null;
         }
         RowScenario rs = RowScenario.of(r.measurement(), Catalog.get());
-        return new Residual(r, BandClass.of(r.metric().id(), rs.scenario()), source(r.measurement()), r.errorPct() / 100);
+        return new Residual(r, BandClass.of(r.metric().id(), r.metric().usesMemory(), rs.scenario()), source(r.measurement()),
+                r.errorPct() / 100);
     }
 
     /** The residuals of a run's predicted value rows, in file order. */

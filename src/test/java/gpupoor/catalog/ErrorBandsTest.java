@@ -92,13 +92,15 @@ class ErrorBandsTest {
 
     @Test
     void aScenariosClassIsItsRuntimeDeviceClassAndDeviceCount() {
-        assertEquals(new BandClass("decode_tok_s", "llama.cpp", "gpu-gddr", "1"), BandClass.of("decode_tok_s",
-                scenario("--model=meta-llama/Llama-2-7b-hf", "--quant=gguf-Q4_K_M", "--gpu=rtx-4090")));
-        assertEquals(new BandClass("decode_tok_s", "hf", "gpu-hbm", "2+"), BandClass.of("decode_tok_s",
+        Scenario gguf4090 = scenario("--model=meta-llama/Llama-2-7b-hf", "--quant=gguf-Q4_K_M", "--gpu=rtx-4090");
+        assertEquals(new BandClass("decode_tok_s", "llama.cpp", "gpu-gddr", "1"), BandClass.of("decode_tok_s", false, gguf4090));
+        assertEquals(new BandClass("mem_inference", "llama.cpp", "*", "*"), BandClass.of("mem_inference", true, gguf4090),
+                "memory classes are the runtime's");
+        assertEquals(new BandClass("decode_tok_s", "hf", "gpu-hbm", "2+"), BandClass.of("decode_tok_s", false,
                 scenario("--model=meta-llama/Llama-2-7b-hf", "--gpu=a100-sxm4-80gb", "--gpus=2")));
-        assertEquals(new BandClass("mem_inference", "hf", "*", "*"), BandClass.of("mem_inference",
+        assertEquals(new BandClass("mem_inference", "hf", "*", "*"), BandClass.of("mem_inference", true,
                 scenario("--model=meta-llama/Llama-2-7b-hf")));
-        assertEquals("apple-cpu", BandClass.of("decode_tok_s", scenario("--model=meta-llama/Llama-2-7b-hf",
+        assertEquals("apple-cpu", BandClass.of("decode_tok_s", false, scenario("--model=meta-llama/Llama-2-7b-hf",
                 "--quant=gguf-Q4_0", "--device=m2-ultra-76c-192gb", "--gpu-layers=0")).device());
         assertEquals(List.of(DECODE_GDDR_1, new BandClass("decode_tok_s", "llama.cpp", "gpu-gddr", "*"), DECODE_LLAMA,
                 DECODE_ANY), DECODE_GDDR_1.chain());

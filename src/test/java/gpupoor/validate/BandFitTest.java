@@ -4,6 +4,7 @@ import gpupoor.calc.Methods;
 import gpupoor.catalog.BandClass;
 import gpupoor.catalog.ErrorBand;
 import gpupoor.catalog.ErrorBands;
+import gpupoor.catalog.Uncertainty;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -21,30 +22,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Bands from residuals: percentiles, merging into parents, the wide default, and leaving a source out. */
 class BandFitTest {
 
-    private static final BandClass GDDR = new BandClass("mem_inference", "hf", "gpu-gddr", "1");
-    private static final BandClass HBM = new BandClass("mem_inference", "hf", "gpu-hbm", "1");
-    private static final BandClass HF = new BandClass("mem_inference", "hf", "*", "*");
-    private static final BandClass DECODE = new BandClass("decode_tok_s", "hf", "gpu-gddr", "1");
+    private static final BandClass GDDR = new BandClass("decode_tok_s", "hf", "gpu-gddr", "1");
+    private static final BandClass HBM = new BandClass("decode_tok_s", "hf", "gpu-hbm", "1");
+    private static final BandClass HF = new BandClass("decode_tok_s", "hf", "*", "*");
+    private static final BandClass MEMORY = new BandClass("mem_inference", "hf", "*", "*");
 
     /**
-     * Rows {@link FixedMethod} predicts (1000 MiB, 50 tokens/s) with chosen errors: measured = predicted / (1 + error).
-     * Source a: 10 memory rows on an RTX 4090, +1% … +10%; source b: 5 such rows, −1% … −5%; source c: 3 rows on an
-     * A100 (HBM), +20%, +30%, +40%; source d: 2 decode rows on the RTX 4090, 0% and +10%.
+     * Rows {@link FixedMethod} predicts (50 tokens/s, 1000 MiB) with chosen errors: measured = predicted / (1 + error).
+     * Source a: 10 decode rows on an RTX 4090, +1% … +10%; source b: 5 such rows, −1% … −5%; source c: 3 decode rows
+     * on an A100 (HBM), +20%, +30%, +40%; source d: 2 memory rows, 0% and +10%.
      */
     private static ValidationRun run() {
         List<Map<String, String>> cells = new ArrayList<>();
         for (int k = 1; k <= 10; k++) {
-            cells.add(row(cells.size(), "https://a.example/t (table 1)", "rtx-4090", "mem_inference", 1000 / (1 + 0.01 * k)));
+            cells.add(row(cells.size(), "https://a.example/t (table 1)", "rtx-4090", "decode_tok_s", 50 / (1 + 0.01 * k)));
         }
         for (int k = 1; k <= 5; k++) {
-            cells.add(row(cells.size(), "https://b.example/r (run 2) as quoted elsewhere", "rtx-4090", "mem_inference",
-                    1000 / (1 - 0.01 * k)));
+            cells.add(row(cells.size(), "https://b.example/r (run 2) as quoted elsewhere", "rtx-4090", "decode_tok_s",
+                    50 / (1 - 0.01 * k)));
         }
         for (double e : new double[] {0.2, 0.3, 0.4}) {
-            cells.add(row(cells.size(), "https://c.example/", "a100-sxm4-80gb", "mem_inference", 1000 / (1 + e)));
+            cells.add(row(cells.size(), "https://c.example/", "a100-sxm4-80gb", "decode_tok_s", 50 / (1 + e)));
         }
-        cells.add(row(cells.size(), "https://d.example/ (x)", "rtx-4090", "decode_tok_s", 50));
-        cells.add(row(cells.size(), "https://d.example/ (x)", "rtx-4090", "decode_tok_s", 50 / 1.1));
+        cells.add(row(cells.size(), "https://d.example/ (x)", "rtx-4090", "mem_inference", 1000));
+        cells.add(row(cells.size(), "https://d.example/ (x)", "rtx-4090", "mem_inference", 1000 / 1.1));
         return Validator.run(new FixedMethod(), MeasuredData.of("made-up", cells));
     }
 
@@ -118,16 +119,16 @@ class BandFitTest {
     @Test
     void aClassWithTooFewRowsAllTheWayUpGetsTheWideDefaultAndEveryMetricHasOne() {
         List<ErrorBand> all = BandFit.fit("fixed", BandFit.residuals(run()));
-        ErrorBand decode = byClass(all).get(DECODE);
-        assertEquals(ErrorBand.Basis.DEFAULT, decode.basis());
-        assertEquals(2, decode.rows());
-        assertEquals(-0.5, decode.p10(), 1e-12);
-        assertEquals(1.0, decode.p90(), 1e-12);
+        ErrorBand memory = byClass(all).get(MEMORY);
+        assertEquals(ErrorBand.Basis.DEFAULT, memory.basis());
+        assertEquals(2, memory.rows());
+        assertEquals(1 / 1.5 - 1, memory.p10(), 1e-12);
+        assertEquals(0.5, memory.p90(), 1e-12);
         ErrorBands table = new ErrorBands(all);
-        ErrorBand unmeasured = table.band("fixed", new BandClass("mem_inference", "vllm", "gpu-hbm", "2+"));
+        ErrorBand unmeasured = table.band("fixed", new BandClass("decode_tok_s", "vllm", "gpu-hbm", "2+"));
         assertTrue(unmeasured.isDefault());
-        assertEquals(1 / 1.5 - 1, unmeasured.p10(), 1e-12);
-        assertEquals(0.5, unmeasured.p90(), 1e-12);
+        assertEquals(-0.5, unmeasured.p10(), 1e-12);
+        assertEquals(1.0, unmeasured.p90(), 1e-12);
         for (Metric m : Metric.values()) {
             ErrorBand d = table.band("fixed", new BandClass(m.id(), "nothing", "*", "*"));
             assertEquals(!m.isClassification(), d != null, m.id());
@@ -147,11 +148,20 @@ class BandFitTest {
     }
 
     @Test
+    void everyFigureIsMeasuredByAMetricOfItsKind() {
+        for (Uncertainty.Figure f : Uncertainty.Figure.values()) {
+            for (boolean training : List.of(false, true)) {
+                assertEquals(f.memory(), Metric.parse(f.metric(training)).usesMemory(), f + " " + training);
+            }
+        }
+    }
+
+    @Test
     void heldOutBandsLeaveTheRowsOwnSourceOut() {
         ValidationRun run = run();
         List<ErrorBand> held = BandFit.heldOut(run, run);
         assertEquals(run.results().size(), held.size());
-        // a row of source a: without a, the RTX 4090 class has 5 rows from one source, and nothing above has 10 rows
+        // a row of source a: without a, its class has 5 rows from one source, and nothing above has 10 rows
         assertTrue(held.get(0).isDefault());
         assertEquals(5, held.get(0).rows());
         // a row of source b: without b, 10 rows of one source are not enough; the runtime's class has a's and c's 13
@@ -165,8 +175,9 @@ class BandFitTest {
         for (int i = 0; i < 18; i++) {
             inside += BandFit.inside(run.results().get(i), held.get(i)) ? 1 : 0;
         }
-        assertEquals(inside, coverage.get(0).inside());
-        assertEquals(18, coverage.get(0).rows());
+        assertEquals(inside, coverage.get(1).inside());
+        assertEquals(18, coverage.get(1).rows());
+        assertEquals(2, coverage.get(0).defaulted(), "the memory rows' only source is left out");
     }
 
     @Test
