@@ -52,6 +52,54 @@ class EstimateCommandTest {
         assertFalse(json.has("training"));
     }
 
+    /** The p10 and p90 (fractions) of a class in catalog/error-bands.csv, read as plain text. */
+    private static double[] band(String method, String metric, String runtime, String device, String gpus) throws IOException {
+        String key = String.join(",", method, metric, runtime, device, gpus) + ",";
+        for (String line : Files.readAllLines(Path.of("catalog/error-bands.csv"))) {
+            String[] c = line.split(",", -1);
+            if (line.startsWith(key) && !c[7].equals("default")) {
+                return new double[] {Double.parseDouble(c[13]) / 100, Double.parseDouble(c[14]) / 100};
+            }
+        }
+        throw new AssertionError("no band for " + key);
+    }
+
+    @Test
+    void everyFigureHasTheRangeItsMeasuredValueLikelyLiesIn() throws IOException {
+        Run r = run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--quant", "gguf-Q4_K_M", "--gpu", "rtx-4090");
+        assertEquals(0, r.code(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        JsonNode tokens = json.get("uncertainty").get("speed").get("Token per second");
+        assertEquals("decode_tok_s · llama.cpp · gpu-gddr · 1 device", tokens.get("class").asText());
+        assertTrue(tokens.get("rows").asInt() >= 10 && tokens.get("sources").asInt() >= 2, tokens.toString());
+        assertFalse(tokens.has("note"), "a class with rows of its own has no note");
+        double[] b = band("default", "decode_tok_s", "llama.cpp", "gpu-gddr", "1");
+        double value = json.get("speed").get("Token per second").asDouble();
+        assertEquals(value / (1 + b[1]), tokens.get("low").asDouble(), 0.11);
+        assertEquals(value / (1 + b[0]), tokens.get("high").asDouble(), 0.11);
+        JsonNode ms = json.get("uncertainty").get("speed").get("ms per token");
+        assertEquals(1000 / tokens.get("high").asDouble(), ms.get("low").asDouble(), 0.02);
+        assertTrue(json.get("uncertainty").get("memory").has("Total"));
+        assertTrue(json.get("uncertainty").get("memory").has("Model Size"));
+        assertFalse(json.get("uncertainty").get("memory").has("KV Cache"), "no metric measures the KV cache alone");
+        assertEquals("fits", json.get("uncertainty").get("fits").asText());
+    }
+
+    @Test
+    void aClassWithoutMeasurementsSaysSoWithTheWideDefault() throws IOException {
+        Run r = run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--framework", "vllm", "--gpu", "h100-sxm5-80gb",
+                "--gpus", "2");
+        assertEquals(0, r.code(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        JsonNode tokens = json.get("uncertainty").get("speed").get("Token per second");
+        assertEquals(0, tokens.get("rows").asInt());
+        assertTrue(tokens.get("note").asText().startsWith("no bundled measurement of decode_tok_s · vllm · gpu-hbm · "
+                + "2+ devices: a wide default band"), tokens.toString());
+        double value = json.get("speed").get("Token per second").asDouble();
+        assertTrue(tokens.get("low").asDouble() <= value / 2 + 0.1 && tokens.get("high").asDouble() >= 2 * value - 0.1,
+                tokens.toString());
+    }
+
     @Test
     void trainingOnAGpuPrintsMsPerIteration() throws IOException {
         Run r = run("estimate", "--model", "meta-llama/Llama-2-7b-hf", "--mode", "training", "--method", "lora",
