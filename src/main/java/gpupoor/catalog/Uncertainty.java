@@ -5,6 +5,7 @@ import gpupoor.calc.Scenario;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How far off each figure of an estimate may be: for every figure the estimate has, the range in
@@ -108,13 +109,26 @@ public final class Uncertainty {
         public boolean contains(double x) {
             return low <= x && x <= high;
         }
+
+        /** E.g. {@code Total 5,090, likely 5,003–5,154 (band of mem_inference · any runtime, 36 rows)}. */
+        @Override
+        public String toString() {
+            String from = band.isDefault() ? band.note()
+                    : "band of " + band.from().label() + ", " + band.bandRows() + " rows";
+            return String.format(Locale.ROOT, "%s %s, likely %s–%s (%s)", figure.key(), number(value), number(low),
+                    number(high), from);
+        }
+
+        private static String number(double x) {
+            return Math.abs(x) >= 100 ? String.format(Locale.ROOT, "%,.0f", x) : String.format(Locale.ROOT, "%.3g", x);
+        }
     }
 
     /** Whether a setup fits in memory, given how far off its memory estimate may be. */
     public enum Verdict {
         /** Even the high end of the likely memory fits. */
         FITS("fits"),
-        /** The memory available lies inside the likely range (or between it and the estimate). */
+        /** The memory available lies inside the likely range, or the range and the estimate disagree. */
         MAY_NOT_FIT("may not fit"),
         /** Even the low end does not fit. */
         DOES_NOT_FIT("does not fit");
@@ -171,23 +185,21 @@ public final class Uncertainty {
     }
 
     /**
-     * The fit verdict for {@code neededMiB} against {@code capacityMiB}, widened by the total
-     * memory's band: fits when the capacity holds the estimate and the band's high end, does not fit
-     * when it holds neither the estimate nor the band's low end, and may not fit in between. Without
-     * a band, the plain comparison.
+     * The fit verdict of a setup that {@code fits} (as the method judges it: {@code neededMiB} on
+     * {@code capacityMiB}), widened by the total memory's band: "fits" when it fits and the capacity
+     * also holds the band's high end, "does not fit" when it does not and the capacity is below the
+     * band's low end too, "may not fit" otherwise. Without a band, the method's verdict.
      */
-    public Verdict verdict(double neededMiB, double capacityMiB) {
+    public Verdict verdict(boolean fits, double neededMiB, double capacityMiB) {
         Range total = range(Figure.TOTAL);
-        return verdict(neededMiB, capacityMiB, total == null ? null : total.band());
+        return verdict(fits, neededMiB, capacityMiB, total == null ? null : total.band());
     }
 
-    /** As {@link #verdict(double, double)} with the band given. */
-    public static Verdict verdict(double neededMiB, double capacityMiB, ErrorBand band) {
-        double low = band == null ? neededMiB : Math.min(neededMiB, band.low(neededMiB));
-        double high = band == null ? neededMiB : Math.max(neededMiB, band.high(neededMiB));
-        if (high <= capacityMiB) {
-            return Verdict.FITS;
+    /** As {@link #verdict(boolean, double, double)} with the band given (null for none). */
+    public static Verdict verdict(boolean fits, double neededMiB, double capacityMiB, ErrorBand band) {
+        if (fits) {
+            return band == null || band.high(neededMiB) <= capacityMiB ? Verdict.FITS : Verdict.MAY_NOT_FIT;
         }
-        return low > capacityMiB ? Verdict.DOES_NOT_FIT : Verdict.MAY_NOT_FIT;
+        return band == null || band.low(neededMiB) > capacityMiB ? Verdict.DOES_NOT_FIT : Verdict.MAY_NOT_FIT;
     }
 }

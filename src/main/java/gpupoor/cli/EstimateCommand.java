@@ -103,8 +103,8 @@ public final class EstimateCommand implements Callable<Integer> {
             Map<String, Object> part = (Map<String, Object>) out.computeIfAbsent(r.figure().part(), k -> new LinkedHashMap<>());
             part.put(r.figure().key(), m);
         }
-        if (budget != null && !Double.isNaN(budget.usableMiB())) {
-            out.put("fits", u.verdict(budget.requiredMiB(), budget.usableMiB()).text());
+        if (budget != null && budget.fits() != null) {
+            out.put("fits", u.verdict(budget.fits(), budget.requiredMiB(), budget.usableMiB()).text());
         }
         return out;
     }

@@ -119,15 +119,18 @@ class ErrorBandsTest {
     @Test
     void theVerdictIsMayNotFitWhenTheMemoryLiesInsideTheBand() {
         ErrorBand b = own(DECODE_ANY, -0.1, 0.25); // needed 100 puts the real need in [80, 111.1]
-        assertEquals(Uncertainty.Verdict.FITS, Uncertainty.verdict(100, 112, b));
-        assertEquals(Uncertainty.Verdict.MAY_NOT_FIT, Uncertainty.verdict(100, 105, b));
-        assertEquals(Uncertainty.Verdict.MAY_NOT_FIT, Uncertainty.verdict(100, 90, b));
-        assertEquals(Uncertainty.Verdict.DOES_NOT_FIT, Uncertainty.verdict(100, 79, b));
-        assertEquals(Uncertainty.Verdict.FITS, Uncertainty.verdict(100, 100, null));
-        assertEquals(Uncertainty.Verdict.DOES_NOT_FIT, Uncertainty.verdict(100, 99, null));
-        // a band wholly above the estimate (an under-predicting class) never says "does not fit" while the estimate fits
+        assertEquals(Uncertainty.Verdict.FITS, Uncertainty.verdict(true, 100, 112, b));
+        assertEquals(Uncertainty.Verdict.MAY_NOT_FIT, Uncertainty.verdict(true, 100, 105, b));
+        assertEquals(Uncertainty.Verdict.MAY_NOT_FIT, Uncertainty.verdict(false, 100, 90, b));
+        assertEquals(Uncertainty.Verdict.DOES_NOT_FIT, Uncertainty.verdict(false, 100, 79, b));
+        assertEquals(Uncertainty.Verdict.FITS, Uncertainty.verdict(true, 100, 100, null));
+        assertEquals(Uncertainty.Verdict.DOES_NOT_FIT, Uncertainty.verdict(false, 100, 99, null));
+        // a band wholly above the estimate (an under-predicting class): fitting as estimated is not enough
         ErrorBand under = own(DECODE_ANY, -0.3, -0.1);
-        assertEquals(Uncertainty.Verdict.MAY_NOT_FIT, Uncertainty.verdict(100, 101, under));
+        assertEquals(Uncertainty.Verdict.MAY_NOT_FIT, Uncertainty.verdict(true, 100, 101, under));
+        // a band wholly below it: not fitting as estimated is not the last word
+        ErrorBand over = own(DECODE_ANY, 0.1, 0.3);
+        assertEquals(Uncertainty.Verdict.MAY_NOT_FIT, Uncertainty.verdict(false, 100, 95, over));
     }
 
     @Test
