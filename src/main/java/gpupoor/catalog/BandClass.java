@@ -34,11 +34,19 @@ public record BandClass(String metric, String runtime, String device, String gpu
      * its GPU is the {@code apple-cpu} class.
      */
     public static BandClass of(String metric, boolean memory, Scenario s) {
-        if (memory || s.device() == null) {
-            return new BandClass(metric, s.framework().id(), ANY, ANY);
+        BandClass c;
+        if (s.device() == null) {
+            c = new BandClass(metric, s.framework().id(), ANY, ANY);
+        } else {
+            c = new BandClass(metric, s.framework().id(), DeviceClass.of(s.device(), s.options().gpuLayersOrAll() == 0).id(),
+                    s.deviceCount() == 1 ? ONE : SEVERAL);
         }
-        String device = DeviceClass.of(s.device(), s.options().gpuLayersOrAll() == 0).id();
-        return new BandClass(metric, s.framework().id(), device, s.deviceCount() == 1 ? ONE : SEVERAL);
+        return c.forMetric(metric, memory);
+    }
+
+    /** The class of the same runtime, device class and count for another metric ({@code memory}: the runtime's alone). */
+    public BandClass forMetric(String other, boolean memory) {
+        return memory ? new BandClass(other, runtime, ANY, ANY) : new BandClass(other, runtime, device, gpus);
     }
 
     /** The class this one merges into: the number of devices dropped, then the device class, then the runtime; null at the top. */
@@ -62,11 +70,6 @@ public record BandClass(String metric, String runtime, String device, String gpu
             out.add(c);
         }
         return out;
-    }
-
-    /** The same class for another metric. */
-    public BandClass withMetric(String other) {
-        return new BandClass(other, runtime, device, gpus);
     }
 
     /** For people: {@code decode_tok_s · llama.cpp · gpu-gddr · 1 device}, {@code mem_weights · any runtime}. */

@@ -171,7 +171,27 @@ public final class Uncertainty {
 
     /** The band of one figure of a method's estimate of a scenario (null when the table lacks the method or metric). */
     public static ErrorBand band(ErrorBands bands, String method, Figure f, Scenario s) {
-        return bands.band(method, BandClass.of(f.metric(s.workload().isTraining()), f.memory(), s));
+        return Key.of(method, s).band(bands, f);
+    }
+
+    /**
+     * What the bands of a method's estimates depend on: the mode, the runtime, the device class and
+     * the device count. Scenarios with the same key share their bands (a sweep looks them up once per key).
+     *
+     * @param method   the method's id
+     * @param training whether it is a fine-tuning estimate
+     * @param cls      the runtime, device class and count (metric {@value BandClass#ANY})
+     */
+    public record Key(String method, boolean training, BandClass cls) {
+        /** The key of a method's estimate of a scenario. */
+        public static Key of(String method, Scenario s) {
+            return new Key(method, s.workload().isTraining(), BandClass.of(BandClass.ANY, false, s));
+        }
+
+        /** The band of one figure (null when the table lacks the method or metric). */
+        public ErrorBand band(ErrorBands bands, Figure f) {
+            return bands.band(method, cls.forMetric(f.metric(training), f.memory()));
+        }
     }
 
     /** Every figure's range, in {@link Figure} order. */

@@ -101,30 +101,16 @@ public final class Report implements Displayable {
      * @throws InvalidScenarioException for {@code GPUS_NEEDED} (a count, no range), or a figure the setup has no estimate of
      */
     public Uncertainty.Range range(Metric metric) {
-        Uncertainty.Figure figure = switch (metric) {
-            case MEMORY -> {
-                requireMemory();
-                yield Uncertainty.Figure.TOTAL;
-            }
-            case TOKENS_PER_SECOND, THROUGHPUT -> {
-                requireSpeed();
-                yield Uncertainty.Figure.TOKENS_PER_SECOND;
-            }
-            case MS_PER_TOKEN -> {
-                requireSpeed();
-                yield Uncertainty.Figure.MS_PER_TOKEN;
-            }
-            case PROMPT_SECONDS -> {
-                requireSpeed();
-                yield Uncertainty.Figure.PROMPT_SECONDS;
-            }
-            case MS_PER_ITERATION -> {
-                msPerIteration();
-                yield Uncertainty.Figure.MS_PER_ITERATION;
-            }
-            case GPUS_NEEDED -> throw new InvalidScenarioException("GPUS_NEEDED is a count and has no range; ranges exist "
-                    + "for MEMORY, TOKENS_PER_SECOND, THROUGHPUT, MS_PER_TOKEN, PROMPT_SECONDS and MS_PER_ITERATION");
-        };
+        Uncertainty.Figure figure = metric.figure();
+        if (figure == null) {
+            throw new InvalidScenarioException(metric + " is a count and has no range; ranges exist for MEMORY, "
+                    + "TOKENS_PER_SECOND, THROUGHPUT, MS_PER_TOKEN, PROMPT_SECONDS and MS_PER_ITERATION");
+        }
+        switch (figure) {
+            case TOTAL -> requireMemory();
+            case MS_PER_ITERATION -> msPerIteration();
+            default -> requireSpeed();
+        }
         Uncertainty.Range r = uncertainty.range(figure);
         if (r == null) {
             throw new InvalidScenarioException("no error bands for the " + setup.method().id()

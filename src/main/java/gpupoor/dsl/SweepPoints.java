@@ -8,6 +8,9 @@ import gpupoor.calc.Method;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.Speed;
 import gpupoor.calc.TrainingTime;
+import gpupoor.catalog.ErrorBand;
+import gpupoor.catalog.ErrorBands;
+import gpupoor.catalog.Uncertainty;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -18,6 +21,7 @@ import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +62,10 @@ final class SweepPoints {
     /** Index into {@link #errors}: why the point was rejected or has no memory estimate; -1 for none. */
     final int[] error;
     final List<String> errors = new ArrayList<>();
+    /** Index into {@link #bandKeys}: what the error bands of the point's figures depend on; -1 when not estimated. */
+    final int[] bandKey;
+    /** The distinct keys of the points' error bands. */
+    final List<Uncertainty.Key> bandKeys = new ArrayList<>();
     /** Prompt and generated tokens of each point (only with a context axis, which splits the context). */
     final int[] prompt;
     final int[] generate;
@@ -82,6 +90,7 @@ final class SweepPoints {
         batch = new int[size];
         bound = new byte[size];
         error = new int[size];
+        bandKey = new int[size];
         prompt = hasContext ? new int[size] : null;
         generate = hasContext ? new int[size] : null;
     }
@@ -98,15 +107,18 @@ final class SweepPoints {
         Progress progress = new Progress("sweep", p.size, p.size >= PROGRESS_FROM);
         Map<Method, Fit> fitters = new IdentityHashMap<>();
         Map<String, Integer> errorIndex = new LinkedHashMap<>();
+        Map<Uncertainty.Key, Integer> keyIndex = new HashMap<>();
         for (int i = 0; i < p.size; i++) {
-            p.estimate(i, fitters, errorIndex);
+            p.estimate(i, fitters, errorIndex, keyIndex);
             progress.step(i + 1L);
         }
         return p;
     }
 
-    private void estimate(int i, Map<Method, Fit> fitters, Map<String, Integer> errorIndex) {
+    private void estimate(int i, Map<Method, Fit> fitters, Map<String, Integer> errorIndex,
+                          Map<Uncertainty.Key, Integer> keyIndex) {
         fits[i] = -1;
+        bandKey[i] = -1;
         gpusNeeded[i] = -1;
         bound[i] = -1;
         error[i] = -1;
@@ -119,6 +131,10 @@ final class SweepPoints {
             }
             Fit fit = fitters.computeIfAbsent(s.method(), Fit::of);
             Estimate e = s.method().estimate(sc);
+            bandKey[i] = keyIndex.computeIfAbsent(Uncertainty.Key.of(e.method(), sc), k -> {
+                bandKeys.add(k);
+                return bandKeys.size() - 1;
+            });
             MemoryBreakdown m = e.memory();
             capacity[i] = fit.capacityMiB(sc);
             if (m != null) {
@@ -179,6 +195,12 @@ final class SweepPoints {
             case MS_PER_ITERATION -> msPerIteration[i];
             case GPUS_NEEDED -> gpusNeeded[i] < 0 ? Double.NaN : gpusNeeded[i];
         };
+    }
+
+    /** The error band of the metric's figure at point {@code i}; null for a count, or a point without one. */
+    ErrorBand band(Metric metric, int i) {
+        Uncertainty.Figure f = metric.figure();
+        return f == null || bandKey[i] < 0 ? null : bandKeys.get(bandKey[i]).band(ErrorBands.bundled(), f);
     }
 
     /** Memory component {@code c} of point {@code i} in GiB. */
