@@ -72,10 +72,13 @@ public record BandClass(String metric, String runtime, String device, String gpu
         return out;
     }
 
-    /** For people: {@code decode_tok_s · llama.cpp · gpu-gddr · 1 device}, {@code mem_weights · any runtime}. */
+    /** For people: {@code decode_tok_s · llama.cpp · gpu-gddr · 1 device}, {@code mem_weights · vllm}, {@code mem_weights · any runtime}. */
     public String label() {
         if (runtime.equals(ANY)) {
             return metric + " · any runtime";
+        }
+        if (device.equals(ANY) && gpus.equals(ANY)) {
+            return metric + " · " + runtime;
         }
         String label = metric + " · " + runtime + " · " + (device.equals(ANY) ? "any device" : device);
         return gpus.equals(ANY) ? label : label + " · " + (gpus.equals(ONE) ? "1 device" : "2+ devices");

@@ -62,7 +62,7 @@ class ErrorBandsTest {
         assertEquals(ErrorBand.Basis.OWN, t.band("default", DECODE_LLAMA).basis());
         ErrorBand merged = t.band("default", DECODE_GDDR_1);
         assertEquals(DECODE_LLAMA, merged.from());
-        assertTrue(merged.note().contains("has 4 measured rows: the band is that of decode_tok_s · llama.cpp · any device (20 rows, 3 sources)"),
+        assertTrue(merged.note().contains("has 4 measured rows: the band is that of decode_tok_s · llama.cpp (20 rows, 3 sources)"),
                 merged.note());
         BandClass unmeasured = new BandClass("decode_tok_s", "vllm", "gpu-hbm", "2+");
         ErrorBand d = t.band("default", unmeasured);
