@@ -1,5 +1,6 @@
 package gpupoor.args;
 
+import gpupoor.calc.CpuOffload;
 import gpupoor.calc.Ddr;
 import gpupoor.calc.Defaults;
 import gpupoor.calc.Framework;
@@ -10,6 +11,7 @@ import gpupoor.calc.LoraTargets;
 import gpupoor.calc.Method;
 import gpupoor.calc.Methods;
 import gpupoor.calc.Mode;
+import gpupoor.calc.Names;
 import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Optimizer;
 import gpupoor.calc.Options;
@@ -18,6 +20,7 @@ import gpupoor.calc.Precision;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
+import gpupoor.calc.TrainingOptions;
 import gpupoor.catalog.Catalog;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -44,17 +47,17 @@ public final class ScenarioArgs {
     String size;
     @Option(names = "--mode", paramLabel = "MODE", description = "inference (the default) or training.")
     String mode;
-    @Option(names = "--framework", paramLabel = "FW", description = "The runtime: hf, vllm or llama.cpp (default: llama.cpp for gguf quantizations and CPUs, else hf).")
+    @Option(names = "--framework", paramLabel = "FW", description = "The runtime: hf, vllm or llama.cpp; for fine-tuning also unsloth, torchtune or litgpt (default: llama.cpp for gguf quantizations and CPUs, else hf).")
     String framework;
     @Option(names = "--quant", paramLabel = "Q", description = "How the weights are stored: none, fp32, fp8, bnb-int8, bnb-nf4, gptq-int4, gptq-int8, awq-int4, or a GGUF type such as gguf-Q4_K_M.")
     String quant;
     @Option(names = "--method", paramLabel = "M", description = "The fine-tuning method: full, lora or qlora (with --mode training).")
     String method;
-    @Option(names = "--optimizer", paramLabel = "OPT", description = "The fine-tuning optimizer: adam (the default), adamw, adam-8bit, sgd or sgd-momentum.")
+    @Option(names = "--optimizer", paramLabel = "OPT", description = "The fine-tuning optimizer: adam, adamw, adam-8bit, paged-adamw, paged-adam-8bit, sgd or sgd-momentum (default: the training runtime's: adam for hf).")
     String optimizer;
-    @Option(names = "--grad-checkpointing", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "Recompute activations in the backward pass.")
+    @Option(names = "--grad-checkpointing", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "Recompute activations in the backward pass (default: the training runtime's: off for hf, on for torchtune and unsloth).")
     String gradCheckpointing;
-    @Option(names = "--lora-rank", paramLabel = "R", description = "The LoRA rank (default 8; the gpu-poor method always uses 8).")
+    @Option(names = "--lora-rank", paramLabel = "R", description = "The LoRA rank (default: the training runtime's, 8 but for unsloth 16; the gpu-poor method always uses 8).")
     String loraRank;
     @Option(names = "--prompt", paramLabel = "N", description = "Prompt tokens; in training, the sequence length (default 512).")
     String prompt;
@@ -86,12 +89,25 @@ public final class ScenarioArgs {
     String gpuLayers;
     @Option(names = "--parallelism", paramLabel = "P", description = "How several GPUs share the model: tensor, layer, data or sharded (default: llama.cpp and hf layer, vllm tensor, training data).")
     String parallelism;
-    @Option(names = "--lora-targets", paramLabel = "M", description = "LoRA target modules: q,v (the default), all, or a list of q,k,v,o,gate,up,down.")
+    @Option(names = "--lora-targets", paramLabel = "M", description = "LoRA target modules: all, or a list of q,k,v,o,gate,up,down (default: the training runtime's: q,v for hf).")
     String loraTargets;
-    @Option(names = "--precision", paramLabel = "P", description = "Full fine-tuning precision: mixed (the default: bf16 with fp32 master weights and states), bf16 or fp32.")
+    @Option(names = "--precision", paramLabel = "P", description = "Fine-tuning precision: mixed (bf16 compute, fp32 master weights, states and LoRA adapters: hf's default), bf16 (everything bf16: torchtune's and litgpt's) or fp32.")
     String precision;
     @Option(names = "--host-bandwidth", paramLabel = "GBS", description = "Host memory bandwidth in GB/s for llama.cpp layers left on the CPU (default: a dual-channel desktop).")
     String hostBandwidth;
+    // fine-tuning techniques (TrainingOptions)
+    @Option(names = "--compile", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "Fine-tuning: torch.compile the model and loss (default: off).")
+    String compile;
+    @Option(names = "--chunked-loss", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "Fine-tuning: the cross-entropy over chunks of the sequence (default: the training runtime's: off for hf, on for torchtune, litgpt and unsloth).")
+    String chunkedLoss;
+    @Option(names = "--optimizer-in-backward", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "Fine-tuning: step each weight in the backward pass and free its gradient at once (default: off; on for torchtune full fine-tuning on one GPU).")
+    String optimizerInBackward;
+    @Option(names = "--activation-offloading", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "Fine-tuning: move saved activations to host memory (default: off).")
+    String activationOffloading;
+    @Option(names = "--cpu-offload", paramLabel = "WHAT", description = "Fine-tuning: keep in host memory the optimizer (states, master weights, gradients; stepped on the CPU), the params, all, or none (the default).")
+    String cpuOffload;
+    @Option(names = "--zero", paramLabel = "STAGE", description = "Fine-tuning on several GPUs: the ZeRO stage, 0 (plain data parallel) to 3 (parameters sharded too; what --parallelism sharded means).")
+    String zero;
     @Option(names = "--calc", paramLabel = "METHOD", description = "The calculation method: default (ours) or gpu-poor (the original's numbers).")
     String calc;
 
@@ -124,6 +140,13 @@ public final class ScenarioArgs {
         OPTIONS.put(Input.PARALLELISM, "--parallelism");
         OPTIONS.put(Input.HOST_BANDWIDTH, "--host-bandwidth");
         OPTIONS.put(Input.CALC, "--calc");
+        // fine-tuning techniques
+        OPTIONS.put(Input.COMPILE, "--compile");
+        OPTIONS.put(Input.CHUNKED_LOSS, "--chunked-loss");
+        OPTIONS.put(Input.OPTIMIZER_IN_BACKWARD, "--optimizer-in-backward");
+        OPTIONS.put(Input.ACTIVATION_OFFLOADING, "--activation-offloading");
+        OPTIONS.put(Input.CPU_OFFLOAD, "--cpu-offload");
+        OPTIONS.put(Input.ZERO, "--zero");
     }
 
     /** Inputs written as these options: {@code --framework llama.cpp}. */
@@ -142,7 +165,8 @@ public final class ScenarioArgs {
     /** Optional columns: the runtime knobs and the LoRA rank. */
     public static final List<String> OPTIONAL_COLUMNS = List.of("lora_rank", "kv_cache", "flash_attention",
             "gpu_memory_utilization", "ubatch", "gpu_layers", "parallelism", "lora_targets", "precision",
-            "host_bandwidth");
+            "host_bandwidth", "compile", "chunked_loss", "optimizer_in_backward", "activation_offloading",
+            "cpu_offload", "zero");
 
     /** A plain decimal number: what JavaScript's {@code Number(text)} reads as the same value (no "7d" or "0x1A"). */
     private static final Pattern DECIMAL = Pattern.compile("\\+?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
@@ -156,13 +180,102 @@ public final class ScenarioArgs {
      * @throws InvalidScenarioException naming an unknown option or a missing value
      */
     public static ScenarioArgs parse(List<String> args) {
+        return parse(args, false);
+    }
+
+    /**
+     * Parses options as the command line does; with {@code laterWins} an option given twice takes
+     * its last value (a measurement's {@code settings} applied on top of its columns), else that is an error.
+     *
+     * @throws InvalidScenarioException naming an unknown option, a missing value or (unless
+     *                                  {@code laterWins}) an option given twice
+     */
+    public static ScenarioArgs parse(List<String> args, boolean laterWins) {
         ScenarioArgs a = new ScenarioArgs();
+        CommandLine cl = new CommandLine(a);
+        java.util.Set<String> names = cl.getCommandSpec().optionsMap().keySet();
+        for (String arg : args) {
+            String name = arg.indexOf('=') > 0 ? arg.substring(0, arg.indexOf('=')) : arg;
+            if (name.startsWith("--") && !names.contains(name)) {
+                throw new InvalidScenarioException("unknown option '" + name + "'" + Names.didYouMean(name, names));
+            }
+        }
         try {
-            new CommandLine(a).parseArgs(args.toArray(new String[0]));
+            cl.setOverwrittenOptionsAllowed(laterWins).parseArgs(args.toArray(new String[0]));
         } catch (CommandLine.ParameterException e) {
             throw new InvalidScenarioException(e.getMessage());
         }
         return a;
+    }
+
+    /**
+     * Splits a line of options into words as a POSIX shell does, without expanding anything:
+     * blanks separate words, single quotes keep everything literally, double quotes keep blanks
+     * (in them a backslash escapes a double quote or a backslash), a backslash outside quotes
+     * escapes the next character. Example: {@code --lora-targets "q, v" --optimizer adamw} gives four words.
+     *
+     * @throws InvalidScenarioException for an unclosed quote or a trailing backslash
+     */
+    public static List<String> split(String line) {
+        List<String> words = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean inWord = false;
+        int i = 0;
+        String text = line == null ? "" : line;
+        while (i < text.length()) {
+            char ch = text.charAt(i);
+            if (Character.isWhitespace(ch)) {
+                if (inWord) {
+                    words.add(w.toString());
+                    w.setLength(0);
+                    inWord = false;
+                }
+                i++;
+            } else if (ch == '\'') {
+                int end = text.indexOf('\'', i + 1);
+                if (end < 0) {
+                    throw new InvalidScenarioException("unclosed single quote in '" + text + "'");
+                }
+                w.append(text, i + 1, end);
+                inWord = true;
+                i = end + 1;
+            } else if (ch == '"') {
+                i++;
+                boolean closed = false;
+                while (i < text.length()) {
+                    char c = text.charAt(i);
+                    if (c == '"') {
+                        closed = true;
+                        i++;
+                        break;
+                    }
+                    if (c == '\\' && i + 1 < text.length() && (text.charAt(i + 1) == '"' || text.charAt(i + 1) == '\\')) {
+                        c = text.charAt(++i);
+                    }
+                    w.append(c);
+                    i++;
+                }
+                if (!closed) {
+                    throw new InvalidScenarioException("unclosed double quote in '" + text + "'");
+                }
+                inWord = true;
+            } else if (ch == '\\') {
+                if (i + 1 >= text.length()) {
+                    throw new InvalidScenarioException("trailing backslash in '" + text + "'");
+                }
+                w.append(text.charAt(i + 1));
+                inWord = true;
+                i += 2;
+            } else {
+                w.append(ch);
+                inWord = true;
+                i++;
+            }
+        }
+        if (inWord) {
+            words.add(w.toString());
+        }
+        return words;
     }
 
     /**
@@ -323,7 +436,31 @@ public final class ScenarioArgs {
         if (given(hostBandwidth)) {
             o = o.withHostBandwidthGBs(positiveNumber(Input.HOST_BANDWIDTH, hostBandwidth));
         }
-        return o;
+        return o.withTraining(trainingOptions());
+    }
+
+    /** The fine-tuning techniques given. */
+    private TrainingOptions trainingOptions() {
+        TrainingOptions t = TrainingOptions.NONE;
+        if (given(compile)) {
+            t = t.withCompile(bool(Input.COMPILE, compile));
+        }
+        if (given(chunkedLoss)) {
+            t = t.withChunkedLoss(bool(Input.CHUNKED_LOSS, chunkedLoss));
+        }
+        if (given(optimizerInBackward)) {
+            t = t.withOptimizerInBackward(bool(Input.OPTIMIZER_IN_BACKWARD, optimizerInBackward));
+        }
+        if (given(activationOffloading)) {
+            t = t.withActivationOffloading(bool(Input.ACTIVATION_OFFLOADING, activationOffloading));
+        }
+        if (given(cpuOffload)) {
+            t = t.withCpuOffload(CpuOffload.parse(cpuOffload));
+        }
+        if (given(zero)) {
+            t = t.withZero(nonNegativeInt(Input.ZERO, zero));
+        }
+        return t;
     }
 
     private static boolean given(String s) {

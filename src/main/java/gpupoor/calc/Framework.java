@@ -18,40 +18,121 @@ import java.util.Set;
 public final class Framework {
     private static final List<Framework> ALL = new ArrayList<>();
 
-    /** Hugging Face transformers (PyTorch eager or SDPA); the training framework. */
-    public static final Framework HF = new Framework("hf", "Hugging Face transformers", true, true, Parallelism.LAYER,
-            EnumSet.of(Input.FLASH_ATTENTION, Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION),
-            EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of("huggingface", "transformers"));
+    /** Hugging Face transformers (PyTorch eager or SDPA), with PEFT and TRL for fine-tuning. */
+    public static final Framework HF = new Framework("hf", "Hugging Face transformers", true, true, true,
+            Parallelism.LAYER, union(EnumSet.of(Input.FLASH_ATTENTION, Input.PARALLELISM, Input.LORA_TARGETS,
+                    Input.PRECISION), TrainingOptions.INPUTS),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of("huggingface", "transformers", "peft", "trl"),
+            (m, n) -> new TrainingDefaults(Precision.MIXED, Optimizer.ADAM, false, false, false, false, 8,
+                    LoraTargets.QV, Parallelism.DATA));
 
     /** vLLM, which pre-allocates a fraction of GPU memory and fills it with KV blocks. */
-    public static final Framework VLLM = new Framework("vllm", "vLLM", false, true, Parallelism.TENSOR,
+    public static final Framework VLLM = new Framework("vllm", "vLLM", false, true, true, Parallelism.TENSOR,
             EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM),
-            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of());
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of(), null);
 
     /** llama.cpp (GGUF files), on GPU, CPU or Apple Silicon. */
-    public static final Framework LLAMA_CPP = new Framework("llama.cpp", "llama.cpp", false, false, Parallelism.LAYER,
-            EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.UBATCH, Input.GPU_LAYERS, Input.PARALLELISM,
-                    Input.HOST_BANDWIDTH),
+    public static final Framework LLAMA_CPP = new Framework("llama.cpp", "llama.cpp", false, true, false,
+            Parallelism.LAYER, EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.UBATCH, Input.GPU_LAYERS,
+                    Input.PARALLELISM, Input.HOST_BANDWIDTH),
             EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.F32, KvCacheType.Q8_0, KvCacheType.Q4_0,
                     KvCacheType.Q4_1, KvCacheType.Q5_0, KvCacheType.Q5_1),
-            List.of("llamacpp", "llama-cpp", "llama_cpp", "gguf", "ggml"));
+            List.of("llamacpp", "llama-cpp", "llama_cpp", "gguf", "ggml"), null);
+
+    // ------------------------------------------------------------------ training runtimes
+    // Each one's defaults are those of its shipped recipes (see TrainingDefaults and calibration.md).
+
+    /**
+     * Unsloth: transformers + PEFT + TRL patched with Triton kernels (fused RMSNorm, RoPE, SwiGLU,
+     * LoRA and cross-entropy), its gradient checkpointing that offloads each layer's input to host
+     * memory, one GPU. Defaults of its notebooks: LoRA rank 16 on every linear module, 8-bit AdamW.
+     */
+    public static final Framework UNSLOTH = new Framework("unsloth", "Unsloth", true, false, true, Parallelism.DATA,
+            union(EnumSet.of(Input.LORA_TARGETS, Input.PRECISION), EnumSet.of(Input.CHUNKED_LOSS,
+                    Input.ACTIVATION_OFFLOADING)),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of(),
+            (m, n) -> new TrainingDefaults(Precision.MIXED, Optimizer.ADAM_8BIT, true, false, true, false, 16,
+                    LoraTargets.ALL, Parallelism.DATA));
+
+    /**
+     * torchtune: PyTorch-native recipes, everything in bf16 (weights, gradients and optimizer
+     * states), activation checkpointing and a chunked cross-entropy in its shipped configs; LoRA of
+     * rank 8 on q, v, the attention output and the MLP; full fine-tuning on one GPU with paged 8-bit
+     * AdamW stepped in the backward pass (its {@code *_full_single_device} configs), else AdamW; on
+     * several GPUs FSDP.
+     */
+    public static final Framework TORCHTUNE = new Framework("torchtune", "torchtune", true, false, true,
+            Parallelism.DATA, union(EnumSet.of(Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION),
+                    TrainingOptions.INPUTS),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of("tune"),
+            (m, n) -> {
+                boolean fullOnOne = m == TrainMethod.FULL && n == 1;
+                return new TrainingDefaults(Precision.BF16, fullOnOne ? Optimizer.PAGED_ADAM_8BIT : Optimizer.ADAMW,
+                        true, false, true, fullOnOne, 8, LoraTargets.parse("q,v,o,gate,up,down"), Parallelism.SHARDED);
+            });
+
+    /**
+     * LitGPT: Lightning Fabric with {@code bf16-true} precision (weights, adapters and optimizer
+     * states in bf16), a chunked LM head and cross-entropy, LoRA of rank 8 on q and v; on several
+     * GPUs FSDP (full sharding) with activation checkpointing of every block.
+     */
+    public static final Framework LITGPT = new Framework("litgpt", "LitGPT", true, false, true, Parallelism.DATA,
+            union(EnumSet.of(Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION), TrainingOptions.INPUTS),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of("lit-gpt", "lit_gpt"),
+            (m, n) -> new TrainingDefaults(Precision.BF16, Optimizer.ADAMW, n > 1, false, true, false, 8,
+                    LoraTargets.QV, Parallelism.SHARDED));
+
+    /**
+     * What a training runtime does when the scenario does not say; each field is what its shipped
+     * recipes (configs, notebooks, CLI defaults) set.
+     *
+     * @param precision             full fine-tuning precision (and the adapters' dtype)
+     * @param optimizer             the optimizer
+     * @param gradientCheckpointing activation checkpointing of every block
+     * @param compile               torch.compile
+     * @param chunkedLoss           a chunked (or fused) cross-entropy
+     * @param optimizerInBackward   the optimizer step fused into the backward pass
+     * @param loraRank              LoRA rank
+     * @param loraTargets           LoRA target modules
+     * @param parallelism           how several GPUs share a run: data parallel (DDP), or sharded (FSDP)
+     */
+    public record TrainingDefaults(Precision precision, Optimizer optimizer, boolean gradientCheckpointing,
+                                   boolean compile, boolean chunkedLoss, boolean optimizerInBackward, int loraRank,
+                                   LoraTargets loraTargets, Parallelism parallelism) {
+    }
+
+    /** A runtime's training defaults for a fine-tuning method on a number of GPUs. */
+    @FunctionalInterface
+    interface TrainingDefaultsRule {
+        TrainingDefaults of(TrainMethod method, int devices);
+    }
+
+    private static Set<Input> union(Set<Input> a, Set<Input> b) {
+        Set<Input> out = EnumSet.copyOf(a);
+        out.addAll(b);
+        return out;
+    }
 
     private final String id;
     private final String label;
     private final boolean trains;
+    private final boolean serves;
     private final boolean flashAttentionDefault;
     private final Parallelism inferenceParallelism;
     private final Set<Input> knobs;
     private final Set<KvCacheType> kvCacheTypes;
     private final List<String> aliases;
+    private final TrainingDefaultsRule trainingDefaults;
     private final int index;
 
-    private Framework(String id, String label, boolean trains, boolean flashAttentionDefault,
+    private Framework(String id, String label, boolean trains, boolean serves, boolean flashAttentionDefault,
                       Parallelism inferenceParallelism, Set<Input> knobs, Set<KvCacheType> kvCacheTypes,
-                      List<String> aliases) {
+                      List<String> aliases, TrainingDefaultsRule trainingDefaults) {
         this.id = id;
         this.label = label;
         this.trains = trains;
+        this.serves = serves;
+        this.trainingDefaults = trainingDefaults;
         this.flashAttentionDefault = flashAttentionDefault;
         this.inferenceParallelism = inferenceParallelism;
         this.knobs = Collections.unmodifiableSet(EnumSet.copyOf(knobs));
@@ -71,9 +152,27 @@ public final class Framework {
         return label;
     }
 
-    /** Whether it fine-tunes models (the others only serve them). */
+    /** Whether it fine-tunes models. */
     public boolean trains() {
         return trains;
+    }
+
+    /** Whether the default method models it serving models (inference); the training runtimes but Hugging Face do not. */
+    public boolean serves() {
+        return serves;
+    }
+
+    /**
+     * What this runtime does in fine-tuning when the scenario does not say, for a method on a
+     * number of GPUs.
+     *
+     * @throws IllegalStateException for a runtime that does not fine-tune
+     */
+    public TrainingDefaults trainingDefaults(TrainMethod method, int devices) {
+        if (trainingDefaults == null) {
+            throw new IllegalStateException(label + " does not fine-tune");
+        }
+        return trainingDefaults.of(method == null ? Defaults.TRAIN_METHOD : method, devices);
     }
 
     /** Whether flash attention is on when the scenario does not say (Hugging Face: SDPA, which keeps no attention matrix). */
@@ -96,9 +195,15 @@ public final class Framework {
         return index;
     }
 
-    /** How several devices share the model unless the scenario says: data parallel in training, else the runtime's mode. */
+    /**
+     * How several devices share the model unless the scenario says: in training the runtime's
+     * (data parallel for Hugging Face, FSDP for torchtune and LitGPT), else its inference mode.
+     */
     public Parallelism defaultParallelism(Mode mode) {
-        return mode == Mode.TRAINING ? Parallelism.DATA : inferenceParallelism;
+        if (mode != Mode.TRAINING) {
+            return inferenceParallelism;
+        }
+        return trainingDefaults == null ? Parallelism.DATA : trainingDefaults.of(TrainMethod.FULL, 2).parallelism();
     }
 
     /**
@@ -112,7 +217,15 @@ public final class Framework {
             throw new InvalidScenarioException("fine-tuning is modelled with " + trainers() + ": use "
                     + Input.FRAMEWORK.ref(trainers()) + " (got " + id + ")");
         }
+        if (!workload.isTraining() && !serves) {
+            throw new InvalidScenarioException(label + " is modelled for fine-tuning only: give "
+                    + Input.MODE.ref("training") + ", or for inference use " + Input.FRAMEWORK.ref(servers()));
+        }
         for (Input knob : o.given()) {
+            if (!workload.isTraining() && TRAINING_ONLY.contains(knob)) {
+                throw new InvalidScenarioException(knob.ref(o.text(knob)) + " applies to fine-tuning: give "
+                        + Input.MODE.ref("training") + " too, or drop it for inference");
+            }
             if (!knobs.contains(knob)) {
                 throw new InvalidScenarioException(knob.ref(o.text(knob)) + " does not apply to " + label + " ("
                         + knob.words() + " is a knob of " + takers(knob) + "); " + label + " takes " + knobWords());
@@ -142,6 +255,14 @@ public final class Framework {
     private static String trainers() {
         return String.join(" or ", ALL.stream().filter(Framework::trains).map(Framework::id).toList());
     }
+
+    private static String servers() {
+        return String.join(" or ", ALL.stream().filter(Framework::serves).map(Framework::id).toList());
+    }
+
+    /** Knobs that only mean something in fine-tuning. */
+    private static final Set<Input> TRAINING_ONLY = union(EnumSet.of(Input.LORA_TARGETS, Input.PRECISION),
+            TrainingOptions.INPUTS);
 
     /**
      * Parses a framework id or alias, case-insensitively ({@code llamacpp}, {@code gguf},

@@ -32,6 +32,19 @@ public enum Input {
     LORA_TARGETS("LoRA targets"),
     /** Full fine-tuning precision. */
     PRECISION("training precision"),
+    // fine-tuning techniques (TrainingOptions)
+    /** torch.compile of the model and loss. */
+    COMPILE("torch.compile"),
+    /** The loss computed over chunks of the sequence. */
+    CHUNKED_LOSS("chunked loss"),
+    /** The optimizer step fused into the backward pass. */
+    OPTIMIZER_IN_BACKWARD("optimizer in backward"),
+    /** Saved activations moved to host memory. */
+    ACTIVATION_OFFLOADING("activation offloading"),
+    /** Optimizer states and/or parameters kept in host memory. */
+    CPU_OFFLOAD("CPU offload"),
+    /** The ZeRO stage of sharded data parallelism. */
+    ZERO("ZeRO stage"),
     /** Prompt tokens (training: the sequence length). */
     PROMPT("prompt length"),
     /** Tokens to generate. */

@@ -30,7 +30,9 @@ public record LoraTargets(Set<Module> modules) {
         /** MLP up projection. */
         UP,
         /** MLP down projection. */
-        DOWN;
+        DOWN,
+        /** The output projection to the vocabulary (the LM head; torchtune's {@code apply_lora_to_output}). */
+        OUTPUT;
 
         /** The id: {@code q}, {@code k}, … {@code down}. */
         public String id() {
@@ -41,8 +43,8 @@ public record LoraTargets(Set<Module> modules) {
     /** The query and value projections: PEFT's and the original calculator's default. */
     public static final LoraTargets QV = new LoraTargets(EnumSet.of(Module.Q, Module.V));
 
-    /** Every linear module of the blocks. */
-    public static final LoraTargets ALL = new LoraTargets(EnumSet.allOf(Module.class));
+    /** Every linear module of the blocks (PEFT's {@code all-linear}, which leaves the LM head out). */
+    public static final LoraTargets ALL = new LoraTargets(EnumSet.range(Module.Q, Module.DOWN));
 
     /** Copies the set; it must not be empty. */
     public LoraTargets {
@@ -54,8 +56,9 @@ public record LoraTargets(Set<Module> modules) {
     }
 
     /**
-     * Parses {@code all} (also {@code all-linear}) or a list of {@code q, k, v, o, gate, up, down}
-     * separated by commas or spaces (a {@code _proj} suffix is accepted).
+     * Parses {@code all} (also {@code all-linear}: every linear module of the blocks) or a list of
+     * {@code q, k, v, o, gate, up, down, output} separated by commas or spaces (a {@code _proj}
+     * suffix is accepted; {@code output} is the LM head, also {@code lm_head}).
      */
     public static LoraTargets parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
@@ -67,7 +70,8 @@ public record LoraTargets(Set<Module> modules) {
             if (part.isEmpty()) {
                 continue;
             }
-            String p = part.endsWith("_proj") ? part.substring(0, part.length() - 5) : part;
+            String p = part.equals("lm_head") || part.equals("lm-head") ? "output"
+                    : part.endsWith("_proj") ? part.substring(0, part.length() - 5) : part;
             Module m = Arrays.stream(Module.values()).filter(x -> x.id().equals(p)).findFirst()
                     .orElseThrow(() -> new InvalidScenarioException("unknown LoRA target '" + part + "'; accepted: all, or a list of "
                             + ids() + Names.didYouMean(part, Arrays.stream(Module.values()).map(Module::id).toList())));

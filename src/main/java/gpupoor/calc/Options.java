@@ -17,16 +17,21 @@ import java.util.Set;
  * @param loraTargets          LoRA target modules
  * @param precision            full fine-tuning precision
  * @param hostBandwidthGBs     host memory bandwidth in GB/s for llama.cpp layers left on the CPU
+ * @param training             fine-tuning techniques (never null: {@link TrainingOptions#NONE} when none is given)
  */
 public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMemoryUtilization, Integer ubatch,
                       Integer gpuLayers, Parallelism parallelism, LoraTargets loraTargets, Precision precision,
-                      Double hostBandwidthGBs) {
+                      Double hostBandwidthGBs, TrainingOptions training) {
 
     /** No knob given. */
-    public static final Options NONE = new Options(null, null, null, null, null, null, null, null, null);
+    public static final Options NONE = new Options(null, null, null, null, null, null, null, null, null,
+            TrainingOptions.NONE);
 
     /** Checks the ranges of the knobs given. */
     public Options {
+        if (training == null) {
+            training = TrainingOptions.NONE;
+        }
         if (gpuMemoryUtilization != null && !(gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1)) {
             throw new InvalidScenarioException(Input.GPU_MEMORY_UTILIZATION.ref(gpuMemoryUtilization)
                     + ": the share must be in (0, 1], e.g. 0.9");
@@ -52,6 +57,11 @@ public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMem
                 out.add(i);
             }
         }
+        for (Input i : TrainingOptions.INPUTS) {
+            if (training.value(i) != null) {
+                out.add(i);
+            }
+        }
         return out;
     }
 
@@ -70,7 +80,7 @@ public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMem
             case LORA_TARGETS -> loraTargets;
             case PRECISION -> precision;
             case HOST_BANDWIDTH -> hostBandwidthGBs;
-            default -> null;
+            default -> training.value(knob);
         };
     }
 
@@ -122,54 +132,60 @@ public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMem
     /** A copy with another KV cache type (null: the default). */
     public Options withKvCache(KvCacheType type) {
         return new Options(type, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets,
-                precision, hostBandwidthGBs);
+                precision, hostBandwidthGBs, training);
     }
 
     /** A copy with flash attention on, off, or (null) the framework default. */
     public Options withFlashAttention(Boolean on) {
         return new Options(kvCache, on, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets,
-                precision, hostBandwidthGBs);
+                precision, hostBandwidthGBs, training);
     }
 
     /** A copy with another vLLM memory utilization (null: the default). */
     public Options withGpuMemoryUtilization(Double u) {
         return new Options(kvCache, flashAttention, u, ubatch, gpuLayers, parallelism, loraTargets, precision,
-                hostBandwidthGBs);
+                hostBandwidthGBs, training);
     }
 
     /** A copy with another llama.cpp ubatch (null: the default). */
     public Options withUbatch(Integer n) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, n, gpuLayers, parallelism, loraTargets,
-                precision, hostBandwidthGBs);
+                precision, hostBandwidthGBs, training);
     }
 
     /** A copy with another number of llama.cpp GPU layers (-1 = all; null: not given). */
     public Options withGpuLayers(Integer n) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, n, parallelism, loraTargets,
-                precision, hostBandwidthGBs);
+                precision, hostBandwidthGBs, training);
     }
 
     /** A copy with another parallelism (null = the framework's default). */
     public Options withParallelism(Parallelism p) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, p, loraTargets,
-                precision, hostBandwidthGBs);
+                precision, hostBandwidthGBs, training);
     }
 
     /** A copy with other LoRA targets (null: the default). */
     public Options withLoraTargets(LoraTargets targets) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, targets,
-                precision, hostBandwidthGBs);
+                precision, hostBandwidthGBs, training);
     }
 
     /** A copy with another training precision (null: the default). */
     public Options withPrecision(Precision p) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism,
-                loraTargets, p, hostBandwidthGBs);
+                loraTargets, p, hostBandwidthGBs, training);
     }
 
     /** A copy with another host memory bandwidth in GB/s (null: the calibration's typical desktop). */
     public Options withHostBandwidthGBs(Double gbs) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism,
-                loraTargets, precision, gbs);
+                loraTargets, precision, gbs, training);
+    }
+
+    /** A copy with other fine-tuning techniques (null: none given). */
+    public Options withTraining(TrainingOptions t) {
+        return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets,
+                precision, hostBandwidthGBs, t);
     }
 }

@@ -170,7 +170,7 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
         private Integer batch;
         private TrainMethod method;
         private Optimizer optimizer;
-        private boolean gradientCheckpointing;
+        private Boolean gradientCheckpointing;
         private Integer loraRank;
 
         private Builder() {
@@ -263,19 +263,19 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
             return this;
         }
 
-        /** The optimizer (null: {@link Defaults#OPTIMIZER}). */
+        /** The optimizer (null: the training runtime's default, {@link Framework#trainingDefaults}). */
         public Builder optimizer(Optimizer o) {
             this.optimizer = o;
             return this;
         }
 
-        /** Gradient checkpointing on or off. */
-        public Builder gradientCheckpointing(boolean on) {
+        /** Gradient checkpointing on or off (null: the training runtime's default). */
+        public Builder gradientCheckpointing(Boolean on) {
             this.gradientCheckpointing = on;
             return this;
         }
 
-        /** LoRA rank (null: {@link Defaults#LORA_RANK}). */
+        /** LoRA rank (null: the training runtime's default, {@link Framework#trainingDefaults}). */
         public Builder loraRank(Integer r) {
             this.loraRank = r == null ? null : Workload.checkLoraRank(r);
             return this;
@@ -327,12 +327,15 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
             Mode m = mode == null ? Defaults.MODE : mode;
             boolean training = m == Mode.TRAINING;
             TrainMethod tm = method != null ? method : training ? Defaults.TRAIN_METHOD : null;
-            Workload w = new Workload(m, prompt == null ? Defaults.PROMPT : prompt,
-                    generate != null ? generate : training ? Defaults.GENERATE_TRAINING : Defaults.GENERATE,
-                    batch == null ? Defaults.BATCH : batch, tm, optimizer == null ? Defaults.OPTIMIZER : optimizer,
-                    gradientCheckpointing, loraRank == null ? Defaults.LORA_RANK : loraRank);
             Quant q = quant == null ? Defaults.QUANT : quant;
             Framework f = framework != null ? framework : Framework.defaultFor(q, device, m);
+            Framework.TrainingDefaults td = training && f.trains() ? f.trainingDefaults(tm, deviceCount) : null;
+            Workload w = new Workload(m, prompt == null ? Defaults.PROMPT : prompt,
+                    generate != null ? generate : training ? Defaults.GENERATE_TRAINING : Defaults.GENERATE,
+                    batch == null ? Defaults.BATCH : batch, tm,
+                    optimizer != null ? optimizer : td != null ? td.optimizer() : Defaults.OPTIMIZER,
+                    gradientCheckpointing != null ? gradientCheckpointing : td != null && td.gradientCheckpointing(),
+                    loraRank != null ? loraRank : td != null ? td.loraRank() : Defaults.LORA_RANK);
             return new Scenario(model, q, f, w, device, deviceCount, ddr, options);
         }
     }

@@ -86,6 +86,19 @@ public final class Dsl {
         return new Fits(setup);
     }
 
+    /**
+     * A recipe ladder starting from a fine-tuning setup: add techniques one after another with
+     * {@code .then(label, change)}; each step shows its memory saving, its time cost and the longest
+     * sequence that fits. Example:
+     * {@code ladder(s.finetune(FULL)).then("checkpointing", x -> x.gradientCheckpointing()).then("8-bit Adam", x -> x.optimizer(ADAM_8BIT))}.
+     */
+    public static Ladder ladder(Setup base) {
+        if (base == null) {
+            throw new InvalidScenarioException("ladder(...) needs a fine-tuning setup, e.g. ladder(model(\"7B\").on(gpu(\"rtx-4090\")).finetune(LORA))");
+        }
+        return Ladder.of(base);
+    }
+
     /** A setup estimated by each method side by side; with no methods, by every method. */
     public static Comparison compare(Setup setup, Method... methods) {
         if (setup == null) {

@@ -1,5 +1,6 @@
 package gpupoor.dsl;
 
+import gpupoor.calc.CpuOffload;
 import gpupoor.calc.Framework;
 import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
@@ -17,6 +18,7 @@ import gpupoor.calc.Precision;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
+import gpupoor.calc.TrainingOptions;
 import gpupoor.calc.Workload;
 import gpupoor.catalog.Catalog;
 
@@ -130,7 +132,18 @@ public final class Setup implements Displayable {
             case PARALLELISM -> ".parallelism(" + quoted + ")";
             case HOST_BANDWIDTH -> ".hostBandwidth(" + v + ")";
             case CALC -> ".using(" + quoted + ")";
+            case COMPILE -> ".compile(" + onOff(value) + ")";
+            case CHUNKED_LOSS -> ".chunkedLoss(" + onOff(value) + ")";
+            case OPTIMIZER_IN_BACKWARD -> ".optimizerInBackward(" + onOff(value) + ")";
+            case ACTIVATION_OFFLOADING -> ".activationOffloading(" + onOff(value) + ")";
+            case CPU_OFFLOAD -> ".cpuOffload(" + quoted + ")";
+            case ZERO -> ".zero(" + v + ")";
         };
+    }
+
+    /** A switch's value as a DSL argument: {@code on} is {@code true}, {@code off} {@code false}, none {@code ..}. */
+    private static String onOff(String value) {
+        return value == null ? ".." : String.valueOf("on".equals(value));
     }
 
     // ------------------------------------------------------------------ what runs where
@@ -161,7 +174,11 @@ public final class Setup implements Displayable {
         return on(Device.of(deviceId));
     }
 
-    /** With a runtime: {@code HF}, {@code VLLM} or {@code LLAMA_CPP}. */
+    /**
+     * With a runtime: {@code HF}, {@code VLLM} or {@code LLAMA_CPP}; for fine-tuning also
+     * {@code UNSLOTH}, {@code TORCHTUNE} or {@code LITGPT} (each with its own defaults: precision,
+     * optimizer, checkpointing, loss). Example: {@code s.finetune(QLORA).framework(UNSLOTH)}.
+     */
     public Setup framework(Framework framework) {
         if (framework == null) {
             throw new InvalidScenarioException("framework(...) needs one of: " + String.join(", ", Framework.ids()));
@@ -169,7 +186,7 @@ public final class Setup implements Displayable {
         return with(b -> b.framework(framework));
     }
 
-    /** With a runtime by id: {@code hf}, {@code vllm} or {@code llama.cpp}. */
+    /** With a runtime by id: {@code hf}, {@code vllm}, {@code llama.cpp}, {@code unsloth}, {@code torchtune} or {@code litgpt}. */
     public Setup framework(String id) {
         return framework(Framework.parse(id));
     }
@@ -239,15 +256,20 @@ public final class Setup implements Displayable {
     /**
      * Fine-tuning with {@code FULL}, {@code LORA} or {@code QLORA} on sequences of the current
      * prompt length (change it with {@link #sequence}), generating 1 token as the original asks.
-     * Training runs on Hugging Face transformers; a GGUF quantization, which cannot be trained,
-     * becomes fp16, and QLoRA, whose base is 4-bit NF4 by definition, takes quantization none.
+     * Training runs on Hugging Face transformers unless {@link #framework} names a training runtime
+     * (kept from setup to setup; an inference-only runtime is dropped); a GGUF
+     * quantization, which cannot be trained, becomes fp16, and QLoRA, whose base is 4-bit NF4 by
+     * definition, takes quantization none.
      */
     public Setup finetune(TrainMethod how) {
         if (how == null) {
             throw new InvalidScenarioException("finetune(...) needs FULL, LORA or QLORA");
         }
         return with(b -> {
-            b.mode(Mode.TRAINING).method(how).generate(null).framework(null);
+            b.mode(Mode.TRAINING).method(how).generate(null);
+            if (b.framework() != null && !b.framework().trains()) {
+                b.framework(null);
+            }
             if (how == TrainMethod.QLORA || b.quant() != null && b.quant().isGguf()) {
                 b.quant(Quant.NONE);
             }
@@ -271,7 +293,12 @@ public final class Setup implements Displayable {
         return with(b -> b.loraRank(r));
     }
 
-    /** Fine-tuning with an optimizer: {@code ADAM}, {@code ADAMW}, {@code ADAM_8BIT}, {@code SGD}, {@code SGD_MOMENTUM}. */
+    /**
+     * Fine-tuning with an optimizer: {@code ADAM}, {@code ADAMW}, {@code ADAM_8BIT},
+     * {@code PAGED_ADAMW}, {@code PAGED_ADAM_8BIT} (states in unified memory that pages out to the
+     * host), {@code SGD}, {@code SGD_MOMENTUM}; unset, the training runtime's default.
+     * Example: {@code s.finetune(FULL).optimizer(PAGED_ADAM_8BIT)}.
+     */
     public Setup optimizer(Optimizer optimizer) {
         requireTraining("optimizer(...)");
         if (optimizer == null) {
@@ -290,10 +317,90 @@ public final class Setup implements Displayable {
         return gradientCheckpointing(true);
     }
 
-    /** Fine-tuning with gradient checkpointing on or off. */
+    /** Fine-tuning with gradient checkpointing on or off (unset: the training runtime's default). */
     public Setup gradientCheckpointing(boolean on) {
         requireTraining("gradientCheckpointing(...)");
         return with(b -> b.gradientCheckpointing(on));
+    }
+
+    // fine-tuning techniques (TrainingOptions); unset, each training runtime's default applies
+
+    /**
+     * Fine-tuning with {@code torch.compile} of the model and loss: fused kernels keep fewer
+     * activations and run faster. Example: {@code s.finetune(LORA).framework(TORCHTUNE).compile()}.
+     */
+    public Setup compile() {
+        return compile(true);
+    }
+
+    /** Fine-tuning with {@code torch.compile} on or off. Example: {@code s.finetune(LORA).compile(false)}. */
+    public Setup compile(boolean on) {
+        requireTraining("compile(...)");
+        return withTraining(t -> t.withCompile(on));
+    }
+
+    /**
+     * Fine-tuning with the cross-entropy computed over chunks of the sequence, never holding every
+     * token's fp32 logits at once. Example: {@code s.finetune(LORA).chunkedLoss()}.
+     */
+    public Setup chunkedLoss() {
+        return chunkedLoss(true);
+    }
+
+    /** Fine-tuning with the chunked loss on or off. Example: {@code s.finetune(LORA).framework(TORCHTUNE).chunkedLoss(false)}. */
+    public Setup chunkedLoss(boolean on) {
+        requireTraining("chunkedLoss(...)");
+        return withTraining(t -> t.withChunkedLoss(on));
+    }
+
+    /**
+     * Fine-tuning with the optimizer step fused into the backward pass: each gradient is applied and
+     * freed as soon as it is ready, so no full set of gradients is held. Example:
+     * {@code s.finetune(FULL).optimizerInBackward()}.
+     */
+    public Setup optimizerInBackward() {
+        return optimizerInBackward(true);
+    }
+
+    /** Fine-tuning with the optimizer step in the backward pass on or off. Example: {@code s.finetune(FULL).optimizerInBackward(false)}. */
+    public Setup optimizerInBackward(boolean on) {
+        requireTraining("optimizerInBackward(...)");
+        return withTraining(t -> t.withOptimizerInBackward(on));
+    }
+
+    /**
+     * Fine-tuning with the activations saved for the backward pass moved to host memory (over
+     * PCIe, overlapped with compute). Example: {@code s.finetune(LORA).gradientCheckpointing().activationOffloading()}.
+     */
+    public Setup activationOffloading() {
+        return activationOffloading(true);
+    }
+
+    /** Fine-tuning with activation offloading on or off. Example: {@code s.finetune(LORA).activationOffloading(false)}. */
+    public Setup activationOffloading(boolean on) {
+        requireTraining("activationOffloading(...)");
+        return withTraining(t -> t.withActivationOffloading(on));
+    }
+
+    /**
+     * Fine-tuning with {@code "optimizer"} (states, master weights and gradients, stepped on the
+     * CPU), {@code "params"}, {@code "all"} or {@code "none"} kept in host memory (DeepSpeed's
+     * offload, FSDP's CPU offload). Example: {@code s.finetune(FULL).on(gpus(2, "rtx-4090")).zero(3).cpuOffload("all")}.
+     */
+    public Setup cpuOffload(String what) {
+        requireTraining("cpuOffload(...)");
+        CpuOffload c = CpuOffload.parse(what);
+        return withTraining(t -> t.withCpuOffload(c));
+    }
+
+    /**
+     * Fine-tuning on several GPUs with ZeRO stage {@code stage}: 0 (plain data parallel: everything
+     * replicated), 1 (optimizer states sharded), 2 (and gradients), 3 (and parameters, as FSDP).
+     * Example: {@code s.finetune(FULL).on(gpus(8, "a100-sxm4-80gb")).zero(2)}.
+     */
+    public Setup zero(int stage) {
+        requireTraining("zero(...)");
+        return withTraining(t -> t.withZero(stage));
     }
 
     private void requireTraining(String call) {
@@ -382,7 +489,8 @@ public final class Setup implements Displayable {
     /**
      * Fine-tuning LoRA adapters on {@code modules}: {@code "all"}, or any of {@code q}, {@code k},
      * {@code v}, {@code o}, {@code gate}, {@code up}, {@code down} (a {@code _proj} suffix is
-     * accepted); the default is {@code q, v}. Example: {@code .loraTargets("q", "k", "v", "o")}.
+     * accepted); unset, the training runtime's default ({@code q, v} for Hugging Face and LitGPT,
+     * every module but {@code k} for torchtune, all for Unsloth). Example: {@code .loraTargets("q", "k", "v", "o")}.
      */
     public Setup loraTargets(String... modules) {
         requireTraining("loraTargets(...)");
@@ -394,8 +502,9 @@ public final class Setup implements Displayable {
     }
 
     /**
-     * Full fine-tuning in {@code precision}: {@code mixed} (bf16 compute with fp32 master weights,
-     * gradients and optimizer states; the default), {@code bf16} (everything bf16) or {@code fp32}.
+     * Fine-tuning in {@code precision}: {@code mixed} (bf16 compute with fp32 master weights,
+     * gradients, optimizer states and LoRA adapters; Hugging Face's default), {@code bf16}
+     * (everything bf16; torchtune's and LitGPT's default) or {@code fp32}.
      * Example: {@code s.finetune(FULL).precision("bf16")}.
      */
     public Setup precision(String precision) {
@@ -419,6 +528,10 @@ public final class Setup implements Displayable {
 
     private Setup withOptions(UnaryOperator<Options> change) {
         return with(b -> b.options(change.apply(b.options())));
+    }
+
+    private Setup withTraining(UnaryOperator<TrainingOptions> change) {
+        return withOptions(o -> o.withTraining(change.apply(o.training())));
     }
 
     // ------------------------------------------------------------------ results and parts
@@ -564,6 +677,25 @@ public final class Setup implements Displayable {
         }
         if (o.precision() != null) {
             out.add(o.precision() + " precision");
+        }
+        TrainingOptions t = o.training();
+        if (t.compile() != null) {
+            out.add("compile " + (t.compile() ? "on" : "off"));
+        }
+        if (t.chunkedLoss() != null) {
+            out.add("chunked loss " + (t.chunkedLoss() ? "on" : "off"));
+        }
+        if (t.optimizerInBackward() != null) {
+            out.add("optimizer in backward " + (t.optimizerInBackward() ? "on" : "off"));
+        }
+        if (t.activationOffloading() != null) {
+            out.add("activation offloading " + (t.activationOffloading() ? "on" : "off"));
+        }
+        if (t.cpuOffload() != null) {
+            out.add("CPU offload " + t.cpuOffload());
+        }
+        if (t.zero() != null) {
+            out.add("ZeRO-" + t.zero());
         }
         return out;
     }

@@ -30,15 +30,16 @@ public record MeasuredData(String name, List<Measurement> rows, List<String> mis
 
     /**
      * The columns the harness reads. {@code iterations} (micro-batch steps of a whole run) is needed
-     * by {@code train_runtime_total} rows only; the other source columns ({@code model, framework,
+     * by {@code train_runtime_total} rows only; {@code settings} (the run's setup as estimate
+     * options) is read when present; the other source columns ({@code model, framework,
      * quant, hardware, value, unit, notes}) are kept for display.
      */
     public static final List<String> COLUMNS = List.of("id", "source", "model_id", "hardware_id", "n_devices",
             "backend", "framework_id", "quant_id", "train_method", "batch", "prompt_len", "gen_len", "context_len",
-            "metric", "value_norm", "unit_norm", "exclude", "notes_norm", "iterations");
+            "metric", "value_norm", "unit_norm", "exclude", "notes_norm", "iterations", "settings");
 
     /** Optional columns: their absence is not reported. */
-    private static final List<String> OPTIONAL = List.of("iterations", "notes_norm", "unit_norm", "source");
+    private static final List<String> OPTIONAL = List.of("iterations", "notes_norm", "unit_norm", "source", "settings");
 
     /** Makes the lists unmodifiable. */
     public MeasuredData {

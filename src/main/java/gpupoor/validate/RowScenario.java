@@ -16,7 +16,6 @@ import gpupoor.catalog.Catalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,9 +27,10 @@ import java.util.regex.Pattern;
  * <li>{@code model_id} and {@code hardware_id} are looked up in the catalog; a blank one means the
  *     source's model or device is not in it (unsupported). The device is required by speed, training
  *     time and fits metrics; memory metrics use it when given.</li>
- * <li>{@code framework_id}: {@code hf}, {@code vllm}, {@code llama.cpp} as themselves; the PyTorch
- *     trainers {@code litgpt}, {@code torchtune} and {@code unsloth} as {@code hf}; the others
- *     ({@code exllama}, {@code mlc}, ...) are not modelled (unsupported).</li>
+ * <li>{@code framework_id}: the runtimes the methods know ({@code hf}, {@code vllm}, {@code llama.cpp},
+ *     and for fine-tuning {@code litgpt}, {@code torchtune}, {@code unsloth}) as themselves; an
+ *     inference row of a runtime modelled for fine-tuning only, and the others ({@code exllama},
+ *     {@code mlc}, ...), are unsupported.</li>
  * <li>{@code quant_id}: {@code fp16}/{@code bf16} = unquantized, {@code nf4} = bitsandbytes 4-bit,
  *     {@code gptq-4bit}, {@code gguf-*} as themselves; a QLoRA row's NF4 base is implied by the
  *     method (quant none, as the command line takes it).</li>
@@ -43,6 +43,11 @@ import java.util.regex.Pattern;
  * <li>Training: sequence length {@code context_len} ({@code <=N} reads as its maximum N), else
  *     prompt + generated tokens; micro-batch {@code batch}. A {@code train_max_context} row needs
  *     no length: its workload has a 1-token sequence that the search replaces.</li>
+ * <li>{@code settings} (optional): the run's setup as {@code estimate} options (e.g.
+ *     {@code --grad-checkpointing --optimizer adam-8bit --lora-rank 32}), split as a shell splits
+ *     words, parsed by the command line's own parser and applied on top of the columns (an option
+ *     given in both takes the settings' value). An option the parser does not know makes the row
+ *     invalid, naming it.</li>
  * </ul>
  *
  * @param measurement the row
@@ -58,9 +63,6 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
     /** The framework ids a measurements file may use (see {@code catalog/measured.md}). */
     public static final List<String> FRAMEWORK_IDS = List.of("hf", "vllm", "llama.cpp", "exllama", "exllamav2",
             "mlc", "tensorrt-llm", "litgpt", "torchtune", "unsloth", "other");
-
-    /** PyTorch training/generation loops, modelled as Hugging Face transformers. */
-    private static final Set<String> PYTORCH_LOOPS = Set.of("litgpt", "torchtune", "unsloth");
 
     /** Quantization ids of the file's vocabulary that no method models. */
     private static final Pattern UNMODELLED_QUANT = Pattern.compile("(?i)(exl2-.*|mlc-.*|gguf-.*)");
@@ -124,7 +126,7 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             Hardware device = device(catalog, metric);
             int count = deviceCount();
             ModelSpec model = model(catalog);
-            Framework framework = framework();
+            Framework framework = framework(method != null);
             Quant quant = quant(method);
             Workload workload = method == null ? inference(metric, batch) : training(metric, method, batch);
             List<String> args = new ArrayList<>(List.of("--model=" + model.id(), "--framework=" + framework.id(),
@@ -137,9 +139,10 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
                 args.add("--mode=training");
                 args.add("--method=" + method);
             }
+            args.addAll(settings());
             Scenario scenario;
             try {
-                scenario = ScenarioArgs.parse(args).builder(catalog).build();
+                scenario = ScenarioArgs.parse(args, true).builder(catalog).build();
             } catch (InvalidScenarioException e) {
                 throw new RowProblem(Status.INVALID, m.where() + ": " + e.in(ScenarioArgs.STYLE).getMessage());
             }
@@ -282,19 +285,16 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             return h;
         }
 
-        private Framework framework() {
+        private Framework framework(boolean training) {
             String id = column("framework_id");
             if (id.isEmpty()) {
                 throw invalid("framework_id", "blank; accepted: " + String.join(", ", FRAMEWORK_IDS));
             }
+            Framework f;
             try {
-                return Framework.parse(id);
+                f = Framework.parse(id);
             } catch (InvalidScenarioException e) {
                 String t = id.toLowerCase(Locale.ROOT);
-                if (PYTORCH_LOOPS.contains(t)) {
-                    notes.add(t + " (a PyTorch loop) modelled as hf");
-                    return Framework.HF;
-                }
                 if (FRAMEWORK_IDS.contains(t)) {
                     throw unsupported("framework_id", id + " is not modelled; the methods model "
                             + String.join(", ", Framework.ids()));
@@ -302,6 +302,30 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
                 throw invalid("framework_id", "unknown framework '" + id + "'; accepted: "
                         + String.join(", ", FRAMEWORK_IDS) + Names.didYouMean(id, FRAMEWORK_IDS));
             }
+            if (!training && !f.serves()) {
+                throw unsupported("framework_id", f.label() + " is modelled for fine-tuning only; its inference is not");
+            }
+            return f;
+        }
+
+        /**
+         * The {@code settings} cell as option words (none when the column is absent or blank).
+         *
+         * @throws RowProblem invalid, naming the option, when an option is unknown or a quote unclosed
+         */
+        private List<String> settings() {
+            String text = m.text("settings");
+            if (text.isEmpty()) {
+                return List.of();
+            }
+            List<String> words;
+            try {
+                words = ScenarioArgs.split(text);
+                ScenarioArgs.parse(words, true);
+            } catch (InvalidScenarioException e) {
+                throw invalid("settings", e.getMessage() + " (settings are options of estimate; see catalog/measured.md)");
+            }
+            return words;
         }
 
         private Quant quant(TrainMethod method) {

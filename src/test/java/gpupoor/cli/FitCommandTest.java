@@ -60,4 +60,25 @@ class FitCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("max context is for inference"), r.err());
     }
+
+    @Test
+    void aFineTuningRecipesLongestSequenceAndLargestBatchAgreeEverywhere() throws Exception {
+        // torchtune QLoRA on an RTX 4090 with compile and activation offloading: the CLI, the DSL and the engine
+        EstimateCommandTest.Run r = run("fit", "--model", "meta-llama/Llama-3.1-8B", "--gpu", "rtx-4090",
+                "--mode", "training", "--method", "qlora", "--framework", "torchtune", "--prompt", "2048", "--compile",
+                "--activation-offloading");
+        assertEquals(0, r.code(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        var setup = Dsl.model("meta-llama/Llama-3.1-8B").on(Dsl.gpu("rtx-4090")).finetune("qlora")
+                .framework("torchtune").sequence(2048).compile().activationOffloading();
+        Fit fit = Fit.of(Methods.DEFAULT);
+        int sequence = fit.maxSequence(setup.scenario()).value();
+        int batch = fit.maxBatch(setup.scenario()).value();
+        assertEquals(sequence, json.get("max sequence").get("value").asInt());
+        assertEquals(batch, json.get("max batch").get("value").asInt());
+        assertEquals(sequence, Dsl.fits(setup).maxSequence().intValue());
+        assertEquals(batch, Dsl.fits(setup).maxBatch().intValue());
+        // the recipe matters: without offloading the longest sequence is shorter
+        assertTrue(fit.maxSequence(setup.activationOffloading(false).scenario()).value() < sequence);
+    }
 }

@@ -11,7 +11,9 @@ import gpupoor.calc.Options;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
+import gpupoor.calc.TrainingOptions;
 import gpupoor.catalog.Catalog;
+import gpupoor.dsl.Ladder;
 import gpupoor.args.ScenarioArgs;
 import org.junit.jupiter.api.Test;
 
@@ -133,7 +135,8 @@ class SetupTest {
     void runtimeKnobsSetOneOptionAndKeepTheOthers() {
         Setup s = model("meta-llama/Llama-2-7b-hf").on(gpus(2, "rtx-4090")).quant(Quant.Q4_K_M)
                 .kvCache("q8_0").flashAttention(true).ubatch(256).gpuLayers(20).hostBandwidth(80).parallelism("tensor");
-        assertEquals(new Options(KvCacheType.Q8_0, true, null, 256, 20, Parallelism.TENSOR, null, null, 80.0), s.options());
+        assertEquals(new Options(KvCacheType.Q8_0, true, null, 256, 20, Parallelism.TENSOR, null, null, 80.0,
+                TrainingOptions.NONE), s.options());
         Setup lora = model("meta-llama/Llama-2-7b-hf").on(gpu("a100-sxm4-80gb")).finetune(TrainMethod.FULL)
                 .precision("bf16").loraTargets("q_proj", "k", "v", "o").kvCache("q8_0").ubatch(128)
                 .parallelism(Parallelism.SHARDED);
@@ -227,5 +230,61 @@ class SetupTest {
                 .sequence(2048).batch(4).toString();
         assertTrue(t.contains("QLoRA fine-tuning") && t.contains("sequence 2,048 tokens") && t.contains("batch 4")
                 && t.contains("GeForce RTX 4090"), t);
+    }
+
+    @Test
+    void fineTuningTechniquesAreCallsThatReachTheEngine() {
+        Setup s = model("meta-llama/Llama-3.1-8B").on(gpu("rtx-4090")).finetune(TrainMethod.FULL).framework("torchtune")
+                .compile().chunkedLoss(false).optimizerInBackward(false).activationOffloading().cpuOffload("optimizer")
+                .zero(2).optimizer(Optimizer.PAGED_ADAMW);
+        TrainingOptions t = s.options().training();
+        assertEquals(new TrainingOptions(true, false, false, true, gpupoor.calc.CpuOffload.OPTIMIZER, 2), t);
+        assertEquals(Optimizer.PAGED_ADAMW, s.workload().optimizer());
+        String text = s.toText();
+        assertTrue(text.contains("compile on") && text.contains("CPU offload optimizer") && text.contains("ZeRO-2"), text);
+        // a technique on an inference setup says what to do, in the DSL's words
+        InvalidScenarioException e = assertThrows(InvalidScenarioException.class, () -> model("7B").compile());
+        assertTrue(e.getMessage().contains("finetune(LORA)"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> s.cpuOffload("gpu"));
+        assertTrue(e.getMessage().contains("accepted: none, optimizer, params, all"), e.getMessage());
+        e = assertThrows(InvalidScenarioException.class, () -> s.zero(4).scenario());
+        assertTrue(e.getMessage().contains(".zero(4)"), e.getMessage());
+    }
+
+    @Test
+    void aTrainingRuntimesDefaultsFollowItWhenItChanges() {
+        Setup s = model("meta-llama/Llama-3.1-8B").on(gpu("rtx-4090")).finetune(TrainMethod.LORA);
+        assertEquals(Optimizer.ADAM, s.workload().optimizer());
+        assertEquals(false, s.workload().gradientCheckpointing());
+        Setup unsloth = s.framework(Framework.UNSLOTH);
+        assertEquals(Optimizer.ADAM_8BIT, unsloth.workload().optimizer());
+        assertTrue(unsloth.workload().gradientCheckpointing());
+        assertEquals(16, unsloth.workload().loraRank());
+        // what the user says wins over the runtime's default
+        assertEquals(false, unsloth.gradientCheckpointing(false).workload().gradientCheckpointing());
+        assertEquals(8, s.rank(8).framework(Framework.UNSLOTH).workload().loraRank());
+    }
+
+    @Test
+    void aRecipeLadderAddsOneTechniqueAtATime() {
+        Setup base = model("meta-llama/Llama-3.1-8B").on(gpu("rtx-4090")).finetune(TrainMethod.LORA)
+                .framework(Framework.TORCHTUNE).sequence(4096).gradientCheckpointing(false).chunkedLoss(false);
+        Ladder l = Dsl.ladder(base).then("activation checkpointing", x -> x.gradientCheckpointing())
+                .then("chunked loss", x -> x.chunkedLoss());
+        assertEquals(3, l.setups().size());
+        assertTrue(l.setups().get(2).workload().gradientCheckpointing());
+        var t = l.table();
+        assertEquals(3, t.rowCount());
+        for (int i = 1; i < 3; i++) {
+            double before = t.doubleColumn("needed_mib").get(i - 1);
+            double after = t.doubleColumn("needed_mib").get(i);
+            assertTrue(after < before, t.print());
+            assertEquals(before - after, t.doubleColumn("saved_mib").get(i), 1e-6);
+            int longest = t.doubleColumn("longest_sequence").get(i).intValue();
+            assertEquals(gpupoor.calc.Fit.of(Methods.DEFAULT).maxSequence(l.setups().get(i).scenario()).value(), longest);
+        }
+        // checkpointing costs a recomputed forward pass
+        assertTrue(t.doubleColumn("time_cost_pct").get(1) > 10, t.print());
+        assertThrows(InvalidScenarioException.class, () -> Dsl.ladder(model("7B")));
     }
 }

@@ -24,7 +24,7 @@ class MeasuredDataTest {
     @Test
     void bundledFileKeepsEveryRowAndItsSource() {
         MeasuredData data = MeasuredData.bundled();
-        assertEquals(1097, data.rows().size());
+        assertEquals(1115, data.rows().size());
         assertEquals(List.of(), data.missingColumns());
         assertTrue(data.rows().stream().allMatch(m -> m.sourceUrl().startsWith("https://")));
     }
@@ -37,12 +37,14 @@ class MeasuredDataTest {
             assertEquals(data.rows().size(), run.results().size(), method.id());
             // the vLLM start-up budget metrics have no prediction yet: their rows are the only invalid ones
             Set<String> pending = Set.of("activation_peak_mem", "non_torch_mem", "kv_cache_mem", "kv_cache_tokens");
+            // ... and, until the inference branch lands, the rows whose settings name its options
             for (RowResult r : run.results()) {
                 if (r.status() == Status.INVALID) {
-                    assertTrue(pending.contains(r.measurement().metric()), r.id() + " " + r.reason());
+                    assertTrue(pending.contains(r.measurement().metric()) || PendingOptions.pending(r),
+                            r.id() + " " + r.reason());
                 }
             }
-            assertEquals(126, run.count(Status.EXCLUDED), method.id());
+            assertEquals(128, run.count(Status.EXCLUDED), method.id());
             for (RowResult r : run.results()) {
                 assertTrue(r.isOk() ? Double.isFinite(r.predicted()) : !r.reason().isEmpty(), r.id() + " " + r.reason());
             }

@@ -3,6 +3,7 @@ package gpupoor.validate;
 import gpupoor.calc.Parallelism;
 import gpupoor.calc.Framework;
 import gpupoor.calc.Mode;
+import gpupoor.calc.Optimizer;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
@@ -21,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RowScenarioTest {
     private static final MeasuredData BUNDLED = MeasuredData.bundled();
 
+    /** A bundled row, without the inference options this branch does not parse yet ({@link PendingOptions}). */
     private static Measurement bundled(String id) {
-        return BUNDLED.rows().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
+        return PendingOptions.without(BUNDLED.rows().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow());
     }
 
     private static RowScenario scenario(Measurement m) {
@@ -54,7 +56,7 @@ class RowScenarioTest {
 
     @Test
     void llamaCppSplitsLayersAcrossDevices() {
-        Measurement multi = BUNDLED.rows().stream()
+        Measurement multi = BUNDLED.rows().stream().map(PendingOptions::without)
                 .filter(m -> m.text("n_devices").equals("4") && m.frameworkId().equals("llama.cpp")
                         && m.text("exclude").equals("0") && !m.text("hardware_id").isEmpty())
                 .findFirst().orElseThrow();
@@ -93,11 +95,10 @@ class RowScenarioTest {
         assertEquals(Mode.TRAINING, s.workload().mode());
         assertEquals(TrainMethod.QLORA, s.workload().method());
         assertEquals(Quant.NONE, s.quant());
-        assertEquals(Framework.HF, s.framework());
+        assertEquals(Framework.LITGPT, s.framework());
         assertEquals(1304, s.workload().promptTokens());
         assertEquals(1, s.workload().batch());
         assertEquals("a100-sxm4-40gb", s.device().id());
-        assertTrue(rs.notes().contains("litgpt (a PyTorch loop) modelled as hf"), rs.notes().toString());
         assertTrue(rs.notes().stream().anyMatch(n -> n.contains("stated maximum")), rs.notes().toString());
     }
 
@@ -168,5 +169,59 @@ class RowScenarioTest {
         assertTrue(problem(bad.rows().get(4)).getMessage().contains("did you mean: meta-llama/Llama-2-7b-hf"));
         assertTrue(problem(bad.rows().get(5)).getMessage().contains("rtx-4090"));
         assertTrue(problem(bad.rows().get(6)).getMessage().contains("did you mean: llama.cpp"));
+    }
+
+    /** Row 1144 (torchtune full fine-tuning of Llama-3.1-8B on an RTX 4090) with a settings cell. */
+    private static Measurement withSettings(String settings) {
+        Map<String, String> cells = new LinkedHashMap<>(bundled("1144").cells());
+        cells.put("settings", settings);
+        return new Measurement(1, cells);
+    }
+
+    @Test
+    void settingsApplyOnTopOfTheColumns() {
+        Scenario s = scenario(withSettings("--compile --optimizer paged-adam-8bit --optimizer-in-backward "
+                + "--grad-checkpointing yes --batch 4 --lora-targets 'q, v'")).scenario();
+        assertEquals(Framework.TORCHTUNE, s.framework());
+        assertEquals(Boolean.TRUE, s.options().training().compile());
+        assertEquals(Boolean.TRUE, s.options().training().optimizerInBackward());
+        assertEquals(Optimizer.PAGED_ADAM_8BIT, s.workload().optimizer());
+        assertTrue(s.workload().gradientCheckpointing());
+        assertEquals("q,v", s.options().loraTargets().id());
+        // the settings' --batch wins over the batch column (2)
+        assertEquals(4, s.workload().batch());
+        // a blank cell changes nothing: torchtune's defaults apply
+        Scenario plain = scenario(withSettings("")).scenario();
+        assertEquals(2, plain.workload().batch());
+        assertNull(plain.options().training().compile());
+    }
+
+    @Test
+    void anUnknownSettingMakesTheRowInvalidNamingIt() {
+        RowProblem p = problem(withSettings("--compile --interconect nvlink"));
+        assertEquals(Status.INVALID, p.status());
+        assertTrue(p.getMessage().contains("column settings"), p.getMessage());
+        assertTrue(p.getMessage().contains("--interconect"), p.getMessage());
+        RowProblem quote = problem(withSettings("--lora-targets 'q,v"));
+        assertEquals(Status.INVALID, quote.status());
+        assertTrue(quote.getMessage().contains("unclosed single quote"), quote.getMessage());
+        RowProblem value = problem(withSettings("--optimizer adamx"));
+        assertEquals(Status.INVALID, value.status());
+        assertTrue(value.getMessage().contains("unknown optimizer 'adamx'"), value.getMessage());
+    }
+
+    @Test
+    void inferenceOfATrainingRuntimeIsUnsupported() {
+        // id 1090: litgpt's own generate, memory
+        RowProblem p = problem(bundled("1090").cells().get("prompt_len").isEmpty()
+                ? withColumns(bundled("1090"), Map.of("prompt_len", "128", "gen_len", "128")) : bundled("1090"));
+        assertEquals(Status.UNSUPPORTED, p.status());
+        assertTrue(p.getMessage().contains("LitGPT is modelled for fine-tuning only"), p.getMessage());
+    }
+
+    private static Measurement withColumns(Measurement m, Map<String, String> changes) {
+        Map<String, String> cells = new LinkedHashMap<>(m.cells());
+        cells.putAll(changes);
+        return new Measurement(m.row(), cells);
     }
 }

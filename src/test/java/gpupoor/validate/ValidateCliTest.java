@@ -58,9 +58,12 @@ class ValidateCliTest {
                 assertEquals(measured.get(i).text("model_id"), rows.get(i).get("model_id"), "row " + i);
                 assertEquals(measured.get(i).text("hardware_id"), rows.get(i).get("hardware_id"), "row " + i);
             }
-            // invalid: only the vLLM start-up budget metrics, which have no prediction yet
+            // invalid: only the vLLM start-up budget metrics, which have no prediction yet, and until the inference
+            // branch lands the rows whose settings name its options
             assertTrue(rows.stream().allMatch(m -> Set.of("ok", "unsupported", "excluded").contains(m.get("status"))
-                    || m.get("status").equals("invalid") && m.get("reason").contains("metric")), calc);
+                    || m.get("status").equals("invalid") && (m.get("reason").contains("metric")
+                    || java.util.stream.Stream.concat(PendingOptions.WITH_VALUE.stream(), PendingOptions.FLAGS.stream())
+                            .anyMatch(o -> m.get("reason").contains("unknown option '" + o + "'")))), calc);
             assertTrue(rows.stream().anyMatch(m -> m.get("status").equals("ok")));
         }
     }

@@ -30,7 +30,8 @@ import java.util.function.Predicate;
  * and reports the others; {@code --holdout source} fits on the May 2024 LLaMA 3 tables and reports every other
  * source; {@code --holdout none} fits on everything (what the bundled calibration uses).
  * <p>
- * Run: {@code scripts/fit-calibration.sh [--holdout device|source|none]}.
+ * Run: {@code scripts/fit-calibration.sh [--holdout device|source|none] [--only GROUP-PREFIX]} (e.g.
+ * {@code --only fine-tuning} fits only the groups whose name starts so).
  */
 public final class CalibrationFit {
 
@@ -51,14 +52,21 @@ public final class CalibrationFit {
     /** Entry point. */
     public static void main(String[] args) {
         String holdout = "device";
+        String only = "";
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--holdout") && i + 1 < args.length) {
                 holdout = args[++i];
+            } else if (args[i].equals("--only") && i + 1 < args.length) {
+                only = args[++i];
             }
         }
+        String prefix = only;
         List<Measurement> all = MeasuredData.bundled().rows();
         Calibration cal = ((DefaultMethod) Methods.DEFAULT).calibration();
         for (Group g : groups()) {
+            if (!g.name().startsWith(prefix)) {
+                continue;
+            }
             for (Param p : g.params()) {
                 cal = set(cal, p, Math.sqrt(p.lo() * p.hi()));
             }
@@ -66,6 +74,9 @@ public final class CalibrationFit {
         java.util.Map<String, List<Measurement>> checked = new java.util.TreeMap<>();
         java.util.Map<String, List<Measurement>> fitted = new java.util.TreeMap<>();
         for (Group g : groups()) {
+            if (!g.name().startsWith(prefix)) {
+                continue;
+            }
             Predicate<Measurement> train = split(holdout, all.stream().filter(g.rows()).toList());
             List<Measurement> fitRows = all.stream().filter(g.rows()).filter(train).toList();
             List<Measurement> checkRows = all.stream().filter(g.rows()).filter(train.negate()).toList();
@@ -102,6 +113,9 @@ public final class CalibrationFit {
         System.out.println();
         System.out.println("parameter,framework,device,value");
         for (Group g : groups()) {
+            if (!g.name().startsWith(prefix)) {
+                continue;
+            }
             for (Param p : g.params()) {
                 System.out.printf(Locale.ROOT, "%s,%s,%s,%.4g%n", p.parameter(), p.framework(), p.device(),
                         cal.entries().get(p.key()).value());
@@ -157,10 +171,11 @@ public final class CalibrationFit {
                 List.of(new Param("decode_layer_us", "hf", "*", 20, 3000), new Param("bnb_layer_us", "hf", "*", 1, 3000))));
         g.add(new Group("hf generate memory", m -> m.metric().equals("mem_inference") && m.frameworkId().equals("hf"),
                 List.of(new Param("hf_kv_growth", "hf", "*", 1, 3), new Param("cuda_context_mib", "hf", "*", 100, 3000))));
+        // fine-tuning: memory on one GPU and time; the longest trainable context (train_max_context) is never fitted
         g.add(new Group("fine-tuning memory", m -> m.metric().equals("mem_training") && m.text("n_devices").equals("1"),
-                List.of(new Param("train_overhead_mib", "hf", "*", 10, 3000))));
-        g.add(new Group("fine-tuning time", m -> m.metric().startsWith("train_"),
-                List.of(new Param("train_flops_eff", "*", "*", 0.05, 1.0))));
+                List.of(new Param("train_overhead_mib", "*", "*", 10, 3000))));
+        g.add(new Group("fine-tuning time", m -> List.of("train_ms_per_iter", "train_tok_s", "train_runtime_total")
+                .contains(m.metric()), List.of(new Param("train_flops_eff", "*", "*", 0.05, 1.0))));
         return g;
     }
 

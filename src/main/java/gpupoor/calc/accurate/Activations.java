@@ -2,9 +2,6 @@ package gpupoor.calc.accurate;
 
 import gpupoor.calc.LoraTargets;
 
-import java.util.function.Predicate;
-
-import java.util.List;
 
 /**
  * Working memory beyond weights and KV cache: inference compute buffers per runtime, and the
@@ -75,64 +72,89 @@ final class Activations {
     }
 
     /**
-     * Activations a fine-tuning step saves for the backward pass (PyTorch autograd, per sequence
-     * of {@code seq} tokens in the compute dtype), for a pre-norm decoder block:
+     * Bytes one token keeps in one block for the backward pass of a fine-tuning step (PyTorch
+     * autograd's saved tensors, read op by op from each runtime's code; {@link Trainer.Kernels}
+     * holds what differs between runtimes):
      * <ul>
-     *   <li>RMSNorm computed in fp32 (as transformers, litgpt and torchtune do): the fp32 input and
-     *       normalized values, plus the 16-bit output when the norm weight trains (LayerNorm: its input);</li>
-     *   <li>the input of every linear layer whose weight trains, or that is a frozen bitsandbytes
-     *       4-bit layer (bitsandbytes saves it whenever gradients flow through);</li>
-     *   <li>SDPA/flash attention's q, k, v (expanded to all heads) and output; with eager attention
+     *   <li>each norm: what its kernel keeps ({@code normBytes} per element, more when its weight
+     *       trains); a LayerNorm its input;</li>
+     *   <li>the input of each group of linear layers reading the same tensor (q/k/v, the attention
+     *       output, gate/up, down) when a weight of the group trains, when a LoRA adapter on it
+     *       shares the input, or when the group is a frozen bitsandbytes 4-bit layer; a private copy
+     *       per adapter where the runtime casts the input to the adapters' dtype, and a LoRA dropout's
+     *       mask and dropped copy;</li>
+     *   <li>the attention core: queries, keys and values (at the query width when the runtime repeats
+     *       them for grouped queries), its output and log-sum-exp; with eager attention (flash off)
      *       also the scores, fp32 softmax and probabilities ({@code heads × seq} per token);</li>
-     *   <li>the gated MLP's gate, activation and up outputs (a plain MLP's pre-activation);</li>
-     *   <li>LoRA: the rank-r intermediate of each adapter;</li>
-     *   <li>the logits in 16 bits and fp32 and the fp32 log-softmax (10 bytes per vocabulary entry).</li>
+     *   <li>the MLP activation: a gated MLP's gate, SiLU(gate) and up (2 tensors when fused), a plain
+     *       MLP's pre-activation;</li>
+     *   <li>each LoRA adapter's rank-r intermediate.</li>
      * </ul>
-     * With gradient checkpointing only each block's input is kept, plus one block's activations
-     * while it is recomputed.
      *
-     * @param trainsAll     full fine-tuning (every weight trains)
-     * @param targets       LoRA target modules (ignored when {@code trainsAll})
-     * @param savesFrozen   whether frozen linear layers save their inputs (bitsandbytes 4-bit bases)
-     * @param elementBytes  bytes of the compute dtype (2 for bf16, 4 for fp32)
+     * @param seq    sequence length (eager attention keeps {@code heads × seq} per token)
+     * @param eager  eager attention (flash attention / SDPA off)
      */
-    static double training(Architecture a, int seq, boolean trainsAll, LoraTargets targets, int rank,
-                                  boolean savesFrozen, boolean eager, boolean checkpointing, double elementBytes) {
-        double e = elementBytes;
+    static double trainingLayer(Architecture a, Trainer.Kernels k, TrainingRecipe r, int seq, boolean eager) {
+        double e = r.computeBytes();
         double h = a.hidden();
         double q = a.queryWidth();
+        double kv = k.kvExpanded() ? q : (double) a.kvHeads() * a.headDim();
         double i = mlpWidth(a);
-        Predicate<LoraTargets.Module> saves = m -> trainsAll || savesFrozen || targets.contains(m);
-        double norm = a.family().layerNorm() ? e * h : 8 * h + (trainsAll ? e * h : 0);
-        double perToken = 2 * norm;
-        if (saves.test(LoraTargets.Module.Q) || saves.test(LoraTargets.Module.K) || saves.test(LoraTargets.Module.V)) {
-            perToken += e * h;
-        }
-        perToken += e * 4 * q + 4.0 * a.heads();
-        if (saves.test(LoraTargets.Module.O)) {
-            perToken += e * q;
-        }
-        if (saves.test(LoraTargets.Module.GATE) || saves.test(LoraTargets.Module.UP)) {
-            perToken += e * h;
-        }
-        perToken += e * (a.family().gatedMlp() ? 3 * i : i);
-        if (saves.test(LoraTargets.Module.DOWN)) {
-            perToken += e * i;
-        }
-        if (!trainsAll) {
-            perToken += e * rank * targets.modules().size();
-        }
+        boolean full = r.full();
+        LoraTargets t = r.targets();
+        boolean quantSaves = r.quantizedBase() && k.quantSavesInput();
+        double norm = a.family().layerNorm() ? e * h : k.normBytes() * h + (full ? k.normTrainedBytes() * h : 0);
+        double bytes = 2 * norm;
+        bytes += inputs(k, r, quantSaves, h, e, LoraTargets.Module.Q, LoraTargets.Module.K, LoraTargets.Module.V);
+        bytes += e * (2 * q + 2 * kv) + 4.0 * a.heads();
         if (eager) {
-            perToken += (double) a.heads() * seq * 8;
+            bytes += (double) a.heads() * seq * 8;
         }
-        double layers = a.layers();
-        double logits = 10.0 * a.vocab() + norm;
-        double perSequence;
-        if (checkpointing) {
-            perSequence = seq * (layers * e * h + perToken + logits);
-        } else {
-            perSequence = seq * (layers * perToken + e * h + logits);
+        bytes += inputs(k, r, quantSaves, q, e, LoraTargets.Module.O);
+        bytes += inputs(k, r, quantSaves, h, e, LoraTargets.Module.GATE, LoraTargets.Module.UP);
+        bytes += e * (a.family().gatedMlp() ? k.gatedActTensors() : 1) * i;
+        bytes += inputs(k, r, quantSaves, i, e, LoraTargets.Module.DOWN);
+        if (!full) {
+            bytes += 4.0 * r.rank() * t.modules().stream().filter(m -> m != LoraTargets.Module.OUTPUT).count();
         }
-        return perSequence;
+        return bytes;
+    }
+
+    /** What a group of linear layers reading one input of {@code width} keeps of it (see {@link #trainingLayer}). */
+    private static double inputs(Trainer.Kernels k, TrainingRecipe r, boolean quantSaves, double width, double e,
+                                 LoraTargets.Module... group) {
+        if (r.full()) {
+            return e * width;
+        }
+        int adapters = 0;
+        for (LoraTargets.Module m : group) {
+            if (r.targets().contains(m)) {
+                adapters++;
+            }
+        }
+        boolean shared = quantSaves || adapters > 0 && k.loraCopyBytes() == 0;
+        return (shared ? e * width : 0) + adapters * k.loraCopyBytes() * width
+                + (adapters > 0 ? k.loraDropoutBytes() * width : 0);
+    }
+
+    /** Bytes per token of the gradients alive while one block runs its backward pass: its MLP's and its input's. */
+    static double trainingTransient(Architecture a, Trainer.Kernels k, TrainingRecipe r) {
+        return r.computeBytes() * (k.backwardMlpTensors() * mlpWidth(a) + 2.0 * a.hidden());
+    }
+
+    /** Bytes per token a checkpointed block keeps: its input. */
+    static double checkpoint(Architecture a, TrainingRecipe r) {
+        return r.computeBytes() * a.hidden();
+    }
+
+    /**
+     * Bytes per token outside the blocks: the final norm's saved input, the hidden state's gradient,
+     * and the head's input when the head trains (full fine-tuning, or a LoRA adapter on it).
+     */
+    static double trainingOutside(Architecture a, Trainer.Kernels k, TrainingRecipe r) {
+        double e = r.computeBytes();
+        double norm = a.family().layerNorm() ? e : k.normBytes();
+        double head = r.full() || r.targets().contains(LoraTargets.Module.OUTPUT) ? e + k.loraCopyBytes() : 0;
+        return (norm + e + head) * a.hidden();
     }
 }

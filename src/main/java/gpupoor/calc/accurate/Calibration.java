@@ -59,6 +59,8 @@ public record Calibration(Map<String, Entry> entries) {
         HOST_FP32_TFLOPS,
         /** llama.cpp's logical batch, tokens. */
         LLAMACPP_N_BATCH,
+        /** Host link (PCIe) bandwidth achieved by offloaded activations and optimizer traffic, GB/s. */
+        OFFLOAD_GBS,
         /** Share of peak FLOPS prefill attention reaches. */
         PREFILL_ATTN_EFF,
         /** Bytes of dequantized weights written per quantized weight byte per prefill chunk. */
@@ -69,8 +71,14 @@ public record Calibration(Map<String, Entry> entries) {
         PREFILL_FLOPS_EFF_QUANT,
         /** Runtime context off GPUs, MiB. */
         RUNTIME_CONTEXT_MIB,
+        /** Bus bandwidth of the collectives between the GPUs of a data-parallel fine-tuning run, GB/s. */
+        TRAIN_COMM_GBS,
+        /** Speed-up of torch.compile in fine-tuning. */
+        TRAIN_COMPILE_SPEEDUP,
         /** Share of peak FLOPS fine-tuning reaches. */
         TRAIN_FLOPS_EFF,
+        /** CPU time to dispatch one block's kernels in one pass of eager PyTorch fine-tuning, microseconds. */
+        TRAIN_LAYER_US,
         /** Fine-tuning's fixed overhead per GPU, MiB. */
         TRAIN_OVERHEAD_MIB,
         /** vLLM's CUDA-graph memory per GPU, MiB. */

@@ -96,7 +96,7 @@ public final class DefaultMethod implements Method {
                 gpusNeeded = gpusNeeded(c, Boolean.TRUE.equals(budget.fits()));
             }
             if (w.isTraining()) {
-                training = d.isCpu() ? null : trainingTime(c);
+                training = d.isCpu() ? null : TrainingPlan.time(c);
             } else {
                 speed = speed(c, plan);
             }
@@ -112,17 +112,27 @@ public final class DefaultMethod implements Method {
         return r.acceptsDeviceCount(s, ModelFacts.of(s.model()).architecture(), n);
     }
 
-    /** The method's rules, then the runtime's ({@link Runtime#check}, its device counts). */
+    /** The method's rules, then the runtime's ({@link Runtime#check}, its device counts; {@link Trainer#check} in fine-tuning). */
     @Override
     public void check(Scenario scenario) {
         Runtime runtime = Runtime.of(scenario.framework());
         Scenario s = scenario.withQuant(runtime.storage(scenario.quant()));
         check(s, runtime);
         runtime.checkDeviceCount(s, ModelFacts.of(s.model()).architecture());
+        if (s.workload().isTraining()) {
+            Trainer.of(s.framework()).check(s, recipe(s, storage(s)));
+        }
+    }
+
+    /** The fine-tuning recipe of a training scenario whose weights are held as {@code storage}. */
+    private static TrainingRecipe recipe(Scenario s, Quant storage) {
+        Parallelism p = s.options().parallelism() != null ? s.options().parallelism()
+                : s.framework().defaultParallelism(s.workload().mode());
+        return TrainingRecipe.of(s, storage, p);
     }
 
     /** Everything an estimate works from, after the scenario passed the method's and the runtime's rules. */
-    private EstimateContext context(Scenario scenario) {
+    EstimateContext context(Scenario scenario) {
         check(scenario);
         Runtime runtime = Runtime.of(scenario.framework());
         Scenario s = scenario.withQuant(runtime.storage(scenario.quant()));
@@ -133,8 +143,7 @@ public final class DefaultMethod implements Method {
         Quant storage = storage(s);
         WeightBytes wb = facts.weights(storage, qlora || w.isTraining() && storage == Quant.BNB_NF4);
         KvCache kv = runtime.kvCache(a, s.options().kvCache(), storage);
-        TrainingMemory tm = w.isTraining() ? TrainingMemory.of(a, w.method(), w.optimizer(),
-                s.options().precisionOrDefault(), s.options().loraTargetsOrDefault(), w.loraRank()) : null;
+        TrainingMemory tm = w.isTraining() ? TrainingMemory.of(a, recipe(s, storage)) : null;
         Hardware d = s.device();
         DeviceClass dc = d == null ? null : DeviceClass.of(d, s.options().gpuLayersOrAll() == 0);
         return new EstimateContext(s, runtime, facts, storage, wb, kv, tm, calibration.get(), dc);
@@ -182,7 +191,7 @@ public final class DefaultMethod implements Method {
             if (!w.isTraining()) {
                 assumptions.add(speedAssumption(c, plan));
             } else if (!s.device().isCpu()) {
-                assumptions.add(trainingAssumption(c));
+                assumptions.add(TrainingPlan.timeAssumption(c));
             }
         }
         assumptions.add("calibration: efficiencies fitted on published measurements (catalog/calibration.md)");
@@ -198,7 +207,7 @@ public final class DefaultMethod implements Method {
             if (w.method() == TrainMethod.QLORA) {
                 return Quant.BNB_NF4;
             }
-            if (w.method() == TrainMethod.FULL && s.options().precisionOrDefault() == Precision.FP32) {
+            if (w.method() == TrainMethod.FULL && s.options().precision() == Precision.FP32) {
                 return Quant.FP32;
             }
         }
@@ -409,61 +418,6 @@ public final class DefaultMethod implements Method {
             return Math.max(d.fp16Tflops(), d.fp32Tflops());
         }
         return c.runtime().gpuPeakTflops(d, q);
-    }
-
-    // ------------------------------------------------------------------ training time
-
-    /** Time per iteration on a GPU or Apple Silicon (CPUs are not modelled). */
-    private static TrainingTime trainingTime(EstimateContext c) {
-        Scenario s = c.s();
-        Architecture a = c.a();
-        Hardware d = s.device();
-        Workload w = s.workload();
-        TrainingMemory tm = c.training();
-        SpeedModel model = new SpeedModel(c.cal(), s.framework());
-        double tokens = (double) w.batch() * w.promptTokens();
-        double attn = w.batch() * 2.0 * a.queryWidth() * a.attentionLayers() * w.promptTokens() * (double) w.promptTokens();
-        boolean full = w.method() == TrainMethod.FULL;
-        double dequant = 0;
-        if (c.storage().isBnb()) {
-            double quantizedParams = c.facts().totalParams() - (double) a.vocab() * a.hidden() * (a.tiedEmbeddings() ? 1 : 2);
-            dequant = c.weights().total() + 4 * quantizedParams;
-        }
-        double optimizer = 2 * (tm.gradientBytes() + tm.optimizerBytes() + tm.trainableParams() * (full ? 2 : 4));
-        Parallelism p = c.parallelism();
-        int n = s.deviceCount();
-        TrainingTime t = model.trainingTime(c.dc(), trainingPeak(c), d.bandwidthGBs(), tokens, c.facts().activeParams(), full,
-                attn, w.gradientCheckpointing(), dequant, optimizer);
-        if (n > 1 && p != Parallelism.DATA) {
-            t = new TrainingTime(t.msPerIteration() / n, t.bound());
-        }
-        return t;
-    }
-
-    /** The matrix throughput training runs at: fp32 for full fp32 training, else PyTorch's 16-bit rate. */
-    private static double trainingPeak(EstimateContext c) {
-        Scenario s = c.s();
-        boolean full = s.workload().method() == TrainMethod.FULL;
-        Hardware d = s.device();
-        if (s.options().precisionOrDefault() == Precision.FP32 && full) {
-            return d.fp32Tflops();
-        }
-        return d.isGpu() ? Runtime.pytorchPeakTflops(d) : Math.max(d.fp16Tflops(), d.fp32Tflops());
-    }
-
-    /** The training-time model's inputs in words. */
-    private static String trainingAssumption(EstimateContext c) {
-        Scenario s = c.s();
-        Workload w = s.workload();
-        boolean full = w.method() == TrainMethod.FULL;
-        Parallelism p = c.parallelism();
-        int n = s.deviceCount();
-        return String.format("training time: %s FLOPs per token (%s) at %.2f of %.0f TFLOPS%s%s",
-                full ? "6 x P" : "4 x P (frozen base: no weight gradients)",
-                w.gradientCheckpointing() ? "+ 2 x P recompute" : "no recompute",
-                c.cal(Param.TRAIN_FLOPS_EFF, c.dc()), trainingPeak(c),
-                c.storage().isBnb() ? ", plus bitsandbytes dequantization traffic per pass" : "",
-                n > 1 ? "; " + n + " GPUs " + p + " parallel" + (p == Parallelism.DATA ? " (each its own batch)" : "") : "");
     }
 
     // ------------------------------------------------------------------ text

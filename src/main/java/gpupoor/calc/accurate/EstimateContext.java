@@ -62,6 +62,11 @@ record EstimateContext(Scenario s, Runtime runtime, ModelFacts facts, Quant stor
         return p != null ? p : s.framework().defaultParallelism(s.workload().mode());
     }
 
+    /** The training runtime's strategy (fine-tuning scenarios only). */
+    Trainer trainer() {
+        return Trainer.of(s.framework());
+    }
+
     /** A calibrated value for this scenario's runtime and a device class. */
     double cal(Calibration.Param p, DeviceClass d) {
         return cal.get(p, s.framework(), d);

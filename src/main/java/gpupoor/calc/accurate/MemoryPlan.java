@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * Where a scenario's bytes live: the device totals by component and the most loaded device's
- * share. In inference each runtime places them ({@link Runtime#plan}); fine-tuning holds the base
- * weights, adapters, gradients, optimizer states and saved activations ({@link #of}).
+ * share. In inference each runtime places them ({@link Runtime#plan}); in fine-tuning the training
+ * plan does ({@link TrainingPlan#plan}).
  *
  * @param weights        weight bytes on the device(s), all together
  * @param kv             KV-cache bytes on the device(s) (vLLM: what the workload needs)
@@ -48,55 +48,10 @@ record MemoryPlan(double weights, double kv, double activations, double gradOpti
      * memory estimate, as if on one GPU): the fine-tuning plan in training, else the runtime's.
      */
     static MemoryPlan of(EstimateContext c, int devices) {
-        return c.training() != null ? training(c, devices) : c.runtime().plan(c, devices);
+        return c.training() != null ? TrainingPlan.plan(c, devices) : c.runtime().plan(c, devices);
     }
 
     private static final double MIB = 1024 * 1024;
-
-    /**
-     * Fine-tuning holds the base weights, adapters, gradients, optimizer states and saved
-     * activations; data-parallel training replicates everything, sharded training splits weights,
-     * gradients and states (and gathers the largest layer), layer and tensor parallel split it all.
-     */
-    private static MemoryPlan training(EstimateContext c, int n) {
-        Workload w = c.w();
-        Options o = c.options();
-        Architecture a = c.a();
-        WeightBytes wb = c.weights();
-        TrainingMemory tm = c.training();
-        Hardware d = c.device();
-        boolean gpu = d == null || d.isGpu();
-        double context = gpu ? c.cal(Param.TRAIN_OVERHEAD_MIB, c.planClass()) * MIB : c.runtime().context(c);
-        boolean full = w.method() == TrainMethod.FULL;
-        boolean bnb4 = !full && c.s().quant() == Quant.BNB_NF4 || w.method() == TrainMethod.QLORA;
-        double act = w.batch() * Activations.training(a, w.promptTokens(), full, o.loraTargetsOrDefault(), w.loraRank(),
-                bnb4, Boolean.FALSE.equals(o.flashAttention()), w.gradientCheckpointing(), tm.computeBytes());
-        double weights = wb.total() + tm.adapterBytes();
-        double state = tm.gradientBytes() + tm.optimizerBytes();
-        Parallelism p = c.parallelism();
-        double perDevice = switch (p) {
-            case DATA -> weights + state + act;
-            case SHARDED -> (weights + state) / n + 2 * maxLayer(wb) + act;
-            case LAYER, TENSOR -> (weights + state + act) / n;
-        } + context;
-        double totalWeights = p == Parallelism.DATA ? n * weights : weights;
-        double totalState = p == Parallelism.DATA ? n * state : state;
-        double totalAct = p == Parallelism.DATA || p == Parallelism.SHARDED ? n * act : act;
-        List<String> notes = new LazyLines(() -> List.of(tm.description(),
-                String.format("activations of %d sequence(s) of %d tokens: %s%s", w.batch(), w.promptTokens(), mib(act),
-                        w.gradientCheckpointing() ? " (gradient checkpointing)" : ""),
-                n > 1 ? n + " GPUs, " + p + " parallel" : "one GPU"));
-        return new MemoryPlan(totalWeights, 0, totalAct, totalState, n * context, perDevice, perDevice, 0, context, 0,
-                a.layers(), notes);
-    }
-
-    private static double maxLayer(WeightBytes wb) {
-        double m = 0;
-        for (int i = 0; i < wb.layers().length; i++) {
-            m = Math.max(m, wb.layer(i));
-        }
-        return m;
-    }
 
     static String mib(double bytes) {
         return NumberText.plain(Math.round(bytes / MIB)) + " MiB";

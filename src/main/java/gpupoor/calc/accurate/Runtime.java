@@ -26,6 +26,10 @@ abstract class Runtime {
 
     private static final List<Runtime> ALL = List.of(new HfRuntime(), new VllmRuntime(), new LlamaCppRuntime());
 
+    /** The runtimes that only fine-tune ({@link Framework#serves} false): their {@link Trainer} is their strategy. */
+    private static final List<Runtime> TRAINING_ONLY = Framework.all().stream()
+            .filter(f -> f.trains() && !f.serves()).map(TrainingOnly::new).map(Runtime.class::cast).toList();
+
     /**
      * The strategy for a framework.
      *
@@ -37,7 +41,40 @@ abstract class Runtime {
                 return r;
             }
         }
+        for (Runtime r : TRAINING_ONLY) {
+            if (r.framework() == f) {
+                return r;
+            }
+        }
         throw new InvalidScenarioException("the default method does not model " + f.label() + " yet");
+    }
+
+    /**
+     * A runtime that only fine-tunes: the scenario rules shared by all PyTorch trainers (no GGUF
+     * weights); its memory and time are its {@link Trainer}'s ({@link TrainingPlan}), and it serves
+     * nothing ({@link Framework#check} refuses inference before a plan is asked for).
+     */
+    private static final class TrainingOnly extends Runtime {
+        private final Framework framework;
+
+        TrainingOnly(Framework framework) {
+            this.framework = framework;
+        }
+
+        @Override
+        Framework framework() {
+            return framework;
+        }
+
+        @Override
+        void check(Scenario s) {
+            requireNotGguf(s);
+        }
+
+        @Override
+        MemoryPlan plan(EstimateContext c, int devices) {
+            throw new IllegalStateException(framework.label() + " is modelled for fine-tuning only");
+        }
     }
 
     /** The framework this strategy models. */

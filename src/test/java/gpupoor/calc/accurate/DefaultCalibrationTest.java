@@ -83,7 +83,7 @@ class DefaultCalibrationTest {
         for (String device : List.of("rtx-4090", "h100-sxm5-80gb", "m2-max-38c-64gb", "ryzen-9-7950x")) {
             Hardware d = cat.hardware(device);
             for (Framework f : Framework.all()) {
-                if (f == Framework.VLLM && !d.isGpu()) {
+                if (f == Framework.VLLM && !d.isGpu() || !f.serves()) {
                     continue;
                 }
                 Quant q = f == Framework.LLAMA_CPP ? Quant.Q4_K_M : Quant.NONE;
@@ -96,9 +96,14 @@ class DefaultCalibrationTest {
                 }
             }
             if (!d.isCpu()) {
-                Scenario t = new Scenario(m, Quant.NONE, Framework.HF, Workload.training(TrainMethod.QLORA, 512), d, 1, null,
-                        Options.NONE);
-                assertTrue(Methods.DEFAULT.estimate(t).training().msPerIteration() > 0, device);
+                for (Framework f : Framework.all()) {
+                    if (!f.trains()) {
+                        continue;
+                    }
+                    Scenario t = new Scenario(m, Quant.NONE, f, Workload.training(TrainMethod.QLORA, 512), d, 1, null,
+                            Options.NONE);
+                    assertTrue(Methods.DEFAULT.estimate(t).training().msPerIteration() > 0, device + " " + f);
+                }
             }
         }
     }
