@@ -4,15 +4,16 @@ import gpupoor.calc.CpuOffload;
 import gpupoor.calc.Ddr;
 import gpupoor.calc.Defaults;
 import gpupoor.calc.Framework;
+import gpupoor.calc.Hardware;
 import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.KvCacheType;
+import gpupoor.calc.Limits;
 import gpupoor.calc.LoraTargets;
 import gpupoor.calc.Method;
 import gpupoor.calc.Methods;
 import gpupoor.calc.Mode;
 import gpupoor.calc.Names;
-import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Optimizer;
 import gpupoor.calc.Options;
 import gpupoor.calc.Parallelism;
@@ -25,8 +26,11 @@ import gpupoor.catalog.Catalog;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,7 +47,7 @@ import java.util.regex.Pattern;
 public final class ScenarioArgs {
     @Option(names = "--model", paramLabel = "ID|PATH", description = "A catalog or Hugging Face id, a config.json path, or a size such as 7B.")
     String model;
-    @Option(names = "--size", paramLabel = "BILLIONS", description = "A model known only by its size in billions of parameters, e.g. 7 or 13B (instead of --model).")
+    @Option(names = "--size", paramLabel = "BILLIONS", description = "A model known only by its size in billions of parameters, e.g. 7 or 13B (instead of --model; 0.02 to 100,000).")
     String size;
     @Option(names = "--mode", paramLabel = "MODE", description = "inference (the default) or training.")
     String mode;
@@ -57,19 +61,19 @@ public final class ScenarioArgs {
     String optimizer;
     @Option(names = "--grad-checkpointing", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "Recompute activations in the backward pass (default: the training runtime's: off for hf, on for torchtune and unsloth).")
     String gradCheckpointing;
-    @Option(names = "--lora-rank", paramLabel = "R", description = "The LoRA rank (default: the training runtime's, 8 but for unsloth 16; the gpu-poor method always uses 8).")
+    @Option(names = "--lora-rank", paramLabel = "R", description = "The LoRA rank, 1 to 65,536 (default: the training runtime's, 8 but for unsloth 16; the gpu-poor method always uses 8).")
     String loraRank;
-    @Option(names = "--prompt", paramLabel = "N", description = "Prompt tokens; in training, the sequence length (default 512).")
+    @Option(names = "--prompt", paramLabel = "N", description = "Prompt tokens; in training, the sequence length: 1 to 2,147,483,647 (default 512).")
     String prompt;
-    @Option(names = "--gen", paramLabel = "N", description = "Tokens to generate (default 512; 1 in training).")
+    @Option(names = "--gen", paramLabel = "N", description = "Tokens to generate: 0 to 2,147,483,647 (default 512; 1 in training).")
     String gen;
     @Option(names = "--context", paramLabel = "N", description = "Tokens per sequence, prompt + generated (instead of --prompt): the generation stays as --gen but at most half, the prompt takes the rest.")
     String context;
-    @Option(names = "--batch", paramLabel = "N", description = "Sequences processed together (default 1).")
+    @Option(names = "--batch", paramLabel = "N", description = "Sequences processed together: 1 to 1,048,576 (default 1).")
     String batch;
     @Option(names = "--gpu", paramLabel = "ID", description = "A GPU or Apple chip: a catalog id such as rtx-4090 or a100-sxm4-80gb, or the original's key such as A100-80GB.")
     String gpu;
-    @Option(names = "--gpus", paramLabel = "N", description = "Identical GPUs used together (default 1).")
+    @Option(names = "--gpus", paramLabel = "N", description = "Identical GPUs used together: 1 to 65,536 (default 1).")
     String gpus;
     @Option(names = "--cpu", paramLabel = "ID", description = "A CPU: a catalog id such as ryzen-9-7950x, or the original's key such as 7950x.")
     String cpu;
@@ -81,11 +85,11 @@ public final class ScenarioArgs {
     String kvCache;
     @Option(names = "--flash-attention", paramLabel = "ON|OFF", description = "Flash attention on or off (default: llama.cpp off, hf SDPA, vllm on).")
     String flashAttention;
-    @Option(names = "--gpu-memory-utilization", paramLabel = "X", description = "vLLM's share of each GPU's memory, in (0, 1] (default 0.9).")
+    @Option(names = "--gpu-memory-utilization", paramLabel = "X", description = "vLLM's share of each GPU's memory, above 0 and at most 1 (default 0.9).")
     String gpuMemoryUtilization;
-    @Option(names = "--ubatch", paramLabel = "N", description = "llama.cpp's physical batch -ub (default 512).")
+    @Option(names = "--ubatch", paramLabel = "N", description = "llama.cpp's physical batch -ub: 1 to 65,536 (default 512).")
     String ubatch;
-    @Option(names = "--gpu-layers", paramLabel = "N", description = "llama.cpp layers on the GPU -ngl: all (the default), 0 (CPU only) or a count.")
+    @Option(names = "--gpu-layers", paramLabel = "N", description = "llama.cpp layers on the GPU -ngl: all (the default), 0 (CPU only) or a count up to 100,000.")
     String gpuLayers;
     @Option(names = "--parallelism", paramLabel = "P", description = "How several GPUs share the model: tensor, layer, data or sharded (default: llama.cpp and hf layer, vllm tensor, training data).")
     String parallelism;
@@ -93,7 +97,7 @@ public final class ScenarioArgs {
     String loraTargets;
     @Option(names = "--precision", paramLabel = "P", description = "Fine-tuning precision: mixed (bf16 compute, fp32 master weights, states and LoRA adapters: hf's default), bf16 (everything bf16: torchtune's and litgpt's) or fp32.")
     String precision;
-    @Option(names = "--host-bandwidth", paramLabel = "GBS", description = "Host memory bandwidth in GB/s for llama.cpp layers left on the CPU (default: a dual-channel desktop).")
+    @Option(names = "--host-bandwidth", paramLabel = "GBS", description = "Host memory bandwidth in GB/s for llama.cpp layers left on the CPU, at most 100,000 (default: a dual-channel desktop).")
     String hostBandwidth;
     // fine-tuning techniques (TrainingOptions)
     @Option(names = "--compile", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "Fine-tuning: torch.compile the model and loss (default: off).")
@@ -152,7 +156,7 @@ public final class ScenarioArgs {
     /** Inputs written as these options: {@code --framework llama.cpp}. */
     public static final Input.Style STYLE = (input, value) -> {
         String option = OPTIONS.get(input);
-        return value == null ? option : option + " " + value;
+        return value == null ? option : option + " " + (value.isBlank() ? "\"" + value + "\"" : value);
     };
 
     /**
@@ -191,6 +195,10 @@ public final class ScenarioArgs {
      *                                  {@code laterWins}) an option given twice
      */
     public static ScenarioArgs parse(List<String> args, boolean laterWins) {
+        ScenarioArgs direct = direct(args, laterWins);
+        if (direct != null) {
+            return direct;
+        }
         ScenarioArgs a = new ScenarioArgs();
         CommandLine cl = new CommandLine(a);
         java.util.Set<String> names = cl.getCommandSpec().optionsMap().keySet();
@@ -206,6 +214,54 @@ public final class ScenarioArgs {
             throw new InvalidScenarioException(e.getMessage());
         }
         return a;
+    }
+
+    /**
+     * Options written {@code --option=value} or {@code --option value} with known options (an
+     * option taking an optional value only in the first form), set directly as picocli would set
+     * them (every option is a plain string; given twice, the later wins when {@code laterWins});
+     * null for anything else, which goes through picocli's parser and its messages. Making that
+     * parser reflects over this class, which would dominate a file of many rows.
+     */
+    private static ScenarioArgs direct(List<String> args, boolean laterWins) {
+        ScenarioArgs a = new ScenarioArgs();
+        try {
+            for (int i = 0; i < args.size(); i++) {
+                String arg = args.get(i);
+                int eq = arg.indexOf('=');
+                Field f = BY_OPTION.get(eq < 0 ? arg : arg.substring(0, eq));
+                if (f == null || !laterWins && f.get(a) != null) {
+                    return null;
+                }
+                String value;
+                if (eq >= 0) {
+                    value = arg.substring(eq + 1);
+                } else if (f.getAnnotation(Option.class).arity().isEmpty() && i + 1 < args.size()) {
+                    value = args.get(++i);
+                } else {
+                    return null;
+                }
+                f.set(a, value);
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+        return a;
+    }
+
+    /** The option fields. */
+    private static final List<Field> OPTION_FIELDS = Arrays.stream(ScenarioArgs.class.getDeclaredFields())
+            .filter(f -> f.isAnnotationPresent(Option.class)).toList();
+
+    /** The option fields by each of their names ({@code --model}). */
+    private static final Map<String, Field> BY_OPTION = new LinkedHashMap<>();
+
+    static {
+        for (Field f : OPTION_FIELDS) {
+            for (String name : f.getAnnotation(Option.class).names()) {
+                BY_OPTION.put(name, f);
+            }
+        }
     }
 
     /**
@@ -283,25 +339,39 @@ public final class ScenarioArgs {
      * cells are not given.
      */
     public static ScenarioArgs fromColumns(Map<String, String> row) {
-        List<String> args = new ArrayList<>();
-        for (String column : COLUMNS) {
-            add(args, column, row.get(column));
+        ScenarioArgs a = new ScenarioArgs();
+        try {
+            for (Map.Entry<String, Field> c : COLUMN_FIELDS.entrySet()) {
+                String value = row.get(c.getKey());
+                if (value != null && !value.isBlank()) {
+                    c.getValue().set(a, value.trim());
+                }
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         }
-        for (String column : OPTIONAL_COLUMNS) {
-            add(args, column, row.get(column));
-        }
-        return parse(args);
+        return a;
     }
 
-    private static void add(List<String> args, String column, String value) {
-        if (value == null || value.isBlank()) {
-            return;
+    /**
+     * The field each column sets: the one whose option is the column's ({@link #COLUMNS}: dashes for
+     * underscores, {@code grad_ckpt} for {@code --grad-checkpointing}, {@code device} for {@code --device}).
+     * Cells are plain values, so they are set directly rather than through picocli's parser (which
+     * would dominate a file of many rows); every value is then read and checked by {@link #builder}.
+     */
+    private static final Map<String, Field> COLUMN_FIELDS = new LinkedHashMap<>();
+
+    static {
+        List<String> columns = new ArrayList<>(COLUMNS);
+        columns.addAll(OPTIONAL_COLUMNS);
+        for (String column : columns) {
+            String option = column.equals("grad_ckpt") ? "--grad-checkpointing" : "--" + column.replace('_', '-');
+            Field field = BY_OPTION.get(option);
+            if (field == null) {
+                throw new IllegalStateException("no option " + option + " for column " + column);
+            }
+            COLUMN_FIELDS.put(column, field);
         }
-        String option = switch (column) {
-            case "grad_ckpt" -> "--grad-checkpointing";
-            default -> "--" + column.replace('_', '-');
-        };
-        args.add(option + "=" + value.trim());
     }
 
     /** The columns' style: {@code framework llama.cpp} names the CSV column. */
@@ -340,11 +410,10 @@ public final class ScenarioArgs {
             b.model(catalog.model(model));
         } else if (given(size)) {
             var m = SIZE.matcher(size);
-            if (!m.matches()) {
-                throw new InvalidScenarioException(Input.SIZE.ref(size.trim())
-                        + ": a size is a positive number of billions of parameters, e.g. 7 or 13B");
+            if (!m.matches() || !Limits.sizeInRange(Double.parseDouble(m.group(1)))) {
+                throw Limits.refuse(Input.SIZE, size.trim());
             }
-            b.model(ModelSpec.ofSize(Double.parseDouble(m.group(1))));
+            b.model(catalog.size(Double.parseDouble(m.group(1))));
         }
         int devices = (given(gpu) ? 1 : 0) + (given(cpu) ? 1 : 0) + (given(device) ? 1 : 0);
         if (devices > 1) {
@@ -355,7 +424,16 @@ public final class ScenarioArgs {
         }
         String deviceRef = given(gpu) ? gpu : given(cpu) ? cpu : device;
         if (given(deviceRef)) {
-            b.device(catalog.hardware(deviceRef));
+            Hardware h = catalog.hardware(deviceRef);
+            if (given(gpu) && h.isCpu()) {
+                throw new InvalidScenarioException("--gpu " + gpu.trim() + " is a CPU (" + h.id() + "): give --cpu "
+                        + gpu.trim() + " (or --device)");
+            }
+            if (given(cpu) && !h.isCpu()) {
+                throw new InvalidScenarioException("--cpu " + cpu.trim() + " is " + (h.isGpu() ? "a GPU" : "an Apple chip")
+                        + " (" + h.id() + "): give --gpu " + cpu.trim() + " (or --device)");
+            }
+            b.device(h);
         }
         if (given(mode)) {
             b.mode(Mode.parse(mode));
@@ -376,29 +454,29 @@ public final class ScenarioArgs {
             b.gradientCheckpointing(bool(Input.GRAD_CHECKPOINTING, gradCheckpointing));
         }
         if (given(loraRank)) {
-            b.loraRank(positiveInt(Input.LORA_RANK, loraRank));
+            b.loraRank(integer(Input.LORA_RANK, loraRank));
         }
         if (given(prompt)) {
-            b.prompt(positiveInt(Input.PROMPT, prompt));
+            b.prompt(integer(Input.PROMPT, prompt));
         }
         if (given(gen)) {
-            b.generate(nonNegativeInt(Input.GENERATE, gen));
+            b.generate(integer(Input.GENERATE, gen));
         }
         if (given(context)) {
             if (given(prompt)) {
                 throw new InvalidScenarioException("give either --context " + context.trim() + " or "
                         + Input.PROMPT.ref(prompt.trim()) + ", not both");
             }
-            int c = positiveInt("--context", context);
-            int g = Math.min(given(gen) ? nonNegativeInt(Input.GENERATE, gen)
+            int c = contextTokens(context);
+            int g = Math.min(given(gen) ? integer(Input.GENERATE, gen)
                     : b.mode() == Mode.TRAINING ? Defaults.GENERATE_TRAINING : Defaults.GENERATE, c / 2);
             b.generate(g).prompt(c - g);
         }
         if (given(batch)) {
-            b.batch(positiveInt(Input.BATCH, batch));
+            b.batch(integer(Input.BATCH, batch));
         }
         if (given(gpus)) {
-            b.deviceCount(positiveInt(Input.DEVICES, gpus));
+            b.deviceCount(integer(Input.DEVICES, gpus));
         }
         if (given(ddr)) {
             b.ddr(Ddr.parse(ddr));
@@ -416,13 +494,13 @@ public final class ScenarioArgs {
             o = o.withFlashAttention(bool(Input.FLASH_ATTENTION, flashAttention));
         }
         if (given(gpuMemoryUtilization)) {
-            o = o.withGpuMemoryUtilization(positiveNumber(Input.GPU_MEMORY_UTILIZATION, gpuMemoryUtilization));
+            o = o.withGpuMemoryUtilization(number(Input.GPU_MEMORY_UTILIZATION, gpuMemoryUtilization));
         }
         if (given(ubatch)) {
-            o = o.withUbatch(positiveInt(Input.UBATCH, ubatch));
+            o = o.withUbatch(integer(Input.UBATCH, ubatch));
         }
         if (given(gpuLayers)) {
-            o = o.withGpuLayers(gpuLayers.trim().equalsIgnoreCase("all") ? -1 : layerCount(gpuLayers));
+            o = o.withGpuLayers(gpuLayers.trim().equalsIgnoreCase("all") ? -1 : integer(Input.GPU_LAYERS, gpuLayers));
         }
         if (given(parallelism)) {
             o = o.withParallelism(Parallelism.parse(parallelism));
@@ -434,7 +512,7 @@ public final class ScenarioArgs {
             o = o.withPrecision(Precision.parse(precision));
         }
         if (given(hostBandwidth)) {
-            o = o.withHostBandwidthGBs(positiveNumber(Input.HOST_BANDWIDTH, hostBandwidth));
+            o = o.withHostBandwidthGBs(number(Input.HOST_BANDWIDTH, hostBandwidth));
         }
         return o.withTraining(trainingOptions());
     }
@@ -458,72 +536,59 @@ public final class ScenarioArgs {
             t = t.withCpuOffload(CpuOffload.parse(cpuOffload));
         }
         if (given(zero)) {
-            t = t.withZero(nonNegativeInt(Input.ZERO, zero));
+            t = t.withZero(integer(Input.ZERO, zero));
         }
         return t;
     }
 
+    /** Whether an option was given: an empty value ({@code --prompt ""}) is given, and refused by its parser. */
     private static boolean given(String s) {
-        return s != null && !s.isBlank();
+        return s != null;
     }
 
-    private static int layerCount(String text) {
-        try {
-            int n = Integer.parseInt(text.trim());
-            if (n >= -1) {
-                return n;
+    /** A whole number: digits with an optional sign (no "1e3", "7.0" or "0x10"). */
+    private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
+
+    /**
+     * An integer option's value; text that is not an integer, or one too large for an {@code int},
+     * is refused in the words of its range ({@link Limits#refuse}). The range itself is the builder's check.
+     */
+    static int integer(Input input, String text) {
+        String t = text.trim();
+        if (INTEGER.matcher(t).matches()) {
+            try {
+                return Integer.parseInt(t);
+            } catch (NumberFormatException e) {
+                // too many digits for an int: outside every range
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
-        throw new InvalidScenarioException(Input.GPU_LAYERS.ref(text.trim()) + ": GPU layers are all (or -1), 0 or a positive integer");
+        throw Limits.refuse(input, t);
     }
 
-    private static int positiveInt(String option, String text) {
-        try {
-            int v = Integer.parseInt(text.trim());
-            if (v >= 1) {
-                return v;
+    /** The tokens per sequence of {@code --context}: a positive integer (an int, as the prompt is). */
+    private static int contextTokens(String text) {
+        String t = text.trim();
+        if (INTEGER.matcher(t).matches()) {
+            try {
+                int v = Integer.parseInt(t);
+                if (v >= 1) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // too many digits: reported below
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
-        throw new InvalidScenarioException(option + " " + text.trim() + ": must be a positive integer");
+        throw new InvalidScenarioException("--context " + t + ": tokens per sequence must be an integer from 1 to "
+                + String.format(Locale.ROOT, "%,d", Limits.MAX_TOKENS));
     }
 
-    static int positiveInt(Input input, String text) {
-        int v = integer(input, text);
-        if (v < 1) {
-            throw new InvalidScenarioException(input.ref(text.trim()) + ": " + input.words() + " must be a positive integer");
-        }
-        return v;
-    }
-
-    static int nonNegativeInt(Input input, String text) {
-        int v = integer(input, text);
-        if (v < 0) {
-            throw new InvalidScenarioException(input.ref(text.trim()) + ": " + input.words() + " must be 0 or a positive integer");
-        }
-        return v;
-    }
-
-    private static int integer(Input input, String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidScenarioException(input.ref(text.trim()) + ": " + input.words() + " must be a positive integer");
-        }
-    }
-
-    static double positiveNumber(Input input, String text) {
+    /** A real option's value (a plain decimal); the range is the builder's check. */
+    static double number(Input input, String text) {
         String t = text.trim();
         if (DECIMAL.matcher(t).matches()) {
-            double v = Double.parseDouble(t);
-            if (v > 0 && Double.isFinite(v)) {
-                return v;
-            }
+            return Double.parseDouble(t);
         }
-        throw new InvalidScenarioException(input.ref(t) + ": " + input.words() + " must be a positive number (e.g. 7 or 0.5)");
+        throw Limits.refuse(input, t);
     }
 
     private static boolean bool(Input input, String text) {

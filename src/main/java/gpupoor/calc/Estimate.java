@@ -28,6 +28,59 @@ public record Estimate(String method, MemoryBreakdown memory, Speed speed, Train
     public Estimate {
         notes = notes == null ? List.of() : Collections.unmodifiableList(notes);
         assumptions = assumptions == null ? List.of() : Collections.unmodifiableList(assumptions);
+        checkResults(method, memory, speed, training, gpusNeeded, budget);
+    }
+
+    /**
+     * The engine's promise, asserted before an estimate is returned: every figure is a finite number,
+     * none is negative, times and speeds are above 0 (the accepted ranges, {@link Limits}, keep every
+     * sum and product of the methods finite).
+     *
+     * @throws IllegalStateException naming the figure when a method breaks the promise (a bug, not bad input)
+     */
+    private static void checkResults(String method, MemoryBreakdown m, Speed s, TrainingTime t, Integer gpus, Budget b) {
+        if (m != null) {
+            atLeastZero(method, "total memory", m.totalMiB());
+            atLeastZero(method, "KV cache", m.kvCacheMiB());
+            atLeastZero(method, "weights", m.weightsMiB());
+            atLeastZero(method, "activation memory", m.activationMiB());
+            atLeastZero(method, "gradient and optimizer memory", m.gradOptimizerMiB());
+            atLeastZero(method, "overhead", m.overheadMiB());
+        }
+        if (s != null) {
+            aboveZero(method, "tokens per second", s.tokensPerSecond());
+            aboveZero(method, "ms per token", s.msPerToken());
+            atLeastZero(method, "prompt seconds", s.promptSeconds());
+        }
+        if (t != null) {
+            aboveZero(method, "ms per iteration", t.msPerIteration());
+        }
+        if (gpus != null && gpus < 1) {
+            throw broken(method, "GPUs needed", gpus);
+        }
+        if (b != null) {
+            atLeastZero(method, "memory needed on the most loaded device", b.requiredMiB());
+            if (!Double.isNaN(b.usableMiB())) {
+                atLeastZero(method, "usable memory", b.usableMiB());
+            }
+        }
+    }
+
+    private static void atLeastZero(String method, String what, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw broken(method, what, v);
+        }
+    }
+
+    private static void aboveZero(String method, String what, double v) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw broken(method, what, v);
+        }
+    }
+
+    private static IllegalStateException broken(String method, String what, Object v) {
+        return new IllegalStateException("the " + method + " method computed " + what + " = " + v
+                + ": an estimate is never negative, NaN or infinite (a bug in the calculator)");
     }
 
     /** An estimate without a budget (the gpu-poor method's). */

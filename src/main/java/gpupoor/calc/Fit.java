@@ -34,8 +34,8 @@ public final class Fit {
     /** The largest context or sequence length a search tries: 16,777,216 tokens. */
     public static final int MAX_TOKENS = 1 << 24;
 
-    /** The largest batch a search tries: 1,048,576 sequences. */
-    public static final int MAX_BATCH = 1 << 20;
+    /** The largest batch a search tries: 1,048,576 sequences (the largest batch accepted, {@link Limits#MAX_BATCH}). */
+    public static final int MAX_BATCH = Limits.MAX_BATCH;
 
     /** The most devices a search tries: 4,096. */
     public static final int MAX_DEVICES = 1 << 12;

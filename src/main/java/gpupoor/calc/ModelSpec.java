@@ -32,14 +32,27 @@ public record ModelSpec(String id, Source source, Map<String, Object> config, Ma
         SIZE
     }
 
-    /** Copies the config into an unmodifiable map (nulls kept: the original treats them as "absent"). */
+    /**
+     * Copies the config into an unmodifiable map (nulls kept: the original treats them as "absent")
+     * and checks its numbers (integers in range, consistent with each other: {@link ModelConfig}).
+     *
+     * @throws InvalidScenarioException naming the key that is wrong and what is accepted
+     */
     public ModelSpec {
         if (id == null || source == null) {
             throw new InvalidScenarioException("a model needs an id and a source");
         }
         config = config == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(config));
-        gpuPoorConfig = gpuPoorConfig == null ? config
-                : Collections.unmodifiableMap(new LinkedHashMap<>(gpuPoorConfig));
+        ModelConfig.check(id, config);
+        if (gpuPoorConfig == null) {
+            gpuPoorConfig = config;
+        } else {
+            gpuPoorConfig = Collections.unmodifiableMap(new LinkedHashMap<>(gpuPoorConfig));
+            ModelConfig.check(id, gpuPoorConfig);
+        }
+        if (source == Source.SIZE) {
+            Limits.checkSize(sizeBillions);
+        }
     }
 
     /** A model whose facts come from one config (used by both methods). */
@@ -47,12 +60,13 @@ public record ModelSpec(String id, Source source, Map<String, Object> config, Ma
         return new ModelSpec(id, source, config, null, 0);
     }
 
-    /** A model known only by its size in billions of parameters. */
+    /**
+     * A model known only by its size in billions of parameters.
+     *
+     * @throws InvalidScenarioException unless the size lies in {@link Limits} ({@code 0.02} to {@code 100,000})
+     */
     public static ModelSpec ofSize(double billions) {
-        if (!(billions > 0) || Double.isInfinite(billions)) {
-            throw new InvalidScenarioException("model size must be a positive number of billions of parameters (e.g. 7 or 0.5), got "
-                    + billions);
-        }
+        Limits.checkSize(billions);
         return new ModelSpec(NumberText.plain(billions) + "B", Source.SIZE, Map.of(), null, billions);
     }
 

@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** Name matching for user-typed ids: case-insensitive lookup and did-you-mean suggestions. */
+/** Name matching for user-typed ids: case-insensitive lookup, did-you-mean suggestions, and echoing them safely. */
 public final class Names {
     private Names() {
     }
@@ -77,5 +77,49 @@ public final class Names {
             cur = t;
         }
         return prev[b.length()];
+    }
+
+    /**
+     * {@code text} made safe to echo (in a message, a terminal, a CSV cell): control characters, DEL,
+     * the C1 controls and the invisible formatting characters (bidirectional overrides, zero-width
+     * characters) written as escapes (backslash-n, -t and -r, and backslash-u with four hex digits), so
+     * input cannot move the cursor, recolour the screen or disguise itself; null stays null.
+     */
+    public static String printable(String text) {
+        if (text == null || safe(text)) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        text.codePoints().forEach(c -> {
+            if (!unsafe(c)) {
+                out.appendCodePoint(c);
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else {
+                out.append(String.format("\\u%04x", c));
+            }
+        });
+        return out.toString();
+    }
+
+    /** Whether nothing in {@code text} needs escaping (printable ASCII needs no look-up). */
+    private static boolean safe(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 || c > 0x7e) && unsafe(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean unsafe(int c) {
+        int type = Character.getType(c);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 }

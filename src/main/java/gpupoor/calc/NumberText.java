@@ -47,6 +47,11 @@ public final class NumberText {
         return new BigDecimal(x).toPlainString();
     }
 
+    /** {@link #plain(double)} for a finite number, else Java's text for it ({@code NaN}, {@code Infinity}), for messages. */
+    public static String plainOrText(double x) {
+        return Double.isFinite(x) ? plain(x) : Double.toString(x);
+    }
+
     /** The {@link BigDecimal} of {@link #plain(double)}, for JSON output. */
     public static BigDecimal shortest(double x) {
         return new BigDecimal(plain(x));

@@ -27,25 +27,22 @@ public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMem
     public static final Options NONE = new Options(null, null, null, null, null, null, null, null, null,
             TrainingOptions.NONE);
 
-    /** Checks the ranges of the knobs given. */
+    /** Checks the ranges of the knobs given ({@link Limits}). */
     public Options {
         if (training == null) {
             training = TrainingOptions.NONE;
         }
-        if (gpuMemoryUtilization != null && !(gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1)) {
-            throw new InvalidScenarioException(Input.GPU_MEMORY_UTILIZATION.ref(gpuMemoryUtilization)
-                    + ": the share must be in (0, 1], e.g. 0.9");
+        if (gpuMemoryUtilization != null) {
+            Limits.check(Input.GPU_MEMORY_UTILIZATION, gpuMemoryUtilization.doubleValue());
         }
-        if (ubatch != null && ubatch < 1) {
-            throw new InvalidScenarioException(Input.UBATCH.ref(ubatch) + ": ubatch must be a positive integer");
+        if (ubatch != null) {
+            Limits.check(Input.UBATCH, ubatch.longValue());
         }
-        if (gpuLayers != null && gpuLayers < -1) {
-            throw new InvalidScenarioException(Input.GPU_LAYERS.ref(gpuLayers)
-                    + ": GPU layers must be all (-1), 0 or a positive count");
+        if (gpuLayers != null) {
+            Limits.check(Input.GPU_LAYERS, gpuLayers.longValue());
         }
-        if (hostBandwidthGBs != null && !(hostBandwidthGBs > 0 && Double.isFinite(hostBandwidthGBs))) {
-            throw new InvalidScenarioException(Input.HOST_BANDWIDTH.ref(hostBandwidthGBs)
-                    + ": host bandwidth must be a positive number of GB/s");
+        if (hostBandwidthGBs != null) {
+            Limits.check(Input.HOST_BANDWIDTH, hostBandwidthGBs.doubleValue());
         }
     }
 

@@ -51,13 +51,32 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
                     + " applies to GPUs; an Apple Silicon estimate is for one machine");
         }
         framework.check(workload, options);
+        if (!workload.isTraining()) {
+            if (options.loraTargets() != null) {
+                throw fineTuningOnly(Input.LORA_TARGETS.ref(options.text(Input.LORA_TARGETS)));
+            }
+            if (options.precision() != null) {
+                throw fineTuningOnly(Input.PRECISION.ref(options.text(Input.PRECISION)));
+            }
+        } else if (workload.method() == TrainMethod.FULL && options.loraTargets() != null) {
+            throw loraOnly(Input.LORA_TARGETS.ref(options.text(Input.LORA_TARGETS)));
+        }
+    }
+
+    /** An input given for inference that only fine-tuning reads. */
+    private static InvalidScenarioException fineTuningOnly(String ref) {
+        return new InvalidScenarioException(ref + " applies to fine-tuning: give " + Input.MODE.ref("training")
+                + " too, or drop it for inference");
+    }
+
+    /** An input given for full fine-tuning that only LoRA and QLoRA read. */
+    private static InvalidScenarioException loraOnly(String ref) {
+        return new InvalidScenarioException(ref + " applies to LoRA and QLoRA: give " + Input.METHOD.ref("lora")
+                + " (or qlora), or drop it for full fine-tuning");
     }
 
     private static int checkDeviceCount(int n) {
-        if (n < 1) {
-            throw new InvalidScenarioException(Input.DEVICES.ref(n) + ": the number of GPUs must be a positive integer");
-        }
-        return n;
+        return Limits.check(Input.DEVICES, n);
     }
 
     /** A builder with nothing set but what {@link Defaults} fill in. */
@@ -85,9 +104,12 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
         b.generate = workload.generateTokens();
         b.batch = workload.batch();
         b.method = workload.method();
-        b.optimizer = workload.optimizer();
-        b.gradientCheckpointing = workload.gradientCheckpointing();
-        b.loraRank = workload.loraRank();
+        if (workload.isTraining()) {
+            // what only fine-tuning reads is given only for fine-tuning
+            b.optimizer = workload.optimizer();
+            b.gradientCheckpointing = workload.gradientCheckpointing();
+            b.loraRank = workload.loraRank();
+        }
         return b;
     }
 
@@ -269,7 +291,7 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
             return this;
         }
 
-        /** Gradient checkpointing on or off (null: the training runtime's default). */
+        /** Gradient checkpointing on or off (fine-tuning only; null: the training runtime's default). */
         public Builder gradientCheckpointing(Boolean on) {
             this.gradientCheckpointing = on;
             return this;
@@ -327,6 +349,19 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
             Mode m = mode == null ? Defaults.MODE : mode;
             boolean training = m == Mode.TRAINING;
             TrainMethod tm = method != null ? method : training ? Defaults.TRAIN_METHOD : null;
+            if (!training) {
+                if (optimizer != null) {
+                    throw fineTuningOnly(Input.OPTIMIZER.ref(optimizer.id()));
+                }
+                if (loraRank != null) {
+                    throw fineTuningOnly(Input.LORA_RANK.ref(loraRank));
+                }
+                if (gradientCheckpointing != null) {
+                    throw fineTuningOnly(Input.GRAD_CHECKPOINTING.ref(gradientCheckpointing ? "yes" : "no"));
+                }
+            } else if (tm == TrainMethod.FULL && loraRank != null) {
+                throw loraOnly(Input.LORA_RANK.ref(loraRank));
+            }
             Quant q = quant == null ? Defaults.QUANT : quant;
             Framework f = framework != null ? framework : Framework.defaultFor(q, device, m);
             Framework.TrainingDefaults td = training && f.trains() ? f.trainingDefaults(tm, deviceCount) : null;

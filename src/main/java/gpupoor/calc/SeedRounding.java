@@ -37,11 +37,26 @@ public class SeedRounding {
         return decimals(value, 3);
     }
 
-    /** {@code value} to {@code places} decimals, half up. */
+    /**
+     * {@code value} (its exact binary value) to {@code places} decimals, half up. Away from a tie the
+     * scaled double rounds the same way, so only values near a tie take the exact (slower) decimal
+     * expansion.
+     */
     protected static BigDecimal decimals(double value, int places) {
         if (!Double.isFinite(value)) {
             throw new InvalidScenarioException("the result is not a finite number; check that every input is positive");
         }
+        double scaled = places < POWERS.length ? value * POWERS[places] : Double.NaN;
+        if (Math.abs(scaled) < 1e9) {
+            double floor = Math.floor(scaled);
+            double fraction = scaled - floor;
+            // below 1e9 the product is within 1e-7 of the exact value: decide away from the tie only
+            if (Math.abs(fraction - 0.5) > 1e-6) {
+                return BigDecimal.valueOf((long) (fraction > 0.5 ? floor + 1 : floor), places);
+            }
+        }
         return new BigDecimal(value).setScale(places, RoundingMode.HALF_UP);
     }
+
+    private static final double[] POWERS = {1, 10, 100, 1000, 10000};
 }

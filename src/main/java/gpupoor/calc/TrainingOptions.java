@@ -25,10 +25,10 @@ public record TrainingOptions(Boolean compile, Boolean chunkedLoss, Boolean opti
     static final Set<Input> INPUTS = EnumSet.of(Input.COMPILE, Input.CHUNKED_LOSS, Input.OPTIMIZER_IN_BACKWARD,
             Input.ACTIVATION_OFFLOADING, Input.CPU_OFFLOAD, Input.ZERO);
 
-    /** Checks the ZeRO stage: 0 to 3. */
+    /** Checks the ZeRO stage: 0 to 3 ({@link Limits}). */
     public TrainingOptions {
-        if (zero != null && (zero < 0 || zero > 3)) {
-            throw new InvalidScenarioException(Input.ZERO.ref(zero) + ": the ZeRO stage is 0, 1, 2 or 3");
+        if (zero != null) {
+            Limits.check(Input.ZERO, zero.longValue());
         }
     }
 

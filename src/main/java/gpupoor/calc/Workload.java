@@ -16,7 +16,7 @@ package gpupoor.calc;
 public record Workload(Mode mode, int promptTokens, int generateTokens, int batch, TrainMethod method,
                        Optimizer optimizer, boolean gradientCheckpointing, int loraRank) {
 
-    /** Checks the ranges: prompt and batch at least 1, generate at least 0, rank at least 1. */
+    /** Checks the ranges ({@link Limits}): prompt, generate, batch and rank. */
     public Workload {
         if (mode == null) {
             throw new InvalidScenarioException("mode must be given: inference or training");
@@ -30,36 +30,24 @@ public record Workload(Mode mode, int promptTokens, int generateTokens, int batc
         }
     }
 
-    /** Checks a prompt length: at least 1. */
+    /** Checks a prompt length ({@link Limits}: 1 to 1,000,000,000). */
     static int checkPrompt(int tokens) {
-        if (tokens < 1) {
-            throw new InvalidScenarioException(Input.PROMPT.ref(tokens) + ": the prompt length must be a positive integer");
-        }
-        return tokens;
+        return Limits.check(Input.PROMPT, tokens);
     }
 
-    /** Checks a generation length: at least 0. */
+    /** Checks a generation length ({@link Limits}: 0 to 1,000,000,000). */
     static int checkGenerate(int tokens) {
-        if (tokens < 0) {
-            throw new InvalidScenarioException(Input.GENERATE.ref(tokens) + ": tokens to generate must be 0 or more");
-        }
-        return tokens;
+        return Limits.check(Input.GENERATE, tokens);
     }
 
-    /** Checks a batch size: at least 1. */
+    /** Checks a batch size ({@link Limits}: 1 to 1,048,576). */
     static int checkBatch(int batch) {
-        if (batch < 1) {
-            throw new InvalidScenarioException(Input.BATCH.ref(batch) + ": the batch size must be a positive integer");
-        }
-        return batch;
+        return Limits.check(Input.BATCH, batch);
     }
 
-    /** Checks a LoRA rank: at least 1. */
+    /** Checks a LoRA rank ({@link Limits}: 1 to 65,536). */
     static int checkLoraRank(int rank) {
-        if (rank < 1) {
-            throw new InvalidScenarioException(Input.LORA_RANK.ref(rank) + ": the LoRA rank must be a positive integer");
-        }
-        return rank;
+        return Limits.check(Input.LORA_RANK, rank);
     }
 
     /** Inference with a prompt, a generation length and batch 1. */
@@ -72,9 +60,9 @@ public record Workload(Mode mode, int promptTokens, int generateTokens, int batc
         return new Workload(Mode.TRAINING, sequence, 1, 1, method, Optimizer.ADAM, false, 8);
     }
 
-    /** Total tokens per sequence: prompt + generated. */
-    public int totalTokens() {
-        return promptTokens + generateTokens;
+    /** Total tokens per sequence: prompt + generated (a {@code long}: each may be up to {@link Limits#MAX_TOKENS}). */
+    public long totalTokens() {
+        return (long) promptTokens + generateTokens;
     }
 
     /** Whether this is a training workload. */

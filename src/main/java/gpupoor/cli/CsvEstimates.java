@@ -1,29 +1,33 @@
 package gpupoor.cli;
 
+import gpupoor.args.ScenarioArgs;
 import gpupoor.calc.Estimate;
 import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
+import gpupoor.calc.Names;
 import gpupoor.calc.SeedFormat;
 import gpupoor.catalog.Catalog;
 import gpupoor.catalog.Csv;
-import gpupoor.args.ScenarioArgs;
 
-import java.io.IOException;
+import java.io.BufferedWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * {@code estimate --csv}: one output row per input row, with a per-row error instead of aborting.
- * A row whose estimate lacks a part says why in {@code error}: the notes that start with
- * {@code "memory: "} or {@code "speed: "} (speed covers training time, as the original's token/s
- * button does).
+ * {@code estimate --csv}: one output row per input row, streamed (a file of any length takes the
+ * same memory), with a row's problem in its {@code error} cell instead of stopping the file: the
+ * row number as a spreadsheet shows it (the header is row 1), then the column and value. A row whose
+ * estimate lacks a part says why in {@code error}: the notes that start with {@code "memory: "} or
+ * {@code "speed: "} (speed covers training time, as the original's token/s button does). Rows that
+ * could not be estimated are counted; the command exits with code 2 after the whole file when there
+ * were any.
  */
 final class CsvEstimates {
     /** Input columns echoed to the output. */
@@ -32,9 +36,14 @@ final class CsvEstimates {
     static final List<String> OUTPUT = List.of("total_mib", "kv_mib", "model_mib", "activation_mib",
             "grad_opt_mib", "overhead_mib", "tok_s", "ms_per_token", "prompt_s", "bound", "ms_per_iter", "error");
 
+    /** Every column the input may have: the case name, the scenario's columns, the optional knobs. */
+    private static final Set<String> READ = new LinkedHashSet<>();
+
     static {
         INPUT.add("case");
         INPUT.addAll(ScenarioArgs.COLUMNS);
+        READ.addAll(INPUT);
+        READ.addAll(ScenarioArgs.OPTIONAL_COLUMNS);
     }
 
     private final Method method;
@@ -43,40 +52,87 @@ final class CsvEstimates {
         this.method = method;
     }
 
-    void run(Path file, PrintWriter out) {
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidScenarioException("CSV file not found: " + file);
-        }
-        List<Map<String, String>> rows;
-        try {
-            rows = Csv.read(Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString());
-        } catch (IOException e) {
-            throw new InvalidScenarioException("cannot read CSV file " + file + ": " + e.getMessage());
-        }
-        List<String> header = new ArrayList<>(INPUT);
-        header.addAll(OUTPUT);
-        out.println(line(header));
-        for (Map<String, String> row : rows) {
-            List<String> cells = new ArrayList<>();
-            for (String c : INPUT) {
-                cells.add(row.getOrDefault(c, ""));
+    /** What a run did: the data rows and the ones that failed (their spreadsheet numbers, the first few). */
+    record Outcome(int rows, int failed, List<Integer> firstFailed) {
+    }
+
+    /**
+     * Estimates every row of {@code file}, writing CSV to {@code out} and warnings to {@code err}.
+     *
+     * @throws InvalidScenarioException when the file itself cannot be used (missing, not a regular file,
+     *                                  empty, or its first row is not a header)
+     */
+    Outcome run(Path file, PrintWriter out, PrintWriter err) {
+        try (Csv.Rows rows = Csv.Rows.open(file)) {
+            checkHeader(rows, err);
+            PrintWriter w = new PrintWriter(new BufferedWriter(out, 1 << 16), false);
+            List<String> header = new ArrayList<>(INPUT);
+            header.addAll(OUTPUT);
+            w.println(line(header));
+            int count = 0;
+            int failed = 0;
+            List<Integer> firstFailed = new ArrayList<>();
+            for (Csv.Row row = rows.next(); row != null; row = rows.next()) {
+                count++;
+                List<String> cells = new ArrayList<>();
+                for (String c : INPUT) {
+                    cells.add(row.cells().getOrDefault(c, ""));
+                }
+                Map<String, String> result = estimate(row);
+                if (result.containsKey("failed")) {
+                    failed++;
+                    if (firstFailed.size() < 10) {
+                        firstFailed.add(row.number());
+                    }
+                }
+                for (String c : OUTPUT) {
+                    cells.add(result.getOrDefault(c, ""));
+                }
+                w.println(line(cells));
             }
-            cells.addAll(estimate(row));
-            out.println(line(cells));
+            w.flush();
+            if (count == 0) {
+                err.println("warning: '" + Names.printable(rows.name()) + "' has a header but no data rows");
+            }
+            return new Outcome(count, failed, firstFailed);
         }
     }
 
-    private List<String> estimate(Map<String, String> row) {
+    /** The first row must name columns; columns nobody reads are reported (a typo, say). */
+    private static void checkHeader(Csv.Rows rows, PrintWriter err) {
+        List<String> header = rows.header();
+        if (header.stream().noneMatch(READ::contains)) {
+            throw new InvalidScenarioException("'" + rows.name() + "' has no header row: its first row ("
+                    + String.join(",", header.subList(0, Math.min(6, header.size())))
+                    + (header.size() > 6 ? ",…" : "") + ") names none of the columns; the columns read are "
+                    + String.join(", ", READ));
+        }
+        for (String column : header) {
+            if (!column.isEmpty() && !READ.contains(column)) {
+                err.println("warning: column '" + Names.printable(column) + "' is not read"
+                        + Names.didYouMean(column, READ) + " (the columns read: " + String.join(", ", READ) + ")");
+            }
+        }
+    }
+
+    /** The output cells of one row; a {@code failed} key when the row could not be estimated at all. */
+    private Map<String, String> estimate(Csv.Row row) {
         Map<String, String> cells = new HashMap<>();
+        if (row.problem() != null) {
+            cells.put("error", "row " + row.number() + ": " + row.problem());
+            cells.put("failed", "");
+            return cells;
+        }
         try {
-            Estimate e = method.estimate(ScenarioArgs.fromColumns(row).builder(Catalog.get()).build());
+            Estimate e = method.estimate(ScenarioArgs.fromColumns(row.cells()).builder(Catalog.get()).build());
             cells.putAll(SeedFormat.columns(e));
             cells.put("error", String.join("; ", e.notes().stream().filter(CsvEstimates::explainsAMissingPart)
                     .map(n -> Input.render(n, ScenarioArgs.COLUMN_STYLE)).toList()));
         } catch (InvalidScenarioException ex) {
-            cells.put("error", ex.in(ScenarioArgs.COLUMN_STYLE).getMessage());
+            cells.put("error", "row " + row.number() + ": " + ex.in(ScenarioArgs.COLUMN_STYLE).getMessage());
+            cells.put("failed", "");
         }
-        return OUTPUT.stream().map(c -> cells.getOrDefault(c, "")).toList();
+        return cells;
     }
 
     /** Notes starting "memory: " or "speed: " say why that part is missing; the others are remarks. */
@@ -84,15 +140,14 @@ final class CsvEstimates {
         return note.startsWith("memory: ") || note.startsWith("speed: ");
     }
 
-
     private static String line(List<String> cells) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {
                 sb.append(',');
             }
-            String c = cells.get(i) == null ? "" : cells.get(i);
-            if (c.contains(",") || c.contains("\"") || c.contains("\n")) {
+            String c = cells.get(i) == null ? "" : Names.printable(cells.get(i));
+            if (c.contains(",") || c.contains("\"") || c.contains("\n") || c.contains("\r")) {
                 sb.append('"').append(c.replace("\"", "\"\"")).append('"');
             } else {
                 sb.append(c);

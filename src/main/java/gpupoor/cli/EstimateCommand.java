@@ -1,5 +1,6 @@
 package gpupoor.cli;
 
+import gpupoor.calc.Names;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -20,7 +21,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,16 +46,25 @@ public final class EstimateCommand implements Callable<Integer> {
     ScenarioArgs scenario;
     @Option(names = "--explain", description = "Add the memory rule's verdict (budget), notes and the assumptions behind the numbers to the output.")
     boolean explain;
-    @Option(names = "--csv", paramLabel = "FILE", description = "Estimate every row of FILE (columns: case,model,size,mode,framework,quant,method,optimizer,grad_ckpt,prompt,gen,batch,device,ddr,gpus).")
-    Path csv;
+    @Option(names = "--csv", paramLabel = "FILE", description = {"Estimate every row of FILE (a header row naming columns case,model,size,mode,framework,quant,method,optimizer,grad_ckpt,prompt,gen,batch,device,ddr,gpus, and optionally lora_rank and the runtime knobs). Each row is answered; a bad row gets its error (row number, column, value) in the error column, and the exit code is 2 when any row failed."})
+    String csv;
 
     @Override
     public Integer call() throws Exception {
         Method m = scenario.calcMethod();
         PrintWriter out = spec.commandLine().getOut();
         if (csv != null) {
-            new CsvEstimates(m).run(csv, out);
+            PrintWriter err = spec.commandLine().getErr();
+            CsvEstimates.Outcome outcome = new CsvEstimates(m).run(Main.path("--csv", csv), out, err);
             out.flush();
+            if (outcome.failed() > 0) {
+                err.println("error: " + outcome.failed() + " of " + outcome.rows() + " rows could not be estimated ("
+                        + (outcome.failed() == 1 ? "row " : "rows ")
+                        + outcome.firstFailed().stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")
+                        + (outcome.failed() > outcome.firstFailed().size() ? ", …" : "") + "); each says why in its error column");
+                err.flush();
+                return Main.BAD_INPUT;
+            }
             return 0;
         }
         Scenario s = scenario.builder(Catalog.get()).build();
@@ -73,7 +82,7 @@ public final class EstimateCommand implements Callable<Integer> {
             json.put("assumptions", inOptions(e.assumptions()));
         }
         for (String note : inOptions(e.notes())) {
-            spec.commandLine().getErr().println("note: " + note);
+            spec.commandLine().getErr().println("note: " + Names.printable(note));
         }
         out.println(JSON.writeValueAsString(json));
         out.flush();

@@ -10,6 +10,7 @@ import gpupoor.dsl.Device;
 import gpupoor.dsl.Dsl;
 import gpupoor.dsl.Limit;
 import gpupoor.dsl.Metric;
+import gpupoor.dsl.Plot;
 import gpupoor.dsl.Setup;
 import gpupoor.dsl.Sweep;
 import picocli.CommandLine.Command;
@@ -71,7 +72,7 @@ public final class SweepCommand implements Callable<Integer> {
     String limit;
     @Option(names = "--format", paramLabel = "FMT", description = "csv (default) or table (aligned text).")
     String format = "csv";
-    @Option(names = "--plot", paramLabel = "FILE", description = "Also write a chart to FILE (.png, or .svg).")
+    @Option(names = "--plot", paramLabel = "FILE", description = "Also write a chart to FILE: PNG when it ends in .png, SVG when it ends in .svg.")
     String plot;
     @Option(names = "--metric", paramLabel = "METRIC", description = "What --plot shows: memory (default), tokens-per-second, throughput, ms-per-token, prompt-seconds, ms-per-iteration, gpus-needed.")
     String metric = "memory";
@@ -80,6 +81,9 @@ public final class SweepCommand implements Callable<Integer> {
     public Integer call() {
         if (!format.equals("csv") && !format.equals("table")) {
             throw new InvalidScenarioException("--format must be csv or table, got '" + format + "'");
+        }
+        if (plot != null) {
+            Plot.checkFileName(plot);
         }
         Sweep s = Dsl.sweep(Setup.of(scenario.builder(Catalog.get()), scenario.calcMethod()));
         s = Ranges.apply(s, "--contexts", contexts, Sweep::context, Sweep::context, Sweep::contexts);

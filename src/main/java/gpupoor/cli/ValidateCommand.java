@@ -1,5 +1,6 @@
 package gpupoor.cli;
 
+import gpupoor.calc.Names;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
 import gpupoor.calc.Methods;
@@ -19,7 +20,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +40,7 @@ import java.util.concurrent.Callable;
                 "made without the row's own source).",
                 "Rows that cannot be predicted say why (status unsupported, excluded or",
                 "invalid); invalid rows are also reported on stderr.",
-                "Bad options exit with code 2."})
+                "Bad options, and a --data file with invalid rows (after all output), exit with code 2."})
 public final class ValidateCommand implements Callable<Integer> {
 
     /** The per-metric, per-framework and per-backend groupings of the summary. */
@@ -51,8 +51,10 @@ public final class ValidateCommand implements Callable<Integer> {
     private picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--data", paramLabel = "FILE.csv",
-            description = "Measurements CSV with the columns of catalog/measured.csv (default: the bundled file).")
-    Path data;
+            description = "Measurements CSV with the columns of catalog/measured.csv (default: the bundled file). "
+                    + "Each row is predicted; a bad row is reported with its row number and column, and the exit "
+                    + "code is 2 when any row of the file is invalid.")
+    String data;
     @Option(names = "--calc", paramLabel = "METHOD", description = "default (ours) or gpu-poor (the original's numbers).")
     String calc = "default";
     @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), csv or json.")
@@ -65,15 +67,15 @@ public final class ValidateCommand implements Callable<Integer> {
         if (!List.of("table", "csv", "json").contains(f)) {
             throw new InvalidScenarioException("unknown format '" + format + "'; accepted: table, csv, json");
         }
-        MeasuredData measurements = data == null ? MeasuredData.bundled() : MeasuredData.read(data);
+        MeasuredData measurements = data == null ? MeasuredData.bundled() : MeasuredData.read(Main.path("--data", data));
         ValidationRun run = Validator.run(method, measurements);
         PrintWriter err = spec.commandLine().getErr();
         for (String w : run.warnings()) {
-            err.println("warning: " + w);
+            err.println("warning: " + Names.printable(w));
         }
         for (RowResult r : run.results()) {
             if (r.status() == Status.INVALID) {
-                err.println("warning: " + r.reason());
+                err.println("warning: " + Names.printable(r.reason()));
             }
         }
         err.flush();
@@ -85,6 +87,14 @@ public final class ValidateCommand implements Callable<Integer> {
             default -> table(run, out);
         }
         out.flush();
+        long invalid = run.count(Status.INVALID);
+        if (invalid > 0 && data != null) {
+            // the user's file had bad rows (the bundled file's invalid rows are the catalog's to fix, not input)
+            err.println("error: " + invalid + " of " + run.results().size() + " rows are invalid (each reported above "
+                    + "as a warning, with its row number and column)");
+            err.flush();
+            return Main.BAD_INPUT;
+        }
         return 0;
     }
 

@@ -47,13 +47,14 @@ public final class Plot implements Displayable {
     }
 
     /**
-     * Writes the chart to {@code file}: SVG when the name ends in {@code .svg}, else PNG.
+     * Writes the chart to {@code file}: PNG when the name ends in {@code .png}, SVG when it ends in
+     * {@code .svg}. Example: {@code sweep.plot(Metric.MEMORY).save("memory.svg")}.
      *
      * @return the path written
-     * @throws InvalidScenarioException when the file cannot be written
+     * @throws InvalidScenarioException when the name ends otherwise, or the file cannot be written
      */
     public Path save(String file) {
-        Path path = Path.of(file);
+        Path path = checkFileName(file);
         try {
             if (file.toLowerCase(Locale.ROOT).endsWith(".svg")) {
                 VectorGraphicsEncoder.saveVectorGraphic(chart, file, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
@@ -64,6 +65,26 @@ public final class Plot implements Displayable {
             throw new InvalidScenarioException("cannot write the chart to '" + file + "': " + e.getMessage());
         }
         return path;
+    }
+
+    /**
+     * Checks that a chart can be written under {@code file} (before any work is done): its name
+     * ends in {@code .png} or {@code .svg}. Example: {@code Plot.checkFileName("memory.png")}.
+     *
+     * @return the path
+     * @throws InvalidScenarioException naming the formats written
+     */
+    public static Path checkFileName(String file) {
+        String name = file == null ? "" : file.toLowerCase(Locale.ROOT);
+        if (!name.endsWith(".png") && !name.endsWith(".svg")) {
+            throw new InvalidScenarioException("cannot write a chart as '" + file + "': charts are written as PNG or SVG, "
+                    + "so the file name must end in .png or .svg");
+        }
+        try {
+            return Path.of(file);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidScenarioException("cannot write a chart as '" + file + "': not a usable file path");
+        }
     }
 
     @Override

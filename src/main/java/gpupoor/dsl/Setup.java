@@ -599,8 +599,8 @@ public final class Setup implements Displayable {
         return s.device() == null ? null : new Device(s.device(), s.deviceCount(), s.ddr());
     }
 
-    /** Tokens per sequence: prompt + generated. */
-    public int context() {
+    /** Tokens per sequence: prompt + generated (a {@code long}: each part may be up to 2^31 - 1). */
+    public long context() {
         return scenario().workload().totalTokens();
     }
 

@@ -3,12 +3,7 @@ package gpupoor.validate;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.catalog.Csv;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,61 +48,63 @@ public record MeasuredData(String name, List<Measurement> rows, List<String> mis
         if (in == null) {
             throw new IllegalStateException("catalog resource missing from the classpath: " + BUNDLED);
         }
-        return of(BUNDLED, Csv.read(in, BUNDLED));
+        try (Csv.Rows rows = Csv.Rows.of(in, BUNDLED)) {
+            return of(rows);
+        }
     }
 
     /**
-     * Reads a measurements CSV with a header row.
+     * Reads a measurements CSV with a header row. Each row is kept as it is; its problems (a cell
+     * that is not a number, more cells than the header has) are its own, reported when the row is
+     * predicted ({@link RowScenario}).
      *
-     * @throws InvalidScenarioException when the file cannot be read, has no header row, is not CSV,
-     *                                  or has none of the columns {@code metric} and {@code value_norm}
+     * @throws InvalidScenarioException when the file is missing, not a regular file, empty, or has
+     *                                  none of the columns {@code metric} and {@code value_norm}
      */
     public static MeasuredData read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidScenarioException("measurements file not found: " + file);
+        try (Csv.Rows rows = Csv.Rows.open(file)) {
+            return of(rows);
         }
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InvalidScenarioException("cannot read measurements file " + file + ": " + e.getMessage());
+    }
+
+    private static MeasuredData of(Csv.Rows in) {
+        List<String> missing = missing(in.name(), in.header());
+        List<Measurement> rows = new ArrayList<>();
+        for (Csv.Row r = in.next(); r != null; r = in.next()) {
+            rows.add(new Measurement(r.number(), r.cells(), r.problem()));
         }
-        if (text.isBlank() || text.lines().findFirst().orElse("").isBlank()) {
-            throw new InvalidScenarioException("measurements file " + file + " has no header row on its first line; "
-                    + "the columns read are: " + String.join(", ", COLUMNS) + " (see catalog/measured.md)");
-        }
-        List<Map<String, String>> cells;
-        try (Reader in = new StringReader(text)) {
-            cells = Csv.read(in, file.toString());
-        } catch (IOException | IllegalArgumentException e) {
-            String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            throw new InvalidScenarioException("cannot read measurements file " + file + ": " + message);
-        }
-        return of(file.toString(), cells);
+        return new MeasuredData(in.name(), rows, missing);
     }
 
     /**
-     * Measurements from rows already read (column name to cell text).
+     * Measurements from rows already read (column name to cell text), numbered as a spreadsheet
+     * numbers them under a header row (the first is row 2).
      *
-     * @throws InvalidScenarioException when no row has a {@code metric} or a {@code value_norm} column
+     * @throws InvalidScenarioException when the rows have neither a {@code metric} nor a {@code value_norm} column
      */
     public static MeasuredData of(String name, List<Map<String, String>> cells) {
         List<Measurement> rows = new ArrayList<>();
         for (Map<String, String> c : cells) {
-            rows.add(new Measurement(rows.size() + 1, c));
+            rows.add(new Measurement(rows.size() + 2, c));
         }
+        List<String> missing = rows.isEmpty() ? List.of() : missing(name, List.copyOf(rows.get(0).cells().keySet()));
+        return new MeasuredData(name, rows, missing);
+    }
+
+    /** The columns of {@link #COLUMNS} (but the optional ones) a header lacks. */
+    private static List<String> missing(String name, List<String> header) {
         List<String> missing = new ArrayList<>();
         for (String column : COLUMNS) {
-            if (!OPTIONAL.contains(column) && !rows.isEmpty() && rows.get(0).cell(column) == null) {
+            if (!OPTIONAL.contains(column) && !header.contains(column)) {
                 missing.add(column);
             }
         }
         if (missing.contains("metric") && missing.contains("value_norm")) {
-            throw new InvalidScenarioException("'" + name + "' is not a measurements file: it has neither a metric "
-                    + "nor a value_norm column; the columns read are: " + String.join(", ", COLUMNS)
+            throw new InvalidScenarioException("'" + name + "' is not a measurements file: its first row has neither a "
+                    + "metric nor a value_norm column; the columns read are: " + String.join(", ", COLUMNS)
                     + " (see catalog/measured.md)");
         }
-        return new MeasuredData(name, rows, missing);
+        return missing;
     }
 
     /** A copy holding only the rows that pass {@code keep}. */

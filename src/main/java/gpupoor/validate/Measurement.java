@@ -11,16 +11,22 @@ import java.util.Map;
  * {@code catalog/measured.md}. Values are checked when the row is turned into a scenario
  * ({@link RowScenario}), so a bad cell spoils only its own row.
  *
- * @param row   the row's position among the data rows of its file, from 1
- * @param cells column name to cell text; a column absent from the file is absent here
+ * @param row     the row's number as a spreadsheet shows it (the header is row 1)
+ * @param cells   column name to cell text; a column absent from the file is absent here
+ * @param problem why the row cannot be read as it stands (more cells than the header has), or null
  */
-public record Measurement(int row, Map<String, String> cells) {
+public record Measurement(int row, Map<String, String> cells, String problem) {
 
     /** Copies the cells into an unmodifiable map (absent cells stay absent, blank ones become ""). */
     public Measurement {
         Map<String, String> copy = new LinkedHashMap<>();
         cells.forEach((k, v) -> copy.put(k, v == null ? "" : v.trim()));
         cells = Collections.unmodifiableMap(copy);
+    }
+
+    /** A row that was read as it stands (no problem with its shape). */
+    public Measurement(int row, Map<String, String> cells) {
+        this(row, cells, null);
     }
 
     /** The cell of a column: "" when blank, null when the file has no such column. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
+import gpupoor.calc.Names;
 import gpupoor.catalog.ErrorBand;
 
 import java.io.IOException;
@@ -23,7 +24,8 @@ import java.util.List;
  * measurements file gives them; blank where it has no such column). {@code low} and {@code high}
  * are the range the prediction puts the measured value in, from the row's error band
  * ({@link BandFit#heldOut}: made without the row's own source). Numbers are rounded to 2
- * decimals; blank where not available.
+ * decimals; blank where not available. Text echoed from the file is escaped
+ * ({@link Names#printable}).
  */
 public final class ResultsCsv {
     /** The output columns. */
@@ -60,7 +62,7 @@ public final class ResultsCsv {
                         number(r.predicted()), b == null ? "" : number(b.low(r.predicted())),
                         b == null ? "" : number(b.high(r.predicted())), number(r.errorPct()), r.status().id(), r.reason()));
                 ECHOED.forEach(c -> cells.add(r.measurement().text(c)));
-                w.write(cells.toArray(new String[0]));
+                w.write(cells.stream().map(Names::printable).toArray(String[]::new));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

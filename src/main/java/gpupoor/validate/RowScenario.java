@@ -2,6 +2,8 @@ package gpupoor.validate;
 
 import gpupoor.calc.Framework;
 import gpupoor.calc.Hardware;
+import gpupoor.calc.Input;
+import gpupoor.calc.Limits;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Mode;
@@ -68,6 +70,7 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
     private static final Pattern UNMODELLED_QUANT = Pattern.compile("(?i)(exl2-.*|mlc-.*|gguf-.*)");
 
     private static final Pattern INTEGER = Pattern.compile("\\d+");
+    private static final Pattern SIGNED = Pattern.compile("[+-]?\\d+");
     private static final Pattern AT_MOST = Pattern.compile("<=\\s*(\\d+)\\b.*");
 
     /** Makes the notes unmodifiable. */
@@ -84,7 +87,12 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
      *                    harness cannot describe; the message names the row and column
      */
     public static RowScenario of(Measurement m, Catalog catalog) {
-        return new Reader(m).read(catalog);
+        try {
+            return new Reader(m).read(catalog);
+        } catch (InvalidScenarioException e) {
+            // a value the scenario refuses (a length out of range, say): the row's own problem
+            throw new RowProblem(Status.INVALID, m.where() + ": " + e.in(ScenarioArgs.STYLE).getMessage());
+        }
     }
 
     /** The per-device memory capacity times the device count, in MiB; 0 when unknown. */
@@ -103,6 +111,9 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
         }
 
         RowScenario read(Catalog catalog) {
+            if (m.problem() != null) {
+                throw new RowProblem(Status.INVALID, m.where() + ": " + m.problem());
+            }
             String exclude = column("exclude");
             if (exclude.equals("1")) {
                 throw new RowProblem(Status.EXCLUDED, excludedReason());
@@ -209,10 +220,20 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
                 }
                 return 1;
             }
-            if (!INTEGER.matcher(text).matches() || Integer.parseInt(text) < 1) {
+            return count(name, text, Input.BATCH);
+        }
+
+        /** A count cell: a positive integer in the range of {@code input} ({@link Limits}). */
+        private int count(String name, String text, Input input) {
+            if (!INTEGER.matcher(text).matches() || text.length() > 10 || Long.parseLong(text) < 1) {
                 throw invalid(name, "'" + text + "' is not a positive integer");
             }
-            return Integer.parseInt(text);
+            long v = Long.parseLong(text);
+            Limits.Range r = Limits.of(input);
+            if (!r.contains(v)) {
+                throw invalid(name, "'" + text + "' is out of range: " + input.words() + " must be " + r.words());
+            }
+            return (int) v;
         }
 
         private TrainMethod trainMethod(Metric metric) {
@@ -244,10 +265,7 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             if (text.isEmpty()) {
                 return 1;
             }
-            if (!INTEGER.matcher(text).matches() || Integer.parseInt(text) < 1) {
-                throw invalid("n_devices", "'" + text + "' is not a positive integer");
-            }
-            return Integer.parseInt(text);
+            return count("n_devices", text, Input.DEVICES);
         }
 
         private ModelSpec model(Catalog catalog) {
@@ -366,19 +384,22 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
 
         // ------------------------------------------------------------- lengths
 
-        /** A length cell: its integer, the N of "&lt;=N ...", or null (blank or not a number: see {@code vague}). */
+        /**
+         * A length cell: its integer, the N of "&lt;=N ...", or null (blank or not a number: see
+         * {@code vague}); invalid when negative or beyond {@link Limits#MAX_TOKENS}.
+         */
         private Integer length(String name, List<String> vague) {
             String text = column(name);
             if (text.isEmpty()) {
                 return null;
             }
-            if (INTEGER.matcher(text).matches()) {
-                return Integer.valueOf(text);
+            if (SIGNED.matcher(text).matches()) {
+                return tokens(name, text, text);
             }
             Matcher at = AT_MOST.matcher(text);
             if (at.matches()) {
                 notes.add(name + " " + at.group(1) + ", the stated maximum of " + quoted(text));
-                return Integer.valueOf(at.group(1));
+                return tokens(name, at.group(1), text);
             }
             vague.add(name + " " + quoted(text));
             return null;
@@ -419,7 +440,7 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             } else {
                 prompt = Math.max(1, p);
                 gen = g;
-                if (c != null && p + g > c) {
+                if (c != null && (long) p + g > c) {
                     gen = Math.max(1, c - p);
                     notes.add("context shift: " + p + " + " + g + " tokens in a " + c + "-token context, so "
                             + gen + " generated tokens");
@@ -439,8 +460,8 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             int sequence;
             if (c != null) {
                 sequence = c;
-            } else if (p != null && p + (g == null ? 0 : g) > 0) {
-                sequence = p + (g == null ? 0 : g);
+            } else if (p != null && (long) p + (g == null ? 0 : g) > 0) {
+                sequence = sum("prompt_len", (long) p + (g == null ? 0 : g));
             } else {
                 throw unsupported("context_len", "the training sequence length is not stated as a number"
                         + (vague.isEmpty() ? " (context_len blank)" : ": " + String.join(", ", vague)));
@@ -450,6 +471,29 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
 
         private static String quoted(String s) {
             return "'" + s + "'";
+        }
+
+        /** A token count: 0 to {@link Limits#MAX_TOKENS}. */
+        private int tokens(String name, String digits, String text) {
+            String d = digits.startsWith("+") ? digits.substring(1) : digits;
+            if (d.startsWith("-")) {
+                throw invalid(name, quoted(text) + " is negative: a length is 0 or more tokens");
+            }
+            String significant = d.replaceFirst("^0+(?=\\d)", "");
+            if (significant.length() > 10 || Long.parseLong(significant) > Limits.MAX_TOKENS) {
+                throw invalid(name, quoted(text) + " is out of range: a length is at most "
+                        + String.format(java.util.Locale.ROOT, "%,d", Limits.MAX_TOKENS) + " tokens");
+            }
+            return Integer.parseInt(significant);
+        }
+
+        /** A sum of token counts, refused beyond {@link Limits#MAX_TOKENS}. */
+        private int sum(String what, long tokens) {
+            if (tokens > Limits.MAX_TOKENS) {
+                throw invalid(what, tokens + " tokens is out of range: a length is at most "
+                        + String.format(java.util.Locale.ROOT, "%,d", Limits.MAX_TOKENS) + " tokens");
+            }
+            return (int) tokens;
         }
     }
 }

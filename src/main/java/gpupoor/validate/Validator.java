@@ -48,6 +48,9 @@ public final class Validator {
             results.add(predict(method, m));
         }
         List<String> warnings = new ArrayList<>();
+        if (data.rows().isEmpty()) {
+            warnings.add(data.name() + " has a header but no data rows");
+        }
         if (!data.missingColumns().isEmpty()) {
             warnings.add(data.name() + " lacks the columns " + String.join(", ", data.missingColumns())
                     + "; rows that need them are reported as invalid");
@@ -91,7 +94,10 @@ public final class Validator {
                     failures.add((a.note() == null ? "" : a.note() + ": ") + message);
                 }
             } catch (RuntimeException e) {
-                throw new IllegalStateException(m.where() + ": method " + method.id() + " failed: " + e, e);
+                // a failure of the method itself (a bug): this row's, reported with it; the other rows go on
+                return new RowResult(m, rs.metric(), Status.INVALID, rs.measured(), null, null, m.where()
+                        + ": the " + method.id() + " method failed on this row (a bug; please report it)"
+                        + (e instanceof IllegalStateException && e.getMessage() != null ? ": " + e.getMessage() : ""));
             }
         }
         return new RowResult(m, rs.metric(), Status.UNSUPPORTED, rs.measured(), null, null,

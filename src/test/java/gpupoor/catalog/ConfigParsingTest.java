@@ -60,6 +60,6 @@ class ConfigParsingTest {
     void missingFileIsAClearError() {
         InvalidScenarioException e = assertThrows(InvalidScenarioException.class,
                 () -> Catalog.get().model("/nonexistent/config.json"));
-        assertTrue(e.getMessage().contains("cannot read config file"), e.getMessage());
+        assertTrue(e.getMessage().contains("config file '/nonexistent/config.json' not found"), e.getMessage());
     }
 }

@@ -62,7 +62,7 @@ class DefaultEstimateOptionsTest {
                 vllmQ.err());
         EstimateCommandTest.Run util = EstimateCommandTest.run("estimate", "--model", "7B", "--gpu-memory-utilization", "1.5");
         assertEquals(2, util.code());
-        assertTrue(util.err().contains("(0, 1]"), util.err());
+        assertTrue(util.err().contains("--gpu-memory-utilization 1.5: GPU memory utilization must be a number above 0 and at most 1"), util.err());
         EstimateCommandTest.Run targets = EstimateCommandTest.run("estimate", "--model", "7B", "--mode", "training",
                 "--method", "lora", "--lora-targets", "q,vv");
         assertEquals(2, targets.code());

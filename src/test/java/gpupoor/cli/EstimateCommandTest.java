@@ -176,14 +176,17 @@ class EstimateCommandTest {
                 train,meta-llama/Llama-2-7b-hf,,training,hf,none,lora,adam,no,512,1,1,rtx-4090,,1
                 """);
         Run r = run("estimate", "--calc", "gpu-poor", "--csv", in.toString());
-        assertEquals(0, r.code(), r.err());
+        // every row is answered; the exit code says that two could not be estimated
+        assertEquals(Main.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("error: 2 of 4 rows could not be estimated (rows 3, 4)"), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(5, lines.size(), r.out());
         assertTrue(lines.get(0).endsWith("total_mib,kv_mib,model_mib,activation_mib,grad_opt_mib,overhead_mib,"
                 + "tok_s,ms_per_token,prompt_s,bound,ms_per_iter,error"), lines.get(0));
         assertTrue(lines.get(1).contains(",14603,1000,12852,101,0,650,38,26.08,1.23,memory,,"), lines.get(1));
-        assertTrue(lines.get(2).contains("unknown model"), lines.get(2));
-        assertTrue(lines.get(3).contains("prompt=x: prompt length must be a positive integer"), lines.get(3));
+        assertTrue(lines.get(2).contains("row 3: unknown model"), lines.get(2));
+        assertTrue(lines.get(3).contains("row 4: prompt=x: prompt length must be an integer from 1 to 2,147,483,647"),
+                lines.get(3));
         assertTrue(lines.get(4).contains(",226.53,"), lines.get(4));
     }
 

@@ -179,7 +179,7 @@ class SetupTest {
         e = assertThrows(InvalidScenarioException.class, () -> s.finetune(TrainMethod.FULL).precision("fp16"));
         assertTrue(e.getMessage().contains("mixed, bf16, fp32"), e.getMessage());
         e = assertThrows(InvalidScenarioException.class, () -> s.gpuMemoryUtilization(1.5));
-        assertTrue(e.getMessage().contains("(0, 1]"), e.getMessage());
+        assertTrue(e.getMessage().contains("above 0 and at most 1"), e.getMessage());
         e = assertThrows(InvalidScenarioException.class, () -> s.parallelism("pipe"));
         assertTrue(e.getMessage().contains("tensor, layer, data, sharded"), e.getMessage());
         e = assertThrows(InvalidScenarioException.class, () -> s.kvCache("q3"));
@@ -202,7 +202,7 @@ class SetupTest {
         e = assertThrows(InvalidScenarioException.class, () -> cpu("rtx-4090"));
         assertTrue(e.getMessage().contains("gpu(\"rtx-4090\")"), e.getMessage());
         e = assertThrows(InvalidScenarioException.class, () -> model("7B").prompt(0));
-        assertTrue(e.getMessage().contains("prompt length must be a positive integer"), e.getMessage());
+        assertTrue(e.getMessage().contains(".prompt(0): prompt length must be an integer from 1 to 2,147,483,647"), e.getMessage());
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +59,7 @@ class MeasuredDataTest {
         assertTrue(run.warnings().get(0).contains("hardware_id, quant_id"), run.warnings().get(0));
         RowResult first = run.results().get(0);
         assertEquals(Status.INVALID, first.status());
-        assertEquals("row 1 (id 1): column hardware_id is missing from the file", first.reason());
+        assertEquals("row 2 (id 1): column hardware_id is missing from the file", first.reason());
         assertEquals(Status.EXCLUDED, run.results().get(1).status());
     }
 
@@ -71,11 +72,15 @@ class MeasuredDataTest {
             assertTrue(e.getMessage().startsWith("'" + file + "' is not a measurements file"), e.getMessage());
             Files.writeString(file, "");
             InvalidScenarioException empty = assertThrows(InvalidScenarioException.class, () -> MeasuredData.read(file));
-            assertTrue(empty.getMessage().contains("has no header row"), empty.getMessage());
-            Files.writeString(file, "id,metric,value_norm\n1,decode_tok_s,\"12\n");
-            InvalidScenarioException quote = assertThrows(InvalidScenarioException.class, () -> MeasuredData.read(file));
-            assertTrue(quote.getMessage().startsWith("cannot read measurements file ") && !quote.getMessage().contains("\n"),
-                    quote.getMessage());
+            assertTrue(empty.getMessage().contains("is empty: its first row must be a header"), empty.getMessage());
+            // a quote left open spoils its row (and leaves the rest unread), not the file
+            Files.writeString(file, "id,metric,value_norm\n1,decode_tok_s,12\n2,decode_tok_s,\"12\n");
+            MeasuredData quote = MeasuredData.read(file);
+            assertEquals(2, quote.rows().size());
+            assertNull(quote.rows().get(0).problem());
+            Measurement open = quote.rows().get(1);
+            assertEquals(3, open.row());
+            assertTrue(open.problem().startsWith("cannot be read as CSV") && !open.problem().contains("\n"), open.problem());
         } finally {
             Files.delete(file);
         }

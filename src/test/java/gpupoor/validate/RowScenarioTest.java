@@ -150,14 +150,14 @@ class RowScenarioTest {
         MeasuredData bad = ValidatorTest.resource("bad.csv");
         String[] expected = {
             null,
-            "row 2 (id 2), column metric: unknown metric 'decode_toks'",
-            "row 3 (id 3), column batch: 'two' is not a positive integer",
-            "row 4 (id 4), column value_norm: 'fast' is not a number",
-            "row 5 (id 5), column model_id: unknown model 'meta-llama/Llama-2-7b-hfx'",
-            "row 6 (id 6), column hardware_id: unknown device 'rtx-4909'",
-            "row 7 (id 7), column framework_id: unknown framework 'llama-cpp2'",
-            "row 8 (id 8), column unit_norm: 'GB/s', but decode_tok_s values are in tok/s",
-            "row 9 (id 9), column value_norm: '2': fits_in_memory is 1 (ran) or 0 (out of memory)",
+            "row 3 (id 2), column metric: unknown metric 'decode_toks'",
+            "row 4 (id 3), column batch: 'two' is not a positive integer",
+            "row 5 (id 4), column value_norm: 'fast' is not a number",
+            "row 6 (id 5), column model_id: unknown model 'meta-llama/Llama-2-7b-hfx'",
+            "row 7 (id 6), column hardware_id: unknown device 'rtx-4909'",
+            "row 8 (id 7), column framework_id: unknown framework 'llama-cpp2'",
+            "row 9 (id 8), column unit_norm: 'GB/s', but decode_tok_s values are in tok/s",
+            "row 10 (id 9), column value_norm: '2': fits_in_memory is 1 (ran) or 0 (out of memory)",
         };
         scenario(bad.rows().get(0));
         for (int i = 1; i < expected.length; i++) {
@@ -180,8 +180,9 @@ class RowScenarioTest {
 
     @Test
     void settingsApplyOnTopOfTheColumns() {
+        // (--method lora: LoRA targets apply to LoRA, not to the row's full fine-tuning)
         Scenario s = scenario(withSettings("--compile --optimizer paged-adam-8bit --optimizer-in-backward "
-                + "--grad-checkpointing yes --batch 4 --lora-targets 'q, v'")).scenario();
+                + "--grad-checkpointing yes --batch 4 --method lora --lora-targets 'q, v'")).scenario();
         assertEquals(Framework.TORCHTUNE, s.framework());
         assertEquals(Boolean.TRUE, s.options().training().compile());
         assertEquals(Boolean.TRUE, s.options().training().optimizerInBackward());

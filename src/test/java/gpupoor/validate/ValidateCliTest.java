@@ -122,8 +122,10 @@ class ValidateCliTest {
     @Test
     void invalidRowsAreReportedAndTheRestIsStillProcessed() {
         Run r = run("validate", "--data", resource("bad.csv"), "--format", "csv");
-        assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("warning: row 3 (id 3), column batch: 'two' is not a positive integer"), r.err());
+        assertEquals(Main.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("warning: row 4 (id 3), column batch: 'two' is not a positive integer"), r.err());
+        assertTrue(r.err().endsWith("error: 8 of 9 rows are invalid (each reported above as a warning, with its row number "
+                + "and column)" + System.lineSeparator()), r.err());
         List<Map<String, String>> rows = Csv.read(new StringReader(r.out()), "output");
         assertEquals(9, rows.size());
         assertEquals("ok", rows.get(0).get("status"));
@@ -140,6 +142,6 @@ class ValidateCliTest {
         assertTrue(calc.err().contains("unknown calculation method 'nope'"), calc.err());
         Run data = run("validate", "--data", "no/such/file.csv");
         assertEquals(Main.BAD_INPUT, data.code());
-        assertTrue(data.err().contains("measurements file not found: no/such/file.csv"), data.err());
+        assertTrue(data.err().contains("file 'no/such/file.csv' not found"), data.err());
     }
 }

@@ -87,7 +87,7 @@ class ValidatorTest {
         assertEquals("made-up reason", excluded.reason());
         RowResult noModel = row(run, "17");
         assertEquals(Status.UNSUPPORTED, noModel.status());
-        assertTrue(noModel.reason().contains("row 17 (id 17), column model_id") && noModel.reason().contains("LLaMA-7B (v1)"),
+        assertTrue(noModel.reason().contains("row 18 (id 17), column model_id") && noModel.reason().contains("LLaMA-7B (v1)"),
                 noModel.reason());
         RowResult exllama = row(run, "18");
         assertEquals(Status.UNSUPPORTED, exllama.status());
@@ -283,7 +283,7 @@ class ValidatorTest {
     }
 
     @Test
-    void aBrokenMethodFailsLoudlyNamingTheRow() {
+    void aBrokenMethodFailsEachRowLoudlyAndTheRunGoesOn() {
         Method broken = new Method() {
             @Override
             public String id() {
@@ -295,8 +295,11 @@ class ValidatorTest {
                 throw new ArithmeticException("/ by zero");
             }
         };
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> Validator.run(broken, resource("known.csv")));
-        assertTrue(e.getMessage().startsWith("row 1 (id 1): method broken failed"), e.getMessage());
+        ValidationRun run = Validator.run(broken, resource("known.csv"));
+        assertEquals(18, run.results().size());
+        RowResult first = run.results().get(0);
+        assertEquals(Status.INVALID, first.status());
+        assertTrue(first.reason().startsWith("row 2 (id 1): the broken method failed on this row (a bug"), first.reason());
+        assertEquals(Status.EXCLUDED, row(run, "16").status(), "rows the method is not asked about keep their status");
     }
 }

@@ -12,8 +12,11 @@ import java.util.Map;
  * attention ({@code num_key_value_heads}, {@code head_dim}), tied embeddings, gated or plain MLP
  * per family, mixture-of-experts (routed experts for memory, active experts for speed, shared
  * experts, dense first layers), DeepSeek's multi-head latent attention, sliding-window layer
- * patterns, biases and norms; and from it every weight tensor. A model known only by its size gets
- * a synthetic Llama-like shape with that many parameters.
+ * patterns, biases and norms; and from it every weight tensor, once per distinct block shape (the
+ * tensors outside the blocks, then each {@link Block} with the number of layers that have it), so
+ * a model of any depth takes the same memory and each figure is computed once per shape, not once
+ * per layer. A model known only by its size gets a synthetic Llama-like shape with that many
+ * parameters.
  *
  * @param family         architecture family
  * @param layers         transformer blocks (encoder + decoder for encoder-decoders)
@@ -30,11 +33,13 @@ import java.util.Map;
  * @param slidingWindow  attention window of the sliding layers (0: none)
  * @param slidingLayers  how many layers use the window
  * @param synthetic      whether the shape was made up from a parameter count
- * @param tensors        every weight tensor
+ * @param globals        the tensors outside the blocks (embeddings, final norms, the LM head)
+ * @param blocks         the distinct block shapes, each with the number of layers that have it
  */
 record Architecture(ModelFamily family, int layers, int encoderLayers, int hidden, int heads, int kvHeads,
                            int headDim, int intermediate, int vocab, boolean tiedEmbeddings, Moe moe, Mla mla,
-                           int slidingWindow, int slidingLayers, boolean synthetic, List<Tensor> tensors) {
+                           int slidingWindow, int slidingLayers, boolean synthetic, List<Tensor> globals,
+                           List<Block> blocks) {
 
     /**
      * Mixture-of-experts shape.
@@ -52,6 +57,42 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
         public boolean isMoeLayer(int layer) {
             return layer >= denseLayers && (layer - denseLayers) % Math.max(1, layerFreq) == 0;
         }
+
+        /** How many of the first {@code decoderLayers} blocks have routed experts. */
+        int moeLayers(int decoderLayers) {
+            return decoderLayers <= denseLayers ? 0 : (decoderLayers - denseLayers - 1) / Math.max(1, layerFreq) + 1;
+        }
+    }
+
+    /**
+     * The blocks of one shape.
+     *
+     * @param kind    which blocks they are
+     * @param tensors the tensors of one such block
+     * @param count   how many layers have this shape
+     */
+    record Block(Kind kind, List<Tensor> tensors, int count) {
+        /** The kinds of block: an encoder's, a decoder's with a dense MLP, a decoder's with routed experts. */
+        enum Kind { ENCODER, DENSE, MOE }
+
+        /** Copies the tensor list. */
+        Block {
+            tensors = List.copyOf(tensors);
+        }
+
+        /** Parameters of one such block. */
+        long params() {
+            long n = 0;
+            for (Tensor t : tensors) {
+                n += t.params();
+            }
+            return n;
+        }
+
+        /** Whether the block belongs to the decoder (runs per generated token). */
+        boolean decoder() {
+            return kind != Kind.ENCODER;
+        }
     }
 
     /**
@@ -66,18 +107,43 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
     public record Mla(int qLoraRank, int kvLoraRank, int ropeDim, int nopeDim, int vHeadDim) {
     }
 
-    /** Copies the tensor list. */
+    /** Copies the lists. */
     public Architecture {
-        tensors = List.copyOf(tensors);
+        globals = List.copyOf(globals);
+        blocks = List.copyOf(blocks);
     }
 
     // ------------------------------------------------------------------ derived sizes
 
+    /** The block of layer {@code layer} (0-based, encoder layers first). */
+    Block block(int layer) {
+        Block.Kind kind = layer < encoderLayers ? Block.Kind.ENCODER
+                : moe != null && moe.isMoeLayer(layer - encoderLayers) ? Block.Kind.MOE : Block.Kind.DENSE;
+        for (Block b : blocks) {
+            if (b.kind() == kind) {
+                return b;
+            }
+        }
+        throw new IllegalStateException("no " + kind + " block in a model of " + layers + " layers");
+    }
+
+    /** Each tensor of the model once per shape: those outside the blocks, then those of each distinct block. */
+    List<Tensor> distinctTensors() {
+        List<Tensor> out = new ArrayList<>(globals);
+        for (Block b : blocks) {
+            out.addAll(b.tensors());
+        }
+        return out;
+    }
+
     /** Every parameter. */
     public long totalParams() {
         long n = 0;
-        for (Tensor t : tensors) {
+        for (Tensor t : globals) {
             n += t.params();
+        }
+        for (Block b : blocks) {
+            n += b.count() * b.params();
         }
         return n;
     }
@@ -96,17 +162,22 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
      * {@link #activeParams()}, but a MoE layer reads every expert that at least one of the tokens
      * selects ({@code E·(1-(1-k/E)^batch)} in expectation for uniform routing).
      */
-    public double activeParams(int batch) {
+    public double activeParams(double batch) {
         double n = 0;
-        for (Tensor t : tensors) {
-            if (t.role() == Tensor.Role.TOKEN_EMBD || t.role() == Tensor.Role.POS_EMBD || isEncoder(t)) {
-                continue;
-            }
-            if (t.role().routedExpert()) {
-                n += t.paramsPerCopy() * expertsTouched(batch);
-            } else {
+        for (Tensor t : globals) {
+            if (t.role() != Tensor.Role.TOKEN_EMBD && t.role() != Tensor.Role.POS_EMBD) {
                 n += t.params();
             }
+        }
+        for (Block b : blocks) {
+            if (!b.decoder()) {
+                continue;
+            }
+            double block = 0;
+            for (Tensor t : b.tensors()) {
+                block += t.role().routedExpert() ? t.paramsPerCopy() * expertsTouched(batch) : t.params();
+            }
+            n += b.count() * block;
         }
         if (tiedEmbeddings) {
             n += (double) vocab * hidden;
@@ -115,17 +186,12 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
     }
 
     /** Expected routed experts of one MoE layer used by {@code tokens} tokens (all of them for a dense model). */
-    public double expertsTouched(int tokens) {
+    public double expertsTouched(double tokens) {
         if (moe == null) {
             return 1;
         }
         double e = moe.experts();
         return e * (1 - Math.pow(1 - moe.activeExperts() / e, tokens));
-    }
-
-    /** Whether a tensor belongs to the encoder of an encoder-decoder. */
-    public boolean isEncoder(Tensor t) {
-        return t.layer() >= 0 && t.layer() < encoderLayers;
     }
 
     /** Decoder blocks (the ones run per generated token). */
@@ -206,9 +272,9 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
         }
         int[] sliding = sliding(m, family, totalLayers - encoder);
         Shape s = new Shape(family, h, heads, kvHeads, headDim, inter, vocab, tied, gated, moe, mla, encoder,
-                positions(m, family));
+                positions(m, family), normsPerBlock(m, family));
         return new Architecture(family, totalLayers, encoder, h, heads, kvHeads, headDim, inter, vocab, tied, moe, mla,
-                sliding[0], sliding[1], false, s.tensors(totalLayers, normsPerBlock(m, family)));
+                sliding[0], sliding[1], false, s.globals(), s.blocks(totalLayers));
     }
 
     private static int kvHeads(ModelSpec m, ModelFamily family, int heads) {
@@ -296,125 +362,154 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
     }
 
     /**
-     * A Llama-like shape with {@code params} parameters: hidden size from the usual aspect ratio
-     * (h ≈ 128 × layers), 128-wide heads, 8 KV heads from 30B up, a 32,000-token vocabulary, and
-     * the MLP width that makes the total come out right.
+     * A Llama-like shape with about {@code params} parameters: from the usual aspect ratio
+     * (h ≈ 128 × layers, so layers ≈ ∛(P / (12 × 128²))) the layer count, the hidden size and the
+     * MLP width that brings the total to P (both multiples of 256, as in real models, so llama.cpp's
+     * K-quant blocks fit their rows; 128-wide heads) are each rounded from a
+     * curve that rises with P; grouped-query attention with 8 KV heads (as Llama 3, Qwen 2.5 and
+     * Mistral have at every size) and a 32,000-token vocabulary. So no dimension ever shrinks as the
+     * size grows, and neither do the weights, the KV cache or the activations; the rounding leaves
+     * the total within about 3% of P (at most 7% from 1B up; small models are dominated by the
+     * vocabulary and come out larger).
      */
     static Architecture synthetic(double params) {
         int vocab = 32000;
-        double hRaw = Math.cbrt(params * 128 / 12.0);
-        int h = (int) Math.max(256, Math.round(hRaw / 256) * 256);
-        int layers = (int) Math.max(2, Math.round(params / (12.0 * h * h)));
-        int heads = Math.max(1, h / 128);
-        int kvHeads = params >= 30e9 ? Math.min(8, heads) : heads;
-        int headDim = h / heads;
-        double attention = 2.0 * h * heads * headDim + 2.0 * h * kvHeads * headDim;
-        double rest = params - 2.0 * vocab * h - layers * (attention + 2.0 * h) - h;
-        int inter = (int) Math.max(h, Math.round(rest / (3.0 * h * layers)));
-        Shape s = new Shape(ModelFamily.LLAMA, h, heads, kvHeads, headDim, inter, vocab, false, true, null, null, 0, 0);
+        double layersRaw = Math.cbrt(params / (12.0 * 128 * 128));
+        double hiddenRaw = 128 * layersRaw;
+        double kvRaw = Math.min(8, hiddenRaw / 128);
+        double attentionRaw = 2.0 * hiddenRaw * hiddenRaw + 2.0 * hiddenRaw * kvRaw * 128;
+        double interRaw = (params - 2.0 * vocab * hiddenRaw - layersRaw * (attentionRaw + 2.0 * hiddenRaw) - hiddenRaw)
+                / (3.0 * hiddenRaw * layersRaw);
+        int layers = (int) Math.max(2, Math.round(layersRaw));
+        int h = (int) Math.max(256, Math.round(hiddenRaw / 256) * 256);
+        int heads = h / 128;
+        int kvHeads = Math.min(8, heads);
+        int headDim = 128;
+        int inter = (int) Math.max(h, Math.round(interRaw / 256) * 256);
+        Shape s = new Shape(ModelFamily.LLAMA, h, heads, kvHeads, headDim, inter, vocab, false, true, null, null, 0, 0, 2);
         return new Architecture(ModelFamily.LLAMA, layers, 0, h, heads, kvHeads, headDim, inter, vocab, false, null, null,
-                0, 0, true, s.tensors(layers, 2));
+                0, 0, true, s.globals(), s.blocks(layers));
     }
 
     /** The tensor builder: the per-family rules of which matrices, biases and norms a block has. */
     private record Shape(ModelFamily family, int h, int heads, int kvHeads, int headDim, int inter, int vocab,
-                         boolean tied, boolean gated, Moe moe, Mla mla, int encoderLayers, int positions) {
+                         boolean tied, boolean gated, Moe moe, Mla mla, int encoderLayers, int positions,
+                         int normsPerBlock) {
 
-        List<Tensor> tensors(int layers, int normsPerBlock) {
+        /** The tensors outside the blocks. */
+        List<Tensor> globals() {
             List<Tensor> out = new ArrayList<>();
-            out.add(Tensor.global(Tensor.Role.TOKEN_EMBD, vocab, h));
+            out.add(new Tensor(Tensor.Role.TOKEN_EMBD, vocab, h, 1));
             if (positions > 0) {
-                out.add(Tensor.global(Tensor.Role.POS_EMBD, positions, h));
+                out.add(new Tensor(Tensor.Role.POS_EMBD, positions, h, 1));
             }
             if (family == ModelFamily.BLOOM) {
-                out.add(Tensor.global(Tensor.Role.VECTOR, 1, 2L * h));
-            }
-            for (int i = 0; i < layers; i++) {
-                boolean decoder = i >= encoderLayers;
-                attention(out, i);
-                if (family == ModelFamily.T5 && decoder && encoderLayers > 0) {
-                    out.add(new Tensor(Tensor.Role.CROSS_ATTN, i, 4L * heads * headDim, h, 1));
-                    out.add(new Tensor(Tensor.Role.VECTOR, i, 1, h, 1));
-                }
-                mlp(out, i);
-                out.add(new Tensor(Tensor.Role.VECTOR, i, 1, (family.layerNorm() ? 2L : 1L) * normsPerBlock * h, 1));
+                out.add(new Tensor(Tensor.Role.VECTOR, 1, 2L * h, 1));
             }
             if (family == ModelFamily.T5 && encoderLayers > 0) {
-                out.add(Tensor.global(Tensor.Role.VECTOR, 1, h));
+                out.add(new Tensor(Tensor.Role.VECTOR, 1, h, 1));
             }
-            out.add(Tensor.global(Tensor.Role.VECTOR, 1, (family.layerNorm() ? 2L : 1L) * h));
+            out.add(new Tensor(Tensor.Role.VECTOR, 1, (family.layerNorm() ? 2L : 1L) * h, 1));
             if (!tied) {
-                out.add(Tensor.global(Tensor.Role.OUTPUT, vocab, h));
+                out.add(new Tensor(Tensor.Role.OUTPUT, vocab, h, 1));
                 if (family == ModelFamily.PHI) {
-                    out.add(Tensor.global(Tensor.Role.VECTOR, 1, vocab));
+                    out.add(new Tensor(Tensor.Role.VECTOR, 1, vocab, 1));
                 }
             }
             return out;
         }
 
-        private void attention(List<Tensor> out, int i) {
+        /** The distinct blocks of a model of {@code layers} blocks (encoder blocks first), with their counts. */
+        List<Block> blocks(int layers) {
+            int decoder = layers - encoderLayers;
+            int moeLayers = moe == null ? 0 : moe.moeLayers(decoder);
+            List<Block> out = new ArrayList<>();
+            if (encoderLayers > 0) {
+                out.add(new Block(Block.Kind.ENCODER, block(false, false), encoderLayers));
+            }
+            if (decoder - moeLayers > 0) {
+                out.add(new Block(Block.Kind.DENSE, block(true, false), decoder - moeLayers));
+            }
+            if (moeLayers > 0) {
+                out.add(new Block(Block.Kind.MOE, block(true, true), moeLayers));
+            }
+            return out;
+        }
+
+        private List<Tensor> block(boolean decoder, boolean routed) {
+            List<Tensor> out = new ArrayList<>();
+            attention(out);
+            if (family == ModelFamily.T5 && decoder && encoderLayers > 0) {
+                out.add(new Tensor(Tensor.Role.CROSS_ATTN, 4L * heads * headDim, h, 1));
+                out.add(new Tensor(Tensor.Role.VECTOR, 1, h, 1));
+            }
+            mlp(out, routed);
+            out.add(new Tensor(Tensor.Role.VECTOR, 1, (family.layerNorm() ? 2L : 1L) * normsPerBlock * h, 1));
+            return out;
+        }
+
+        private void attention(List<Tensor> out) {
             long q = (long) heads * headDim;
             long kv = (long) kvHeads * headDim;
             if (mla != null) {
                 long qk = (long) heads * (mla.nopeDim() + mla.ropeDim());
                 if (mla.qLoraRank() > 0) {
-                    out.add(new Tensor(Tensor.Role.ATTN_Q_A, i, mla.qLoraRank(), h, 1));
-                    out.add(new Tensor(Tensor.Role.VECTOR, i, 1, mla.qLoraRank(), 1));
-                    out.add(new Tensor(Tensor.Role.ATTN_Q_B, i, qk, mla.qLoraRank(), 1));
+                    out.add(new Tensor(Tensor.Role.ATTN_Q_A, mla.qLoraRank(), h, 1));
+                    out.add(new Tensor(Tensor.Role.VECTOR, 1, mla.qLoraRank(), 1));
+                    out.add(new Tensor(Tensor.Role.ATTN_Q_B, qk, mla.qLoraRank(), 1));
                 } else {
-                    out.add(new Tensor(Tensor.Role.ATTN_Q, i, qk, h, 1));
+                    out.add(new Tensor(Tensor.Role.ATTN_Q, qk, h, 1));
                 }
-                out.add(new Tensor(Tensor.Role.ATTN_KV_A, i, mla.kvLoraRank() + mla.ropeDim(), h, 1));
-                out.add(new Tensor(Tensor.Role.VECTOR, i, 1, mla.kvLoraRank(), 1));
-                out.add(new Tensor(Tensor.Role.ATTN_KV_B, i, (long) heads * (mla.nopeDim() + mla.vHeadDim()),
+                out.add(new Tensor(Tensor.Role.ATTN_KV_A, mla.kvLoraRank() + mla.ropeDim(), h, 1));
+                out.add(new Tensor(Tensor.Role.VECTOR, 1, mla.kvLoraRank(), 1));
+                out.add(new Tensor(Tensor.Role.ATTN_KV_B, (long) heads * (mla.nopeDim() + mla.vHeadDim()),
                         mla.kvLoraRank(), 1));
-                out.add(new Tensor(Tensor.Role.ATTN_OUTPUT, i, h, (long) heads * mla.vHeadDim(), 1));
+                out.add(new Tensor(Tensor.Role.ATTN_OUTPUT, h, (long) heads * mla.vHeadDim(), 1));
                 return;
             }
             boolean fused = family == ModelFamily.FALCON || family == ModelFamily.BLOOM || family == ModelFamily.GPT2
                     || family == ModelFamily.GPT_NEOX;
             if (fused) {
-                out.add(new Tensor(Tensor.Role.ATTN_QKV, i, q + 2 * kv, h, 1));
+                out.add(new Tensor(Tensor.Role.ATTN_QKV, q + 2 * kv, h, 1));
             } else {
-                out.add(new Tensor(Tensor.Role.ATTN_Q, i, q, h, 1));
-                out.add(new Tensor(Tensor.Role.ATTN_K, i, kv, h, 1));
-                out.add(new Tensor(Tensor.Role.ATTN_V, i, kv, h, 1));
+                out.add(new Tensor(Tensor.Role.ATTN_Q, q, h, 1));
+                out.add(new Tensor(Tensor.Role.ATTN_K, kv, h, 1));
+                out.add(new Tensor(Tensor.Role.ATTN_V, kv, h, 1));
             }
-            out.add(new Tensor(Tensor.Role.ATTN_OUTPUT, i, h, q, 1));
+            out.add(new Tensor(Tensor.Role.ATTN_OUTPUT, h, q, 1));
             long bias = (family.attentionBias() ? q + 2 * kv : 0) + (family.outputProjectionBias() ? h : 0)
                     + (family == ModelFamily.GPT_OSS ? heads : 0);
             if (bias > 0) {
-                out.add(new Tensor(Tensor.Role.VECTOR, i, 1, bias, 1));
+                out.add(new Tensor(Tensor.Role.VECTOR, 1, bias, 1));
             }
         }
 
-        private void mlp(List<Tensor> out, int i) {
-            int layer = i - encoderLayers;
-            if (moe != null && moe.isMoeLayer(layer)) {
+        private void mlp(List<Tensor> out, boolean routed) {
+            if (routed) {
                 int e = moe.experts();
                 int ei = moe.expertIntermediate();
-                out.add(new Tensor(Tensor.Role.ROUTER, i, e, h, 1));
-                out.add(new Tensor(Tensor.Role.FFN_GATE_EXPS, i, ei, h, e));
-                out.add(new Tensor(Tensor.Role.FFN_UP_EXPS, i, ei, h, e));
-                out.add(new Tensor(Tensor.Role.FFN_DOWN_EXPS, i, h, ei, e));
+                out.add(new Tensor(Tensor.Role.ROUTER, e, h, 1));
+                out.add(new Tensor(Tensor.Role.FFN_GATE_EXPS, ei, h, e));
+                out.add(new Tensor(Tensor.Role.FFN_UP_EXPS, ei, h, e));
+                out.add(new Tensor(Tensor.Role.FFN_DOWN_EXPS, h, ei, e));
                 if (family == ModelFamily.GPT_OSS) {
-                    out.add(new Tensor(Tensor.Role.VECTOR, i, 1, (long) e * (2L * ei + h) + e, 1));
+                    out.add(new Tensor(Tensor.Role.VECTOR, 1, (long) e * (2L * ei + h) + e, 1));
                 }
                 int si = moe.sharedIntermediate();
                 if (si > 0) {
-                    out.add(new Tensor(Tensor.Role.FFN_GATE_SHEXP, i, si, h, 1));
-                    out.add(new Tensor(Tensor.Role.FFN_UP_SHEXP, i, si, h, 1));
-                    out.add(new Tensor(Tensor.Role.FFN_DOWN_SHEXP, i, h, si, 1));
+                    out.add(new Tensor(Tensor.Role.FFN_GATE_SHEXP, si, h, 1));
+                    out.add(new Tensor(Tensor.Role.FFN_UP_SHEXP, si, h, 1));
+                    out.add(new Tensor(Tensor.Role.FFN_DOWN_SHEXP, h, si, 1));
                 }
                 return;
             }
             if (gated) {
-                out.add(new Tensor(Tensor.Role.FFN_GATE, i, inter, h, 1));
+                out.add(new Tensor(Tensor.Role.FFN_GATE, inter, h, 1));
             }
-            out.add(new Tensor(Tensor.Role.FFN_UP, i, inter, h, 1));
-            out.add(new Tensor(Tensor.Role.FFN_DOWN, i, h, inter, 1));
+            out.add(new Tensor(Tensor.Role.FFN_UP, inter, h, 1));
+            out.add(new Tensor(Tensor.Role.FFN_DOWN, h, inter, 1));
             if (family.mlpBias()) {
-                out.add(new Tensor(Tensor.Role.VECTOR, i, 1, (long) inter + h, 1));
+                out.add(new Tensor(Tensor.Role.VECTOR, 1, (long) inter + h, 1));
             }
         }
     }

@@ -300,7 +300,7 @@ public final class DefaultMethod implements Method {
         int n = s.deviceCount();
         Parallelism p = c.parallelism();
         List<SpeedModel.Segment> decodeParts = segments(c, plan, w.batch(), p, true);
-        List<SpeedModel.Segment> prefillParts = segments(c, plan, w.batch() * w.promptTokens(), p, false);
+        List<SpeedModel.Segment> prefillParts = segments(c, plan, (double) w.batch() * w.promptTokens(), p, false);
         boolean split = decodeParts.size() > 1;
         int hops = (p == Parallelism.LAYER ? n - 1 : 0) + (split ? 1 : 0);
         int allReduces = p == Parallelism.TENSOR && n > 1 ? 2 * a.layers() : 0;
@@ -338,7 +338,7 @@ public final class DefaultMethod implements Method {
      * parts of a llama.cpp partial offload (the token embedding is a look-up and moves nothing). A
      * decode step ({@code decode}) runs only the decoder of an encoder-decoder.
      */
-    private static List<SpeedModel.Segment> segments(EstimateContext c, MemoryPlan plan, int tokens, Parallelism p,
+    private static List<SpeedModel.Segment> segments(EstimateContext c, MemoryPlan plan, double tokens, Parallelism p,
                                                      boolean decode) {
         Scenario s = c.s();
         Architecture a = c.a();
@@ -360,7 +360,7 @@ public final class DefaultMethod implements Method {
         int gl = c.runtime().gpuLayers(c, plan);
         boolean outputOnGpu = c.runtime().outputOnGpu(c);
         List<SpeedModel.Segment> parts = new ArrayList<>();
-        double gpuLayerBytes = sumLast(wb, gl);
+        double gpuLayerBytes = wb.lastLayers(gl);
         double cpuLayerBytes = wb.allLayers() - gpuLayerBytes;
         if (gl > 0 || outputOnGpu) {
             double share = (double) gl / layers;
@@ -385,15 +385,6 @@ public final class DefaultMethod implements Method {
                     layers - gl, quantized));
         }
         return parts;
-    }
-
-    private static double sumLast(WeightBytes wb, int count) {
-        double sum = 0;
-        int layers = wb.layers().length;
-        for (int i = layers - count; i < layers; i++) {
-            sum += wb.layer(i);
-        }
-        return sum;
     }
 
     /** Memory bandwidth of a device in GB/s (a CPU at the DDR generation chosen). */

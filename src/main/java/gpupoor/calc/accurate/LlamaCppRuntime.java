@@ -83,10 +83,7 @@ final class LlamaCppRuntime extends Runtime {
         int ngl = c.options().gpuLayersOrAll() < 0 ? layers + 1 : c.options().gpuLayersOrAll();
         int gl = Math.min(ngl, layers);
         boolean outputOnGpu = ngl > layers;
-        double layerBytes = 0;
-        for (int i = layers - gl; i < layers; i++) {
-            layerBytes += wb.layer(i);
-        }
+        double layerBytes = wb.lastLayers(gl);
         double globals = wb.outsideLayers() - wb.tokenEmbedding() - wb.head();
         double out = outputOnGpu ? wb.head() + globals + (a.tiedEmbeddings() ? wb.tokenEmbedding() : 0) : 0;
         double kvGpu = kvAll * gl / layers;

@@ -104,34 +104,42 @@ final class SpeedModel {
      * Seconds to prefill {@code batch} prompts of {@code prompt} tokens processed in chunks of
      * {@code chunk} tokens (llama.cpp's ubatch; the whole batch for PyTorch runtimes); the LM head
      * runs for the last position of each prompt only. With {@code stages} > 1 pipeline stages
-     * (llama.cpp's layer split), up to {@code inFlight} chunks overlap across the stages: a flush
-     * of m chunks takes {@code (m + stages - 1) / (m · stages)} of the sequential time; each chunk
-     * crossing a stage boundary moves its hidden states ({@code hopBytesPerToken} per token).
+     * (llama.cpp's layer split), chunks overlap across the stages, up to {@code inFlight} at a time:
+     * as in a flow shop whose chunks take the same time on every stage, each flush of chunks takes
+     * (its sequential time + (stages - 1) × the longest chunk's) / stages, so a prompt one token
+     * longer never takes less time. Each chunk crossing a stage boundary moves its hidden states
+     * ({@code hopBytesPerToken} per token).
      */
     public double prefillSeconds(List<Segment> parts, int batch, int prompt, int chunk, int window, double headParams,
                                  int hops, int allReduces, int stages, int inFlight, double hopBytesPerToken) {
         double tokens = (double) batch * prompt;
         double chunks = Math.ceil(tokens / Math.max(1, chunk));
+        double chunkTokens = Math.min(tokens, Math.max(1, chunk));
+        Segment last = parts.get(parts.size() - 1);
         double t = 0;
+        double longestChunk = 0;
         for (Segment s : parts) {
-            double mm = 2 * s.params() * tokens;
+            // the LM head (held by the last part) runs for the last position of each prompt only
+            double head = s == last ? headParams : 0;
+            double mm = 2 * (s.params() - head) * tokens + 2 * head * batch;
+            double mmChunk = 2 * (s.params() - head) * chunkTokens + 2 * head * Math.min(batch, chunkTokens);
             double attn = batch * 2 * (s.attnWidth() * (double) prompt * prompt
                     + s.slidingWidth() * slidingPairs(prompt, window));
             double etaP = c(s.quantized() ? Param.PREFILL_FLOPS_EFF_QUANT : Param.PREFILL_FLOPS_EFF, s.device());
-            double comp = mm / (etaP * s.peakTflops() * 1e12) + attn / (c(Param.PREFILL_ATTN_EFF, s.device()) * s.peakTflops() * 1e12);
-            double mem = chunks * s.weights() / (c(Param.DECODE_BW_EFF, s.device()) * s.bandwidth() * 1e9);
+            double flops = etaP * s.peakTflops() * 1e12;
+            double attnFlops = c(Param.PREFILL_ATTN_EFF, s.device()) * s.peakTflops() * 1e12;
+            double bytesPerSecond = c(Param.DECODE_BW_EFF, s.device()) * s.bandwidth() * 1e9;
+            double mem = s.weights() / bytesPerSecond;
             double perParam = c(Param.PREFILL_DEQUANT_BYTES, s.device());
-            double dequant = s.quantized() && perParam > 0 ? chunks * (s.weights() + perParam * s.params())
-                    / (c(Param.DECODE_BW_EFF, s.device()) * s.bandwidth() * 1e9) : 0;
-            t += Math.max(comp, mem) + dequant + chunks * s.layers() * c(Param.DECODE_LAYER_US, s.device()) * 1e-6;
+            double dequant = s.quantized() && perParam > 0 ? (s.weights() + perParam * s.params()) / bytesPerSecond : 0;
+            double layers = s.layers() * c(Param.DECODE_LAYER_US, s.device()) * 1e-6;
+            t += Math.max(Math.max(mm, 0) / flops + attn / attnFlops, chunks * mem) + chunks * (dequant + layers);
+            longestChunk += Math.max(Math.max(mmChunk, 0) / flops + attn * (chunkTokens / tokens) / attnFlops, mem)
+                    + dequant + layers;
         }
-        double headSkip = 2 * headParams * (tokens - batch);
-        Segment last = parts.get(parts.size() - 1);
-        t = Math.max(t - headSkip / (c(last.quantized() ? Param.PREFILL_FLOPS_EFF_QUANT : Param.PREFILL_FLOPS_EFF, last.device())
-                * last.peakTflops() * 1e12), 0);
-        if (stages > 1) {
-            double m = Math.max(1, Math.min(chunks, inFlight));
-            t *= (m + stages - 1) / (m * stages);
+        if (stages > 1 && chunks > 1) {
+            double flushes = Math.ceil(chunks / Math.max(1, inFlight));
+            t = (t + flushes * (stages - 1) * longestChunk) / stages;
         }
         DeviceClass first = parts.get(0).device();
         double transfer = hops * tokens * hopBytesPerToken / (c(Param.HOP_GBS, first) * 1e9);

@@ -2,15 +2,15 @@ package gpupoor.calc.accurate;
 
 /**
  * One weight tensor of a model (or, for MoE, one stacked tensor holding all experts of a layer, as
- * GGUF files store them).
+ * GGUF files store them). Where it sits is its container's business: {@link Architecture#globals()}
+ * or one of the {@link Architecture.Block}s.
  *
  * @param role    what the tensor does (decides its storage type under each quantization)
- * @param layer   transformer block index, or -1 outside the blocks
  * @param rows    output dimension
  * @param cols    input dimension (GGUF's {@code ne[0]}: the quantization blocks run along it)
  * @param copies  stacked copies: the number of experts for expert tensors, else 1
  */
-record Tensor(Role role, int layer, long rows, long cols, int copies) {
+record Tensor(Role role, long rows, long cols, int copies) {
 
     /** What a tensor is, in llama.cpp's naming where one exists. */
     public enum Role {
@@ -83,11 +83,6 @@ record Tensor(Role role, int layer, long rows, long cols, int copies) {
         public boolean embeddingOrHead() {
             return this == TOKEN_EMBD || this == POS_EMBD || this == OUTPUT;
         }
-    }
-
-    /** A tensor outside the blocks. */
-    public static Tensor global(Role role, long rows, long cols) {
-        return new Tensor(role, -1, rows, cols, 1);
     }
 
     /** Number of parameters. */

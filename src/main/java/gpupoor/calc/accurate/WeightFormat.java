@@ -14,8 +14,20 @@ import java.util.Map;
  */
 abstract class WeightFormat {
 
-    /** Bytes of tensor {@code t} of model {@code a}. */
-    abstract double bytes(Architecture a, Tensor t);
+    /**
+     * Bytes of tensor {@code t} of model {@code a}.
+     *
+     * @param layer the block holding it (0-based), or -1 outside the blocks
+     */
+    abstract double bytes(Architecture a, Tensor t, int layer);
+
+    /**
+     * Which blocks store their tensors alike: blocks of one shape and one class take the same bytes.
+     * One class for every block, unless the format picks types per layer (GGUF's K-quant mixes).
+     */
+    int layerClass(Architecture a, int layer) {
+        return 0;
+    }
 
     /** The format in words, for the assumptions. */
     abstract String describe();
@@ -95,7 +107,7 @@ abstract class WeightFormat {
         }
 
         @Override
-        double bytes(Architecture a, Tensor t) {
+        double bytes(Architecture a, Tensor t, int layer) {
             long n = t.params();
             return switch (kind) {
                 case FP32 -> 4.0 * n;
@@ -135,7 +147,7 @@ abstract class WeightFormat {
         }
 
         @Override
-        double bytes(Architecture a, Tensor t) {
+        double bytes(Architecture a, Tensor t, int layer) {
             long n = t.params();
             if (keeps16(t)) {
                 return 2.0 * n;
@@ -162,7 +174,7 @@ abstract class WeightFormat {
         }
 
         @Override
-        double bytes(Architecture a, Tensor t) {
+        double bytes(Architecture a, Tensor t, int layer) {
             long n = t.params();
             if (keeps16(t)) {
                 return 2.0 * n;
@@ -189,8 +201,13 @@ abstract class WeightFormat {
         }
 
         @Override
-        double bytes(Architecture a, Tensor t) {
-            return GgufMix.typeOf(q, a, t).bytes(t.rows() * t.copies(), t.cols());
+        double bytes(Architecture a, Tensor t, int layer) {
+            return GgufMix.typeOf(q, a, t, layer).bytes(t.rows() * t.copies(), t.cols());
+        }
+
+        @Override
+        int layerClass(Architecture a, int layer) {
+            return GgufMix.layerClass(layer, a.layers());
         }
 
         @Override

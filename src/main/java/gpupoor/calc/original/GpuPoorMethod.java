@@ -124,6 +124,10 @@ public final class GpuPoorMethod implements Method {
         if (memory == null && speed == null && training == null) {
             throw new InvalidScenarioException(String.join("; ", notes));
         }
+        if (!w.isTraining() && method == TrainMethod.QLORA) {
+            notes.add(Input.METHOD.ref("qlora") + " in inference: the original applies it there too (its quirk, "
+                    + "docs/gpu_poor-reference.md §11, 26): the model size is that of a 4-bit base");
+        }
         return new Estimate(ID, memory, speed, training, gpusNeeded, notes, List.of(
                 "the original gpu_poor calculator's formulas (docs/gpu_poor-reference.md), quirks included",
                 "P = " + NumberText.plain(shape.params()) + " parameters; h=" + NumberText.plain(shape.hidden())
@@ -142,6 +146,11 @@ public final class GpuPoorMethod implements Method {
         Workload w = s.workload();
         Quant q = s.quant();
         Hardware d = s.device();
+        if (!w.isTraining() && w.method() != null && w.method() != TrainMethod.QLORA) {
+            throw new InvalidScenarioException(Input.METHOD.ref(w.method()) + " applies to fine-tuning: give "
+                    + Input.MODE.ref("training") + " too, or drop it for inference (the original reads only qlora "
+                    + "in inference)");
+        }
         if (w.generateTokens() < 1) {
             throw new InvalidScenarioException("tokens to generate must be a positive integer for the gpu-poor method "
                     + "(the original asks for 1 when training), got " + w.generateTokens());
