@@ -212,6 +212,28 @@ class SweepTest {
     }
 
     @Test
+    void everyRowHasTheRangesAndVerdictOfItsReport() {
+        Setup s = model("meta-llama/Llama-3.1-8B").on(gpu("rtx-4090")).quant(Quant.Q4_K_M);
+        Table t = sweep(s).context(1024, 524288).table();
+        List<String> verdicts = new ArrayList<>();
+        for (Row r : t) {
+            Report report = s.context(r.getInt("context_tokens")).estimate();
+            Uncertainty.Range memory = report.range(Metric.MEMORY);
+            assertEquals(memory.low(), r.getDouble("total_low_mib"), 1e-9);
+            assertEquals(memory.high(), r.getDouble("total_high_mib"), 1e-9);
+            Uncertainty.Range tokens = report.range(Metric.TOKENS_PER_SECOND);
+            assertEquals(tokens.low(), r.getDouble("tokens_per_s_low"), 1e-9);
+            assertEquals(tokens.high(), r.getDouble("tokens_per_s_high"), 1e-9);
+            assertEquals(report.verdict(), r.getString("verdict"));
+            verdicts.add(r.getString("verdict"));
+        }
+        // from 1k to 512k tokens of context (a 64 GiB KV cache) an 8B model goes from fitting a 24 GB card to not,
+        // even with the wide default band (the measured total between 1/1.5 and 1.5 times the estimate)
+        assertEquals("fits", verdicts.get(0), verdicts.toString());
+        assertEquals("does not fit", verdicts.get(verdicts.size() - 1), verdicts.toString());
+    }
+
+    @Test
     void namedRangesPlotAsBars() {
         CategoryChart c = (CategoryChart) sweep(S).gpus("rtx-3090", "rtx-4090", "a100-sxm4-80gb").plot(Metric.MEMORY).chart();
         assertEquals(List.of("memory needed", "device memory"), new ArrayList<>(c.getSeriesMap().keySet()));
