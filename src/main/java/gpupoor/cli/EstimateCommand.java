@@ -118,7 +118,8 @@ public final class EstimateCommand implements Callable<Integer> {
         return out;
     }
 
-    private static Object round(SeedRounding rounding, Uncertainty.Figure f, double v) {
+    /** A range end rounded as its figure is in the seed's output. */
+    static Object round(SeedRounding rounding, Uncertainty.Figure f, double v) {
         return switch (f) {
             case TOTAL, MODEL_SIZE -> rounding.mib(v);
             case TOKENS_PER_SECOND -> rounding.tokensPerSecond(v);

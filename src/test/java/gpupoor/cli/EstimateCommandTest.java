@@ -187,12 +187,51 @@ class EstimateCommandTest {
         List<String> lines = r.out().lines().toList();
         assertEquals(5, lines.size(), r.out());
         assertTrue(lines.get(0).endsWith("total_mib,kv_mib,model_mib,activation_mib,grad_opt_mib,overhead_mib,"
-                + "tok_s,ms_per_token,prompt_s,bound,ms_per_iter,error"), lines.get(0));
+                + "tok_s,ms_per_token,prompt_s,bound,ms_per_iter,error,total_low_mib,total_high_mib,tok_s_low,tok_s_high,"
+                + "ms_per_iter_low,ms_per_iter_high,verdict"), lines.get(0));
         assertTrue(lines.get(1).contains(",14603,1000,12852,101,0,650,38,26.08,1.23,memory,,"), lines.get(1));
         assertTrue(lines.get(2).contains("row 3: unknown model"), lines.get(2));
         assertTrue(lines.get(3).contains("row 4: prompt=x: prompt length must be an integer from 1 to 2,147,483,647"),
                 lines.get(3));
         assertTrue(lines.get(4).contains(",226.53,"), lines.get(4));
+    }
+
+    @Test
+    void csvRowsCarryTheRangesAndVerdictOfTheJson(@TempDir Path dir) throws IOException {
+        Path in = dir.resolve("in.csv");
+        Files.writeString(in, """
+                model,quant,device,mode,method,prompt
+                meta-llama/Llama-3.1-8B,gguf-Q4_K_M,rtx-4090,,,512
+                meta-llama/Llama-3.1-8B,none,rtx-4090,training,lora,512
+                """);
+        Run csv = run("estimate", "--csv", in.toString());
+        assertEquals(0, csv.code(), csv.err());
+        List<java.util.Map<String, String>> rows = gpupoor.catalog.Csv.read(new java.io.StringReader(csv.out()), "output");
+        List<List<String>> args = List.of(
+                List.of("--model", "meta-llama/Llama-3.1-8B", "--quant", "gguf-Q4_K_M", "--device", "rtx-4090", "--prompt", "512"),
+                List.of("--model", "meta-llama/Llama-3.1-8B", "--quant", "none", "--device", "rtx-4090", "--mode", "training",
+                        "--method", "lora", "--prompt", "512"));
+        for (int i = 0; i < args.size(); i++) {
+            List<String> a = new java.util.ArrayList<>(List.of("estimate"));
+            a.addAll(args.get(i));
+            Run one = run(a.toArray(new String[0]));
+            assertEquals(0, one.code(), one.err());
+            JsonNode u = new ObjectMapper().readTree(one.out()).get("uncertainty");
+            java.util.Map<String, String> row = rows.get(i);
+            assertEquals(u.get("memory").get("Total").get("low").asText(), row.get("total_low_mib"), "row " + i);
+            assertEquals(u.get("memory").get("Total").get("high").asText(), row.get("total_high_mib"), "row " + i);
+            assertEquals(u.get("fits").asText(), row.get("verdict"), "row " + i);
+            if (i == 0) {
+                assertEquals(u.get("speed").get("Token per second").get("low").asText(), row.get("tok_s_low"));
+                assertEquals(u.get("speed").get("Token per second").get("high").asText(), row.get("tok_s_high"));
+                assertEquals("", row.get("ms_per_iter_low"), "no fine-tuning time in inference");
+            } else {
+                JsonNode ms = u.get("training").fields().next().getValue();
+                assertEquals(ms.get("low").asText(), row.get("ms_per_iter_low"));
+                assertEquals(ms.get("high").asText(), row.get("ms_per_iter_high"));
+                assertEquals("", row.get("tok_s_low"), "no decode speed in fine-tuning");
+            }
+        }
     }
 
     @Test
