@@ -13,5 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export JUPYTER_DATA_DIR="$tmp/data" JUPYTER_RUNTIME_DIR="$tmp/runtime" JUPYTER_CONFIG_DIR="$tmp/config"
 export PATH="/usr/bin:$PATH"
+# Hub ids never reach the real Hub in the tests: offline, with empty caches (notebook 05 ships its own)
+export HF_HUB_OFFLINE=1 HF_HOME="$tmp/hf-home" GPUPOOR_CACHE="$tmp/gpupoor-cache"
 java -jar target/gpupoor.jar install --user
 /usr/bin/python3 -m pytest -p no:cacheprovider tests

@@ -5,6 +5,7 @@ A million-point sweep in the kernel shows its progress while it runs and stops o
 Run with Debian's Python: /usr/bin/python3 -m pytest tests/test_notebooks.py
 """
 import base64
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -39,12 +40,17 @@ def errors(nb):
 
 def test_the_example_notebooks_are_there():
     names = [p.name for p in NOTEBOOKS]
-    for expected in ("01-can-my-gpu-run-it.ipynb", "02-sweeps-and-fit-limits.ipynb", "03-fine-tuning-planner.ipynb"):
+    for expected in ("01-can-my-gpu-run-it.ipynb", "02-sweeps-and-fit-limits.ipynb", "03-fine-tuning-planner.ipynb",
+                     "05-bring-your-own-model.ipynb"):
         assert expected in names, names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_without_an_error_cell(path, kernel_name, tmp_path):
+    # the notebooks read their files from data/ next to them (notebook 05: a GGUF header, a config.json,
+    # a Hub cache); the kernel runs in tmp_path, so they go there too
+    if (path.parent / "data").is_dir():
+        shutil.copytree(path.parent / "data", tmp_path / "data")
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -120,3 +126,16 @@ def test_a_large_sweep_shows_progress_and_stops_on_interrupt(kernel, wait_until)
         return reply["status"] == "ok" and values == ["0"]
 
     assert wait_until(no_sweep_running, timeout=10, step=0.2), "a thread is still estimating the interrupted sweep"
+
+
+def test_bring_your_own_model_reads_the_files_offline():
+    """Notebook 05 (run offline by the test above, so a file it could not read would be an error cell)
+    shows the Hub id read from the shipped cache and the GGUF file's exact bytes ('as published')."""
+    nb = nbformat.read(ROOT / "notebooks" / "05-bring-your-own-model.ipynb", as_version=4)
+    text = "\n".join(str(out.get("data", {}).get("text/plain", "")) for cell in nb.cells if cell.cell_type == "code"
+                     for out in cell.outputs)
+    assert "offline=true" in text, text[:2000]
+    assert "as published (safetensors headers of the Hub's Qwen/Qwen3-0.6B" in text
+    assert "as published (GGUF data/Qwen3-0.6B-Q4_K_M.gguf, file type Q4_K_M)" in text
+    assert "vision tower 0.420B" in text
+    assert "My 16GB card" in text

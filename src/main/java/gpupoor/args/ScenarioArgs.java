@@ -23,10 +23,12 @@ import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
 import gpupoor.calc.TrainingOptions;
 import gpupoor.catalog.Catalog;
+import gpupoor.catalog.DeviceSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.lang.reflect.Field;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -45,7 +47,9 @@ import java.util.regex.Pattern;
  * Engine messages name inputs ({@link Input}); {@link #STYLE} writes them as these options.
  */
 public final class ScenarioArgs {
-    @Option(names = "--model", paramLabel = "ID|PATH", description = "A catalog or Hugging Face id, a config.json path, or a size such as 7B.")
+    @Option(names = "--model", paramLabel = "ID|PATH", description = "A catalog id, any Hugging Face Hub id org/name[@revision] "
+            + "(read once, then from the cache; HF_TOKEN, HF_HUB_OFFLINE, HF_ENDPOINT as in huggingface_hub), a .gguf file, "
+            + "hf://org/name/file.gguf, an https:// URL of a .gguf, a config.json or model directory, or a size such as 7B.")
     String model;
     @Option(names = "--size", paramLabel = "BILLIONS", description = "A model known only by its size in billions of parameters, e.g. 7 or 13B (instead of --model; 0.02 to 100,000).")
     String size;
@@ -115,6 +119,16 @@ public final class ScenarioArgs {
     @Option(names = "--calc", paramLabel = "METHOD", description = "The calculation method: default (ours) or gpu-poor (the original's numbers).")
     String calc;
 
+    // ------------------------------------------------------------------ devices beyond the catalog (issue 11)
+    @Option(names = {"--gpu-spec", "--device-spec"}, paramLabel = "SPEC", description = "A device from its figures, "
+            + "each with its unit: memory=16GiB,bandwidth=448GB/s,fp16=47TFLOPS (optional fp8=..TFLOPS, int8=..TOPS, "
+            + "fp32=..TFLOPS, memory-type=HBM3, name=.., kind=apple|cpu); with --gpu, --cpu or --device, the figures "
+            + "replace that device's (--gpu rtx-4090 --gpu-spec memory=48GiB).")
+    String gpuSpec;
+    @Option(names = "--hardware-file", paramLabel = "FILE", description = "A CSV file in hardware.csv's columns whose "
+            + "rows extend the catalog (a row with a catalog id replaces that device).")
+    String hardwareFile;
+
     /** The option that sets each input (a device is set by --gpu, --cpu or --device). */
     private static final Map<Input, String> OPTIONS = new EnumMap<>(Input.class);
 
@@ -134,6 +148,7 @@ public final class ScenarioArgs {
         OPTIONS.put(Input.GENERATE, "--gen");
         OPTIONS.put(Input.BATCH, "--batch");
         OPTIONS.put(Input.DEVICE, "--gpu");
+        OPTIONS.put(Input.DEVICE_SPEC, "--gpu-spec");
         OPTIONS.put(Input.DEVICES, "--gpus");
         OPTIONS.put(Input.DDR, "--ddr");
         OPTIONS.put(Input.KV_CACHE, "--kv-cache");
@@ -422,18 +437,22 @@ public final class ScenarioArgs {
         if (given(cpu) && given(gpus)) {
             throw new InvalidScenarioException(Input.DEVICES.ref(gpus.trim()) + " applies to GPUs; a CPU estimate is for one socket");
         }
+        Catalog names = catalog(catalog);
         String deviceRef = given(gpu) ? gpu : given(cpu) ? cpu : device;
-        if (given(deviceRef)) {
-            Hardware h = catalog.hardware(deviceRef);
-            if (given(gpu) && h.isCpu()) {
-                throw new InvalidScenarioException("--gpu " + gpu.trim() + " is a CPU (" + h.id() + "): give --cpu "
-                        + gpu.trim() + " (or --device)");
-            }
-            if (given(cpu) && !h.isCpu()) {
-                throw new InvalidScenarioException("--cpu " + cpu.trim() + " is " + (h.isGpu() ? "a GPU" : "an Apple chip")
-                        + " (" + h.id() + "): give --gpu " + cpu.trim() + " (or --device)");
-            }
-            b.device(h);
+        Hardware.Kind kind = given(gpu) ? Hardware.Kind.GPU : given(cpu) ? Hardware.Kind.CPU : null;
+        Hardware base = given(deviceRef) ? names.hardware(deviceRef, kind) : null;
+        if (base != null && given(gpu) && base.isCpu()) {
+            throw new InvalidScenarioException("--gpu " + gpu.trim() + " is a CPU (" + base.id() + "): give --cpu "
+                    + gpu.trim() + " (or --device)");
+        }
+        if (base != null && given(cpu) && !base.isCpu()) {
+            throw new InvalidScenarioException("--cpu " + cpu.trim() + " is " + (base.isGpu() ? "a GPU" : "an Apple chip")
+                    + " (" + base.id() + "): give --gpu " + cpu.trim() + " (or --device)");
+        }
+        if (given(gpuSpec)) {
+            b.device(DeviceSpec.parse(gpuSpec, kind == null ? Hardware.Kind.GPU : kind, base));
+        } else if (base != null) {
+            b.device(base);
         }
         if (given(mode)) {
             b.mode(Mode.parse(mode));
@@ -482,6 +501,15 @@ public final class ScenarioArgs {
             b.ddr(Ddr.parse(ddr));
         }
         return b.options(options());
+    }
+
+    /**
+     * The catalog names are looked up in: {@code catalog} with the devices of {@code --hardware-file}.
+     *
+     * @throws InvalidScenarioException naming the file, row and column of a bad cell
+     */
+    public Catalog catalog(Catalog catalog) {
+        return given(hardwareFile) ? catalog.withHardware(Path.of(hardwareFile.trim())) : catalog;
     }
 
     /** The runtime knobs given. */

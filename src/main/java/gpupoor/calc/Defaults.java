@@ -21,7 +21,10 @@ public final class Defaults {
     public static final int BATCH = 1;
     /** Devices used together. */
     public static final int DEVICES = 1;
-    /** Weights stored in 16 bits. */
+    /**
+     * Weights stored in 16 bits (or as the checkpoint's config says); a model read from its weight
+     * files is stored as they are (a GGUF file's type: {@link ModelSpec.Weights#quant}).
+     */
     public static final Quant QUANT = Quant.NONE;
     /** Fine-tuning trains every weight unless a method is given. */
     public static final TrainMethod TRAIN_METHOD = TrainMethod.FULL;

@@ -53,6 +53,8 @@ public enum Input {
     BATCH("batch size"),
     /** The device. */
     DEVICE("device"),
+    /** A device given by its figures (memory, bandwidth, throughput), or figures replacing a catalog device's. */
+    DEVICE_SPEC("device figures"),
     /** Identical devices used together. */
     DEVICES("number of GPUs"),
     /** A CPU's DDR generation. */

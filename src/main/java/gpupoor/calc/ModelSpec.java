@@ -2,6 +2,7 @@ package gpupoor.calc;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,9 +17,11 @@ import java.util.Map;
  * @param gpuPoorConfig the keys the original calculator has for this id (its own table's entry when the
  *                      id is in it, so the gpu-poor method reproduces it exactly), else {@code config}
  * @param sizeBillions  the size for {@link Source#SIZE}, else 0
+ * @param weights       the weight files' own tensor list (a GGUF or safetensors header), or null when only
+ *                      the config is known
  */
 public record ModelSpec(String id, Source source, Map<String, Object> config, Map<String, Object> gpuPoorConfig,
-                        double sizeBillions) {
+                        double sizeBillions, Weights weights) {
 
     /** Where a model's facts came from. */
     public enum Source {
@@ -29,7 +32,49 @@ public record ModelSpec(String id, Source source, Map<String, Object> config, Ma
         /** A {@code config.json} file the user pointed at. */
         CONFIG_FILE,
         /** Only a parameter count was given. */
-        SIZE
+        SIZE,
+        /** The Hugging Face Hub (or its cache): config.json and the safetensors headers. */
+        HUB,
+        /** A GGUF file's header (local, a URL, or a file on the Hub). */
+        GGUF,
+        /** A local model directory: config.json and the safetensors headers. */
+        DIRECTORY
+    }
+
+    /**
+     * The weights as their files store them: every tensor with its storage type and exact bytes.
+     *
+     * @param tensors     every tensor of every weight file
+     * @param quant       the quantization they amount to (a GGUF file's type, {@link Quant#NONE} for
+     *                    16-bit or a checkpoint's own format), the default when none is asked for
+     * @param description where they came from and how they are stored, in words
+     */
+    public record Weights(List<WeightTensor> tensors, Quant quant, String description) {
+        /** Copies the list. */
+        public Weights {
+            tensors = List.copyOf(tensors);
+        }
+
+        /** Bytes of all tensors. */
+        public long totalBytes() {
+            return tensors.stream().mapToLong(WeightTensor::bytes).sum();
+        }
+    }
+
+    /**
+     * One tensor of a weight file.
+     *
+     * @param name   its name in the file ({@code blk.3.attn_q.weight}, {@code model.layers.3.self_attn.q_proj.weight})
+     * @param type   its storage type ({@code Q4_K}, {@code BF16}, {@code F8_E4M3}, {@code I32})
+     * @param shape  its dimensions, outermost first (the last is the row length)
+     * @param bytes  the bytes it takes in the file
+     * @param vision whether it belongs to a vision (or audio) tower rather than the text model
+     */
+    public record WeightTensor(String name, String type, List<Long> shape, long bytes, boolean vision) {
+        /** Copies the shape. */
+        public WeightTensor {
+            shape = List.copyOf(shape);
+        }
     }
 
     /**
@@ -53,6 +98,17 @@ public record ModelSpec(String id, Source source, Map<String, Object> config, Ma
         if (source == Source.SIZE) {
             Limits.checkSize(sizeBillions);
         }
+    }
+
+    /** A model without a tensor list. */
+    public ModelSpec(String id, Source source, Map<String, Object> config, Map<String, Object> gpuPoorConfig,
+                     double sizeBillions) {
+        this(id, source, config, gpuPoorConfig, sizeBillions, null);
+    }
+
+    /** A model read from its files: its config and the tensor list its weight headers state. */
+    public static ModelSpec of(String id, Source source, Map<String, Object> config, Weights weights) {
+        return new ModelSpec(id, source, config, null, 0, weights);
     }
 
     /** A model whose facts come from one config (used by both methods). */

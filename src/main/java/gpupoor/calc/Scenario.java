@@ -362,7 +362,7 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
             } else if (tm == TrainMethod.FULL && loraRank != null) {
                 throw loraOnly(Input.LORA_RANK.ref(loraRank));
             }
-            Quant q = quant == null ? Defaults.QUANT : quant;
+            Quant q = quant != null ? quant : model != null && model.weights() != null ? model.weights().quant() : Defaults.QUANT;
             Framework f = framework != null ? framework : Framework.defaultFor(q, device, m);
             Framework.TrainingDefaults td = training && f.trains() ? f.trainingDefaults(tm, deviceCount) : null;
             Workload w = new Workload(m, prompt == null ? Defaults.PROMPT : prompt,

@@ -1,11 +1,7 @@
 package gpupoor.catalog;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gpupoor.calc.GpuPoorSpec;
 import gpupoor.calc.Hardware;
@@ -13,6 +9,10 @@ import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Names;
+import gpupoor.source.ConfigJson;
+import gpupoor.source.HubSettings;
+import gpupoor.source.InvalidModelSourceException;
+import gpupoor.source.ModelSources;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,10 +56,11 @@ public final class Catalog {
     private final Map<Double, ModelSpec> sizes = new java.util.concurrent.ConcurrentHashMap<>();
     /** The models looked up so far, one object per id (a file of rows naming one model makes it once). */
     private final Map<String, ModelSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> vendors;
 
     private Catalog(Map<String, Map<String, Object>> models, Map<String, Map<String, Object>> gpuPoorModels,
                     Map<String, Hardware> hardware, Map<String, String> gpuPoorAliases,
-                    Map<String, GpuPoorSpec> gpuPoorSpecs) {
+                    Map<String, GpuPoorSpec> gpuPoorSpecs, Map<String, String> vendors) {
         this.models = models;
         this.gpuPoorModels = gpuPoorModels;
         this.hardware = hardware;
@@ -69,6 +70,7 @@ public final class Catalog {
         this.gpuPoorModelIndex = lowerIndex(gpuPoorModels.keySet());
         this.hardwareIndex = lowerIndex(hardware.keySet());
         this.aliasIndex = lowerIndex(gpuPoorAliases.keySet());
+        this.vendors = vendors;
     }
 
     /** The bundled catalog, loaded once from the classpath. */
@@ -94,7 +96,8 @@ public final class Catalog {
                 continue;
             }
             String id = file.replace(".json", "").replace("__", "/");
-            Map<String, Object> cfg = parse(resourceText("catalog/models/" + file), "catalog/models/" + file);
+            Map<String, Object> cfg = new LinkedHashMap<>(textConfig("catalog/models/" + file,
+                    resourceText("catalog/models/" + file)));
             cfg.keySet().removeIf(k -> k.startsWith("_"));
             models.put(id, Collections.unmodifiableMap(cfg));
         }
@@ -110,36 +113,72 @@ public final class Catalog {
         }
         Map<String, GpuPoorSpec> specs = GpuPoorTables.read(
                 resourceText("catalog/gpu_poor/gpu_config.json"), resourceText("catalog/gpu_poor/cpu_config.json"));
-        Map<String, Hardware> hw = HardwareCsv.read(resource("catalog/hardware.csv"), specs, aliases);
+        List<Map<String, String>> rows = Csv.read(resource("catalog/hardware.csv"), "hardware.csv");
+        Map<String, Hardware> hw = HardwareCsv.read(rows, specs, aliases);
         return new Catalog(Collections.unmodifiableMap(models), Collections.unmodifiableMap(table),
-                Collections.unmodifiableMap(hw), Collections.unmodifiableMap(aliases), Collections.unmodifiableMap(specs));
+                Collections.unmodifiableMap(hw), Collections.unmodifiableMap(aliases), Collections.unmodifiableMap(specs),
+                HardwareCsv.vendors(rows));
+    }
+
+    /**
+     * This catalog with the devices of a CSV file in {@code hardware.csv}'s columns added (a row
+     * with a catalog id replaces that device).
+     *
+     * @throws InvalidScenarioException naming the file, row and column of a bad cell
+     */
+    public Catalog withHardware(Path file) {
+        List<Map<String, String>> rows = HardwareCsv.readUserFile(file);
+        Map<String, Hardware> hw = new LinkedHashMap<>(hardware);
+        hw.putAll(HardwareCsv.read(rows, Map.of(), Map.of()));
+        Map<String, String> v = new LinkedHashMap<>(vendors);
+        v.putAll(HardwareCsv.vendors(rows));
+        return new Catalog(models, gpuPoorModels, Collections.unmodifiableMap(hw), gpuPoorAliases, gpuPoorSpecs,
+                Collections.unmodifiableMap(v));
     }
 
     // ------------------------------------------------------------------ models
 
+    /** The Hub settings set for this process ({@link #useHub}), or null for the environment's. */
+    private static volatile HubSettings hub;
+
+    /**
+     * How models that are not in the catalog are fetched from the Hugging Face Hub: the settings
+     * given to {@link #useHub}, else those of the environment ({@code HF_ENDPOINT}, {@code HF_TOKEN},
+     * {@code HF_HUB_OFFLINE}, {@code HF_HOME}, {@code GPUPOOR_CACHE}; see {@link HubSettings}).
+     */
+    public static HubSettings hubSettings() {
+        HubSettings h = hub;
+        return h != null ? h : HubSettings.fromEnvironment();
+    }
+
+    /** Uses {@code settings} for every later Hub look-up of this process (null: the environment's again). */
+    public static void useHub(HubSettings settings) {
+        hub = settings;
+    }
+
     /**
      * Resolves a model: a catalog id ({@code meta-llama/Llama-3.1-8B}), an id from the original's
-     * table (2,980 ids), a path to a {@code config.json}, or a size such as {@code 7B}.
+     * table (2,980 ids), a size such as {@code 7B}, a path to a {@code config.json}, a {@code .gguf}
+     * file (every part of a split model), a model directory, an {@code https://} URL of a GGUF file,
+     * {@code hf://org/name/file.gguf}, or any other Hugging Face Hub id {@code org/name[@revision]}
+     * ({@link #hubSettings}: fetched once, then read from the cache). Only headers are read from
+     * weight files: a model read with them knows each tensor's type and bytes.
      *
-     * @throws InvalidScenarioException naming the closest ids when nothing matches
+     * @throws InvalidScenarioException naming the closest ids when nothing matches, or saying why a
+     *                                  file or the Hub could not be read
      */
     public ModelSpec model(String ref) {
         if (ref == null || ref.isBlank()) {
-            throw new InvalidScenarioException("a model is needed: a catalog id, a config.json path or a size like 7B");
+            throw new InvalidScenarioException("a model is needed: a catalog id, a Hub id org/name, a .gguf or config.json "
+                    + "file, or a size like 7B");
         }
         String name = ref.trim();
         if (name.length() > MAX_PATH_LENGTH) {
-            throw tooLong(Input.MODEL, name, MAX_PATH_LENGTH, "a model id or a config.json path");
+            throw tooLong(Input.MODEL, name, MAX_PATH_LENGTH, "a model id or a file path");
         }
-        Path path = path(name);
-        if (name.toLowerCase(Locale.ROOT).endsWith(".json") || path != null && Files.exists(path)) {
-            if (path == null) {
-                throw new InvalidScenarioException(Input.MODEL.ref(name) + ": not a usable file path");
-            }
-            return readConfig(path);
-        }
-        if (name.length() > MAX_ID_LENGTH) {
-            throw tooLong(Input.MODEL, name, MAX_ID_LENGTH, "a model id (a config.json path may be longer)");
+        boolean local = isLocal(name);
+        if (!local && name.length() > MAX_ID_LENGTH) {
+            throw tooLong(Input.MODEL, name, MAX_ID_LENGTH, "a model id (a file path may be longer)");
         }
         String id = find(modelIndex, name);
         if (id != null) {
@@ -154,10 +193,47 @@ public final class Catalog {
         if (size.matches()) {
             return size(Double.parseDouble(size.group(1)));
         }
+        if (name.toLowerCase(Locale.ROOT).endsWith(".json") && !local) {
+            throw new InvalidScenarioException(path(name) == null ? Input.MODEL.ref(name) + ": not a usable file path"
+                    : "config file '" + name + "' not found");
+        }
+        if (local) {
+            checkLocalFile(path(name.startsWith("~/") ? System.getProperty("user.home") + name.substring(1) : name));
+        }
+        boolean hubId = HUB_ID.matcher(name).matches();
+        if (local || hubId || name.contains("://")) {
+            try {
+                return SourceModels.of(ModelSources.load(name, hubSettings()));
+            } catch (InvalidModelSourceException e) {
+                if (hubId && !local) {
+                    throw new InvalidScenarioException("unknown model '" + name + "': not in the catalog nor the original's "
+                            + "table, and the Hugging Face Hub did not give it (" + e.getMessage() + ")"
+                            + Names.didYouMean(name.replaceAll("@.*", ""), allModelIds()), e);
+                }
+                throw new InvalidScenarioException(e.getMessage(), e);
+            }
+        }
+        throw new InvalidScenarioException("unknown model '" + name + "' (not in the catalog, not the original's table, "
+                + "not a Hub id org/name, not a .gguf or config.json file, not a size like 7B)"
+                + Names.didYouMean(name, allModelIds()));
+    }
+
+    /** A Hub repository id, optionally at a revision: {@code org/name[@rev]}. */
+    private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*/[A-Za-z0-9_][A-Za-z0-9_.-]*(@\\S+)?");
+
+    private static boolean isLocal(String name) {
+        try {
+            Path p = Path.of(name.startsWith("~/") ? System.getProperty("user.home") + name.substring(1) : name);
+            return Files.exists(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private Set<String> allModelIds() {
         Set<String> all = new LinkedHashSet<>(models.keySet());
         all.addAll(gpuPoorModels.keySet());
-        throw new InvalidScenarioException("unknown model '" + name + "' (not in the catalog, not the original's table, "
-                + "not a config.json file, not a size like 7B)" + Names.didYouMean(name, all));
+        return all;
     }
 
     /**
@@ -189,31 +265,51 @@ public final class Catalog {
     }
 
     /**
-     * Reads a Hugging Face {@code config.json}. It must be a JSON object with a hidden size
-     * ({@code hidden_size}, {@code d_model} or {@code n_embd}) and a layer count
-     * ({@code num_hidden_layers}, {@code num_layers} or {@code n_layer}).
+     * Reads a Hugging Face {@code config.json} (a multimodal model's text model from its
+     * {@code text_config}, {@code llm_config} or {@code language_config}). It must be a JSON object
+     * with a hidden size ({@code hidden_size}, {@code d_model} or {@code n_embd}), a layer count
+     * ({@code num_hidden_layers}, {@code num_layers} or {@code n_layer}) and, unless it is a
+     * state-space model, a head count.
      *
      * @throws InvalidScenarioException when the file is missing, malformed or lacks those keys
      */
     public static ModelSpec readConfig(Path path) {
+        checkLocalFile(path);
+        try {
+            ModelSpec m = SourceModels.of(ModelSources.load(path.toString(), hubSettings()));
+            return ModelSpec.of(m.id(), ModelSpec.Source.CONFIG_FILE, m.config());
+        } catch (InvalidModelSourceException e) {
+            throw new InvalidScenarioException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A local model file or directory the calculator may read: it exists, is a directory or a regular
+     * file (not a pipe or device), and a {@code .json} is at most {@link #MAX_CONFIG_BYTES}.
+     */
+    private static void checkLocalFile(Path path) {
+        if (path == null) {
+            throw new InvalidScenarioException("not a usable file path");
+        }
         if (!Files.exists(path)) {
             throw new InvalidScenarioException("config file '" + path + "' not found");
         }
+        boolean json = path.toString().toLowerCase(Locale.ROOT).endsWith(".json");
+        if (Files.isDirectory(path) && !json) {
+            return;
+        }
         if (!Files.isRegularFile(path)) {
             throw new InvalidScenarioException("'" + path + "' is not a regular file (a directory, pipe or device); "
-                    + "give the path of a config.json file");
+                    + "give the path of a config.json or .gguf file, or of a model directory");
         }
-        String text;
         try {
-            if (Files.size(path) > MAX_CONFIG_BYTES) {
+            if (json && Files.size(path) > MAX_CONFIG_BYTES) {
                 throw new InvalidScenarioException("config file '" + path + "' is " + Files.size(path)
                         + " bytes; a config.json is at most " + MAX_CONFIG_BYTES + " bytes");
             }
-            text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new InvalidScenarioException("cannot read config file '" + path + "': " + ioReason(e));
         }
-        return parseConfig(path.toString(), text);
     }
 
     /** The longest model or device id looked up (longer text is refused before any search): 256 characters. */
@@ -250,47 +346,23 @@ public final class Catalog {
 
     /** Parses config.json text (see {@link #readConfig(Path)}); {@code id} names it in messages. */
     public static ModelSpec parseConfig(String id, String text) {
-        Map<String, Object> cfg = parse(text, id);
-        ModelSpec spec = ModelSpec.of(id, ModelSpec.Source.CONFIG_FILE, cfg);
-        List<String> missing = new ArrayList<>();
-        requireOne(cfg, missing, "hidden_size", "d_model", "n_embd");
-        requireOne(cfg, missing, "num_hidden_layers", "num_layers", "n_layer");
-        requireOne(cfg, missing, "num_attention_heads", "num_heads", "n_head");
-        if (!missing.isEmpty()) {
-            throw new InvalidScenarioException("config '" + id + "' lacks the keys the calculator needs: "
-                    + String.join("; ", missing));
-        }
-        return spec;
+        return ModelSpec.of(id, ModelSpec.Source.CONFIG_FILE, textConfig(id, text));
     }
 
-    private static void requireOne(Map<String, Object> cfg, List<String> missing, String... keys) {
-        for (String k : keys) {
-            if (cfg.get(k) instanceof Number n && n.doubleValue() > 0) {
-                return;
-            }
+    /** The text model's config keys of config.json text (with {@code vision_config}), through {@link ModelSources#fromConfigText}. */
+    private static Map<String, Object> textConfig(String id, String text) {
+        try {
+            return SourceModels.of(ModelSources.fromConfigText(id, text)).config();
+        } catch (InvalidModelSourceException e) {
+            throw new InvalidScenarioException(e.getMessage(), e);
         }
-        missing.add("one of " + String.join(", ", keys) + " (a positive number)");
     }
 
     private static Map<String, Object> parse(String text, String what) {
         try {
-            JsonNode root = JSON.readTree(text);
-            if (root == null || !root.isObject()) {
-                throw new InvalidScenarioException("'" + what + "' is not a JSON object: it holds "
-                        + (root == null || root.isMissingNode() ? "nothing" : root.isArray() ? "a list" : root.isNull() ? "null"
-                        : root.isTextual() ? "a string" : root.isNumber() ? "a number" : "a " + root.getNodeType()
-                        .name().toLowerCase(Locale.ROOT)) + "; a config.json is one object {\"hidden_size\": …}");
-            }
-            return JSON.convertValue(root, MAP);
-        } catch (StreamConstraintsException e) {
-            String m = String.valueOf(e.getOriginalMessage());
-            throw new InvalidScenarioException("'" + what + "' is not a config.json: " + (m.contains("nesting depth")
-                    ? "it nests objects or lists more than 1,000 levels deep" : "it holds a number, name or text longer "
-                    + "than any config has"));
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw new InvalidScenarioException("'" + what + "' is not a JSON object: " + e.getOriginalMessage()
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+            return JSON.convertValue(ConfigJson.object(text, what), MAP);
+        } catch (InvalidModelSourceException e) {
+            throw new InvalidScenarioException(e.getMessage(), e);
         }
     }
 
@@ -298,12 +370,23 @@ public final class Catalog {
 
     /**
      * Resolves a device by catalog id ({@code rtx-4090}, {@code a100-sxm4-80gb}, {@code m3-max-40c-64gb},
-     * {@code ryzen-9-7950x}), by the original's key ({@code A100-80GB}, {@code 13900K}) or by its
-     * name with spaces ({@code RTX 4090}).
+     * {@code ryzen-9-7950x}), by the original's key ({@code A100-80GB}, {@code 13900K}), by its
+     * name ({@code RTX 4090}) or by the words people use ({@code amd mi300x}: {@link DeviceNames}).
      *
      * @throws InvalidScenarioException naming the closest ids when nothing matches
      */
     public Hardware hardware(String ref) {
+        return hardware(ref, null);
+    }
+
+    /**
+     * Resolves a device as {@link #hardware(String)} does; when several match, those of kind
+     * {@code preferred} are suggested first ({@code 3090} with {@code --gpu}: the RTX 3090s, not
+     * the Threadripper 3990X).
+     *
+     * @throws InvalidScenarioException naming the closest ids when nothing matches
+     */
+    public Hardware hardware(String ref, Hardware.Kind preferred) {
         if (ref == null || ref.isBlank()) {
             throw new InvalidScenarioException("a device id is needed, e.g. rtx-4090, a100-sxm4-80gb, ryzen-9-7950x");
         }
@@ -325,9 +408,20 @@ public final class Catalog {
             }
         }
         if (id == null) {
+            // words are matched only in plain text: a control character is a typo, not a separator
+            DeviceNames.Match match = name.chars().anyMatch(Character::isISOControl) ? DeviceNames.Match.NONE
+                    : DeviceNames.match(name, hardware.values(), vendors, preferred);
+            if (match.device() != null) {
+                return match.device();
+            }
+            String hint = DeviceSpec.isSpec(name) ? " (a device given by its figures goes in " + Input.DEVICE_SPEC.ref() + ")" : "";
+            if (!match.suggestions().isEmpty()) {
+                throw new InvalidScenarioException("unknown device '" + name + "'; did you mean: "
+                        + String.join(", ", match.suggestions()) + "?" + hint);
+            }
             Set<String> all = new LinkedHashSet<>(hardware.keySet());
             all.addAll(gpuPoorAliases.keySet());
-            throw new InvalidScenarioException("unknown device '" + name + "'" + Names.didYouMean(name, all));
+            throw new InvalidScenarioException("unknown device '" + name + "'" + Names.didYouMean(name, all) + hint);
         }
         Hardware h = hardware.get(id);
         if (key != null && (h.gpuPoor() == null || !h.gpuPoor().key().equals(key))) {
@@ -335,6 +429,11 @@ public final class Catalog {
             h = HardwareCsv.withGpuPoor(h, gpuPoorSpecs.get(key));
         }
         return h;
+    }
+
+    /** The vendor of a device ({@code hardware.csv}'s column), or an empty string. */
+    public String vendor(String id) {
+        return vendors.getOrDefault(id, "");
     }
 
     /** All devices, in catalog order. */

@@ -55,9 +55,12 @@ final class CsvEstimates {
     }
 
     private final Method method;
+    private final Catalog catalog;
 
-    CsvEstimates(Method method) {
+    /** Estimates rows with {@code method}, looking names up in {@code catalog}. */
+    CsvEstimates(Method method, Catalog catalog) {
         this.method = method;
+        this.catalog = catalog;
     }
 
     /** What a run did: the data rows and the ones that failed (their spreadsheet numbers, the first few). */
@@ -132,7 +135,7 @@ final class CsvEstimates {
             return cells;
         }
         try {
-            Scenario s = ScenarioArgs.fromColumns(row.cells()).builder(Catalog.get()).build();
+            Scenario s = ScenarioArgs.fromColumns(row.cells()).builder(catalog).build();
             Estimate e = method.estimate(s);
             cells.putAll(SeedFormat.columns(e));
             ranges(Uncertainty.of(s, e), e.budget(), cells);

@@ -55,7 +55,7 @@ public final class EstimateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (csv != null) {
             PrintWriter err = spec.commandLine().getErr();
-            CsvEstimates.Outcome outcome = new CsvEstimates(m).run(Main.path("--csv", csv), out, err);
+            CsvEstimates.Outcome outcome = new CsvEstimates(m, scenario.catalog(Catalog.get())).run(Main.path("--csv", csv), out, err);
             out.flush();
             if (outcome.failed() > 0) {
                 err.println("error: " + outcome.failed() + " of " + outcome.rows() + " rows could not be estimated ("

@@ -13,6 +13,7 @@ final class Subcommands {
                 new SweepCommand(),
                 new FitCommand(),
                 new ValidateCommand(),
+                new ListCommand(),
                 new InstallCommand(),
                 new KernelCommand(),
                 new InspectCommand());

@@ -4,11 +4,14 @@ import gpupoor.calc.Ddr;
 import gpupoor.calc.Hardware;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.catalog.Catalog;
+import gpupoor.catalog.DeviceSpec;
 
 /**
  * Where a model runs: one or more identical GPUs, an Apple Silicon chip, or a CPU socket with a
  * DDR generation. Made with {@link Dsl#gpu}, {@link Dsl#gpus}, {@link Dsl#apple} or
- * {@link Dsl#cpu}; immutable.
+ * {@link Dsl#cpu}, from a catalog id or from the device's figures
+ * ({@code gpu("memory=16GiB,bandwidth=448GB/s,fp16=47TFLOPS")}), and changed with
+ * {@link #withMemory}, {@link #withBandwidth}, {@link #withFp16Tflops} or {@link #with}; immutable.
  *
  * @param hardware the catalog's device
  * @param count    identical devices used together (more than one only for GPUs)
@@ -37,14 +40,20 @@ public record Device(Hardware hardware, int count, Ddr ddr) implements Displayab
         }
     }
 
-    /** One device of any kind by catalog id or the original calculator's key ({@code rtx-4090}, {@code 13900K}). */
+    /** One device of any kind by catalog id or the original calculator's key ({@code rtx-4090}, {@code 13900K}), or a GPU spec. */
     static Device of(String id) {
+        if (DeviceSpec.isSpec(id)) {
+            return new Device(spec(id, Hardware.Kind.GPU), 1, null);
+        }
         return new Device(Catalog.get().hardware(id), 1, null);
     }
 
-    /** A device by id that must be of the given kind; {@code call} names the DSL function for the message. */
+    /**
+     * A device by id, or from its figures ({@code memory=16GiB,bandwidth=448GB/s,fp16=47TFLOPS}), that
+     * must be of the given kind; {@code call} names the DSL function for the message.
+     */
     static Device of(String id, Hardware.Kind kind, String call) {
-        Hardware h = Catalog.get().hardware(id);
+        Hardware h = DeviceSpec.isSpec(id) ? spec(id, kind) : Catalog.get().hardware(id, kind);
         if (h.kind() != kind) {
             String right = switch (h.kind()) {
                 case GPU -> "gpu";
@@ -55,6 +64,55 @@ public record Device(Hardware hardware, int count, Ddr ddr) implements Displayab
                     + "(\"" + id + "\") instead of " + call + "(...)");
         }
         return new Device(h, 1, null);
+    }
+
+    private static Hardware spec(String text, Hardware.Kind kind) {
+        try {
+            return DeviceSpec.parse(text, kind, null);
+        } catch (InvalidScenarioException e) {
+            throw e.in(Setup.STYLE);
+        }
+    }
+
+    /**
+     * This device with other figures, each with its unit, as in {@code --gpu-spec}:
+     * {@code gpu("rtx-4090").with("memory=48GiB,bandwidth=1200GB/s")}.
+     */
+    public Device with(String figures) {
+        try {
+            return new Device(DeviceSpec.parse(figures, hardware.kind(), hardware), count, ddr);
+        } catch (InvalidScenarioException e) {
+            throw e.in(Setup.STYLE);
+        }
+    }
+
+    /** This device with {@code gib} GiB of memory: {@code gpu("rtx-4090").withMemory(48)}. */
+    public Device withMemory(double gib) {
+        return override(DeviceSpec.Field.MEMORY, gib);
+    }
+
+    /** This device with a memory bandwidth of {@code gbs} decimal GB/s: {@code gpu("rtx-3090").withBandwidth(1100)}. */
+    public Device withBandwidth(double gbs) {
+        return override(DeviceSpec.Field.BANDWIDTH, gbs);
+    }
+
+    /** This device with a dense fp16 (and bf16) matrix rate of {@code tflops}: {@code gpu("rtx-4090").withFp16Tflops(330)}. */
+    public Device withFp16Tflops(double tflops) {
+        Device d = override(DeviceSpec.Field.FP16, tflops);
+        return hardware.bf16Tflops() > 0 ? d.override(DeviceSpec.Field.BF16, tflops) : d;
+    }
+
+    /** This device with a dense fp8 matrix rate of {@code tflops}: {@code gpu("l40s").withFp8Tflops(733)}. */
+    public Device withFp8Tflops(double tflops) {
+        return override(DeviceSpec.Field.FP8, tflops);
+    }
+
+    private Device override(DeviceSpec.Field field, double value) {
+        try {
+            return new Device(DeviceSpec.override(hardware, field, value), count, ddr);
+        } catch (InvalidScenarioException e) {
+            throw e.in(Setup.STYLE);
+        }
     }
 
     /** The same CPU with DDR4 memory. */

@@ -7,7 +7,12 @@ import gpupoor.calc.Methods;
 import gpupoor.calc.Quant;
 import gpupoor.catalog.Catalog;
 
+import gpupoor.source.HubSettings;
+
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The DSL's entry points, statically imported by every notebook and jshell session
@@ -42,13 +47,53 @@ public final class Dsl {
 
     /**
      * A setup of a model: a catalog id ({@code "meta-llama/Llama-3.1-8B"}), an id of the original
-     * calculator's table, a path to a {@code config.json}, or a size ({@code "7B"}).
+     * calculator's table, a size ({@code "7B"}), any Hugging Face Hub id ({@code "Qwen/Qwen3-8B"},
+     * {@code "org/name@revision"}: its config.json and safetensors headers, then cached), a
+     * {@code .gguf} file, {@code "hf://org/name/file.gguf"}, an {@code https://} URL of a GGUF file, a
+     * {@code config.json} or a model directory. A model read with its weight headers has each
+     * tensor's exact bytes; a GGUF file runs on llama.cpp with its own types unless told otherwise.
      */
     public static Setup model(String ref) {
         return Setup.of(Catalog.get().model(ref));
     }
 
-    /** One GPU by catalog id ({@code "rtx-4090"}, {@code "a100-sxm4-80gb"}) or the original's key ({@code "A100-80GB"}). */
+    /**
+     * A setup of a model file: a {@code .gguf} (all parts of a split model are read), a
+     * {@code config.json} or a model directory: {@code model(Path.of("data/model-Q4_K_M.gguf"))}.
+     */
+    public static Setup model(Path file) {
+        if (file == null) {
+            throw new InvalidScenarioException("model(Path) needs a file: a .gguf, a config.json or a model directory");
+        }
+        return model(file.toString());
+    }
+
+    /**
+     * Reads Hugging Face Hub models as if these environment variables were set (on top of the
+     * process's own): {@code useHub("HF_HUB_OFFLINE=1", "GPUPOOR_CACHE=data/hub-cache")} reads only a
+     * cache; {@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HOME} work as in huggingface_hub.
+     * Returns the settings in use (the token is never shown).
+     */
+    public static HubSettings useHub(String... variables) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        for (String v : variables == null ? new String[0] : variables) {
+            int eq = v == null ? -1 : v.indexOf('=');
+            if (eq <= 0) {
+                throw new InvalidScenarioException("useHub(..) takes NAME=value pairs such as \"HF_HUB_OFFLINE=1\", got '" + v + "'");
+            }
+            env.put(v.substring(0, eq).trim(), v.substring(eq + 1).trim());
+        }
+        HubSettings s = HubSettings.fromEnvironment(env, Path.of(System.getProperty("user.home")));
+        Catalog.useHub(s);
+        return s;
+    }
+
+    /**
+     * One GPU by catalog id ({@code "rtx-4090"}, {@code "a100-sxm4-80gb"}), the original's key
+     * ({@code "A100-80GB"}), its name ({@code "RTX 4090"}), or from its figures, each with its unit:
+     * {@code gpu("memory=16GiB,bandwidth=448GB/s,fp16=47TFLOPS")} (optional {@code fp8=..TFLOPS},
+     * {@code int8=..TOPS}, {@code fp32=..TFLOPS}, {@code memory-type=HBM3}, {@code name=..}).
+     */
     public static Device gpu(String id) {
         return Device.of(id, Hardware.Kind.GPU, "gpu");
     }
@@ -58,12 +103,18 @@ public final class Dsl {
         return gpu(id).times(n);
     }
 
-    /** A CPU socket by catalog id ({@code "ryzen-9-7950x"}) or the original's key ({@code "7950x"}); add {@code .ddr4()} or {@code .ddr5()}. */
+    /**
+     * A CPU socket by catalog id ({@code "ryzen-9-7950x"}) or the original's key ({@code "7950x"}); add
+     * {@code .ddr4()} or {@code .ddr5()}. Or from its figures: {@code cpu("bandwidth=90GB/s,fp32=2TFLOPS")}.
+     */
     public static Device cpu(String id) {
         return Device.of(id, Hardware.Kind.CPU, "cpu");
     }
 
-    /** An Apple Silicon chip by catalog id: {@code apple("m3-max-40c-64gb")}. */
+    /**
+     * An Apple Silicon chip by catalog id: {@code apple("m3-max-40c-64gb")}; or from its figures:
+     * {@code apple("memory=64GiB,bandwidth=546GB/s,fp16=34TFLOPS")}.
+     */
     public static Device apple(String id) {
         return Device.of(id, Hardware.Kind.APPLE, "apple");
     }
@@ -71,6 +122,42 @@ public final class Dsl {
     /** One device of any kind by catalog id or the original's key: {@code device("rtx-4090")}, {@code device("7950x")}. */
     public static Device device(String id) {
         return Device.of(id);
+    }
+
+    /**
+     * The catalog's models as a table (id, source, architecture, parameters, blocks, KV cache per token,
+     * vision tower): {@code models()}.
+     */
+    public static ResultTable models() {
+        return Listing.models(Catalog.get(), null);
+    }
+
+    /**
+     * The models whose id has every word of {@code filter}, the original calculator's table included:
+     * {@code models("qwen3")}, {@code models("llama 70b")}.
+     */
+    public static ResultTable models(String filter) {
+        return Listing.models(Catalog.get(), filter);
+    }
+
+    /** The catalog's devices as a table (id, name, kind, memory, bandwidth, fp16/fp8/fp32 rates): {@code devices()}. */
+    public static ResultTable devices() {
+        return Listing.devices(Catalog.get(), null);
+    }
+
+    /** The devices whose id, name or vendor has every word of {@code filter}: {@code devices("4090")}, {@code devices("apple m4")}. */
+    public static ResultTable devices(String filter) {
+        return Listing.devices(Catalog.get(), filter);
+    }
+
+    /** The quantization ids as a table (id, family, nominal bits, quality rank): {@code quants()}. */
+    public static ResultTable quants() {
+        return Listing.quants(null);
+    }
+
+    /** The quantization ids whose id or family has every word of {@code filter}: {@code quants("gguf")}, {@code quants("Q4")}. */
+    public static ResultTable quants(String filter) {
+        return Listing.quants(filter);
     }
 
     /** Sweeps a setup over ranges of its parameters: {@code sweep(s).context(512, 131072).plot(MEMORY)}. */

@@ -122,6 +122,7 @@ public final class Setup implements Displayable {
             case GENERATE -> ".generate(" + v + ")";
             case BATCH -> ".batch(" + v + ")";
             case DEVICE -> ".on(device(" + quoted + "))";
+            case DEVICE_SPEC -> "gpu(" + quoted + ")";
             case DEVICES -> ".on(gpus(" + v + ", ..))";
             case DDR -> "cpu(..)." + (value == null ? "ddr4()/.ddr5()" : value + "()");
             case KV_CACHE -> ".kvCache(" + quoted + ")";

@@ -1,20 +1,24 @@
 package gpupoor.source;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A Hugging Face {@code config.json} split into the text model's config, the vision tower's and the
  * quantization. Multimodal configs nest the text model under {@code text_config} (Gemma 3, LLaVA,
  * Mistral 3, Llama 4), {@code llm_config} (InternVL) or {@code language_config} (DeepSeek-VL2).
  */
-final class ConfigJson {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class ConfigJson {
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /** The keys under which multimodal configs nest the text model, in the order they are looked for. */
     static final List<String> TEXT_KEYS = List.of("text_config", "llm_config", "language_config");
     /** Top-level keys a nested text config takes from the outer config when it lacks them. */
@@ -74,19 +78,33 @@ final class ConfigJson {
         return new Parts(raw, textConfig, nested, vision, q, notes);
     }
 
-    /** Parses a JSON object; {@code where} names it in messages. */
-    static ObjectNode object(String text, String where) {
-        JsonNode node;
+    /**
+     * Parses a JSON object; {@code where} names it in messages, which say what the text holds instead
+     * (a list, a number …), where a syntax error is, or that it nests deeper than Jackson's 1,000 levels.
+     *
+     * @throws InvalidModelSourceException when the text is not one JSON object
+     */
+    public static ObjectNode object(String text, String where) {
+        JsonNode root;
         try {
-            node = JSON.readTree(text);
+            root = JSON.readTree(text);
+        } catch (StreamConstraintsException e) {
+            String m = String.valueOf(e.getOriginalMessage());
+            throw new InvalidModelSourceException("'" + where + "' is not a config.json: " + (m.contains("nesting depth")
+                    ? "it nests objects or lists more than 1,000 levels deep" : "it holds a number, name or text longer "
+                    + "than any config has"));
         } catch (JsonProcessingException e) {
-            throw new InvalidModelSourceException(where + " is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            JsonLocation at = e.getLocation();
+            throw new InvalidModelSourceException("'" + where + "' is not a JSON object: " + e.getOriginalMessage()
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
-        if (!(node instanceof ObjectNode o)) {
-            throw new InvalidModelSourceException(where + " is not a JSON object");
+        if (root == null || !root.isObject()) {
+            throw new InvalidModelSourceException("'" + where + "' is not a JSON object: it holds "
+                    + (root == null || root.isMissingNode() ? "nothing" : root.isArray() ? "a list" : root.isNull() ? "null"
+                    : root.isTextual() ? "a string" : root.isNumber() ? "a number" : "a " + root.getNodeType()
+                    .name().toLowerCase(Locale.ROOT)) + "; a config.json is one object {\"hidden_size\": …}");
         }
-        return o;
+        return (ObjectNode) root;
     }
 
     private static void requireKeys(ObjectNode config, String nested, String where) {
@@ -116,10 +134,11 @@ final class ConfigJson {
     private static void require(ObjectNode config, List<String> names, List<String> missing) {
         for (String k : names) {
             JsonNode v = config.get(k);
-            if (v != null && v.isNumber() && v.asDouble() > 0) {
-                return;
+            if (v != null && !v.isNull()) {
+                return; // present: its value is checked, in the words of its range, when the model is made
+
             }
         }
-        missing.add("one of " + String.join(", ", names) + " (a positive number)");
+        missing.add("one of " + String.join(", ", names));
     }
 }

@@ -136,6 +136,18 @@ public final class ModelSources {
                 new Origin(Origin.Kind.LOCAL, null, null, null, files, null, false), notes);
     }
 
+    /**
+     * The description of config.json text that is not in a file of its own (the calculator's bundled
+     * catalog): the text model's config, the vision tower's and the quantization, no tensor list.
+     *
+     * @param reference names the config in messages
+     * @throws InvalidModelSourceException when it is not a JSON object or lacks the keys the calculator needs
+     */
+    public static ModelSource fromConfigText(String reference, String text) {
+        return fromConfig(reference, text, reference, null, List.of(), null,
+                new Origin(Origin.Kind.LOCAL, null, null, null, List.of(), null, false), List.of());
+    }
+
     /** The description of a config.json with its generation config and weight headers. */
     static ModelSource fromConfig(String reference, String configText, String where, String generationText,
                                   List<SafetensorsFile> weights, ObjectNode index, Origin origin, List<String> notes) {

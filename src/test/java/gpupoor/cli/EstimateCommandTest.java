@@ -167,7 +167,7 @@ class EstimateCommandTest {
         Files.writeString(bad, "{\"hidden_size\": 4096,");
         Run r = run("estimate", "--model", bad.toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("not a JSON object"), r.err());
+        assertTrue(r.err().contains("is not a JSON object") && r.err().contains("line 1"), r.err());
     }
 
     @Test

@@ -45,16 +45,16 @@ class ConfigJsonTest {
                 "{\"text_config\": {\"hidden_size\": 2560, \"num_hidden_layers\": 34}, \"vision_config\": {}}",
                 "google/gemma-3-4b-it's config.json")).getMessage();
         assertEquals("google/gemma-3-4b-it's config.json nests its text model under text_config, and text_config lacks"
-                + " one of num_attention_heads, num_heads, n_head (a positive number) (transformers fills in a default for"
+                + " one of num_attention_heads, num_heads, n_head (transformers fills in a default for"
                 + " a key the file leaves out; write the value into text_config)", nested);
         String flat = assertThrows(InvalidModelSourceException.class, () -> ConfigJson.parse(
                 "{\"vision_config\": {\"hidden_size\": 4}}", "c.json")).getMessage();
         assertTrue(flat.startsWith("c.json lacks the keys the calculator needs: one of hidden_size, d_model, n_embd"), flat);
         assertTrue(flat.contains("it has a vision or audio config but no text_config, llm_config, language_config"), flat);
         assertTrue(assertThrows(InvalidModelSourceException.class, () -> ConfigJson.parse("[1]", "c.json"))
-                .getMessage().contains("c.json is not a JSON object"));
+                .getMessage().contains("'c.json' is not a JSON object: it holds a list"));
         assertTrue(assertThrows(InvalidModelSourceException.class, () -> ConfigJson.parse("{\"a\":", "c.json"))
-                .getMessage().contains("c.json is not valid JSON"));
+                .getMessage().contains("'c.json' is not a JSON object: Unexpected end-of-input"));
         // a state-space model has no attention heads
         assertEquals(16, ConfigJson.parse("{\"hidden_size\": 768, \"num_hidden_layers\": 24, \"state_size\": 16}", "m")
                 .text().get("state_size").asInt());

@@ -4,19 +4,23 @@ import gpupoor.calc.ModelSpec;
 import gpupoor.calc.InvalidScenarioException;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
- * A model's shape as the default method sees it, read from {@code config.json}: grouped-query
- * attention ({@code num_key_value_heads}, {@code head_dim}), tied embeddings, gated or plain MLP
- * per family, mixture-of-experts (routed experts for memory, active experts for speed, shared
- * experts, dense first layers), DeepSeek's multi-head latent attention, sliding-window layer
- * patterns, biases and norms; and from it every weight tensor, once per distinct block shape (the
- * tensors outside the blocks, then each {@link Block} with the number of layers that have it), so
- * a model of any depth takes the same memory and each figure is computed once per shape, not once
- * per layer. A model known only by its size gets a synthetic Llama-like shape with that many
- * parameters.
+ * A model's shape as the default method sees it, read from {@code config.json} (the text model's
+ * config for a multimodal model, with its {@code vision_config}): grouped-query attention
+ * ({@code num_key_value_heads}, {@code head_dim}), tied embeddings, gated or plain MLP per family,
+ * mixture-of-experts (routed experts for memory, active experts for speed, shared experts, dense
+ * first layers, interleaved MoE layers), DeepSeek's multi-head latent attention, what mixes the
+ * tokens of each block ({@link Mixer}: full, sliding-window or chunked attention, or a recurrent
+ * {@link RecurrentMixer} such as Mamba or Gated DeltaNet with a fixed state per sequence), biases
+ * and norms, the vision tower; and from it every weight tensor. A model known only by its size gets
+ * a synthetic shape with that many parameters and the grouped-query attention typical of current
+ * models ({@link #synthetic}).
  *
  * @param family         architecture family
  * @param layers         transformer blocks (encoder + decoder for encoder-decoders)
@@ -30,16 +34,48 @@ import java.util.Map;
  * @param tiedEmbeddings whether the LM head reuses the input embedding
  * @param moe            mixture-of-experts shape, or null for dense models
  * @param mla            multi-head latent attention shape, or null
- * @param slidingWindow  attention window of the sliding layers (0: none)
+ * @param slidingWindow  attention window of the sliding (or chunked) layers (0: none)
  * @param slidingLayers  how many layers use the window
+ * @param attentionLayers decoder blocks that cache keys and values (the others hold a recurrent state)
+ * @param chunked        whether the windowed layers attend within fixed chunks (Llama 4) rather than a sliding window
+ * @param recurrent      the mixer of the blocks with a recurrent state, or null for none
+ * @param recurrentLayers decoder blocks with a recurrent state (Falcon-H1 runs attention and Mamba-2 in every block)
  * @param synthetic      whether the shape was made up from a parameter count
- * @param globals        the tensors outside the blocks (embeddings, final norms, the LM head)
- * @param blocks         the distinct block shapes, each with the number of layers that have it
+ * @param tensors        every weight tensor
  */
 record Architecture(ModelFamily family, int layers, int encoderLayers, int hidden, int heads, int kvHeads,
                            int headDim, int intermediate, int vocab, boolean tiedEmbeddings, Moe moe, Mla mla,
-                           int slidingWindow, int slidingLayers, boolean synthetic, List<Tensor> globals,
-                           List<Block> blocks) {
+                           int slidingWindow, int slidingLayers, int attentionLayers, boolean chunked,
+                           RecurrentMixer recurrent, int recurrentLayers, boolean synthetic, List<Tensor> tensors) {
+
+    /** What mixes the tokens of one decoder block. */
+    enum Mixer {
+        /** Attention over the whole context. */
+        FULL_ATTENTION,
+        /** Attention over the last {@code sliding_window} tokens. */
+        SLIDING_ATTENTION,
+        /** Attention within fixed chunks of {@code attention_chunk_size} tokens (Llama 4). */
+        CHUNKED_ATTENTION,
+        /** A recurrent mixer only (Mamba, Gated DeltaNet): no KV cache, a fixed state. */
+        RECURRENT,
+        /** Attention and a recurrent mixer side by side (Falcon-H1). */
+        PARALLEL;
+
+        /** Whether the block caches keys and values. */
+        boolean attends() {
+            return this != RECURRENT;
+        }
+
+        /** Whether the block keeps a recurrent state. */
+        boolean recurs() {
+            return this == RECURRENT || this == PARALLEL;
+        }
+
+        /** Whether the block's cache holds at most a window of tokens. */
+        boolean windowed() {
+            return this == SLIDING_ATTENTION || this == CHUNKED_ATTENTION;
+        }
+    }
 
     /**
      * Mixture-of-experts shape.
@@ -50,48 +86,16 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
      * @param sharedIntermediate total intermediate size of the always-active shared experts (0: none)
      * @param denseLayers        leading layers with a dense MLP instead of experts
      * @param layerFreq          every n-th layer after those is a MoE layer
+     * @param offset             the first MoE layer's index modulo {@code layerFreq} (Jamba's
+     *                           {@code expert_layer_offset}; Llama 4 and Qwen MoE put experts in
+     *                           every n-th layer counting from 1, offset n - 1)
      */
     public record Moe(int experts, int activeExperts, int expertIntermediate, int sharedIntermediate,
-                      int denseLayers, int layerFreq) {
+                      int denseLayers, int layerFreq, int offset) {
         /** Whether block {@code layer} has routed experts. */
         public boolean isMoeLayer(int layer) {
-            return layer >= denseLayers && (layer - denseLayers) % Math.max(1, layerFreq) == 0;
-        }
-
-        /** How many of the first {@code decoderLayers} blocks have routed experts. */
-        int moeLayers(int decoderLayers) {
-            return decoderLayers <= denseLayers ? 0 : (decoderLayers - denseLayers - 1) / Math.max(1, layerFreq) + 1;
-        }
-    }
-
-    /**
-     * The blocks of one shape.
-     *
-     * @param kind    which blocks they are
-     * @param tensors the tensors of one such block
-     * @param count   how many layers have this shape
-     */
-    record Block(Kind kind, List<Tensor> tensors, int count) {
-        /** The kinds of block: an encoder's, a decoder's with a dense MLP, a decoder's with routed experts. */
-        enum Kind { ENCODER, DENSE, MOE }
-
-        /** Copies the tensor list. */
-        Block {
-            tensors = List.copyOf(tensors);
-        }
-
-        /** Parameters of one such block. */
-        long params() {
-            long n = 0;
-            for (Tensor t : tensors) {
-                n += t.params();
-            }
-            return n;
-        }
-
-        /** Whether the block belongs to the decoder (runs per generated token). */
-        boolean decoder() {
-            return kind != Kind.ENCODER;
+            int freq = Math.max(1, layerFreq);
+            return layer >= denseLayers && layer % freq == offset % freq;
         }
     }
 
@@ -107,43 +111,18 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
     public record Mla(int qLoraRank, int kvLoraRank, int ropeDim, int nopeDim, int vHeadDim) {
     }
 
-    /** Copies the lists. */
+    /** Copies the tensor list. */
     public Architecture {
-        globals = List.copyOf(globals);
-        blocks = List.copyOf(blocks);
+        tensors = List.copyOf(tensors);
     }
 
     // ------------------------------------------------------------------ derived sizes
 
-    /** The block of layer {@code layer} (0-based, encoder layers first). */
-    Block block(int layer) {
-        Block.Kind kind = layer < encoderLayers ? Block.Kind.ENCODER
-                : moe != null && moe.isMoeLayer(layer - encoderLayers) ? Block.Kind.MOE : Block.Kind.DENSE;
-        for (Block b : blocks) {
-            if (b.kind() == kind) {
-                return b;
-            }
-        }
-        throw new IllegalStateException("no " + kind + " block in a model of " + layers + " layers");
-    }
-
-    /** Each tensor of the model once per shape: those outside the blocks, then those of each distinct block. */
-    List<Tensor> distinctTensors() {
-        List<Tensor> out = new ArrayList<>(globals);
-        for (Block b : blocks) {
-            out.addAll(b.tensors());
-        }
-        return out;
-    }
-
     /** Every parameter. */
     public long totalParams() {
         long n = 0;
-        for (Tensor t : globals) {
+        for (Tensor t : tensors) {
             n += t.params();
-        }
-        for (Block b : blocks) {
-            n += b.count() * b.params();
         }
         return n;
     }
@@ -164,20 +143,15 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
      */
     public double activeParams(double batch) {
         double n = 0;
-        for (Tensor t : globals) {
-            if (t.role() != Tensor.Role.TOKEN_EMBD && t.role() != Tensor.Role.POS_EMBD) {
-                n += t.params();
-            }
-        }
-        for (Block b : blocks) {
-            if (!b.decoder()) {
+        for (Tensor t : tensors) {
+            if (!t.role().perToken() || isEncoder(t)) {
                 continue;
             }
-            double block = 0;
-            for (Tensor t : b.tensors()) {
-                block += t.role().routedExpert() ? t.paramsPerCopy() * expertsTouched(batch) : t.params();
+            if (t.role().routedExpert()) {
+                n += t.paramsPerCopy() * expertsTouched(batch);
+            } else {
+                n += t.params();
             }
-            n += b.count() * block;
         }
         if (tiedEmbeddings) {
             n += (double) vocab * hidden;
@@ -192,6 +166,11 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
         }
         double e = moe.experts();
         return e * (1 - Math.pow(1 - moe.activeExperts() / e, tokens));
+    }
+
+    /** Whether a tensor belongs to the encoder of an encoder-decoder. */
+    public boolean isEncoder(Tensor t) {
+        return t.layer() >= 0 && t.layer() < encoderLayers;
     }
 
     /** Decoder blocks (the ones run per generated token). */
@@ -218,9 +197,20 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
         return 2L * kvHeads * headDim;
     }
 
-    /** Layers that cache keys and values for self-attention (decoder blocks). */
-    public int attentionLayers() {
-        return decoderLayers();
+    /** Elements of the recurrent state one sequence keeps in all blocks together (0 without recurrent blocks). */
+    public long recurrentElements() {
+        return recurrent == null ? 0 : recurrentLayers * (recurrent.convElements() + recurrent.stateElements());
+    }
+
+    /** Parameters of the vision tower and its projector (0 for a text-only model). */
+    public long visionParams() {
+        long n = 0;
+        for (Tensor t : tensors) {
+            if (t.role() == Tensor.Role.VISION) {
+                n += t.params();
+            }
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ construction
@@ -228,7 +218,8 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
     /**
      * The architecture of a model: from its config keys, or synthetic for a size-only model.
      *
-     * @throws InvalidScenarioException when the config lacks the hidden size, layers or heads
+     * @throws InvalidScenarioException when the config lacks the hidden size, layers or heads, or
+     *                                  has recurrent layers without their shape
      */
     public static Architecture of(ModelSpec model) {
         if (model.isSizeOnly()) {
@@ -240,27 +231,30 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
     private static Architecture fromConfig(ModelSpec m) {
         Map<String, Object> c = m.config();
         ModelFamily family = ModelFamily.of(c);
+        String type = c.get("model_type") instanceof String t ? t.toLowerCase(Locale.ROOT) : "";
+        boolean attentionFree = family == ModelFamily.MAMBA;
         int h = (int) m.number(0, "hidden_size", "d_model", "n_embd");
         int layers = (int) m.number(0, "num_hidden_layers", "num_layers", "n_layer");
-        int heads = (int) m.number(0, "num_attention_heads", "num_heads", "n_head");
-        if (h <= 0 || layers <= 0 || heads <= 0) {
+        int heads = attentionFree ? 0 : (int) m.number(0, "num_attention_heads", "num_heads", "n_head");
+        if (h <= 0 || layers <= 0 || (heads <= 0 && !attentionFree)) {
             throw new InvalidScenarioException("model '" + m.id() + "' lacks a hidden size, layer count or head count in its config; "
                     + "the default method needs hidden_size (or d_model, n_embd), num_hidden_layers (or num_layers, n_layer) "
                     + "and num_attention_heads (or num_heads, n_head)");
         }
-        int headDim = (int) m.number(0, "head_dim", "d_kv");
-        if (headDim <= 0) {
+        int headDim = attentionFree ? 0 : (int) m.number(0, "head_dim", "d_kv");
+        if (headDim <= 0 && !attentionFree) {
             headDim = h / heads;
         }
-        int kvHeads = kvHeads(m, family, heads);
+        int kvHeads = attentionFree ? 0 : kvHeads(m, family, heads);
         int vocab = (int) m.number(32000, "vocab_size", "padded_vocab_size");
-        int inter = intermediate(m, family, h);
+        int inter = attentionFree ? 0 : intermediate(m, family, h);
+        int denseInter = (int) m.number(inter, "intermediate_size_mlp");
         boolean tied = c.get("tie_word_embeddings") instanceof Boolean b ? b : family.tiedByDefault();
         boolean gated = family.gatedMlp();
         if (family == ModelFamily.T5) {
             gated = c.get("feed_forward_proj") instanceof String s && s.startsWith("gated");
         }
-        Moe moe = moe(m, inter);
+        Moe moe = attentionFree ? null : moe(m, type, inter);
         Mla mla = m.has("kv_lora_rank") ? new Mla((int) m.number(0, "q_lora_rank"), (int) m.number(0, "kv_lora_rank"),
                 (int) m.number(0, "qk_rope_head_dim"), (int) m.number(headDim, "qk_nope_head_dim"),
                 (int) m.number(headDim, "v_head_dim")) : null;
@@ -270,11 +264,21 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
             encoder = layers;
             totalLayers = layers + (int) m.number(layers, "num_decoder_layers");
         }
-        int[] sliding = sliding(m, family, totalLayers - encoder);
-        Shape s = new Shape(family, h, heads, kvHeads, headDim, inter, vocab, tied, gated, moe, mla, encoder,
-                positions(m, family), normsPerBlock(m, family));
-        return new Architecture(family, totalLayers, encoder, h, heads, kvHeads, headDim, inter, vocab, tied, moe, mla,
-                sliding[0], sliding[1], false, s.globals(), s.blocks(totalLayers));
+        LayerPlan plan = LayerPlan.of(m, family, type, totalLayers - encoder);
+        RecurrentMixer recurrent = plan.recurrentLayers() > 0 ? RecurrentMixer.of(m, type, h) : null;
+        if (plan.recurrentLayers() > 0 && recurrent == null) {
+            throw new InvalidScenarioException("model '" + m.id() + "' has " + plan.recurrentLayers() + " recurrent (state-space "
+                    + "or linear-attention) layers, but its config gives no shape for them: the default method reads "
+                    + "Mamba's mamba_d_state/state_size, Mamba-2's mamba_n_heads/num_heads or Gated DeltaNet's linear_* keys");
+        }
+        boolean gatedQuery = type.startsWith("qwen3_next") || type.startsWith("qwen3next");
+        Object vision = c.get("vision_config");
+        Shape s = new Shape(family, h, heads, kvHeads, headDim, denseInter, vocab, tied, gated, moe, mla, encoder,
+                positions(m, family), plan.mixers(), recurrent, gatedQuery,
+                VisionTower.tensors(vision instanceof Map<?, ?> v ? v : null, h));
+        return new Architecture(family, totalLayers, encoder, h, heads, kvHeads, headDim, denseInter, vocab, tied, moe, mla,
+                plan.window(), plan.windowedLayers(), plan.attentionLayers(), plan.chunked(), recurrent,
+                plan.recurrentLayers(), false, s.tensors(totalLayers, normsPerBlock(m, family)));
     }
 
     private static int kvHeads(ModelSpec m, ModelFamily family, int heads) {
@@ -301,7 +305,14 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
         };
     }
 
-    private static Moe moe(ModelSpec m, int inter) {
+    /**
+     * The mixture of experts, or null for a dense model. Which blocks hold experts: after
+     * {@code first_k_dense_replace} dense ones, every {@code moe_layer_freq}-th (DeepSeek), every
+     * {@code decoder_sparse_step}-th or {@code interleave_moe_layer_step}-th counting from 1 (Qwen
+     * MoE, Llama 4), or every {@code expert_layer_period}-th from {@code expert_layer_offset} (Jamba).
+     * Llama 4's MoE blocks have one shared expert as wide as a routed one.
+     */
+    private static Moe moe(ModelSpec m, String type, int inter) {
         int experts = (int) m.number(0, "n_routed_experts", "num_local_experts", "num_experts");
         if (experts <= 1) {
             return null;
@@ -309,34 +320,140 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
         int active = (int) m.number(2, "num_experts_per_tok", "num_experts_per_token", "experts_per_token");
         int expertInter = (int) m.number(inter, "moe_intermediate_size");
         int shared = (int) (m.number(0, "n_shared_experts") * expertInter + m.number(0, "shared_expert_intermediate_size"));
+        if (type.startsWith("llama4") && !m.has("n_shared_experts", "shared_expert_intermediate_size")) {
+            shared = expertInter;
+        }
         int dense = (int) m.number(0, "first_k_dense_replace");
-        int freq = (int) m.number(1, "moe_layer_freq", "decoder_sparse_step");
-        return new Moe(experts, Math.max(1, active), expertInter, shared, dense, freq);
+        int freq;
+        int offset;
+        if (m.has("expert_layer_period")) {
+            freq = (int) m.number(1, "expert_layer_period");
+            offset = (int) m.number(0, "expert_layer_offset");
+        } else if (m.has("interleave_moe_layer_step", "decoder_sparse_step")) {
+            freq = (int) m.number(1, "interleave_moe_layer_step", "decoder_sparse_step");
+            offset = freq - 1;
+        } else {
+            freq = (int) m.number(1, "moe_layer_freq");
+            offset = 0;
+        }
+        return new Moe(experts, Math.max(1, active), expertInter, shared, dense, Math.max(1, freq), Math.max(0, offset));
     }
 
-    /** [window, layers using it]. Qwen configs state a window they do not use unless use_sliding_window is set. */
-    private static int[] sliding(ModelSpec m, ModelFamily family, int decoderLayers) {
-        int window = (int) m.number(0, "sliding_window");
-        if (window <= 0) {
-            return new int[]{0, 0};
+    /**
+     * Which mixer each decoder block has, and the window of the windowed ones.
+     *
+     * @param mixers one per decoder block
+     * @param window the sliding window or attention chunk (0: none)
+     * @param chunked whether the windowed blocks attend within chunks
+     */
+    private record LayerPlan(List<Mixer> mixers, int window, boolean chunked) {
+
+        int attentionLayers() {
+            return (int) mixers.stream().filter(Mixer::attends).count();
         }
-        Object types = m.config().get("layer_types");
-        if (types instanceof List<?> list && !list.isEmpty()) {
-            int n = (int) list.stream().filter(x -> "sliding_attention".equals(x)).count();
-            return new int[]{window, n};
+
+        int windowedLayers() {
+            return window > 0 ? (int) mixers.stream().filter(Mixer::windowed).count() : 0;
         }
-        String type = String.valueOf(m.config().get("model_type"));
-        if (type.startsWith("qwen") && !Boolean.TRUE.equals(m.config().get("use_sliding_window"))) {
-            return new int[]{0, 0};
+
+        int recurrentLayers() {
+            return (int) mixers.stream().filter(Mixer::recurs).count();
         }
-        int pattern = (int) m.number(0, "sliding_window_pattern");
-        if (pattern > 1) {
-            return new int[]{window, decoderLayers - decoderLayers / pattern};
+
+        /**
+         * The plan of a config: a Mamba model recurs in every block, Falcon-H1 runs attention and
+         * Mamba-2 side by side in every block; else {@code layer_types} when the config lists them,
+         * Jamba's {@code attn_layer_period}/{@code attn_layer_offset}, Qwen3-Next's
+         * {@code full_attention_interval} (the others Gated DeltaNet), Llama 4's chunked attention
+         * ({@code attention_chunk_size}; every {@code no_rope_layer_interval}-th block global), and
+         * the sliding-window rules ({@link #sliding}).
+         */
+        static LayerPlan of(ModelSpec m, ModelFamily family, String type, int decoder) {
+            Map<String, Object> c = m.config();
+            int window = (int) m.number(0, "sliding_window");
+            if (family == ModelFamily.MAMBA) {
+                return uniform(decoder, Mixer.RECURRENT);
+            }
+            if (type.startsWith("falcon_h1") || type.startsWith("falcon-h1")) {
+                return uniform(decoder, Mixer.PARALLEL);
+            }
+            if (c.get("layer_types") instanceof List<?> types && !types.isEmpty()) {
+                List<Mixer> mixers = new ArrayList<>(decoder);
+                boolean chunked = false;
+                for (int i = 0; i < decoder; i++) {
+                    Mixer mx = i < types.size() ? mixer(types.get(i), window > 0) : Mixer.FULL_ATTENTION;
+                    chunked |= mx == Mixer.CHUNKED_ATTENTION;
+                    mixers.add(mx);
+                }
+                int chunk = (int) m.number(0, "attention_chunk_size");
+                return new LayerPlan(mixers, chunked ? chunk : window, chunked);
+            }
+            if (m.has("attn_layer_period")) {
+                int period = Math.max(1, (int) m.number(1, "attn_layer_period"));
+                int offset = (int) m.number(0, "attn_layer_offset");
+                return pattern(decoder, i -> i % period == offset % period ? Mixer.FULL_ATTENTION : Mixer.RECURRENT, 0, false);
+            }
+            if (m.number(0, "full_attention_interval") > 0) {
+                int interval = (int) m.number(1, "full_attention_interval");
+                return pattern(decoder, i -> (i + 1) % interval == 0 ? Mixer.FULL_ATTENTION : Mixer.RECURRENT, 0, false);
+            }
+            int chunk = (int) m.number(0, "attention_chunk_size");
+            if (type.startsWith("llama4") && chunk > 0) {
+                if (c.get("no_rope_layers") instanceof List<?> rope && rope.size() >= decoder) {
+                    return pattern(decoder, i -> rope.get(i) instanceof Number n && n.intValue() == 0
+                            ? Mixer.FULL_ATTENTION : Mixer.CHUNKED_ATTENTION, chunk, true);
+                }
+                int interval = Math.max(1, (int) m.number(4, "no_rope_layer_interval"));
+                return pattern(decoder, i -> (i + 1) % interval == 0 ? Mixer.FULL_ATTENTION : Mixer.CHUNKED_ATTENTION,
+                        chunk, true);
+            }
+            return sliding(m, type, decoder, window);
         }
-        if (type.equals("gemma2")) {
-            return new int[]{window, (decoderLayers + 1) / 2};
+
+        /**
+         * Sliding windows without {@code layer_types}: Qwen configs state a window they do not use
+         * unless {@code use_sliding_window} is set; {@code sliding_window_pattern} n slides all but
+         * every n-th block (Gemma 3); Gemma 2 alternates, starting with a sliding block; else every
+         * block slides (Mistral 7B v0.1).
+         */
+        private static LayerPlan sliding(ModelSpec m, String type, int decoder, int window) {
+            if (window <= 0 || type.startsWith("qwen") && !Boolean.TRUE.equals(m.config().get("use_sliding_window"))) {
+                return uniform(decoder, Mixer.FULL_ATTENTION);
+            }
+            int pattern = (int) m.number(0, "sliding_window_pattern");
+            if (pattern > 1) {
+                return pattern(decoder, i -> (i + 1) % pattern == 0 ? Mixer.FULL_ATTENTION : Mixer.SLIDING_ATTENTION,
+                        window, false);
+            }
+            if (type.equals("gemma2")) {
+                return pattern(decoder, i -> i % 2 == 0 ? Mixer.SLIDING_ATTENTION : Mixer.FULL_ATTENTION, window, false);
+            }
+            return new LayerPlan(Collections.nCopies(decoder, Mixer.SLIDING_ATTENTION), window, false);
         }
-        return new int[]{window, decoderLayers};
+
+        /** A {@code layer_types} entry; an unknown one counts as full attention (the larger cache). */
+        private static Mixer mixer(Object type, boolean hasWindow) {
+            String t = String.valueOf(type).toLowerCase(Locale.ROOT);
+            return switch (t) {
+                case "sliding_attention" -> hasWindow ? Mixer.SLIDING_ATTENTION : Mixer.FULL_ATTENTION;
+                case "chunked_attention" -> Mixer.CHUNKED_ATTENTION;
+                case "linear_attention", "mamba", "mamba2", "recurrent", "ssm" -> Mixer.RECURRENT;
+                case "hybrid" -> Mixer.PARALLEL;
+                default -> Mixer.FULL_ATTENTION;
+            };
+        }
+
+        private static LayerPlan uniform(int decoder, Mixer mixer) {
+            return new LayerPlan(Collections.nCopies(decoder, mixer), 0, false);
+        }
+
+        private static LayerPlan pattern(int decoder, IntFunction<Mixer> rule, int window, boolean chunked) {
+            List<Mixer> mixers = new ArrayList<>(decoder);
+            for (int i = 0; i < decoder; i++) {
+                mixers.add(rule.apply(i));
+            }
+            return new LayerPlan(mixers, window, chunked);
+        }
     }
 
     private static int positions(ModelSpec m, ModelFamily family) {
@@ -348,168 +465,170 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
     }
 
     /**
-     * Norms per block: one for Falcon-7B and Phi-2 (attention and MLP in parallel), four for Gemma
-     * 2 and 3 (before and after attention and MLP), else two.
+     * Norms per block: one for Falcon-7B, Phi-2 (attention and MLP in parallel) and Mamba, four for
+     * Gemma 2 and 3 (before and after attention and MLP), else two.
      */
     private static int normsPerBlock(ModelSpec m, ModelFamily family) {
         String type = String.valueOf(m.config().get("model_type"));
         return switch (family) {
             case FALCON -> Boolean.TRUE.equals(m.config().get("new_decoder_architecture")) ? 2 : 1;
-            case PHI -> 1;
+            case PHI, MAMBA -> 1;
             case GEMMA -> type.startsWith("gemma2") || type.startsWith("gemma3") ? 4 : 2;
             default -> 2;
         };
     }
 
+    /** KV heads of a size-only model: 8, as nearly every current model from 0.5B to 405B has. */
+    static final int SYNTHETIC_KV_HEADS = 8;
+
+    /** Widths of a size-only model come in multiples of 256, as real ones do (llama.cpp's K-quant blocks need it). */
+    private static final int SYNTHETIC_GRAIN = 256;
+
     /**
      * A Llama-like shape with about {@code params} parameters: from the usual aspect ratio
      * (h ≈ 128 × layers, so layers ≈ ∛(P / (12 × 128²))) the layer count, the hidden size and the
-     * MLP width that brings the total to P (both multiples of 256, as in real models, so llama.cpp's
-     * K-quant blocks fit their rows; 128-wide heads) are each rounded from a
-     * curve that rises with P; grouped-query attention with 8 KV heads (as Llama 3, Qwen 2.5 and
-     * Mistral have at every size) and a 32,000-token vocabulary. So no dimension ever shrinks as the
-     * size grows, and neither do the weights, the KV cache or the activations; the rounding leaves
-     * the total within about 3% of P (at most 7% from 1B up; small models are dominated by the
-     * vocabulary and come out larger).
+     * MLP width that brings the total to P (both multiples of {@link #SYNTHETIC_GRAIN}, as in real
+     * models, so llama.cpp's K-quant blocks fit their rows; 128-wide heads) are each rounded from a
+     * curve that rises with P; grouped-query attention with {@link #SYNTHETIC_KV_HEADS} KV heads (as
+     * Llama 3, Qwen 2.5 and Mistral have at every size) and a 32,000-token vocabulary. So no
+     * dimension ever shrinks as the size grows, and neither do the weights, the KV cache or the
+     * activations; the rounding leaves the total within about 3% of P (at most 7% from 1B up; small
+     * models are dominated by the vocabulary and come out larger).
      */
     static Architecture synthetic(double params) {
         int vocab = 32000;
+        int g = SYNTHETIC_GRAIN;
         double layersRaw = Math.cbrt(params / (12.0 * 128 * 128));
         double hiddenRaw = 128 * layersRaw;
-        double kvRaw = Math.min(8, hiddenRaw / 128);
+        double kvRaw = Math.min(SYNTHETIC_KV_HEADS, hiddenRaw / 128);
         double attentionRaw = 2.0 * hiddenRaw * hiddenRaw + 2.0 * hiddenRaw * kvRaw * 128;
         double interRaw = (params - 2.0 * vocab * hiddenRaw - layersRaw * (attentionRaw + 2.0 * hiddenRaw) - hiddenRaw)
                 / (3.0 * hiddenRaw * layersRaw);
         int layers = (int) Math.max(2, Math.round(layersRaw));
-        int h = (int) Math.max(256, Math.round(hiddenRaw / 256) * 256);
+        int h = (int) Math.max(g, Math.round(hiddenRaw / g) * g);
         int heads = h / 128;
-        int kvHeads = Math.min(8, heads);
+        int kvHeads = Math.min(SYNTHETIC_KV_HEADS, heads);
         int headDim = 128;
-        int inter = (int) Math.max(h, Math.round(interRaw / 256) * 256);
-        Shape s = new Shape(ModelFamily.LLAMA, h, heads, kvHeads, headDim, inter, vocab, false, true, null, null, 0, 0, 2);
+        int inter = (int) Math.max(h, Math.round(interRaw / g) * g);
+        List<Mixer> mixers = Collections.nCopies(layers, Mixer.FULL_ATTENTION);
+        Shape s = new Shape(ModelFamily.LLAMA, h, heads, kvHeads, headDim, inter, vocab, false, true, null, null, 0, 0,
+                mixers, null, false, List.of());
         return new Architecture(ModelFamily.LLAMA, layers, 0, h, heads, kvHeads, headDim, inter, vocab, false, null, null,
-                0, 0, true, s.globals(), s.blocks(layers));
+                0, 0, layers, false, null, 0, true, s.tensors(layers, 2));
     }
 
-    /** The tensor builder: the per-family rules of which matrices, biases and norms a block has. */
+    /**
+     * The tensor builder: the per-family rules of which matrices, biases and norms a block has.
+     */
     private record Shape(ModelFamily family, int h, int heads, int kvHeads, int headDim, int inter, int vocab,
                          boolean tied, boolean gated, Moe moe, Mla mla, int encoderLayers, int positions,
-                         int normsPerBlock) {
+                         List<Mixer> mixers, RecurrentMixer recurrent, boolean gatedQuery, List<Tensor> vision) {
 
-        /** The tensors outside the blocks. */
-        List<Tensor> globals() {
+        List<Tensor> tensors(int layers, int normsPerBlock) {
             List<Tensor> out = new ArrayList<>();
-            out.add(new Tensor(Tensor.Role.TOKEN_EMBD, vocab, h, 1));
+            out.add(Tensor.global(Tensor.Role.TOKEN_EMBD, vocab, h));
             if (positions > 0) {
-                out.add(new Tensor(Tensor.Role.POS_EMBD, positions, h, 1));
+                out.add(Tensor.global(Tensor.Role.POS_EMBD, positions, h));
             }
             if (family == ModelFamily.BLOOM) {
-                out.add(new Tensor(Tensor.Role.VECTOR, 1, 2L * h, 1));
+                out.add(Tensor.global(Tensor.Role.VECTOR, 1, 2L * h));
+            }
+            for (int i = 0; i < layers; i++) {
+                boolean decoder = i >= encoderLayers;
+                Mixer mixer = decoder ? mixers.get(i - encoderLayers) : Mixer.FULL_ATTENTION;
+                if (mixer.attends()) {
+                    attention(out, i);
+                }
+                if (mixer.recurs()) {
+                    recurrent.tensors(out, i, h);
+                }
+                if (family == ModelFamily.T5 && decoder && encoderLayers > 0) {
+                    out.add(new Tensor(Tensor.Role.CROSS_ATTN, i, 4L * heads * headDim, h, 1));
+                    out.add(new Tensor(Tensor.Role.VECTOR, i, 1, h, 1));
+                }
+                if (family != ModelFamily.MAMBA) {
+                    mlp(out, i);
+                }
+                out.add(new Tensor(Tensor.Role.VECTOR, i, 1, (family.layerNorm() ? 2L : 1L) * normsPerBlock * h, 1));
             }
             if (family == ModelFamily.T5 && encoderLayers > 0) {
-                out.add(new Tensor(Tensor.Role.VECTOR, 1, h, 1));
+                out.add(Tensor.global(Tensor.Role.VECTOR, 1, h));
             }
-            out.add(new Tensor(Tensor.Role.VECTOR, 1, (family.layerNorm() ? 2L : 1L) * h, 1));
+            out.add(Tensor.global(Tensor.Role.VECTOR, 1, (family.layerNorm() ? 2L : 1L) * h));
             if (!tied) {
-                out.add(new Tensor(Tensor.Role.OUTPUT, vocab, h, 1));
+                out.add(Tensor.global(Tensor.Role.OUTPUT, vocab, h));
                 if (family == ModelFamily.PHI) {
-                    out.add(new Tensor(Tensor.Role.VECTOR, 1, vocab, 1));
+                    out.add(Tensor.global(Tensor.Role.VECTOR, 1, vocab));
                 }
             }
+            out.addAll(vision);
             return out;
         }
 
-        /** The distinct blocks of a model of {@code layers} blocks (encoder blocks first), with their counts. */
-        List<Block> blocks(int layers) {
-            int decoder = layers - encoderLayers;
-            int moeLayers = moe == null ? 0 : moe.moeLayers(decoder);
-            List<Block> out = new ArrayList<>();
-            if (encoderLayers > 0) {
-                out.add(new Block(Block.Kind.ENCODER, block(false, false), encoderLayers));
-            }
-            if (decoder - moeLayers > 0) {
-                out.add(new Block(Block.Kind.DENSE, block(true, false), decoder - moeLayers));
-            }
-            if (moeLayers > 0) {
-                out.add(new Block(Block.Kind.MOE, block(true, true), moeLayers));
-            }
-            return out;
-        }
-
-        private List<Tensor> block(boolean decoder, boolean routed) {
-            List<Tensor> out = new ArrayList<>();
-            attention(out);
-            if (family == ModelFamily.T5 && decoder && encoderLayers > 0) {
-                out.add(new Tensor(Tensor.Role.CROSS_ATTN, 4L * heads * headDim, h, 1));
-                out.add(new Tensor(Tensor.Role.VECTOR, 1, h, 1));
-            }
-            mlp(out, routed);
-            out.add(new Tensor(Tensor.Role.VECTOR, 1, (family.layerNorm() ? 2L : 1L) * normsPerBlock * h, 1));
-            return out;
-        }
-
-        private void attention(List<Tensor> out) {
+        private void attention(List<Tensor> out, int i) {
             long q = (long) heads * headDim;
             long kv = (long) kvHeads * headDim;
             if (mla != null) {
                 long qk = (long) heads * (mla.nopeDim() + mla.ropeDim());
                 if (mla.qLoraRank() > 0) {
-                    out.add(new Tensor(Tensor.Role.ATTN_Q_A, mla.qLoraRank(), h, 1));
-                    out.add(new Tensor(Tensor.Role.VECTOR, 1, mla.qLoraRank(), 1));
-                    out.add(new Tensor(Tensor.Role.ATTN_Q_B, qk, mla.qLoraRank(), 1));
+                    out.add(new Tensor(Tensor.Role.ATTN_Q_A, i, mla.qLoraRank(), h, 1));
+                    out.add(new Tensor(Tensor.Role.VECTOR, i, 1, mla.qLoraRank(), 1));
+                    out.add(new Tensor(Tensor.Role.ATTN_Q_B, i, qk, mla.qLoraRank(), 1));
                 } else {
-                    out.add(new Tensor(Tensor.Role.ATTN_Q, qk, h, 1));
+                    out.add(new Tensor(Tensor.Role.ATTN_Q, i, qk, h, 1));
                 }
-                out.add(new Tensor(Tensor.Role.ATTN_KV_A, mla.kvLoraRank() + mla.ropeDim(), h, 1));
-                out.add(new Tensor(Tensor.Role.VECTOR, 1, mla.kvLoraRank(), 1));
-                out.add(new Tensor(Tensor.Role.ATTN_KV_B, (long) heads * (mla.nopeDim() + mla.vHeadDim()),
+                out.add(new Tensor(Tensor.Role.ATTN_KV_A, i, mla.kvLoraRank() + mla.ropeDim(), h, 1));
+                out.add(new Tensor(Tensor.Role.VECTOR, i, 1, mla.kvLoraRank(), 1));
+                out.add(new Tensor(Tensor.Role.ATTN_KV_B, i, (long) heads * (mla.nopeDim() + mla.vHeadDim()),
                         mla.kvLoraRank(), 1));
-                out.add(new Tensor(Tensor.Role.ATTN_OUTPUT, h, (long) heads * mla.vHeadDim(), 1));
+                out.add(new Tensor(Tensor.Role.ATTN_OUTPUT, i, h, (long) heads * mla.vHeadDim(), 1));
                 return;
             }
             boolean fused = family == ModelFamily.FALCON || family == ModelFamily.BLOOM || family == ModelFamily.GPT2
                     || family == ModelFamily.GPT_NEOX;
             if (fused) {
-                out.add(new Tensor(Tensor.Role.ATTN_QKV, q + 2 * kv, h, 1));
+                out.add(new Tensor(Tensor.Role.ATTN_QKV, i, q + 2 * kv, h, 1));
             } else {
-                out.add(new Tensor(Tensor.Role.ATTN_Q, q, h, 1));
-                out.add(new Tensor(Tensor.Role.ATTN_K, kv, h, 1));
-                out.add(new Tensor(Tensor.Role.ATTN_V, kv, h, 1));
+                // Qwen3-Next's gated attention projects a sigmoid gate per query element alongside the queries
+                out.add(new Tensor(Tensor.Role.ATTN_Q, i, gatedQuery ? 2 * q : q, h, 1));
+                out.add(new Tensor(Tensor.Role.ATTN_K, i, kv, h, 1));
+                out.add(new Tensor(Tensor.Role.ATTN_V, i, kv, h, 1));
             }
-            out.add(new Tensor(Tensor.Role.ATTN_OUTPUT, h, q, 1));
+            out.add(new Tensor(Tensor.Role.ATTN_OUTPUT, i, h, q, 1));
             long bias = (family.attentionBias() ? q + 2 * kv : 0) + (family.outputProjectionBias() ? h : 0)
                     + (family == ModelFamily.GPT_OSS ? heads : 0);
             if (bias > 0) {
-                out.add(new Tensor(Tensor.Role.VECTOR, 1, bias, 1));
+                out.add(new Tensor(Tensor.Role.VECTOR, i, 1, bias, 1));
             }
         }
 
-        private void mlp(List<Tensor> out, boolean routed) {
-            if (routed) {
+        private void mlp(List<Tensor> out, int i) {
+            int layer = i - encoderLayers;
+            if (moe != null && moe.isMoeLayer(layer)) {
                 int e = moe.experts();
                 int ei = moe.expertIntermediate();
-                out.add(new Tensor(Tensor.Role.ROUTER, e, h, 1));
-                out.add(new Tensor(Tensor.Role.FFN_GATE_EXPS, ei, h, e));
-                out.add(new Tensor(Tensor.Role.FFN_UP_EXPS, ei, h, e));
-                out.add(new Tensor(Tensor.Role.FFN_DOWN_EXPS, h, ei, e));
+                out.add(new Tensor(Tensor.Role.ROUTER, i, e, h, 1));
+                out.add(new Tensor(Tensor.Role.FFN_GATE_EXPS, i, ei, h, e));
+                out.add(new Tensor(Tensor.Role.FFN_UP_EXPS, i, ei, h, e));
+                out.add(new Tensor(Tensor.Role.FFN_DOWN_EXPS, i, h, ei, e));
                 if (family == ModelFamily.GPT_OSS) {
-                    out.add(new Tensor(Tensor.Role.VECTOR, 1, (long) e * (2L * ei + h) + e, 1));
+                    out.add(new Tensor(Tensor.Role.VECTOR, i, 1, (long) e * (2L * ei + h) + e, 1));
                 }
                 int si = moe.sharedIntermediate();
                 if (si > 0) {
-                    out.add(new Tensor(Tensor.Role.FFN_GATE_SHEXP, si, h, 1));
-                    out.add(new Tensor(Tensor.Role.FFN_UP_SHEXP, si, h, 1));
-                    out.add(new Tensor(Tensor.Role.FFN_DOWN_SHEXP, h, si, 1));
+                    out.add(new Tensor(Tensor.Role.FFN_GATE_SHEXP, i, si, h, 1));
+                    out.add(new Tensor(Tensor.Role.FFN_UP_SHEXP, i, si, h, 1));
+                    out.add(new Tensor(Tensor.Role.FFN_DOWN_SHEXP, i, h, si, 1));
                 }
                 return;
             }
             if (gated) {
-                out.add(new Tensor(Tensor.Role.FFN_GATE, inter, h, 1));
+                out.add(new Tensor(Tensor.Role.FFN_GATE, i, inter, h, 1));
             }
-            out.add(new Tensor(Tensor.Role.FFN_UP, inter, h, 1));
-            out.add(new Tensor(Tensor.Role.FFN_DOWN, h, inter, 1));
+            out.add(new Tensor(Tensor.Role.FFN_UP, i, inter, h, 1));
+            out.add(new Tensor(Tensor.Role.FFN_DOWN, i, h, inter, 1));
             if (family.mlpBias()) {
-                out.add(new Tensor(Tensor.Role.VECTOR, 1, (long) inter + h, 1));
+                out.add(new Tensor(Tensor.Role.VECTOR, i, 1, (long) inter + h, 1));
             }
         }
     }

@@ -155,8 +155,11 @@ public final class DefaultMethod implements Method {
         Architecture a = c.a();
         List<String> notes = new ArrayList<>();
         if (a.synthetic()) {
-            notes.add("only the size is known, so the default method assumes a Llama-like shape (" + a.layers() + " layers, hidden "
-                    + a.hidden() + "); give a config.json for exact numbers");
+            notes.add("only the size is known, so the default method assumes a typical current shape: " + a.layers()
+                    + " layers, hidden " + a.hidden() + ", " + a.heads() + " attention heads sharing " + a.kvHeads()
+                    + " KV heads of " + a.headDim() + " (grouped-query attention, as current models of every size use; "
+                    + "an older multi-head model caches " + a.heads() / a.kvHeads() + "x the keys and values); "
+                    + "give a config.json for exact numbers");
         }
         if (budget != null) {
             budgetNotes(c, budget, notes);
@@ -179,9 +182,7 @@ public final class DefaultMethod implements Method {
         assumptions.add("weights: " + wb.format() + ": " + MemoryPlan.mib(wb.total()) + " in all ("
                 + String.format("%.2f", wb.bitsPerParam(a)) + " bits/parameter)");
         if (!w.isTraining()) {
-            assumptions.add(String.format("KV cache: %s, %s bytes per token%s", kv.type(),
-                    NumberText.plain(Math.round(kv.bytesPerToken())),
-                    kv.window() > 0 ? " (sliding layers hold at most " + kv.window() + " tokens)" : ""));
+            assumptions.add(kvAssumption(a, kv));
         }
         assumptions.addAll(plan.notes());
         if (budget != null) {
@@ -360,7 +361,7 @@ public final class DefaultMethod implements Method {
         int gl = c.runtime().gpuLayers(c, plan);
         boolean outputOnGpu = c.runtime().outputOnGpu(c);
         List<SpeedModel.Segment> parts = new ArrayList<>();
-        double gpuLayerBytes = wb.lastLayers(gl);
+        double gpuLayerBytes = sumLast(wb, gl);
         double cpuLayerBytes = wb.allLayers() - gpuLayerBytes;
         if (gl > 0 || outputOnGpu) {
             double share = (double) gl / layers;
@@ -385,6 +386,15 @@ public final class DefaultMethod implements Method {
                     layers - gl, quantized));
         }
         return parts;
+    }
+
+    private static double sumLast(WeightBytes wb, int count) {
+        double sum = 0;
+        int layers = wb.layers().length;
+        for (int i = layers - count; i < layers; i++) {
+            sum += wb.layer(i);
+        }
+        return sum;
     }
 
     /** Memory bandwidth of a device in GB/s (a CPU at the DDR generation chosen). */
@@ -415,12 +425,17 @@ public final class DefaultMethod implements Method {
 
     private static String describe(Architecture a, ModelSpec m) {
         StringBuilder sb = new StringBuilder();
-        sb.append(a.synthetic() ? "synthetic Llama-like shape for " + m.id() : "architecture from config (" + a.family()
+        sb.append(a.synthetic() ? "synthetic shape for " + m.id() + " (grouped-query attention with "
+                + Architecture.SYNTHETIC_KV_HEADS + " KV heads, a 32,000-token vocabulary)" : "architecture from config (" + a.family()
                 .name().toLowerCase(java.util.Locale.ROOT) + " family)");
-        sb.append(": ").append(a.layers()).append(" layers, hidden ").append(a.hidden()).append(", ").append(a.heads())
-                .append(" heads / ").append(a.kvHeads()).append(" KV heads x ").append(a.headDim()).append(", MLP ")
-                .append(a.intermediate()).append(a.family().gatedMlp() ? " (gated)" : " (plain)").append(", vocab ")
-                .append(a.vocab()).append(a.tiedEmbeddings() ? " (tied)" : "");
+        sb.append(": ").append(a.layers()).append(" layers, hidden ").append(a.hidden()).append(", ");
+        if (a.attentionLayers() > 0) {
+            sb.append(a.heads()).append(" heads / ").append(a.kvHeads()).append(" KV heads x ").append(a.headDim())
+                    .append(", MLP ").append(a.intermediate()).append(a.family().gatedMlp() ? " (gated)" : " (plain)");
+        } else {
+            sb.append("no attention, no MLP");
+        }
+        sb.append(", vocab ").append(a.vocab()).append(a.tiedEmbeddings() ? " (tied)" : "");
         if (a.moe() != null) {
             sb.append(", MoE ").append(a.moe().experts()).append(" experts, ").append(a.moe().activeExperts())
                     .append(" active");
@@ -435,9 +450,43 @@ public final class DefaultMethod implements Method {
             sb.append(", MLA latent ").append(a.mla().kvLoraRank()).append("+").append(a.mla().ropeDim());
         }
         if (a.slidingLayers() > 0) {
-            sb.append(", ").append(a.slidingLayers()).append(" sliding layers (window ").append(a.slidingWindow()).append(")");
+            sb.append(", ").append(a.slidingLayers()).append(a.chunked() ? " chunked-attention layers (chunk " : " sliding layers (window ")
+                    .append(a.slidingWindow()).append(")");
+        }
+        if (a.recurrent() != null) {
+            sb.append(", ").append(a.recurrentLayers()).append(" ").append(a.recurrent().describe()).append(" layers");
+            if (a.attentionLayers() == 0) {
+                sb.append(" only");
+            } else if (a.attentionLayers() < a.decoderLayers()) {
+                sb.append(", attention in ").append(a.attentionLayers()).append(" of ").append(a.decoderLayers());
+            } else {
+                sb.append(" beside attention in every block");
+            }
+        }
+        if (a.visionParams() > 0) {
+            sb.append(String.format(", vision tower %.3fB", a.visionParams() / 1e9));
         }
         sb.append(String.format("; %.3fB parameters, %.3fB per token", a.totalParams() / 1e9, a.activeParams() / 1e9));
+        return sb.toString();
+    }
+
+    /** The KV cache in words: bytes per token, windows, and the recurrent blocks' fixed state. */
+    private static String kvAssumption(Architecture a, KvCache kv) {
+        StringBuilder sb = new StringBuilder(String.format("KV cache: %s, %s bytes per token", kv.type(),
+                NumberText.plain(Math.round(kv.bytesPerToken()))));
+        if (a.attentionLayers() < a.decoderLayers()) {
+            sb.append(" (").append(a.attentionLayers()).append(" attention layers of ").append(a.decoderLayers()).append(")");
+        }
+        if (kv.window() > 0) {
+            sb.append(a.chunked() ? "; chunked layers hold at most " : "; sliding layers hold at most ").append(kv.window())
+                    .append(" tokens");
+        }
+        if (kv.stateBytes() > 0) {
+            sb.append("; plus a fixed ").append(MemoryPlan.mib(kv.stateBytes())).append(" per sequence of ")
+                    .append(a.recurrent().describe()).append(" state (").append(NumberText.plain(a.recurrentElements()))
+                    .append(" elements of ").append(NumberText.plain(Math.round(kv.stateBytes() / a.recurrentElements())))
+                    .append(" bytes)");
+        }
         return sb.toString();
     }
 

@@ -8,7 +8,8 @@ import gpupoor.calc.Quant;
  * output head, on {@code attn_v} and {@code ffn_down} in selected layers
  * ({@code use_more_bits}: the first and last eighth and every third layer in between), on the
  * attention of 8-expert MoE models and of 70B models, and fall back to a 32-block type where a row
- * is not a multiple of 256. Norms and other vectors stay F32; MoE routers are never quantized.
+ * is not a multiple of 256. Norms and other vectors stay F32; MoE routers are never quantized; a
+ * vision tower lives in a separate F16 {@code mmproj} file.
  */
 final class GgufMix {
     private GgufMix() {
@@ -37,20 +38,19 @@ final class GgufMix {
         };
     }
 
-    /**
-     * The type of tensor {@code t} of model {@code a} in a file of type {@code q}.
-     *
-     * @param layer the block the tensor belongs to (0-based), or -1 outside the blocks
-     */
-    public static GgufType typeOf(Quant q, Architecture a, Tensor t, int layer) {
+    /** The type of tensor {@code t} of model {@code a} in a file of type {@code q}. */
+    public static GgufType typeOf(Quant q, Architecture a, Tensor t) {
         if (!t.role().matrix() || t.role() == Tensor.Role.ROUTER) {
             return GgufType.F32;
+        }
+        if (t.role() == Tensor.Role.VISION) {
+            return GgufType.F16;
         }
         GgufType base = baseType(q);
         if (base == GgufType.F16) {
             return GgufType.F16;
         }
-        GgufType type = chosen(q, a, t, layer, base);
+        GgufType type = chosen(q, a, t, base);
         if (t.cols() % type.blockSize() != 0) {
             type = type.fallback();
             if (t.cols() % type.blockSize() != 0) {
@@ -60,10 +60,10 @@ final class GgufMix {
         return type;
     }
 
-    /** The mix's rules; they read the layer only through the predicates of {@link #layerClass}. */
-    private static GgufType chosen(Quant q, Architecture a, Tensor t, int i, GgufType base) {
+    private static GgufType chosen(Quant q, Architecture a, Tensor t, GgufType base) {
         boolean falcon = a.family() == ModelFamily.FALCON;
         boolean eightExperts = a.moe() != null && a.moe().experts() == 8;
+        int i = t.layer();
         int n = a.layers();
         Tensor.Role role = t.role();
         if (role == Tensor.Role.OUTPUT || (role == Tensor.Role.TOKEN_EMBD && a.tiedEmbeddings())) {
@@ -131,18 +131,6 @@ final class GgufMix {
                 return base;
             }
         }
-    }
-
-    /**
-     * The class of block {@code layer} of a model of {@code layers} blocks: the mixes' layer rules
-     * ({@link #chosen}) read the layer index only through these five predicates, so blocks of one
-     * class get the same types and their bytes are computed once.
-     */
-    static int layerClass(int layer, int layers) {
-        int i = layer;
-        int n = layers;
-        return (i < 2 ? 1 : 0) | (i < 4 ? 2 : 0) | (i < n / 16 ? 4 : 0) | (i < n / 8 ? 8 : 0)
-                | (useMoreBits(i, n) ? 16 : 0);
     }
 
     /** llama.cpp's {@code use_more_bits}: the first and last eighth of the layers and every third one between. */

@@ -54,9 +54,16 @@ final class LlamaCppRuntime extends Runtime {
         return KvCache.roundUp((long) w.batch() * w.totalTokens(), flash ? 256 : 32);
     }
 
+    /** One context for all sequences' tokens, and a recurrent state per sequence. */
     @Override
     double kvAllocated(KvCache kv, long tokens, int sequences, boolean flash) {
-        return kv.bytes(KvCache.roundUp(tokens * sequences, flash ? 256 : 32));
+        return kv.attentionBytes(KvCache.roundUp(tokens * sequences, flash ? 256 : 32)) + sequences * kv.stateBytes();
+    }
+
+    /** llama.cpp keeps recurrent states in F32. */
+    @Override
+    double stateElementBytes(Quant storage) {
+        return 4;
     }
 
     @Override
@@ -83,7 +90,10 @@ final class LlamaCppRuntime extends Runtime {
         int ngl = c.options().gpuLayersOrAll() < 0 ? layers + 1 : c.options().gpuLayersOrAll();
         int gl = Math.min(ngl, layers);
         boolean outputOnGpu = ngl > layers;
-        double layerBytes = wb.lastLayers(gl);
+        double layerBytes = 0;
+        for (int i = layers - gl; i < layers; i++) {
+            layerBytes += wb.layer(i);
+        }
         double globals = wb.outsideLayers() - wb.tokenEmbedding() - wb.head();
         double out = outputOnGpu ? wb.head() + globals + (a.tiedEmbeddings() ? wb.tokenEmbedding() : 0) : 0;
         double kvGpu = kvAll * gl / layers;

@@ -12,7 +12,10 @@ import java.util.Map;
  * default.
  */
 enum ModelFamily {
-    /** Llama, Mistral, Mixtral, Qwen3, OLMo 2, Phi-3, DeepSeek and other SwiGLU decoders without biases. */
+    /**
+     * Llama, Mistral, Mixtral, Qwen3, OLMo 2, Phi-3, DeepSeek and other SwiGLU decoders without
+     * biases; also the hybrids built on that block (Jamba, Falcon-H1, Qwen3-Next, Llama 4).
+     */
     LLAMA(true, false, false, false, false),
     /** Qwen2/Qwen2.5: SwiGLU with biases on q, k and v. */
     QWEN2(true, true, false, false, false),
@@ -33,7 +36,9 @@ enum ModelFamily {
     /** Phi-1/Phi-2: plain MLP with biases, LayerNorm, untied output with a bias. */
     PHI(false, true, true, true, false),
     /** T5-style encoder-decoder (feed-forward gated when {@code feed_forward_proj} says so), relative positions. */
-    T5(false, false, false, false, true);
+    T5(false, false, false, false, true),
+    /** Mamba, Mamba-2 and FalconMamba: state-space blocks only (no attention, no MLP), RMSNorm, tied embeddings. */
+    MAMBA(false, false, false, false, true);
 
     private final boolean gatedMlp;
     private final boolean attentionBias;
@@ -80,8 +85,9 @@ enum ModelFamily {
     }
 
     /**
-     * The family of a config: by {@code model_type}, else by the first {@code architectures}
-     * entry; configs that say neither are treated as Llama-like.
+     * The family of a config: by {@code model_type} (transformers' names, or llama.cpp's
+     * architecture names for a GGUF file: {@code gpt-oss}, {@code phi2}, {@code starcoder} …), else
+     * by the first {@code architectures} entry; configs that say neither are treated as Llama-like.
      */
     public static ModelFamily of(Map<String, Object> config) {
         Object type = config.get("model_type");
@@ -102,10 +108,11 @@ enum ModelFamily {
         if (n.startsWith("gemma")) {
             return GEMMA;
         }
-        if (n.startsWith("gpt_oss") || n.startsWith("gptoss")) {
+        if (n.startsWith("gpt_oss") || n.startsWith("gptoss") || n.startsWith("gpt-oss")) {
             return GPT_OSS;
         }
-        if (n.startsWith("gpt2") || n.startsWith("gpt_bigcode") || n.startsWith("gptbigcode") || n.startsWith("backpackgpt2")) {
+        if (n.startsWith("gpt2") || n.startsWith("gpt_bigcode") || n.startsWith("gptbigcode") || n.startsWith("backpackgpt2")
+                || n.equals("starcoder")) {
             return GPT2;
         }
         if (n.startsWith("gpt_neox") || n.startsWith("gptneox")) {
@@ -114,13 +121,19 @@ enum ModelFamily {
         if (n.startsWith("bloom")) {
             return BLOOM;
         }
+        if (n.startsWith("mamba") || n.startsWith("falcon_mamba") || n.startsWith("falconmamba")) {
+            return MAMBA;
+        }
+        if (n.startsWith("falcon_h1") || n.startsWith("falcon-h1") || n.startsWith("falconh1")) {
+            return LLAMA;
+        }
         if (n.startsWith("falcon") || n.startsWith("rw")) {
             return FALCON;
         }
         if (n.startsWith("opt")) {
             return OPT;
         }
-        if (n.equals("phi") || n.startsWith("phiforcausallm") || n.startsWith("mixformer")) {
+        if (n.equals("phi") || n.equals("phi2") || n.startsWith("phiforcausallm") || n.startsWith("mixformer")) {
             return PHI;
         }
         if (n.startsWith("t5") || n.startsWith("mt5") || n.startsWith("umt5") || n.startsWith("enct5")) {

@@ -152,9 +152,17 @@ abstract class Runtime {
         return true;
     }
 
+    /**
+     * Bytes per element of the recurrent state of Mamba and Gated DeltaNet blocks: the weights'
+     * compute type (vLLM's {@code mamba_cache_dtype auto}, transformers' cache), fp32 for fp32 weights.
+     */
+    double stateElementBytes(Quant storage) {
+        return storage == Quant.FP32 ? 4 : 2;
+    }
+
     /** The KV cache the runtime keeps for a model whose weights it holds as {@code storage} ({@code requested}: the cache type asked for, or null). */
     final KvCache kvCache(Architecture a, KvCacheType requested, Quant storage) {
-        return KvCache.of(a, cacheType(requested, storage), latentCache(), windowedCache(a));
+        return KvCache.of(a, cacheType(requested, storage), latentCache(), windowedCache(a), stateElementBytes(storage));
     }
 
     /** What the runtime allocates for {@code sequences} sequences of {@code tokens} tokens. */

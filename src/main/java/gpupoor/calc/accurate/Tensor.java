@@ -2,15 +2,15 @@ package gpupoor.calc.accurate;
 
 /**
  * One weight tensor of a model (or, for MoE, one stacked tensor holding all experts of a layer, as
- * GGUF files store them). Where it sits is its container's business: {@link Architecture#globals()}
- * or one of the {@link Architecture.Block}s.
+ * GGUF files store them).
  *
  * @param role    what the tensor does (decides its storage type under each quantization)
+ * @param layer   transformer block index, or -1 outside the blocks
  * @param rows    output dimension
  * @param cols    input dimension (GGUF's {@code ne[0]}: the quantization blocks run along it)
  * @param copies  stacked copies: the number of experts for expert tensors, else 1
  */
-record Tensor(Role role, long rows, long cols, int copies) {
+record Tensor(Role role, int layer, long rows, long cols, int copies) {
 
     /** What a tensor is, in llama.cpp's naming where one exists. */
     public enum Role {
@@ -60,6 +60,14 @@ record Tensor(Role role, long rows, long cols, int copies) {
         FFN_DOWN_SHEXP(true),
         /** MoE router ({@code ffn_gate_inp}). */
         ROUTER(true),
+        /** Input projection of a state-space or linear-attention block (Mamba's {@code in_proj}, Gated DeltaNet's {@code in_proj_qkvz}). */
+        SSM_IN(true),
+        /** Mamba's selective projections ({@code x_proj}, {@code dt_proj}) and Gated DeltaNet's {@code in_proj_ba}. */
+        SSM_X(true),
+        /** Output projection of a state-space or linear-attention block ({@code out_proj}). */
+        SSM_OUT(true),
+        /** The vision tower and its projector into the text model (run once per image, not per token). */
+        VISION(true),
         /** Norm weights and biases, and other vectors (biases, attention sinks): kept in float. */
         VECTOR(false);
 
@@ -83,6 +91,19 @@ record Tensor(Role role, long rows, long cols, int copies) {
         public boolean embeddingOrHead() {
             return this == TOKEN_EMBD || this == POS_EMBD || this == OUTPUT;
         }
+
+        /**
+         * Whether a generated token multiplies by it: not the embedding look-ups, not the vision
+         * tower (it runs once per image).
+         */
+        public boolean perToken() {
+            return this != TOKEN_EMBD && this != POS_EMBD && this != VISION;
+        }
+    }
+
+    /** A tensor outside the blocks. */
+    public static Tensor global(Role role, long rows, long cols) {
+        return new Tensor(role, -1, rows, cols, 1);
     }
 
     /** Number of parameters. */

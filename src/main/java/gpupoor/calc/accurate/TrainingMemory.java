@@ -88,15 +88,11 @@ record TrainingMemory(TrainingRecipe recipe, double trainableParams, double weig
     /** LoRA parameters: r × (in + out) for each target matrix of each decoder (and encoder) block, and of the LM head when targeted. */
     static double loraParams(Architecture a, LoraTargets targets, int rank) {
         double n = 0;
-        for (Architecture.Block b : a.blocks()) {
-            double block = 0;
-            for (Tensor t : b.tensors()) {
-                LoraTargets.Module module = module(t.role());
-                if (module != null && targets.contains(module)) {
-                    block += (double) rank * (t.rows() + t.cols()) * t.copies();
-                }
+        for (Tensor t : a.tensors()) {
+            LoraTargets.Module module = module(t.role());
+            if (module != null && targets.contains(module)) {
+                n += (double) rank * (t.rows() + t.cols()) * t.copies();
             }
-            n += b.count() * block;
         }
         return n;
     }

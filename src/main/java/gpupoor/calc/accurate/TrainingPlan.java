@@ -2,6 +2,8 @@ package gpupoor.calc.accurate;
 
 import gpupoor.calc.Bound;
 import gpupoor.calc.Hardware;
+import gpupoor.calc.Input;
+import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Parallelism;
 import gpupoor.calc.Precision;
 import gpupoor.calc.TrainingTime;
@@ -195,7 +197,10 @@ final class TrainingPlan {
         if (!r.fsdp()) {
             return largestTensorParams(a) * perParam;
         }
-        double block = wb.maxLayer();
+        double block = 0;
+        for (int i = 0; i < wb.layers().length; i++) {
+            block = Math.max(block, wb.layer(i));
+        }
         double gradShare = r.full() ? tm.gradBytes() / (wb.total() / a.totalParams()) : 0;
         return (wb.outsideLayers() + 2 * block) * (1 + gradShare);
     }
@@ -203,7 +208,7 @@ final class TrainingPlan {
     /** The parameters of the largest weight tensor (DeepSpeed's "largest layer": one module's own parameters). */
     static double largestTensorParams(Architecture a) {
         double max = 0;
-        for (Tensor t : a.distinctTensors()) {
+        for (Tensor t : a.tensors()) {
             max = Math.max(max, (double) t.rows() * t.cols() * t.copies());
         }
         return max;
@@ -325,6 +330,10 @@ final class TrainingPlan {
         Hardware d = c.device();
         TrainingRecipe r = c.training().recipe();
         if (r.precision() == Precision.FP32 && r.full()) {
+            if (!(d.fp32Tflops() > 0)) {
+                throw new InvalidScenarioException("fp32 training runs at the device's fp32 rate, and " + d.name()
+                        + " gives none: add it to " + Input.DEVICE_SPEC.ref("fp32=..TFLOPS") + " or train in mixed precision");
+            }
             return d.fp32Tflops();
         }
         return d.isGpu() ? Runtime.pytorchPeakTflops(d) : Math.max(d.fp16Tflops(), d.fp32Tflops());

@@ -3,6 +3,8 @@ package gpupoor.calc.accurate;
 import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Quant;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -14,19 +16,25 @@ import java.util.Map;
  */
 abstract class WeightFormat {
 
-    /**
-     * Bytes of tensor {@code t} of model {@code a}.
-     *
-     * @param layer the block holding it (0-based), or -1 outside the blocks
-     */
-    abstract double bytes(Architecture a, Tensor t, int layer);
+    /** Bytes of tensor {@code t} of model {@code a}. */
+    abstract double bytes(Architecture a, Tensor t);
 
     /**
-     * Which blocks store their tensors alike: blocks of one shape and one class take the same bytes.
-     * One class for every block, unless the format picks types per layer (GGUF's K-quant mixes).
+     * A tensor with its bytes in this format.
+     *
+     * @param tensor the tensor
+     * @param bytes  its bytes
      */
-    int layerClass(Architecture a, int layer) {
-        return 0;
+    record Sized(Tensor tensor, double bytes) {
+    }
+
+    /** The model's tensors with their bytes: the architecture's, each sized by {@link #bytes}. */
+    List<Sized> sized(Architecture a) {
+        List<Sized> out = new ArrayList<>(a.tensors().size());
+        for (Tensor t : a.tensors()) {
+            out.add(new Sized(t, bytes(a, t)));
+        }
+        return out;
     }
 
     /** The format in words, for the assumptions. */
@@ -38,14 +46,19 @@ abstract class WeightFormat {
     }
 
     /**
-     * The format of weights stored as {@code q}. With {@link Quant#NONE}, a checkpoint the config
-     * says is published quantized ({@code quantization_config}: DeepSeek-V3's fp8, gpt-oss's MXFP4
-     * experts) is taken as published.
+     * The format of weights stored as {@code q}. A model whose weight headers were read, stored as
+     * they are ({@code q} is its {@link ModelSpec.Weights#quant}), has its exact bytes
+     * ({@link PublishedWeights}). With {@link Quant#NONE}, a checkpoint the config says is published
+     * quantized ({@code quantization_config}: DeepSeek-V3's fp8, gpt-oss's MXFP4 experts) is taken
+     * as published.
      *
      * @param doubleQuant whether bitsandbytes NF4 uses double quantization (QLoRA's setting;
      *                    plain 4-bit loading in transformers does not)
      */
     static WeightFormat of(Quant q, ModelSpec model, boolean doubleQuant) {
+        if (model.weights() != null && q == model.weights().quant()) {
+            return new PublishedWeights(model.weights());
+        }
         return switch (q.family()) {
             case FLOAT -> switch (q) {
                 case FP32 -> Floats.FP32;
@@ -58,10 +71,13 @@ abstract class WeightFormat {
         };
     }
 
-    /** Whether a tensor stays in 16 bits under the transformers quantizers: vectors, embeddings, the head, routers. */
+    /**
+     * Whether a tensor stays in 16 bits under the transformers quantizers: vectors, embeddings, the
+     * head, routers, the vision tower.
+     */
     static boolean keeps16(Tensor t) {
         boolean matrix = t.role().matrix() && t.role() != Tensor.Role.ROUTER;
-        return !matrix || t.role().embeddingOrHead();
+        return !matrix || t.role().embeddingOrHead() || t.role() == Tensor.Role.VISION;
     }
 
     /** fp8 linear layers: 1 byte plus an fp32 scale per 128×128 block. */
@@ -69,18 +85,44 @@ abstract class WeightFormat {
         return params * (1 + 4.0 / (128 * 128));
     }
 
-    /** 16-bit weights, or the checkpoint's own fp8 or MXFP4 when its config says so. */
+    /**
+     * 16-bit weights, or the checkpoint's own quantization when its config's {@code quantization_config}
+     * says so: fp8 (block or channel scales), MXFP4 experts, GPTQ and AWQ (their bits and group size),
+     * bitsandbytes 4-bit (NF4 or FP4, with or without double quantization) and 8-bit,
+     * compressed-tensors (int4/int8 weight groups as GPTQ, fp8 as fp8).
+     */
     private static WeightFormat published(ModelSpec model) {
-        if (model.config().get("quantization_config") instanceof Map<?, ?> qc
-                && qc.get("quant_method") instanceof String method) {
-            switch (method.toLowerCase(Locale.ROOT)) {
-                case "fp8" -> {
-                    return Floats.PUBLISHED_FP8;
-                }
-                case "mxfp4" -> {
-                    return Floats.PUBLISHED_MXFP4;
-                }
-                default -> { }
+        if (!(model.config().get("quantization_config") instanceof Map<?, ?> qc)
+                || !(qc.get("quant_method") instanceof String || qc.get("load_in_4bit") != null || qc.get("load_in_8bit") != null)) {
+            return Floats.FP16;
+        }
+        String method = qc.get("quant_method") instanceof String m ? m.toLowerCase(Locale.ROOT) : "bitsandbytes";
+        int bits = qc.get("bits") instanceof Number b ? b.intValue() : qc.get("w_bit") instanceof Number w ? w.intValue() : 4;
+        int group = qc.get("group_size") instanceof Number g ? g.intValue() : qc.get("q_group_size") instanceof Number g2 ? g2.intValue() : 128;
+        return switch (method) {
+            case "fp8", "fbgemm_fp8" -> Floats.PUBLISHED_FP8;
+            case "mxfp4" -> Floats.PUBLISHED_MXFP4;
+            case "gptq" -> new GroupQuantized(bits >= 8 ? Quant.GPTQ_INT8 : Quant.GPTQ_INT4, group, true);
+            case "awq" -> new GroupQuantized(Quant.AWQ_INT4, group, true);
+            case "bitsandbytes" -> Boolean.TRUE.equals(qc.get("load_in_8bit")) ? Bitsandbytes.INT8
+                    : Boolean.TRUE.equals(qc.get("bnb_4bit_use_double_quant")) ? Bitsandbytes.NF4_DOUBLE : Bitsandbytes.NF4;
+            case "compressed-tensors" -> compressedTensors(qc);
+            default -> Floats.FP16;
+        };
+    }
+
+    /** compressed-tensors: the first weight group's bits, type and group size. */
+    private static WeightFormat compressedTensors(Map<?, ?> qc) {
+        if (qc.get("config_groups") instanceof Map<?, ?> groups && !groups.isEmpty()
+                && groups.values().iterator().next() instanceof Map<?, ?> first && first.get("weights") instanceof Map<?, ?> w) {
+            int bits = w.get("num_bits") instanceof Number n ? n.intValue() : 16;
+            boolean floating = "float".equals(w.get("type"));
+            int group = w.get("group_size") instanceof Number g ? g.intValue() : -1;
+            if (bits == 8 && floating) {
+                return Floats.PUBLISHED_FP8;
+            }
+            if (bits == 4 || bits == 8) {
+                return new GroupQuantized(bits == 8 ? Quant.GPTQ_INT8 : Quant.GPTQ_INT4, group, true);
             }
         }
         return Floats.FP16;
@@ -107,7 +149,7 @@ abstract class WeightFormat {
         }
 
         @Override
-        double bytes(Architecture a, Tensor t, int layer) {
+        double bytes(Architecture a, Tensor t) {
             long n = t.params();
             return switch (kind) {
                 case FP32 -> 4.0 * n;
@@ -147,7 +189,7 @@ abstract class WeightFormat {
         }
 
         @Override
-        double bytes(Architecture a, Tensor t, int layer) {
+        double bytes(Architecture a, Tensor t) {
             long n = t.params();
             if (keeps16(t)) {
                 return 2.0 * n;
@@ -162,33 +204,44 @@ abstract class WeightFormat {
     }
 
     /**
-     * GPTQ/AWQ with group size 128: packed weights plus an fp16 scale and a packed zero per group and
-     * column (GPTQ also an int32 group index per input row); embeddings, head and norms 16-bit.
+     * GPTQ/AWQ: packed weights plus an fp16 scale and a packed zero per group and column (GPTQ also
+     * an int32 group index per input row); embeddings, head and norms 16-bit. Group size 128 unless
+     * the checkpoint's config says otherwise (-1: one group per row).
      */
     private static final class GroupQuantized extends WeightFormat {
-        private static final double GROUP = 128;
         private final Quant q;
+        private final int group;
+        private final boolean fromConfig;
 
         GroupQuantized(Quant q) {
+            this(q, 128, false);
+        }
+
+        GroupQuantized(Quant q, int group, boolean fromConfig) {
             this.q = q;
+            this.group = group;
+            this.fromConfig = fromConfig;
         }
 
         @Override
-        double bytes(Architecture a, Tensor t, int layer) {
+        double bytes(Architecture a, Tensor t) {
             long n = t.params();
             if (keeps16(t)) {
                 return 2.0 * n;
             }
+            double g = group > 0 ? group : t.cols();
             return switch (q) {
-                case GPTQ_INT4 -> n * (0.5 + 2.5 / GROUP) + 4.0 * t.cols() * t.copies();
-                case GPTQ_INT8 -> n * (1 + 3.0 / GROUP) + 4.0 * t.cols() * t.copies();
-                default -> n * (0.5 + 2.5 / GROUP);
+                case GPTQ_INT4 -> n * (0.5 + 2.5 / g) + 4.0 * t.cols() * t.copies();
+                case GPTQ_INT8 -> n * (1 + 3.0 / g) + 4.0 * t.cols() * t.copies();
+                default -> n * (0.5 + 2.5 / g);
             };
         }
 
         @Override
         String describe() {
-            return q.id() + " group size 128 (packed weights + fp16 scales + packed zeros); embeddings, head and norms 16-bit";
+            return (fromConfig ? "the checkpoint's quantization_config: " : "") + q.id() + " group size "
+                    + (group > 0 ? String.valueOf(group) : "per row") + " (packed weights + fp16 scales + packed zeros); "
+                    + "embeddings, head and norms 16-bit";
         }
     }
 
@@ -201,13 +254,8 @@ abstract class WeightFormat {
         }
 
         @Override
-        double bytes(Architecture a, Tensor t, int layer) {
-            return GgufMix.typeOf(q, a, t, layer).bytes(t.rows() * t.copies(), t.cols());
-        }
-
-        @Override
-        int layerClass(Architecture a, int layer) {
-            return GgufMix.layerClass(layer, a.layers());
+        double bytes(Architecture a, Tensor t) {
+            return GgufMix.typeOf(q, a, t).bytes(t.rows() * t.copies(), t.cols());
         }
 
         @Override

@@ -130,7 +130,7 @@ class DefaultArchitectureTest {
     }
 
     @Test
-    void sizeOnlyModelsGetALlamaLikeShapeOfThatSize() {
+    void sizeOnlyModelsGetACurrentShapeOfThatSize() {
         Architecture a = Architecture.of(ModelSpec.ofSize(7));
         assertTrue(a.synthetic());
         // each dimension is rounded from a curve rising with the size (the MLP width to a multiple of 256,
@@ -138,7 +138,30 @@ class DefaultArchitectureTest {
         assertEquals(7.0, a.totalParams() / 1e9, 0.2);
         assertEquals(0, a.intermediate() % 256);
         assertEquals(128, a.headDim());
-        Architecture big = Architecture.of(ModelSpec.ofSize(70));
-        assertEquals(8, big.kvHeads());
+        // grouped-query attention with 8 KV heads at every size, as Llama 3.x (1B-405B) and Qwen3 (0.6B-32B) have
+        assertEquals(8, a.kvHeads());
+        assertEquals(8, Architecture.of(ModelSpec.ofSize(70)).kvHeads());
+        // 27B: 52 layers x 2 x 8 x 128 x 2 bytes = 212,992 bytes per token (multi-head with 52 heads would be 6.5x that)
+        Architecture b27 = Architecture.of(ModelSpec.ofSize(27));
+        assertEquals(52, b27.layers());
+        assertEquals(212992, Runtime.of(Framework.HF).kvCache(b27, KvCacheType.F16, Quant.NONE).bytesPerToken());
+    }
+
+    @Test
+    void theSizeFallbackNeverShrinksAsTheSizeGrows() {
+        double lastKv = 0;
+        long lastParams = 0;
+        for (double b = 0.02; b <= 2000; b *= 1.01) {
+            Architecture a = Architecture.of(ModelSpec.ofSize(b));
+            double kv = Runtime.of(Framework.HF).kvCache(a, KvCacheType.F16, Quant.NONE).bytesPerToken();
+            assertTrue(kv >= lastKv, b + "B: KV " + kv + " < " + lastKv);
+            assertTrue(a.totalParams() >= lastParams, b + "B: parameters " + a.totalParams() + " < " + lastParams);
+            if (b >= 1) {
+                // each dimension is rounded from a rising curve: within 7% of the size from 1B up
+                assertEquals(b, a.totalParams() / 1e9, b * 0.07, b + "B");
+            }
+            lastKv = kv;
+            lastParams = a.totalParams();
+        }
     }
 }

@@ -77,33 +77,28 @@ class DefaultWeightBytesTest {
     void kQuantMixesSpendMoreBitsWhereLlamaCppDoes() {
         Architecture a = Architecture.of(Catalog.get().model("meta-llama/Meta-Llama-3-8B"));
         int sixBit = 0;
-        for (int i = 0; i < a.layers(); i++) {
-            Tensor v = tensor(a.block(i).tensors(), Tensor.Role.ATTN_V);
-            if (GgufMix.typeOf(Quant.Q4_K_M, a, v, i) == GgufType.Q6_K) {
+        for (Tensor t : a.tensors()) {
+            if (t.role() == Tensor.Role.ATTN_V && GgufMix.typeOf(Quant.Q4_K_M, a, t) == GgufType.Q6_K) {
                 sixBit++;
             }
         }
         // use_more_bits: first 4, last 4 and every third layer between of 32 = 16 layers
         assertEquals(16, sixBit);
-        Tensor head = tensor(a.globals(), Tensor.Role.OUTPUT);
-        assertEquals(GgufType.Q6_K, GgufMix.typeOf(Quant.Q4_K_M, a, head, -1));
-        assertEquals(GgufType.Q6_K, GgufMix.typeOf(Quant.Q4_0, a, head, -1));
+        Tensor head = a.tensors().stream().filter(t -> t.role() == Tensor.Role.OUTPUT).findFirst().orElseThrow();
+        assertEquals(GgufType.Q6_K, GgufMix.typeOf(Quant.Q4_K_M, a, head));
+        assertEquals(GgufType.Q6_K, GgufMix.typeOf(Quant.Q4_0, a, head));
         // Mixtral (8 experts): attn_v and attn_k in Q8_0
         Architecture mix = Architecture.of(Catalog.get().model("mistralai/Mixtral-8x7B-v0.1"));
-        Tensor v = tensor(mix.block(0).tensors(), Tensor.Role.ATTN_V);
-        assertEquals(GgufType.Q8_0, GgufMix.typeOf(Quant.Q4_K_M, mix, v, 0));
+        Tensor v = mix.tensors().stream().filter(t -> t.role() == Tensor.Role.ATTN_V).findFirst().orElseThrow();
+        assertEquals(GgufType.Q8_0, GgufMix.typeOf(Quant.Q4_K_M, mix, v));
     }
 
     @Test
     void rowsNotMultipleOf256FallBack() {
         // Falcon-7B's hidden size 4544 is not a multiple of 256: Q4_K tensors over it become Q5_0
         Architecture f = Architecture.of(Catalog.get().model("tiiuae/falcon-7b"));
-        Tensor qkv = tensor(f.block(0).tensors(), Tensor.Role.ATTN_QKV);
-        assertEquals(GgufType.Q5_0, GgufMix.typeOf(Quant.Q4_K_S, f, qkv, 0));
-    }
-
-    private static Tensor tensor(java.util.List<Tensor> tensors, Tensor.Role role) {
-        return tensors.stream().filter(t -> t.role() == role).findFirst().orElseThrow();
+        Tensor qkv = f.tensors().stream().filter(t -> t.role() == Tensor.Role.ATTN_QKV).findFirst().orElseThrow();
+        assertEquals(GgufType.Q5_0, GgufMix.typeOf(Quant.Q4_K_S, f, qkv));
     }
 
     @Test
