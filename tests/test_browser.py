@@ -5,7 +5,9 @@ target/browser-<front end>-<notebook>.png.
 The notebook defaults to tests/fixtures/kernel-smoke.ipynb; pass --notebook PATH (repeatable) to
 open others, e.g. /usr/bin/python3 -m pytest tests/test_browser.py --notebook notebooks/01-first.ipynb
 Front ends: Debian's classic Notebook always; JupyterLab too when .venv/bin/jupyter-lab exists
-(./run.sh creates it) or $GPUPOOR_JUPYTER_LAB names a jupyter-lab executable.
+(./run.sh creates it) or $GPUPOOR_JUPYTER_LAB names a jupyter-lab executable. The widget test moves
+a slider with real input events in both (the classic Notebook gets the widgets extension from the
+venv's widgetsnbextension through JUPYTER_PATH and JUPYTER_CONFIG_PATH, as run.sh --classic does).
 """
 import json
 import os
@@ -25,6 +27,8 @@ import pytest
 from conftest import KERNEL_NAME, ROOT
 
 LAB = Path(os.environ.get("GPUPOOR_JUPYTER_LAB", ROOT / ".venv" / "bin" / "jupyter-lab"))
+VENV_JUPYTER = ROOT / ".venv" / "share" / "jupyter"
+VENV_CONFIG = ROOT / ".venv" / "etc" / "jupyter"
 FRONT_ENDS = ["notebook"] + (["lab"] if LAB.is_file() else [])
 RUN_TIMEOUT = 300
 
@@ -48,8 +52,13 @@ def server(request, tmp_path):
         argv = [str(LAB), *common, f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
                 "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None", "--LabApp.check_for_updates_class="
                 "jupyterlab.NeverCheckForUpdate"]
+    env = dict(os.environ)
+    if request.param == "notebook" and (VENV_JUPYTER / "nbextensions" / "jupyter-js-widgets").is_dir():
+        # the widgets extension of the venv's ipywidgets (widgetsnbextension) in Debian's Notebook
+        env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(VENV_JUPYTER), env.get("JUPYTER_PATH")]))
+        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(VENV_CONFIG), env.get("JUPYTER_CONFIG_PATH")]))
     log = open(tmp_path / "server.log", "wb")
-    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -119,7 +128,8 @@ JUPYTERLAB = {
 }
 
 
-def test_notebook_renders_table_and_plot(server, browser, notebook_path):
+def open_notebook(server, browser, notebook_path):
+    """Copies the notebook (outputs cleared) into the server's root and opens it; returns the JS set."""
     nb = nbformat.read(notebook_path, as_version=4)
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Java (gpu_poor)", "language": "java"}
     for cell in nb.cells:
@@ -137,6 +147,11 @@ def test_notebook_renders_table_and_plot(server, browser, notebook_path):
         url = f"{server['base']}/lab/workspaces/{uuid.uuid4().hex}/tree/{notebook_path.name}?token={server['token']}&reset"
     browser.get(url)
     wait_for(browser, js["ready"], 120, "the notebook page and an idle kernel")
+    return js
+
+
+def test_notebook_renders_table_and_plot(server, browser, notebook_path):
+    js = open_notebook(server, browser, notebook_path)
     started = time.monotonic()
     browser.execute_script(js["run"])
     wait_for(browser, js["done"], RUN_TIMEOUT, "all cells to run")
@@ -156,3 +171,99 @@ def test_notebook_renders_table_and_plot(server, browser, notebook_path):
           f"run all in {ran_in:.1f} s, screenshot {shot}")
     assert tables >= 1, "no table rendered"
     assert images + svgs >= 1, "no plot rendered"
+
+
+# Runs code in the page's kernel connection and keeps its text result in window.gpupoorResult.
+ASK_KERNEL = {
+    "notebook": "window.gpupoorResult = null; Jupyter.notebook.kernel.execute(arguments[0], {iopub: {output: "
+                "m => { if (m.msg_type === 'execute_result') window.gpupoorResult = m.content.data['text/plain']; }}},"
+                " {silent: false, store_history: false});",
+    "lab": LAB_JS + " window.gpupoorResult = null; var f = w.sessionContext.session.kernel.requestExecute("
+                    "{code: arguments[0], store_history: false}); f.onIOPub = m => { if (m.header.msg_type === "
+                    "'execute_result') window.gpupoorResult = m.content.data['text/plain']; };",
+}
+WIDGET_CELL = ('IntSlider batch = new IntSlider("batch", 1, 64, 8);\n'
+               'List<Integer> seen = new ArrayList<>();\n'
+               'batch.onChange(b -> seen.add(b));\n'
+               'batch.show();')
+
+
+def ask_kernel(browser, kind, code):
+    browser.execute_script(ASK_KERNEL[kind], code)
+    wait_for(browser, "return window.gpupoorResult !== null", 30, f"the kernel's answer to {code}")
+    return browser.execute_script("return window.gpupoorResult")
+
+
+def test_a_slider_moved_in_the_browser_reaches_the_kernel(server, browser, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(WIDGET_CELL))
+    path = tmp_path / "widgets.ipynb"
+    nbformat.write(nb, path)
+    js = open_notebook(server, browser, path)
+    browser.execute_script(js["run"])
+    wait_for(browser, js["done"], RUN_TIMEOUT, "the widget cell to run")
+    wait_for(browser, "return !!document.querySelector('.widget-slider .noUi-handle')", 60, "the slider's view")
+    handle = browser.find_element(By.CSS_SELECTOR, ".widget-slider .noUi-handle")
+    track = browser.find_element(By.CSS_SELECTOR, ".widget-slider .noUi-target")
+    # drag the handle a third of the track to the right: 8 -> about 29
+    ActionChains(browser).click_and_hold(handle).move_by_offset(track.size["width"] // 3, 0).release().perform()
+    wait_for(browser, "return (document.querySelector('.widget-readout') || {}).textContent !== '8'", 10,
+             "the readout to change")
+    readout = int(browser.execute_script("return document.querySelector('.widget-readout').textContent"))
+    assert 20 <= readout <= 40, readout
+    shot = ROOT / "target" / f"browser-{server['kind']}-widgets.png"
+    shot.parent.mkdir(exist_ok=True)
+    browser.save_screenshot(str(shot))
+    value, seen = ask_kernel(browser, server["kind"], 'batch.value() + " " + seen').split(" ", 1)
+    assert int(value) == readout, (value, readout)
+    assert seen.strip("[]").split(", ")[-1] == value
+    errors = browser.execute_script("return document.body.innerText")
+    assert "Error displaying widget" not in errors and "Failed to create view" not in errors
+    print(f"{server['kind']}: slider moved to {readout}, the kernel saw {value} (changes seen: {seen}); "
+          f"screenshot {shot}")
+
+
+EXPLORE_CELL = ('var x = explore(model("meta-llama/Llama-3.1-8B").on(gpu("rtx-4090")).quant(Q4_K_M).context(4096));\n'
+                'x')
+# the batch slider of explore(..): the slider whose label reads "batch"
+BATCH_SLIDER = ("return Array.from(document.querySelectorAll('.widget-slider')).find("
+                "s => (s.querySelector('.widget-label') || {}).textContent === 'batch')")
+TOTAL = "((document.querySelector('.gpupoor-explore-total b') || {}).textContent || '')"
+
+
+def test_explore_redraws_when_a_slider_moves(server, browser, tmp_path):
+    """explore(..) in the page: drag its batch slider with real input events; the memory total shown changes
+    to what the kernel computed for the new batch."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(EXPLORE_CELL))
+    path = tmp_path / "explore.ipynb"
+    nbformat.write(nb, path)
+    js = open_notebook(server, browser, path)
+    browser.execute_script(js["run"])
+    wait_for(browser, js["done"], RUN_TIMEOUT, "the explore cell to run")
+    wait_for(browser, BATCH_SLIDER.replace("return ", "return !!"), 60, "explore's batch slider")
+    wait_for(browser, f"return {TOTAL} !== ''", 60, "the memory total")
+    before = browser.execute_script(f"return {TOTAL}")
+    slider = browser.execute_script(BATCH_SLIDER)
+    handle = slider.find_element(By.CSS_SELECTOR, ".noUi-handle")
+    track = slider.find_element(By.CSS_SELECTOR, ".noUi-target")
+    ActionChains(browser).click_and_hold(handle).move_by_offset(track.size["width"] // 4, 0).release().perform()
+    wait_for(browser, f"return {TOTAL} !== {json.dumps(before)}", 20, "the shown memory total to change")
+    after = browser.execute_script(f"return {TOTAL}")
+    readout = int(slider.find_element(By.CSS_SELECTOR, ".widget-readout").text)
+    shot = ROOT / "target" / f"browser-{server['kind']}-explore.png"
+    shot.parent.mkdir(exist_ok=True)
+    browser.save_screenshot(str(shot))
+    mib = lambda shown: int(shown.split(" MiB")[0].replace(",", ""))
+    assert readout > 1 and mib(after) > mib(before), (readout, before, after)
+    answer = ask_kernel(browser, server["kind"], 'x.batch().value() + " " + Math.round(x.report().totalMiB()) + " "'
+                                                 ' + Math.round(x.redrawMillis())')
+    batch, total, millis = (int(v) for v in answer.split())
+    assert batch == readout, (batch, readout)
+    assert total == mib(after), (total, after)
+    print(f"{server['kind']}: batch 1 -> {readout}, memory {before} -> {after}, kernel redraw {millis} ms; "
+          f"screenshot {shot}")

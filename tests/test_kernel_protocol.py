@@ -65,7 +65,7 @@ def test_display_helpers_publish_display_data(kernel):
 
 
 def test_displayable_uses_its_own_html_and_text(kernel):
-    data = kernel.value('class Fits implements gpupoor.dsl.Displayable {\n'
+    data = kernel.value('class Fits implements gpupoor.view.Displayable {\n'
                         '  public String toHtml() { return "<p>fits</p>"; }\n'
                         '  public String toText() { return "fits"; }\n'
                         '}\nnew Fits()')

@@ -1,7 +1,7 @@
 package gpupoor.cli;
 
-import gpupoor.kernel.KernelSpecInstaller;
-import gpupoor.kernel.KernelSpecInstaller.Scope;
+import gpupoor.kernel.install.KernelSpecInstaller;
+import gpupoor.kernel.install.KernelSpecInstaller.Scope;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

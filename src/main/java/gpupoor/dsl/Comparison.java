@@ -1,5 +1,7 @@
 package gpupoor.dsl;
 
+import gpupoor.view.Displayable;
+import gpupoor.view.Html;
 import gpupoor.calc.Estimate;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.MemoryBreakdown;
@@ -159,8 +161,7 @@ public final class Comparison implements Displayable {
         } catch (InvalidScenarioException e) {
             chart = "";
         }
-        return "<div style=\"display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap\"><div>"
-                + Html.table(table(), 20) + "</div>" + chart + "</div>";
+        return Html.row(Html.table(table(), 20), chart);
     }
 
     @Override

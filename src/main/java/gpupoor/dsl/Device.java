@@ -1,5 +1,7 @@
 package gpupoor.dsl;
 
+import gpupoor.view.Displayable;
+import gpupoor.view.Html;
 import gpupoor.calc.Ddr;
 import gpupoor.calc.Hardware;
 import gpupoor.calc.InvalidScenarioException;

@@ -174,6 +174,16 @@ public final class Dsl {
     }
 
     /**
+     * Controls for a setup next to its live memory chart: context, batch, quantization, device and
+     * count, runtime and its knobs, fine-tuning method and rank; the verdict, tokens/s and the limits
+     * follow every change. Without a widget front end it shows as text with a note. Example:
+     * {@code explore(model("meta-llama/Llama-3.1-8B").on(gpu("rtx-4090")).quant(Q4_K_M))}.
+     */
+    public static Explore explore(Setup setup) {
+        return new Explore(setup);
+    }
+
+    /**
      * A recipe ladder starting from a fine-tuning setup: add techniques one after another with
      * {@code .then(label, change)}; each step shows its memory saving, its time cost and the longest
      * sequence that fits. Example:

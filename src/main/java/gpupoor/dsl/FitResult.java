@@ -1,5 +1,7 @@
 package gpupoor.dsl;
 
+import gpupoor.view.Displayable;
+import gpupoor.view.Html;
 import gpupoor.calc.Fit;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Quant;

@@ -1,5 +1,7 @@
 package gpupoor.dsl;
 
+import gpupoor.view.Displayable;
+import gpupoor.view.Html;
 import gpupoor.calc.Fit;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Quant;
@@ -158,7 +160,7 @@ public final class LimitSweep implements Displayable {
 
     @Override
     public String toHtml() {
-        return Html.table(table(), 40) + Html.image(plot().chart());
+        return Html.row(Html.table(table(), 40), Html.image(plot().chart()));
     }
 
     @Override

@@ -1,7 +1,9 @@
 package gpupoor.dsl;
 
+import gpupoor.view.ChartImage;
+import gpupoor.view.Displayable;
+import gpupoor.view.Html;
 import gpupoor.calc.InvalidScenarioException;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
 
@@ -43,7 +45,7 @@ public final class Plot implements Displayable {
 
     /** The chart as PNG bytes. */
     public byte[] png() {
-        return Html.png(chart);
+        return ChartImage.png(chart);
     }
 
     /**
@@ -57,7 +59,7 @@ public final class Plot implements Displayable {
         Path path = checkFileName(file);
         try {
             if (file.toLowerCase(Locale.ROOT).endsWith(".svg")) {
-                VectorGraphicsEncoder.saveVectorGraphic(chart, file, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+                Files.writeString(path, ChartImage.svg(chart));
             } else {
                 Files.write(path, png());
             }

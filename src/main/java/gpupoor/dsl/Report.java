@@ -1,5 +1,7 @@
 package gpupoor.dsl;
 
+import gpupoor.view.Displayable;
+import gpupoor.view.Html;
 import gpupoor.calc.Estimate;
 import gpupoor.calc.Fit;
 import gpupoor.calc.InvalidScenarioException;
@@ -200,7 +202,10 @@ public final class Report implements Displayable {
         return estimate.notes().stream().map(Setup::text).toList();
     }
 
-    /** The memory breakdown as a table: component, MiB, GiB and share of the total, then the total. */
+    /**
+     * The memory breakdown as a table named with the model's and the device's full names (the chart
+     * beside it may shorten them): component, MiB, GiB and share of the total, then the total.
+     */
     public Table table() {
         MemoryBreakdown m = requireMemory();
         List<String> names = new ArrayList<>();
@@ -220,7 +225,9 @@ public final class Report implements Displayable {
         gib.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
         DoubleColumn share = mibCol.divide(m.totalMiB()).setName("share");
         share.setPrintFormatter(NumberColumnFormatter.percent(1));
-        return ResultTable.of("memory: " + setup.model().id(), StringColumn.create("component", names), mibCol, gib, share);
+        Device d = setup.device();
+        return ResultTable.of("memory: " + setup.model().id() + (d == null ? "" : " on " + d.label()),
+                StringColumn.create("component", names), mibCol, gib, share);
     }
 
     /** A stacked bar of the memory components beside the device's memory, in GiB. */
@@ -229,8 +236,8 @@ public final class Report implements Displayable {
         Device d = setup.device();
         boolean capacity = !Double.isNaN(capacityMiB());
         List<String> categories = capacity ? List.of("needed", "available") : List.of("needed");
-        CategoryChart chart = Charts.category("Memory · " + SweepPlots.shortName(setup.model().id()) + (d == null ? "" : " · " + d.cell()),
-                "", "memory (GiB)", 520, 400);
+        CategoryChart chart = Charts.category("Memory · " + SweepPlots.shortName(setup.model().id()) + (d == null ? "" : " · " + d.label()),
+                "", "memory (GiB)", 600, 400);
         chart.getStyler().setStacked(true);
         for (Component c : Component.values()) {
             double v = c.mib(m);
@@ -273,9 +280,7 @@ public final class Report implements Displayable {
         StringBuilder sb = new StringBuilder("<div class=\"gpupoor-report\"><p><b>")
                 .append(Html.escape(setup.toText())).append("</b></p>");
         if (estimate.memory() != null) {
-            sb.append("<div style=\"display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap\"><div>")
-                    .append(Html.table(table(), 20)).append("</div>")
-                    .append(Html.image(chart().chart())).append("</div>");
+            sb.append(Html.row(Html.table(table(), 20), Html.image(chart().chart())));
         }
         sb.append("<ul>");
         for (String line : lines()) {

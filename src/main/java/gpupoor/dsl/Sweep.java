@@ -1,5 +1,7 @@
 package gpupoor.dsl;
 
+import gpupoor.view.Displayable;
+import gpupoor.view.Html;
 import gpupoor.calc.Framework;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;

@@ -3,21 +3,16 @@ package gpupoor.dsl;
 import gpupoor.validate.Metric;
 import gpupoor.validate.RowResult;
 import gpupoor.validate.ValidationRun;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.style.Styler;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -109,15 +104,5 @@ public final class ValidationCharts {
             }
         }
         return BUCKET_TOPS.length;
-    }
-
-    /** A chart as a PNG data URI, for {@code <img src=...>}. */
-    static String dataUri(Chart<?, ?> chart) {
-        try {
-            return "data:image/png;base64," + Base64.getEncoder().encodeToString(
-                    BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

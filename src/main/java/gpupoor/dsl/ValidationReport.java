@@ -1,5 +1,7 @@
 package gpupoor.dsl;
 
+import gpupoor.view.Displayable;
+import gpupoor.view.Html;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
 import gpupoor.calc.Methods;
@@ -183,8 +185,7 @@ public final class ValidationReport implements Displayable {
         html.append("<div style=\"display:grid;grid-template-columns:repeat(").append(runs.size())
                 .append(",minmax(0,1fr));gap:8px\">");
         for (Chart<?, ?> chart : charts()) {
-            html.append("<img style=\"max-width:100%\" alt=\"").append(Html.escape(chart.getTitle()))
-                    .append("\" src=\"").append(ValidationCharts.dataUri(chart)).append("\"/>");
+            html.append(Html.image(chart));
         }
         return html.append("</div></div>").toString();
     }

@@ -49,6 +49,8 @@ final class CellEvaluator implements AutoCloseable {
     private final InProcessExecutionControl control;
     /** Where each snippet's source came from, by snippet id, for error reports. */
     private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+    /** An empty directory, added to the class path to reset the compiler ({@link #resetCompiler()}). */
+    private java.nio.file.Path emptyDirectory;
     /** Whether {@link #addBundledSources()} ran (on the first inspection: opening the jar takes ~0.1 s). */
     private boolean bundledSources;
 
@@ -154,7 +156,7 @@ final class CellEvaluator implements AutoCloseable {
     }
 
     private CellResult evalPiece(Piece piece, String text, String origin) {
-        List<SnippetEvent> events = shell.eval(piece.source());
+        List<SnippetEvent> events = shell.eval(LongLiterals.rewrite(piece.source()));
         try {
             CellResult result = CellResult.NONE;
             for (SnippetEvent event : events) {
@@ -199,6 +201,13 @@ final class CellEvaluator implements AutoCloseable {
             lines.add("CompileError: " + first);
             lines.add(origin + ", line " + lineOf(text, piece.offset()) + ":");
             lines.add("    " + lineText(text, piece.offset()));
+        } else if (errors.stream().anyMatch(CellEvaluator::constantTooLong)) {
+            resetCompiler();
+            first = "a string constant is longer than 65,535 bytes, the most a Java class file holds; "
+                    + "build it when the code runs (e.g. String.join or a StringBuilder) or read it from a file";
+            lines.add("CompileError: " + first);
+            lines.add(origin + ", line " + lineOf(text, piece.offset()) + ":");
+            lines.add("    " + abbreviate(lineText(text, piece.offset())));
         } else {
             first = message(errors.get(0)).lines().findFirst().orElse("");
             for (Diag d : errors) {
@@ -211,6 +220,36 @@ final class CellEvaluator implements AutoCloseable {
             }
         }
         return new CellError("CompileError", first, lines);
+    }
+
+    /**
+     * Gives JShell fresh javac instances. javac folds constant expressions ({@code "a" + "b"}) into
+     * one constant; when that is over 65,535 bytes the class writer fails, and JShell's pooled javac
+     * context ({@code JavacTaskPool}) keeps the broken constant pool, so every later snippet fails
+     * with the same error. {@code JShell.addToClasspath} is the public call that makes JShell's
+     * {@code TaskFactory} start a new pool; the path it adds is an empty directory.
+     */
+    private void resetCompiler() {
+        try {
+            if (emptyDirectory == null) {
+                emptyDirectory = java.nio.file.Files.createTempDirectory("gpupoor-jshell");
+                emptyDirectory.toFile().deleteOnExit();
+            }
+            shell.addToClasspath(emptyDirectory.toString());
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warning("cannot reset the Java compiler after a too long string constant: " + e);
+        }
+    }
+
+    /** javac's "constant string too long" (or the class writer's constant pool message). */
+    private static boolean constantTooLong(Diag d) {
+        String m = d.getMessage(Locale.ROOT);
+        return m.contains("constant string too long") || m.contains("too long for the constant pool");
+    }
+
+    /** A source line cut to 200 characters for an error report. */
+    private static String abbreviate(String line) {
+        return line.length() <= 200 ? line : line.substring(0, 200) + "... (" + line.length() + " characters)";
     }
 
     /** A diagnostic's text without javac's "location: class" line, which names JShell's hidden wrapper. */
@@ -226,6 +265,12 @@ final class CellEvaluator implements AutoCloseable {
 
     private CellError runtimeError(JShellException e, Throwable thrown) {
         if (e instanceof EvalException ee && InProcessExecutionControl.INTERRUPTED.equals(ee.getExceptionClassName())) {
+            if (control.interruptedButStillRunning()) {
+                String why = "the cell was interrupted, but its code ignores interrupts and could not be stopped on Java "
+                        + Runtime.version().feature() + "; it goes on in the background with its output hidden."
+                        + " Restart the kernel to end it.";
+                return new CellError("Interrupted", why, List.of("Interrupted: " + why));
+            }
             return new CellError("Interrupted", "the cell was interrupted",
                     List.of("Interrupted: the cell was interrupted"));
         }
@@ -357,6 +402,40 @@ final class CellEvaluator implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Runs a widget callback (user code a front-end change triggers) on a cell thread, so that an
+     * interrupt stops it as it stops a cell.
+     *
+     * @throws CellError when the callback throws or is interrupted
+     */
+    void runCallback(Runnable action) {
+        control.beginCell();
+        try {
+            control.threads().run(() -> {
+                action.run();
+                return null;
+            });
+        } catch (CellThreads.Interrupted e) {
+            throw new CellError("Interrupted", "the widget callback was interrupted",
+                    List.of("Interrupted: the widget callback was interrupted"));
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable t = e.getCause() == null ? e : e.getCause();
+            List<String> lines = new ArrayList<>();
+            lines.add("A widget callback failed: " + t);
+            StackTraceElement[] frames = t.getStackTrace();
+            for (int i = 0; i < Math.min(frames.length, MAX_CAUSE_FRAMES); i++) {
+                lines.add("    at " + frame(frames[i]));
+            }
+            String name = t.getClass().getSimpleName();
+            throw new CellError(name, String.valueOf(t.getMessage()), lines);
+        }
+    }
+
+    /** Whether the thread runs cell code that an interrupt could not stop (its output is dropped). */
+    boolean isAbandoned(Thread thread) {
+        return control.threads().isAbandoned(thread);
     }
 
     /** Interrupts the cell being evaluated: its running snippet is cancelled and no later snippet runs. */

@@ -6,29 +6,23 @@ import org.dflib.jjava.jupyter.kernel.JupyterIO;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A cell's standard streams and display channel: {@code System.out}/{@code System.err} become
- * Jupyter stream messages and {@code display(..)} becomes display data of the running cell.
+ * A cell's standard input: {@code System.in} reads from the front end (an {@code input_request})
+ * when the request allows it. The cell's output goes through the kernel's
+ * {@link gpupoor.kernel.protocol.Outbox} instead of jjava's streams.
  */
 final class CellIO extends JupyterIO {
     CellIO() {
         super(StandardCharsets.UTF_8);
     }
 
-    /** Sends output to this request's cell; stdin is read from the front end when it allows it. */
+    /** Reads stdin from this request's front end when it allows it. */
     void attach(ShellReplyEnvironment env, boolean stdinAllowed) {
         setEnv(env);
         setJupyterInEnabled(stdinAllowed);
     }
 
-    /** Flushes what the cell printed without a newline, then detaches from the request. */
+    /** Detaches from the request. */
     void detach(ShellReplyEnvironment env) {
-        flush();
         retractEnv(env);
-    }
-
-    /** Sends what the cell printed so far (the streams flush by themselves only at a newline). */
-    void flush() {
-        out.flush();
-        err.flush();
     }
 }

@@ -8,7 +8,8 @@ import java.util.logging.Logger;
 /**
  * Keeps cells from ending the kernel's JVM: while installed, {@code System.exit} and
  * {@code Runtime.halt} throw {@link ExitRefusedException} unless the kernel itself exits through
- * {@link #exit(int)}. It is a {@link SecurityManager} that permits everything else. Java 17 allows
+ * {@link #exit(int)}, and it cannot be removed ({@code System.setSecurityManager} throws). It is a
+ * {@link SecurityManager} that permits everything else. Java 17 allows
  * installing one at run time; Java 18 to 23 need {@code -Djava.security.manager=allow} (the installer
  * adds it); where a JVM refuses, the kernel runs without the guard and says so in its log. The
  * kernel installs it once its JShell session has started: class loading under a security manager
@@ -73,13 +74,17 @@ final class ExitGuard extends SecurityManager {
         }
     }
 
+    /** Refuses replacing or removing the guard ({@code System.setSecurityManager}); allows everything else. */
     @Override
     public void checkPermission(Permission perm) {
-        // Everything else is allowed: this manager exists only to refuse exits.
+        if (perm instanceof RuntimePermission && "setSecurityManager".equals(perm.getName())) {
+            throw new SecurityException("System.setSecurityManager was refused: the kernel's guard against "
+                    + "System.exit stays in place (ending the JVM would lose the session)");
+        }
     }
 
     @Override
     public void checkPermission(Permission perm, Object context) {
-        // Everything else is allowed.
+        checkPermission(perm);
     }
 }

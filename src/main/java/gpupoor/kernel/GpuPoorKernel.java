@@ -1,5 +1,12 @@
 package gpupoor.kernel;
 
+import gpupoor.kernel.protocol.History;
+import gpupoor.kernel.protocol.KernelConnection;
+import gpupoor.kernel.protocol.MapReply;
+import gpupoor.kernel.protocol.Outbox;
+import gpupoor.kernel.protocol.Replies;
+import gpupoor.kernel.protocol.WidgetComms;
+import gpupoor.widgets.Widgets;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -10,21 +17,21 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
-import org.dflib.jjava.jupyter.messages.Header;
 import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.MessageType;
 import org.dflib.jjava.jupyter.messages.publish.PublishClearOutput;
+import org.dflib.jjava.jupyter.messages.publish.PublishDisplayData;
 import org.dflib.jjava.jupyter.messages.publish.PublishError;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteResult;
 import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
-import org.dflib.jjava.jupyter.messages.reply.HistoryReply;
-import org.dflib.jjava.jupyter.messages.reply.KernelInfoReply;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,14 +48,22 @@ import java.util.logging.Logger;
  * The Jupyter kernel: jjava-jupyter's protocol handling with cells evaluated by an in-process
  * JShell ({@link CellEvaluator}) and values shown by {@link Renderers}. JShell starts in the
  * background while the kernel already answers {@code kernel_info}; a session starts with JShell's
- * default imports, then {@code dsl/prelude.jsh}, then {@code import static gpupoor.kernel.Display.*}.
+ * default imports, then {@code dsl/prelude.jsh}, then {@code import static gpupoor.kernel.Display.*}
+ * and {@code import gpupoor.widgets.*}.
+ * <p>
+ * It overrides jjava-jupyter 1.0-a6's {@code BaseKernel.handleExecuteRequest}, which names errors
+ * after the Java class of whatever the kernel throws ({@code ErrorReply.of(e)}), sends no
+ * {@code payload} or {@code user_expressions}, ignores {@code silent}, {@code store_history} and
+ * {@code stop_on_error}, and publishes cell output through {@code JupyterIO} (see
+ * {@link Outbox}); and its comm handling (see {@link WidgetComms}).
  */
 final class GpuPoorKernel extends BaseKernel {
     private static final Logger LOG = Logger.getLogger(GpuPoorKernel.class.getName());
     /** The bundled notebook prelude (a classpath resource). */
     static final String PRELUDE = "dsl/prelude.jsh";
-    /** Makes the cell helpers ({@code display}, {@code html}, ...) available unqualified. */
-    static final String DISPLAY_IMPORT = "import static " + Display.class.getName() + ".*;";
+    /** Makes the cell helpers ({@code display}, {@code html}, ...) and the widgets available unqualified. */
+    static final String DISPLAY_IMPORT = "import static " + Display.class.getName() + ".*;\n"
+            + "import gpupoor.widgets.*;";
 
     private final CellIO cellIO;
     private final History history = new History();
@@ -59,6 +74,11 @@ final class GpuPoorKernel extends BaseKernel {
     /** Pager payloads of the running cell ({@link Display#page(Object)}), sent with its reply. */
     private final List<DisplayData> pages = new java.util.concurrent.CopyOnWriteArrayList<>();
     private KernelConnection connection;
+    private Outbox outbox;
+    private PrintStream cellOut;
+    private PrintStream cellErr;
+    private WidgetComms widgets;
+    private final HeapTrim heapTrim = new HeapTrim(() -> running == null);
 
     GpuPoorKernel() {
         this(new CellIO(), new Renderer());
@@ -109,12 +129,14 @@ final class GpuPoorKernel extends BaseKernel {
 
     /**
      * Loads the table and chart renderers (classes, fonts: a first chart otherwise costs ~0.1 s more)
-     * in the background, while JShell is still starting on the other core.
+     * in the background once the JShell session is ready, so that it does not slow the first cell.
      */
     void warmUpRenderers() {
-        Thread warm = new Thread(this::warmRenderers, "renderer-warmup");
-        warm.setDaemon(true);
-        warm.start();
+        evaluator.whenComplete((cells, failure) -> {
+            Thread warm = new Thread(this::warmRenderers, "renderer-warmup");
+            warm.setDaemon(true);
+            warm.start();
+        });
     }
 
     private void warmRenderers() {
@@ -188,6 +210,70 @@ final class GpuPoorKernel extends BaseKernel {
     public void becomeHandlerForConnection(JupyterConnection connection) {
         super.becomeHandlerForConnection(connection);
         this.connection = connection instanceof KernelConnection k ? k : null;
+        this.outbox = new Outbox(connection.getIOPub());
+        // a cell thread an interrupt could not stop prints into no later cell
+        outbox.mute(t -> evaluator.isDone() && !evaluator.isCompletedExceptionally() && evaluator.join().isAbandoned(t));
+        this.cellOut = new PrintStream(outbox.stdout(), true, StandardCharsets.UTF_8);
+        this.cellErr = new PrintStream(outbox.stderr(), true, StandardCharsets.UTF_8);
+        this.widgets = new WidgetComms(outbox, value -> Renderers.render(getRenderer(), value), this::runCallback);
+        Widgets.use(widgets);
+        widgets.register(getRenderer());
+        // jjava-jupyter 1.0-a6's CommManager cannot carry the widget protocol (see WidgetComms)
+        connection.setHandler(MessageType.COMM_OPEN_COMMAND, (env, m) -> onComm(env, m, () -> widgets.handleOpen(env, m)));
+        connection.setHandler(MessageType.COMM_MSG_COMMAND, (env, m) -> onComm(env, m, () -> widgets.handleMessage(env, m)));
+        connection.setHandler(MessageType.COMM_CLOSE_COMMAND, (env, m) -> onComm(env, m, () -> widgets.handleClose(env, m)));
+        connection.setHandler(MessageType.COMM_INFO_REQUEST, (env, m) -> {
+            env.setBusyDeferIdle();
+            widgets.handleInfo(env, m);
+        });
+    }
+
+    /** Handles a comm message: what it causes is published with it as the parent, before idle. */
+    private void onComm(ShellReplyEnvironment env, Message<?> message, Runnable handler) {
+        env.setBusyDeferIdle();
+        outbox.begin(message);
+        try {
+            handler.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot handle a " + message.getHeader().getType().getName() + " message", e);
+        } finally {
+            outbox.end();
+        }
+    }
+
+    /**
+     * Runs a widget observer (user code) as a cell runs: on a stoppable cell thread, with
+     * System.out/err going to the message that triggered it; an exception is printed, not thrown.
+     */
+    private synchronized void runCallback(ShellReplyEnvironment env, Message<?> trigger, Runnable action) {
+        if (!evaluator.isDone() || evaluator.isCompletedExceptionally()) {
+            action.run(); // JShell is still starting: the callback cannot be user code yet
+            return;
+        }
+        Runnable restore = redirectStreams();
+        running = env;
+        try {
+            evaluator.join().runCallback(action);
+        } catch (CellError e) {
+            cellErr.println(String.join("\n", e.traceback()));
+        } finally {
+            running = null;
+            restore.run();
+        }
+    }
+
+    /** Points System.out and System.err at the running request; the returned action flushes and restores them. */
+    private Runnable redirectStreams() {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        System.setOut(cellOut);
+        System.setErr(cellErr);
+        return () -> {
+            cellOut.flush();
+            cellErr.flush();
+            System.setOut(out);
+            System.setErr(err);
+        };
     }
 
     // ---- protocol handlers --------------------------------------------------------------------
@@ -195,59 +281,30 @@ final class GpuPoorKernel extends BaseKernel {
     @Override
     protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<KernelInfoRequest> request) {
         env.setBusyDeferIdle();
-        Map<String, Object> language = new LinkedHashMap<>();
-        language.put("name", languageInfo.getName());
-        language.put("version", languageInfo.getVersion());
-        language.put("mimetype", languageInfo.getMimetype());
-        language.put("file_extension", languageInfo.getFileExtension());
-        language.put("pygments_lexer", languageInfo.getPygmentsLexer());
-        language.put("codemirror_mode", languageInfo.getCodemirrorMode());
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put("status", "ok");
-        content.put("protocol_version", Header.PROTOCOL_VERISON);
-        content.put("implementation", name);
-        content.put("implementation_version", version);
-        content.put("language_info", language);
-        content.put("banner", getBanner());
-        content.put("help_links", List.of());
-        env.reply(MapReply.of(request, KernelInfoReply.MESSAGE_TYPE, content));
+        env.reply(Replies.kernelInfo(request, name, version, languageInfo, getBanner()));
     }
 
     @Override
     protected void handleHistoryRequest(ShellReplyEnvironment env, Message<HistoryRequest> request) {
         env.setBusyDeferIdle();
-        HistoryRequest r = request.getContent();
-        List<History.Entry> entries = switch (r.getAccessType()) {
-            case TAIL -> history.tail(((HistoryRequest.Tail) r).getMaxReturnLength());
-            case RANGE -> {
-                HistoryRequest.Range range = (HistoryRequest.Range) r;
-                yield history.range(range.getSessionIndex(), range.getStart(), range.getStop());
-            }
-            case SEARCH -> {
-                HistoryRequest.Search search = (HistoryRequest.Search) r;
-                yield history.search(search.getPattern(), search.getMaxReturnLength(), search.filterUnique());
-            }
-        };
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put("status", "ok");
-        content.put("history", History.toReply(entries, r.includeOutput()));
-        env.reply(MapReply.of(request, HistoryReply.MESSAGE_TYPE, content));
+        env.reply(Replies.history(request, history));
     }
 
     @Override
     protected synchronized void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
-        commManager.setMessageContext(message);
         ExecuteRequest request = message.getContent();
         boolean silent = request.isSilent();
         boolean store = request.shouldStoreHistory() && !silent;
         int count = store ? executionCount.getAndIncrement() : executionCount.get();
         env.setBusyDeferIdle();
+        outbox.begin(message);
         if (!silent) {
-            env.publish(new PublishExecuteInput(request.getCode(), count));
+            outbox.publish(new PublishExecuteInput(request.getCode(), count));
         }
-        replaceOutputStreams(env);
+        Runnable restore = redirectStreams();
+        InputStream in = System.in;
+        System.setIn(cellIO.in);
         cellIO.attach(env, request.isStdinEnabled());
-        env.defer(() -> cellIO.detach(env));
         interruptedWhileStarting = false;
         running = env;
         pages.clear();
@@ -257,12 +314,11 @@ final class GpuPoorKernel extends BaseKernel {
             CellEvaluator cells = cells();
             reportStartupProblems();
             CellResult result = cells.eval(request.getCode(), "cell [" + count + "]");
-            cellIO.flush();
             if (result.hasValue()) {
                 DisplayData data = render(result.value());
                 output = String.valueOf(data.getData(MIMEType.TEXT_PLAIN));
                 if (!silent) {
-                    env.publish(new PublishExecuteResult(count, data));
+                    outbox.publish(new PublishExecuteResult(count, data));
                 }
             }
             reply.put("status", "ok");
@@ -271,12 +327,21 @@ final class GpuPoorKernel extends BaseKernel {
             reply.put("payload", List.copyOf(pages));
         } catch (CellError e) {
             fail(env, request, count, reply, e);
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+        } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
             LOG.log(Level.WARNING, "kernel failure while running a cell", e);
             fail(env, request, count, reply, new CellError("KernelError", String.valueOf(e),
                     List.of("KernelError: the kernel failed while running the cell: " + e)));
         } finally {
             running = null;
+            restore.run();
+            System.setIn(in);
+            cellIO.detach(env);
+            outbox.end();
+        }
+        if ("OutOfMemoryError".equals(reply.get("ename"))) {
+            heapTrim.afterOutOfMemory();
+        } else {
+            heapTrim.afterCell();
         }
         if (store) {
             history.add(count, request.getCode(), output);
@@ -285,8 +350,9 @@ final class GpuPoorKernel extends BaseKernel {
     }
 
     private void fail(ShellReplyEnvironment env, ExecuteRequest request, int count, Map<String, Object> reply, CellError e) {
-        cellIO.flush();
-        env.publish(new PublishError(e.name(), e.getMessage(), e.traceback()));
+        cellOut.flush();
+        cellErr.flush();
+        outbox.publish(new PublishError(e.name(), e.getMessage(), e.traceback()));
         reply.put("status", "error");
         reply.put("execution_count", count);
         reply.put("ename", e.name());
@@ -339,9 +405,16 @@ final class GpuPoorKernel extends BaseKernel {
 
     /** Publishes {@code clear_output} for the running cell; with {@code wait}, when the next output arrives. */
     void clearOutput(boolean wait) {
-        ShellReplyEnvironment env = running;
-        if (env != null) {
-            env.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
+        if (running != null) {
+            outbox.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
+        }
+    }
+
+    /** Shows display data in the running cell's output, after what it printed before. */
+    @Override
+    public void display(DisplayData data) {
+        if (running != null) {
+            outbox.publish(new PublishDisplayData(data));
         }
     }
 
@@ -393,7 +466,7 @@ final class GpuPoorKernel extends BaseKernel {
     @Override
     public void interrupt() {
         if (running == null) {
-            return; // nothing runs; the next cell must not be interrupted
+            return; // nothing runs; the next cell (or widget callback) must not be interrupted
         }
         if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
             evaluator.join().interrupt();

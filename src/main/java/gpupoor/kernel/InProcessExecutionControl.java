@@ -9,19 +9,15 @@ import jdk.jshell.spi.SPIResolutionException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs snippets in the kernel's JVM and keeps their values as objects. JShell's own local engine
  * hands back only a value's {@code String}; this control stores the object under a key and returns
  * the key, which JShell reports as the snippet's value, so the kernel can render the real object.
- * Each snippet runs on a cell thread, which an interrupt cancels; a failure keeps the original
+ * Each snippet runs on a cell thread ({@link CellThreads}), which an interrupt stops; a failure keeps the original
  * {@link Throwable} for the error report.
  */
 final class InProcessExecutionControl extends DirectExecutionControl {
@@ -32,23 +28,17 @@ final class InProcessExecutionControl extends DirectExecutionControl {
     private static final Object NULL = new Object();
 
     private final SnippetLoader loader;
-    private final ExecutorService cells;
+    private final CellThreads threads;
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     private final AtomicLong keys = new AtomicLong();
-    private volatile Future<?> running;
     private volatile boolean interrupted;
+    private volatile boolean stillRunning;
     private volatile Throwable lastFailure;
 
     InProcessExecutionControl(SnippetLoader loader) {
         super(loader);
         this.loader = loader;
-        AtomicLong threads = new AtomicLong();
-        this.cells = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "cell-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            t.setContextClassLoader(loader.classLoader());
-            return t;
-        });
+        this.threads = new CellThreads(loader.classLoader());
     }
 
     /** A provider that hands this control to {@code JShell.builder().executionEngine(..)}. */
@@ -72,18 +62,14 @@ final class InProcessExecutionControl extends DirectExecutionControl {
         if (interrupted) {
             throw new UserException("the cell was interrupted", INTERRUPTED, new StackTraceElement[0]);
         }
-        Future<Object> task = cells.submit(() -> doit.invoke(null));
-        running = task;
-        if (interrupted) {
-            // interrupt() may have looked for a running task just before this one was set
-            task.cancel(true);
-        }
         try {
-            Object value = task.get();
+            Object value = threads.run(() -> doit.invoke(null));
             String key = KEY_PREFIX + keys.incrementAndGet();
             values.put(key, value == null ? NULL : value);
             return key;
-        } catch (CancellationException e) {
+        } catch (CellThreads.Interrupted e) {
+            interrupted = true;
+            stillRunning = e.stillRunning();
             throw new UserException("the cell was interrupted", INTERRUPTED, new StackTraceElement[0]);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() instanceof InvocationTargetException ite && ite.getCause() != null
@@ -93,8 +79,6 @@ final class InProcessExecutionControl extends DirectExecutionControl {
             }
             lastFailure = cause;
             throw new UserException(String.valueOf(cause.getMessage()), cause.getClass().getName(), cause.getStackTrace());
-        } finally {
-            running = null;
         }
     }
 
@@ -126,18 +110,26 @@ final class InProcessExecutionControl extends DirectExecutionControl {
     /** A new cell starts: an interrupt of the previous one no longer applies. */
     void beginCell() {
         interrupted = false;
+        stillRunning = false;
     }
 
     /**
-     * Interrupts the cell: the running snippet is cancelled (its thread interrupted; the cell ends at
-     * once) and no further snippet of the cell runs.
+     * Interrupts the cell: the running snippet is interrupted, then stopped if it does not end
+     * ({@link CellThreads}), and no further snippet of the cell runs.
      */
     void interrupt() {
         interrupted = true;
-        Future<?> task = running;
-        if (task != null) {
-            task.cancel(true);
-        }
+        threads.interrupt();
+    }
+
+    /** Whether the interrupted cell's code could not be stopped and runs on in the background. */
+    boolean interruptedButStillRunning() {
+        return stillRunning;
+    }
+
+    /** The threads that run cell code (widget callbacks run there too). */
+    CellThreads threads() {
+        return threads;
     }
 
     @Override
@@ -147,7 +139,7 @@ final class InProcessExecutionControl extends DirectExecutionControl {
 
     @Override
     public void close() {
-        cells.shutdownNow();
+        threads.interrupt();
         super.close();
     }
 

@@ -1,6 +1,6 @@
 package gpupoor.kernel;
 
-import gpupoor.dsl.Html;
+import gpupoor.view.Html;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

@@ -3,6 +3,7 @@ package gpupoor.kernel;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import gpupoor.kernel.protocol.KernelConnection;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 
 import java.io.IOException;
@@ -17,8 +18,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Runs the Jupyter kernel until Jupyter shuts it down or the Jupyter process that started it
- * ({@code JPY_PARENT_PID}) goes away. Started as {@code java -jar gpupoor.jar kernel CONNECTION_FILE},
+ * Runs the Jupyter kernel until Jupyter shuts it down or the process that started it goes away. Started as {@code java -jar gpupoor.jar kernel CONNECTION_FILE},
  * or, as the kernelspec does, as {@code java -cp gpupoor.jar gpupoor.kernel.Kernel CONNECTION_FILE},
  * which skips the command-line parser (about a third of a second of start-up on two cores).
  */
@@ -132,19 +132,28 @@ public final class Kernel {
         }
     }
 
-    /** Ends the kernel when the Jupyter process that started it ends, so no kernel is left orphaned. */
+    /**
+     * Ends the kernel when the process that started it ends, so no kernel is left orphaned: the
+     * Jupyter process named by {@code JPY_PARENT_PID} (jupyter_client sets it) and the parent process
+     * (a script, a terminal, another client), whichever ends first.
+     */
     private static void exitWithParent() {
         String pid = System.getenv("JPY_PARENT_PID");
-        if (pid == null || !pid.matches("\\d+")) {
-            return;
+        if (pid != null && pid.matches("\\d{1,18}")) {
+            watch(ProcessHandle.of(Long.parseLong(pid)), "the Jupyter process " + pid);
         }
-        ProcessHandle.of(Long.parseLong(pid)).ifPresentOrElse(
-                parent -> parent.onExit().thenRun(() -> {
-                    LOG.warning("the Jupyter process " + pid + " that started this kernel has exited; exiting");
+        ProcessHandle.current().parent().filter(p -> p.pid() > 1)
+                .ifPresent(p -> watch(java.util.Optional.of(p), "the parent process " + p.pid()));
+    }
+
+    private static void watch(java.util.Optional<ProcessHandle> process, String what) {
+        process.ifPresentOrElse(
+                p -> p.onExit().thenRun(() -> {
+                    LOG.warning(what + " that started this kernel has exited; exiting");
                     ExitGuard.exit(0);
                 }),
                 () -> {
-                    LOG.warning("the Jupyter process " + pid + " that started this kernel is gone; exiting");
+                    LOG.warning(what + " that started this kernel is gone; exiting");
                     ExitGuard.exit(0);
                 });
     }

@@ -1,7 +1,11 @@
 package gpupoor.kernel;
 
 import gpupoor.calc.Estimate;
-import gpupoor.dsl.Displayable;
+import gpupoor.dsl.Explore;
+import gpupoor.view.ChartImage;
+import gpupoor.view.Displayable;
+import gpupoor.view.EstimateView;
+import gpupoor.view.TableView;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.RenderContext;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
@@ -12,10 +16,16 @@ import tech.tablesaw.api.Table;
 import java.util.Base64;
 
 /**
- * What a cell's value looks like in a notebook: tablesaw tables as HTML, XChart charts as PNG
- * (SVG on request), DSL results and engine estimates as HTML; each also as {@code text/plain}.
+ * What a cell's value looks like in a notebook: the kernel's adapter from {@code gpupoor.view} to
+ * jjava's MIME registry. Tablesaw tables ({@link TableView}), XChart charts as PNG, SVG on request
+ * ({@link ChartImage}), views ({@link Displayable}: every DSL result) and engine estimates
+ * ({@link EstimateView}) as HTML; each also as {@code text/plain}; {@code explore(..)} as its widget
+ * (with its panel's HTML and its text for front ends without widgets). No HTML or image is made here.
  */
 final class Renderers {
+    /** A widget's view, as the widget registration in {@code protocol.WidgetComms} renders a widget. */
+    private static final MIMEType WIDGET_VIEW = MIMEType.parse("application/vnd.jupyter.widget-view+json");
+
     private Renderers() {
     }
 
@@ -58,6 +68,15 @@ final class Renderers {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, d::toHtml);
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, d::toText);
                 });
+        renderer.createRegistration(Explore.class)
+                .preferring(WIDGET_VIEW, MIMEType.TEXT_HTML)
+                .supporting(MIMEType.TEXT_PLAIN)
+                .register((x, ctx) -> {
+                    ctx.renderIfRequested(WIDGET_VIEW,
+                            () -> renderer.render(x.widget()).getData(WIDGET_VIEW));
+                    ctx.renderIfRequested(MIMEType.TEXT_HTML, x::html);
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, x::toText);
+                });
         renderer.createRegistration(Estimate.class)
                 .preferring(MIMEType.TEXT_HTML)
                 .supporting(MIMEType.TEXT_PLAIN)
@@ -69,8 +88,8 @@ final class Renderers {
 
     @SuppressWarnings("rawtypes")
     private static void chart(Chart chart, RenderContext ctx) {
-        ctx.renderIfRequested(MIMEType.IMAGE_PNG, () -> Base64.getEncoder().encodeToString(ChartView.png(chart)));
-        ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> ChartView.svg(chart));
-        ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> ChartView.text(chart));
+        ctx.renderIfRequested(MIMEType.IMAGE_PNG, () -> Base64.getEncoder().encodeToString(ChartImage.png(chart)));
+        ctx.renderIfRequested(MIMEType.IMAGE_SVG, () -> ChartImage.svg(chart));
+        ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> ChartImage.text(chart));
     }
 }

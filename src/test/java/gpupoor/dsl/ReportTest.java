@@ -122,7 +122,7 @@ class ReportTest {
         assertTrue(m.find());
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(m.group(1))));
         assertNotNull(img);
-        assertEquals(520, img.getWidth());
+        assertEquals(600, img.getWidth());
         CategoryChart c = (CategoryChart) S.estimate().chart().chart();
         assertEquals(List.of("weights", "KV cache", "activations", "overhead", "GeForce RTX 4090"),
                 new ArrayList<>(c.getSeriesMap().keySet()));
@@ -168,5 +168,31 @@ class ReportTest {
         Table t = compare(s, GPU_POOR).table();
         assertTrue(t.name().contains("gpu-poor: the gpu-poor method (the original calculator) does not know"), t.name());
         assertThrows(InvalidScenarioException.class, () -> compare(s, GPU_POOR).chart());
+    }
+
+    /** Issue 15: notebook 01's Apple example, where the device's long name ran off the chart. */
+    @Test
+    void aLongDeviceNameStaysInsideTheChartAndInFullInTheTable() throws Exception {
+        Report r = model("Qwen/Qwen3-30B-A3B-Instruct-2507").quant(Quant.Q4_K_M)
+                .on(Dsl.apple("m1-ultra-64c-128gb")).estimate();
+        Plot p = r.chart();
+        String full = p.title();
+        String device = r.setup().device().label();
+        assertTrue(full.endsWith(device), full);
+        java.awt.Font font = p.chart().getStyler().getChartTitleFont();
+        double fullWidth = font.getStringBounds(full, new java.awt.font.FontRenderContext(null, true, true)).getWidth();
+        assertTrue(fullWidth > p.chart().getWidth(), "the test needs a title wider than the chart: " + fullWidth);
+
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(p.png()));
+        // the title band (top 30 px): its outer columns stay white, so no letter is cut at an edge
+        for (int y = 0; y < 30; y++) {
+            for (int x : new int[] {0, 1, 2, img.getWidth() - 3, img.getWidth() - 2, img.getWidth() - 1}) {
+                assertEquals(0xFFFFFF, img.getRGB(x, y) & 0xFFFFFF, "title pixel at the edge, x=" + x + " y=" + y);
+            }
+        }
+        assertTrue(p.title().contains("…"), p.title());
+        assertTrue(gpupoor.view.ChartImage.legendWidth(p.chart()) <= gpupoor.view.ChartImage.LEGEND_SHARE * p.chart().getWidth());
+        assertTrue(r.table().name().contains(device), r.table().name());
+        assertTrue(r.toHtml().contains("flex-wrap:wrap"), "chart and table side by side when there is room");
     }
 }

@@ -1,5 +1,6 @@
 package gpupoor.kernel;
 
+import gpupoor.view.TableView;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;

@@ -24,7 +24,7 @@ class KernelTest {
     @Test
     void readsAValidConnectionFile() throws Exception {
         Path f = tmp.resolve("ok.json");
-        KernelClient.write(new KernelConnectionProperties("127.0.0.1", 1, 2, 3, 4, 5, "tcp", "hmac-sha256", "k"), f);
+        Files.writeString(f, new KernelConnectionProperties("127.0.0.1", 1, 2, 3, 4, 5, "tcp", "hmac-sha256", "k").toJsonString());
         KernelConnectionProperties p = Kernel.readConnectionFile(f);
         assertEquals(2, p.getShellPort());
         assertEquals(1, p.getControlPort());

@@ -1,6 +1,8 @@
 package gpupoor.kernel;
 
-import gpupoor.dsl.Displayable;
+import gpupoor.view.ChartImage;
+import gpupoor.view.TableView;
+import gpupoor.view.Displayable;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
@@ -30,14 +32,24 @@ class RenderersTest {
     }
 
     @Test
+    void exploreIsItsPanelsHtmlAndItsTextWithoutAWidgetFrontEnd() {
+        gpupoor.dsl.Explore x = gpupoor.dsl.Dsl.explore(gpupoor.dsl.Dsl.model("meta-llama/Llama-3.1-8B")
+                .on(gpupoor.dsl.Dsl.gpu("rtx-4090")));
+        DisplayData d = Renderers.render(renderer, x);
+        assertEquals(x.html(), d.getData(MIMEType.TEXT_HTML));
+        assertEquals(x.toText(), d.getData(MIMEType.TEXT_PLAIN));
+        assertTrue(x.html().contains("gpupoor-explore-total"));
+    }
+
+    @Test
     void anyChartIsPngByDefaultAndSvgOnRequest() {
         PieChart pie = new PieChartBuilder().width(200).height(120).title("quants").build();
         pie.addSeries("q4", 4);
         pie.addSeries("q8", 8);
         DisplayData png = Renderers.render(renderer, pie);
-        assertArrayEquals(ChartView.png(pie), Base64.getDecoder().decode((String) png.getData(MIMEType.IMAGE_PNG)));
+        assertArrayEquals(ChartImage.png(pie), Base64.getDecoder().decode((String) png.getData(MIMEType.IMAGE_PNG)));
         assertFalse(png.hasDataForType(MIMEType.IMAGE_SVG));
-        assertEquals(ChartView.text(pie), png.getData(MIMEType.TEXT_PLAIN));
+        assertEquals(ChartImage.text(pie), png.getData(MIMEType.TEXT_PLAIN));
         DisplayData svg = Renderers.renderAs(renderer, pie, "image/svg+xml");
         assertTrue(((String) svg.getData(MIMEType.IMAGE_SVG)).startsWith("<svg"));
         assertFalse(svg.hasDataForType(MIMEType.IMAGE_PNG));
