@@ -122,7 +122,8 @@ public final class SeedFormat {
         return out;
     }
 
-    private static String text(Object v) {
+    /** A rounded figure as a cell: a decimal in plain notation (no exponent), else its string. */
+    public static String text(Object v) {
         return v instanceof BigDecimal b ? b.toPlainString() : String.valueOf(v);
     }
 

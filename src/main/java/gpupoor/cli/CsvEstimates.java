@@ -1,14 +1,17 @@
 package gpupoor.cli;
 
 import gpupoor.args.ScenarioArgs;
+import gpupoor.calc.Budget;
 import gpupoor.calc.Estimate;
 import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
 import gpupoor.calc.Names;
+import gpupoor.calc.Scenario;
 import gpupoor.calc.SeedFormat;
 import gpupoor.catalog.Catalog;
 import gpupoor.catalog.Csv;
+import gpupoor.catalog.Uncertainty;
 
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
@@ -32,10 +35,15 @@ import java.util.Set;
 final class CsvEstimates {
     /** Input columns echoed to the output. */
     static final List<String> INPUT = new ArrayList<>();
-    /** Output columns appended. */
+    /**
+     * Output columns appended: the seed's figures and {@code error}, then the range each figure with an
+     * error band likely lies in ({@code _low}, {@code _high}: see the {@code uncertainty} object of one
+     * scenario's JSON) and, on a device, the {@code verdict} (fits, may not fit, does not fit).
+     */
     static final List<String> OUTPUT = List.of("total_mib", "kv_mib", "model_mib", "activation_mib",
             "grad_opt_mib", "overhead_mib", "tok_s", "ms_per_token", "prompt_s", "bound", "ms_per_iter",
-            "host_allocated_mib", "host_mapped_mib", "max_concurrency", "error");
+            "host_allocated_mib", "host_mapped_mib", "max_concurrency", "error",
+            "total_low_mib", "total_high_mib", "tok_s_low", "tok_s_high", "ms_per_iter_low", "ms_per_iter_high", "verdict");
 
     /** Every column the input may have: the case name, the scenario's columns, the optional knobs. */
     private static final Set<String> READ = new LinkedHashSet<>();
@@ -128,8 +136,10 @@ final class CsvEstimates {
             return cells;
         }
         try {
-            Estimate e = method.estimate(ScenarioArgs.fromColumns(row.cells()).builder(catalog).build());
+            Scenario s = ScenarioArgs.fromColumns(row.cells()).builder(catalog).build();
+            Estimate e = method.estimate(s);
             cells.putAll(SeedFormat.columns(e));
+            ranges(Uncertainty.of(s, e), e.budget(), cells);
             cells.put("error", String.join("; ", e.notes().stream().filter(CsvEstimates::explainsAMissingPart)
                     .map(n -> Input.render(n, ScenarioArgs.COLUMN_STYLE)).toList()));
         } catch (InvalidScenarioException ex) {
@@ -137,6 +147,26 @@ final class CsvEstimates {
             cells.put("failed", "");
         }
         return cells;
+    }
+
+    /** The range cells of the figures of {@link #OUTPUT} that have one, rounded as the figure, and the verdict. */
+    private void ranges(Uncertainty u, Budget budget, Map<String, String> cells) {
+        for (Uncertainty.Range r : u.ranges()) {
+            String column = switch (r.figure()) {
+                case TOTAL -> "total";
+                case TOKENS_PER_SECOND -> "tok_s";
+                case MS_PER_ITERATION -> "ms_per_iter";
+                case MODEL_SIZE, MS_PER_TOKEN, PROMPT_SECONDS -> null;
+            };
+            if (column != null) {
+                String unit = r.figure() == Uncertainty.Figure.TOTAL ? "_mib" : "";
+                cells.put(column + "_low" + unit, SeedFormat.text(EstimateCommand.round(method.rounding(), r.figure(), r.low())));
+                cells.put(column + "_high" + unit, SeedFormat.text(EstimateCommand.round(method.rounding(), r.figure(), r.high())));
+            }
+        }
+        if (budget != null && budget.fits() != null) {
+            cells.put("verdict", u.verdict(budget.fits(), budget.requiredMiB(), budget.usableMiB()).text());
+        }
     }
 
     /** Notes starting "memory: " or "speed: " say why that part is missing; the others are remarks. */

@@ -8,6 +8,9 @@ import gpupoor.calc.Method;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.Speed;
 import gpupoor.calc.TrainingTime;
+import gpupoor.catalog.ErrorBand;
+import gpupoor.catalog.ErrorBands;
+import gpupoor.catalog.Uncertainty;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -18,6 +21,7 @@ import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +57,8 @@ final class SweepPoints {
     final double[] msPerIteration;
     /** 1 fits, 0 does not, -1 unknown. */
     final byte[] fits;
+    /** The fit verdict with the memory's error band ({@link Uncertainty.Verdict} ordinal); -1 when unknown. */
+    final byte[] verdict;
     /** Batch size (for throughput), set with the speed. */
     final int[] batch;
     /** GPUs needed, -1 when not given. */
@@ -62,6 +68,10 @@ final class SweepPoints {
     /** Index into {@link #errors}: why the point was rejected or has no memory estimate; -1 for none. */
     final int[] error;
     final List<String> errors = new ArrayList<>();
+    /** Index into {@link #bandKeys}: what the error bands of the point's figures depend on; -1 when not estimated. */
+    final int[] bandKey;
+    /** The distinct keys of the points' error bands. */
+    final List<Uncertainty.Key> bandKeys = new ArrayList<>();
     /** Prompt and generated tokens of each point (only with a context axis, which splits the context). */
     final int[] prompt;
     final int[] generate;
@@ -84,10 +94,12 @@ final class SweepPoints {
         promptSeconds = nan();
         msPerIteration = nan();
         fits = new byte[size];
+        verdict = new byte[size];
         gpusNeeded = new int[size];
         batch = new int[size];
         bound = new byte[size];
         error = new int[size];
+        bandKey = new int[size];
         prompt = hasContext ? new int[size] : null;
         generate = hasContext ? new int[size] : null;
     }
@@ -104,15 +116,19 @@ final class SweepPoints {
         Progress progress = new Progress("sweep", p.size, p.size >= PROGRESS_FROM);
         Map<Method, Fit> fitters = new IdentityHashMap<>();
         Map<String, Integer> errorIndex = new LinkedHashMap<>();
+        Map<Uncertainty.Key, Integer> keyIndex = new HashMap<>();
         for (int i = 0; i < p.size; i++) {
-            p.estimate(i, fitters, errorIndex);
+            p.estimate(i, fitters, errorIndex, keyIndex);
             progress.step(i + 1L);
         }
         return p;
     }
 
-    private void estimate(int i, Map<Method, Fit> fitters, Map<String, Integer> errorIndex) {
+    private void estimate(int i, Map<Method, Fit> fitters, Map<String, Integer> errorIndex,
+                          Map<Uncertainty.Key, Integer> keyIndex) {
         fits[i] = -1;
+        verdict[i] = -1;
+        bandKey[i] = -1;
         gpusNeeded[i] = -1;
         bound[i] = -1;
         error[i] = -1;
@@ -125,6 +141,10 @@ final class SweepPoints {
             }
             Fit fit = fitters.computeIfAbsent(s.method(), Fit::of);
             Estimate e = s.method().estimate(sc);
+            bandKey[i] = keyIndex.computeIfAbsent(Uncertainty.Key.of(e.method(), sc), k -> {
+                bandKeys.add(k);
+                return bandKeys.size() - 1;
+            });
             MemoryBreakdown m = e.memory();
             capacity[i] = fit.capacityMiB(sc);
             if (m != null) {
@@ -138,6 +158,10 @@ final class SweepPoints {
                 Fit.Check c = fit.check(sc, e);
                 capacity[i] = c.capacityMiB();
                 fits[i] = c.fits() == null ? -1 : (byte) (c.fits() ? 1 : 0);
+                if (c.fits() != null) {
+                    verdict[i] = (byte) Uncertainty.verdict(c.fits(), c.neededMiB(), c.capacityMiB(), band(Metric.MEMORY, i))
+                            .ordinal();
+                }
             }
             if (e.gpusNeeded() != null) {
                 gpusNeeded[i] = e.gpusNeeded();
@@ -193,6 +217,12 @@ final class SweepPoints {
             case MAX_CONCURRENCY -> concurrency[i];
             case HOST_MEMORY -> host[i] / 1024;
         };
+    }
+
+    /** The error band of the metric's figure at point {@code i}; null for a count, or a point without one. */
+    ErrorBand band(Metric metric, int i) {
+        Uncertainty.Figure f = metric.figure();
+        return f == null || bandKey[i] < 0 ? null : bandKeys.get(bandKey[i]).band(ErrorBands.bundled(), f);
     }
 
     /** Memory component {@code c} of point {@code i} in GiB. */
@@ -264,6 +294,8 @@ final class SweepPoints {
         }
         List<Column<?>> outputs = new ArrayList<>();
         outputs.add(doubles("total_mib", total, at, n, 0));
+        outputs.add(doubles("total_low_mib", ends(Metric.MEMORY, total, at, n, false), 0));
+        outputs.add(doubles("total_high_mib", ends(Metric.MEMORY, total, at, n, true), 0));
         outputs.add(doubles("weights_mib", weights, at, n, 0));
         outputs.add(doubles("kv_cache_mib", kv, at, n, 0));
         outputs.add(doubles("activations_mib", activations, at, n, 0));
@@ -282,6 +314,14 @@ final class SweepPoints {
             }
         }
         outputs.add(f);
+        StringColumn verdicts = StringColumn.create("verdict", n);
+        for (int j = 0; j < n; j++) {
+            byte x = verdict[at.applyAsInt(j)];
+            if (x >= 0) {
+                verdicts.set(j, Uncertainty.Verdict.values()[x].text());
+            }
+        }
+        outputs.add(verdicts);
         int[] gpus = new int[n];
         for (int j = 0; j < n; j++) {
             int g = gpusNeeded[at.applyAsInt(j)];
@@ -289,6 +329,8 @@ final class SweepPoints {
         }
         outputs.add(ints("gpus_needed", gpus));
         outputs.add(doubles("tokens_per_s", tokensPerSecond, at, n, 2));
+        outputs.add(doubles("tokens_per_s_low", ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, false), 2));
+        outputs.add(doubles("tokens_per_s_high", ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, true), 2));
         double[] throughput = new double[n];
         for (int j = 0; j < n; j++) {
             throughput[j] = value(Metric.THROUGHPUT, at.applyAsInt(j));
@@ -325,13 +367,14 @@ final class SweepPoints {
     /** Whether any point (not only those shown) has a value in the output column {@code name}. */
     private boolean anyValue(String name) {
         return switch (name) {
-            case "weights_mib", "kv_cache_mib", "activations_mib", "grad_optimizer_mib", "overhead_mib" -> any(total);
+            case "total_low_mib", "total_high_mib", "weights_mib", "kv_cache_mib", "activations_mib", "grad_optimizer_mib", "overhead_mib" -> any(total);
             case "capacity_mib" -> any(capacity);
             case "host_mib" -> java.util.Arrays.stream(host).anyMatch(v -> v > 0);
             case "max_concurrency" -> any(concurrency);
             case "fits" -> anyAtLeast(fits, 0);
+            case "verdict" -> anyAtLeast(verdict, 0);
             case "gpus_needed" -> java.util.Arrays.stream(gpusNeeded).anyMatch(g -> g >= 0);
-            case "tokens_per_s", "throughput_tokens_per_s", "ms_per_token", "prompt_s" -> any(tokensPerSecond);
+            case "tokens_per_s", "tokens_per_s_low", "tokens_per_s_high", "throughput_tokens_per_s", "ms_per_token", "prompt_s" -> any(tokensPerSecond);
             case "ms_per_iteration" -> any(msPerIteration);
             case "bound" -> anyAtLeast(bound, 0);
             case "error" -> !errors.isEmpty();
@@ -361,6 +404,20 @@ final class SweepPoints {
         int[] out = new int[n];
         for (int j = 0; j < n; j++) {
             out[j] = values[at.applyAsInt(j)];
+        }
+        return out;
+    }
+
+    /**
+     * The low or high end of the likely measured value of the metric's figure {@code values} at the
+     * shown points (NaN where a point has no value or no band).
+     */
+    private double[] ends(Metric metric, double[] values, java.util.function.IntUnaryOperator at, int n, boolean high) {
+        double[] out = new double[n];
+        for (int j = 0; j < n; j++) {
+            int i = at.applyAsInt(j);
+            ErrorBand b = Double.isNaN(values[i]) ? null : band(metric, i);
+            out[j] = b == null ? Double.NaN : high ? b.high(values[i]) : b.low(values[i]);
         }
         return out;
     }
