@@ -55,6 +55,9 @@ final class CsvEstimates {
         READ.addAll(ScenarioArgs.OPTIONAL_COLUMNS);
     }
 
+    /** Rows read, estimated in parallel and written before the next are read: memory stays flat. */
+    private static final int BATCH = 4096;
+
     private final Method method;
     private final Catalog catalog;
 
@@ -81,32 +84,52 @@ final class CsvEstimates {
             List<String> header = new ArrayList<>(INPUT);
             header.addAll(OUTPUT);
             w.println(line(header));
-            int count = 0;
-            int failed = 0;
-            List<Integer> firstFailed = new ArrayList<>();
+            Tally tally = new Tally();
+            List<Csv.Row> batch = new ArrayList<>(BATCH);
             for (Csv.Row row = rows.next(); row != null; row = rows.next()) {
-                count++;
-                List<String> cells = new ArrayList<>();
-                for (String c : INPUT) {
-                    cells.add(row.cells().getOrDefault(c, ""));
+                batch.add(row);
+                if (batch.size() == BATCH) {
+                    write(batch, w, tally);
+                    batch.clear();
                 }
-                Map<String, String> result = estimate(row);
-                if (result.containsKey("failed")) {
-                    failed++;
-                    if (firstFailed.size() < 10) {
-                        firstFailed.add(row.number());
-                    }
-                }
-                for (String c : OUTPUT) {
-                    cells.add(result.getOrDefault(c, ""));
-                }
-                w.println(line(cells));
             }
+            write(batch, w, tally);
             w.flush();
-            if (count == 0) {
+            if (tally.count == 0) {
                 err.println("warning: '" + Names.printable(rows.name()) + "' has a header but no data rows");
             }
-            return new Outcome(count, failed, firstFailed);
+            return new Outcome(tally.count, tally.failed, tally.firstFailed);
+        }
+    }
+
+    /** Rows written so far, and the failed ones. */
+    private static final class Tally {
+        int count;
+        int failed;
+        final List<Integer> firstFailed = new ArrayList<>();
+    }
+
+    /** Estimates a batch of rows on every core, then writes them in the file's order. */
+    private void write(List<Csv.Row> batch, PrintWriter w, Tally tally) {
+        List<Map<String, String>> results = batch.parallelStream().map(this::estimate).toList();
+        for (int i = 0; i < batch.size(); i++) {
+            Csv.Row row = batch.get(i);
+            Map<String, String> result = results.get(i);
+            tally.count++;
+            if (result.containsKey("failed")) {
+                tally.failed++;
+                if (tally.firstFailed.size() < 10) {
+                    tally.firstFailed.add(row.number());
+                }
+            }
+            List<String> cells = new ArrayList<>();
+            for (String c : INPUT) {
+                cells.add(row.cells().getOrDefault(c, ""));
+            }
+            for (String c : OUTPUT) {
+                cells.add(result.getOrDefault(c, ""));
+            }
+            w.println(line(cells));
         }
     }
 
