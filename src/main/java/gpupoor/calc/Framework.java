@@ -299,7 +299,10 @@ public final class Framework {
             }
         }
         if (o.kvCache() != null && !kvCacheTypes.contains(o.kvCache())) {
-            throw new InvalidScenarioException(label + " cannot hold a " + o.kvCache().id() + " KV cache: "
+            String kv = o.kvCache().id();
+            // "an fp8", "a q8_0": the article of the id as it is read out, letter by letter
+            String article = "aefhilmnorsx".indexOf(Character.toLowerCase(kv.charAt(0))) >= 0 ? "an " : "a ";
+            throw new InvalidScenarioException(label + " cannot hold " + article + kv + " KV cache: "
                     + Input.KV_CACHE.ref(o.kvCache().id()) + " is not accepted with " + Input.FRAMEWORK.ref(id)
                     + "; accepted: " + String.join(", ", kvCacheTypes.stream().map(KvCacheType::id).toList()));
         }
