@@ -31,6 +31,8 @@ final class SweepPoints {
 
     /** Sweeps of at least this many points print their progress. */
     static final long PROGRESS_FROM = 200_000;
+    /** Points per chunk of parallel work: a few milliseconds. */
+    private static final int CHUNK = 1024;
 
     final Grid grid;
     final int size;
@@ -92,19 +94,52 @@ final class SweepPoints {
         return a;
     }
 
-    /** Estimates every point, printing progress for large sweeps and stopping when the thread is interrupted. */
+    /**
+     * Estimates every point on every core ({@link Parallel}), printing progress for large sweeps and
+     * stopping when the thread is interrupted. Error messages are numbered in the order of the points
+     * that first give them, as one loop over the points would.
+     */
     static SweepPoints compute(Grid grid) {
         SweepPoints p = new SweepPoints(grid);
         Progress progress = new Progress("sweep", p.size, p.size >= PROGRESS_FROM);
-        Map<Method, Fit> fitters = new IdentityHashMap<>();
-        Map<String, Integer> errorIndex = new LinkedHashMap<>();
-        for (int i = 0; i < p.size; i++) {
-            p.estimate(i, fitters, errorIndex);
-            progress.step(i + 1L);
-        }
+        List<List<String>> chunkErrors = new ArrayList<>(java.util.Collections.nCopies(Parallel.chunks(p.size, CHUNK), null));
+        Parallel.run(p.size, CHUNK, progress, (chunk, from, to) -> {
+            Map<Method, Fit> fitters = new IdentityHashMap<>();
+            Map<String, Integer> errorIndex = new LinkedHashMap<>();
+            for (int i = from; i < to; i++) {
+                p.estimate(i, fitters, errorIndex);
+            }
+            chunkErrors.set(chunk, List.copyOf(errorIndex.keySet()));
+        });
+        p.numberErrors(chunkErrors);
         return p;
     }
 
+    /** Turns each chunk's own error numbers (indices into its list) into indices into {@link #errors}. */
+    private void numberErrors(List<List<String>> chunkErrors) {
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (int c = 0; c < chunkErrors.size(); c++) {
+            List<String> local = chunkErrors.get(c);
+            if (local.isEmpty()) {
+                continue;
+            }
+            int[] global = new int[local.size()];
+            for (int k = 0; k < global.length; k++) {
+                global[k] = index.computeIfAbsent(local.get(k), m -> {
+                    errors.add(m);
+                    return errors.size() - 1;
+                });
+            }
+            int to = Math.min(size, (c + 1) * CHUNK);
+            for (int i = c * CHUNK; i < to; i++) {
+                if (error[i] >= 0) {
+                    error[i] = global[error[i]];
+                }
+            }
+        }
+    }
+
+    /** Estimates point {@code i}; an error is numbered in the chunk's {@code errorIndex}. */
     private void estimate(int i, Map<Method, Fit> fitters, Map<String, Integer> errorIndex) {
         fits[i] = -1;
         gpusNeeded[i] = -1;
@@ -149,18 +184,11 @@ final class SweepPoints {
                 bound[i] = (byte) t.bound().ordinal();
             }
             if (m == null) {
-                error[i] = errorIndex(Setup.text(String.join("; ", e.notes())), errorIndex);
+                error[i] = errorIndex.computeIfAbsent(Setup.text(String.join("; ", e.notes())), k -> errorIndex.size());
             }
         } catch (InvalidScenarioException ex) {
-            error[i] = errorIndex(Setup.message(ex), errorIndex);
+            error[i] = errorIndex.computeIfAbsent(Setup.message(ex), k -> errorIndex.size());
         }
-    }
-
-    private int errorIndex(String message, Map<String, Integer> index) {
-        return index.computeIfAbsent(message, k -> {
-            errors.add(k);
-            return errors.size() - 1;
-        });
     }
 
     /** The error message of point {@code i}, or null. */
