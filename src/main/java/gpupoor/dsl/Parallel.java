@@ -1,9 +1,12 @@
 package gpupoor.dsl;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,7 +45,7 @@ final class Parallel {
      *
      * @param chunk points per chunk (the last chunk may have fewer)
      *
-     * @throws CancellationException when the calling thread is interrupted (from {@link Progress#reached})
+     * @throws CancellationException when the calling thread is interrupted (from {@link Progress#step})
      */
     static void run(int n, int chunk, Progress progress, Chunk work) {
         int chunks = chunks(n, chunk);
@@ -67,21 +70,28 @@ final class Parallel {
                 helpersDone.countDown();
             }
         };
+        List<Future<?>> started = new ArrayList<>();
         try {
             for (int h = 0; h < extra; h++) {
-                pool().execute(helper);
+                started.add(pool().submit(helper));
             }
             int c;
             while (!stop.get() && (c = next.getAndIncrement()) < chunks) {
                 runChunk(n, chunk, work, c, done);
-                progress.reached(done.get());
+                progress.step(done.get());
+            }
+            // a helper still queued (behind another sweep's) has nothing left to take: it never runs
+            for (Future<?> f : started) {
+                if (f.cancel(false)) {
+                    helpersDone.countDown();
+                }
             }
             while (!helpersDone.await(Progress.REDRAW_MS, TimeUnit.MILLISECONDS)) {
-                progress.reached(done.get());
+                progress.step(done.get());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            progress.reached(done.get()); // throws the CancellationException
+            progress.step(done.get()); // throws the CancellationException
         } finally {
             stop.set(true); // on an interrupt (or a stopped cell thread) the helpers end after their chunk
         }
@@ -92,7 +102,7 @@ final class Parallel {
         if (f instanceof Error e) {
             throw e;
         }
-        progress.reached(done.get());
+        progress.step(done.get());
     }
 
     private static void take(int n, int chunk, Chunk work, AtomicInteger next, AtomicLong done, AtomicBoolean stop) {

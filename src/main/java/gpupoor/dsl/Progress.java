@@ -44,19 +44,11 @@ final class Progress {
         this.show = show && total > 0;
     }
 
-    /** Call after step {@code done} (1-based); throws when the thread was interrupted. */
-    void step(long done) {
-        stopIfInterrupted(done);
-        if (show && ((done & 1023) == 0 || done == total)) {
-            show(done);
-        }
-    }
-
     /**
-     * Call when {@code done} steps are done, after a batch of them (or while waiting for other
-     * threads); throws when the thread was interrupted. The same count may be reported again.
+     * Call when {@code done} steps are done: after each step, after a batch of them, or again with the
+     * same count while waiting for other threads; throws when the thread was interrupted.
      */
-    void reached(long done) {
+    void step(long done) {
         stopIfInterrupted(done);
         if (show) {
             show(done);
