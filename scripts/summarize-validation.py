@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Median and 90th-percentile |error| of a validate run, per metric, per framework_id and per source.
+"""Median and 90th-percentile |error| of a validate run, per metric, per framework_id, per source and
+for one device against several.
 
     java -jar target/gpupoor.jar validate --format csv > /tmp/v.csv
     scripts/summarize-validation.py catalog/measured.csv /tmp/v.csv mem_training train_max_context
@@ -27,10 +28,12 @@ def main(data, results, metrics):
     for metric in metrics:
         mine = [r for r in ok if r["metric"] == metric]
         print(f"== {metric}: {stats([float(r['error_pct']) for r in mine])}")
-        for key in ("framework_id", "source"):
+        for key in ("framework_id", "source", "n_devices"):
             groups = defaultdict(list)
             for r in mine:
                 value = rows[r["id"]][key]
+                if key == "n_devices":
+                    value = "1 device" if value in ("", "1") else "several devices"
                 groups[value.split(" ")[0] if key == "source" else value].append(float(r["error_pct"]))
             for value, errors in sorted(groups.items()):
                 print(f"   {key:12s} {value[:80]:80s} {stats(errors)}")

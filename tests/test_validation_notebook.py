@@ -29,4 +29,14 @@ def test_validation_notebook_shows_the_table_and_plots_for_both_methods():
         assert text in summary, text
     assert "https://github.com/XiongjieDai/GPU-Benchmarks-on-LLM-Inference" in code[3].outputs[-1]["data"]["text/html"]
     pngs = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(pngs) == 5, "two scatter plots, one per-metric scatter, two error distributions"
+    assert len(pngs) == 10, "two scatter plots, one per-metric scatter, two error distributions, five range plots"
+
+    coverage = next(c for c in code if c.source == "report.coverage()").outputs[-1]["data"]["text/html"]
+    for text in ("inside %", "default band", "median half-width %", "decode_tok_s", "gpu-poor"):
+        assert text in coverage, text
+    example = next(c for c in code if "range(MEMORY)" in c.source)
+    printed = "".join(o.text for o in example.outputs if o.output_type == "stream")
+    # the class behind the range: a band of its own or a parent's ("band of mem_inference · ...") or, with no
+    # bundled row of it, the wide default's note ("no bundled measurement of mem_inference · ...")
+    assert "likely" in printed and "of mem_inference · " in printed, printed
+    assert "may not fit: needs" in example.outputs[-1]["data"]["text/plain"]

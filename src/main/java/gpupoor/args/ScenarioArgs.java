@@ -6,6 +6,7 @@ import gpupoor.calc.Defaults;
 import gpupoor.calc.Framework;
 import gpupoor.calc.Hardware;
 import gpupoor.calc.Input;
+import gpupoor.calc.Interconnect;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.KvCacheType;
 import gpupoor.calc.Limits;
@@ -19,7 +20,10 @@ import gpupoor.calc.Options;
 import gpupoor.calc.Parallelism;
 import gpupoor.calc.Precision;
 import gpupoor.calc.Quant;
+import gpupoor.calc.RuntimeVersion;
 import gpupoor.calc.Scenario;
+import gpupoor.calc.ServingOptions;
+import gpupoor.calc.SplitMode;
 import gpupoor.calc.TrainMethod;
 import gpupoor.calc.TrainingOptions;
 import gpupoor.catalog.Catalog;
@@ -55,9 +59,9 @@ public final class ScenarioArgs {
     String size;
     @Option(names = "--mode", paramLabel = "MODE", description = "inference (the default) or training.")
     String mode;
-    @Option(names = "--framework", paramLabel = "FW", description = "The runtime: hf, vllm or llama.cpp; for fine-tuning also unsloth, torchtune or litgpt (default: llama.cpp for gguf quantizations and CPUs, else hf).")
+    @Option(names = "--framework", paramLabel = "FW", description = "The runtime: hf, vllm, llama.cpp, exllamav2, mlc, tensorrt-llm, sglang, mlx or ollama; for fine-tuning also unsloth, torchtune or litgpt (default: llama.cpp for gguf quantizations and CPUs, the format's runtime for exl2, mlc and mlx weights, else hf).")
     String framework;
-    @Option(names = "--quant", paramLabel = "Q", description = "How the weights are stored: none, fp32, fp8, bnb-int8, bnb-nf4, gptq-int4, gptq-int8, awq-int4, or a GGUF type such as gguf-Q4_K_M.")
+    @Option(names = "--quant", paramLabel = "Q", description = "How the weights are stored: none, fp32, fp8, bnb-int8, bnb-nf4, gptq-int4, gptq-int8, awq-int4, a GGUF type such as gguf-Q4_K_M, EXL2 bits such as exl2-4.65, mlc-q4f16_1, or mlx-4bit.")
     String quant;
     @Option(names = "--method", paramLabel = "M", description = "The fine-tuning method: full, lora or qlora (with --mode training).")
     String method;
@@ -103,6 +107,37 @@ public final class ScenarioArgs {
     String precision;
     @Option(names = "--host-bandwidth", paramLabel = "GBS", description = "Host memory bandwidth in GB/s for llama.cpp layers left on the CPU, at most 100,000 (default: a dual-channel desktop).")
     String hostBandwidth;
+    // inference runtimes' serving and multi-device knobs (calc.ServingOptions)
+    @Option(names = "--interconnect", paramLabel = "LINK", description = "The link between GPUs: pcie or nvlink (default: nvlink on SXM boards, else pcie).")
+    String interconnect;
+    @Option(names = "--split-mode", paramLabel = "MODE", description = "llama.cpp's split over several GPUs: layer (the default), row or tensor.")
+    String splitMode;
+    @Option(names = "--max-model-len", paramLabel = "N", description = "vLLM's max_model_len (the KV pool must hold one sequence of it), llama.cpp's context -c, Ollama's num_ctx.")
+    String maxModelLen;
+    @Option(names = "--max-num-seqs", paramLabel = "N", description = "vLLM's max_num_seqs: sequences running at once (default 256; 1024 on GPUs of 70 GiB or more).")
+    String maxNumSeqs;
+    @Option(names = "--max-num-batched-tokens", paramLabel = "N", description = "vLLM's max_num_batched_tokens: tokens per step, the size of its profiling pass.")
+    String maxNumBatchedTokens;
+    @Option(names = "--enforce-eager", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "vLLM without CUDA graphs.")
+    String enforceEager;
+    @Option(names = "--max-lora-rank", paramLabel = "R", description = "vLLM with LoRA adapters enabled up to this rank (buffers reserved at start-up).")
+    String maxLoraRank;
+    @Option(names = "--threads", paramLabel = "N", description = "llama.cpp's CPU threads -t (default: the physical cores).")
+    String threads;
+    @Option(names = "--batch-size", paramLabel = "N", description = "llama.cpp's logical batch -b (default 2048).")
+    String batchSize;
+    @Option(names = "--runtime-version", paramLabel = "TEXT", description = "The runtime release described, e.g. b2795 (llama.cpp), 0.8.5 or v0 (vLLM); default: the current release.")
+    String runtimeVersion;
+    @Option(names = "--no-mmap", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "llama.cpp reads the weights into allocated host memory instead of mapping the file.")
+    String noMmap;
+    @Option(names = "--gptq-kernel", paramLabel = "K", description = "transformers' GPTQ kernel: exllama (the default) or cuda-old.")
+    String gptqKernel;
+    @Option(names = "--bnb-4bit-type", paramLabel = "T", description = "bitsandbytes' 4-bit type: nf4 (the default) or fp4.")
+    String bnb4bitType;
+    @Option(names = "--bnb-double-quant", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "bitsandbytes double quantization (default: on for QLoRA, else off).")
+    String bnbDoubleQuant;
+    @Option(names = "--unquantized-modules", paramLabel = "LIST", description = "Modules a quantized checkpoint keeps in 16 bits, e.g. model.layers.1.mlp,model.layers.30.self_attn.")
+    String unquantizedModules;
     // fine-tuning techniques (TrainingOptions)
     @Option(names = "--compile", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no", description = "Fine-tuning: torch.compile the model and loss (default: off).")
     String compile;
@@ -158,6 +193,21 @@ public final class ScenarioArgs {
         OPTIONS.put(Input.GPU_LAYERS, "--gpu-layers");
         OPTIONS.put(Input.PARALLELISM, "--parallelism");
         OPTIONS.put(Input.HOST_BANDWIDTH, "--host-bandwidth");
+        OPTIONS.put(Input.INTERCONNECT, "--interconnect");
+        OPTIONS.put(Input.SPLIT_MODE, "--split-mode");
+        OPTIONS.put(Input.MAX_MODEL_LEN, "--max-model-len");
+        OPTIONS.put(Input.MAX_NUM_SEQS, "--max-num-seqs");
+        OPTIONS.put(Input.MAX_NUM_BATCHED_TOKENS, "--max-num-batched-tokens");
+        OPTIONS.put(Input.ENFORCE_EAGER, "--enforce-eager");
+        OPTIONS.put(Input.MAX_LORA_RANK, "--max-lora-rank");
+        OPTIONS.put(Input.THREADS, "--threads");
+        OPTIONS.put(Input.LOGICAL_BATCH, "--batch-size");
+        OPTIONS.put(Input.RUNTIME_VERSION, "--runtime-version");
+        OPTIONS.put(Input.NO_MMAP, "--no-mmap");
+        OPTIONS.put(Input.GPTQ_KERNEL, "--gptq-kernel");
+        OPTIONS.put(Input.BNB_4BIT_TYPE, "--bnb-4bit-type");
+        OPTIONS.put(Input.BNB_DOUBLE_QUANT, "--bnb-double-quant");
+        OPTIONS.put(Input.UNQUANTIZED_MODULES, "--unquantized-modules");
         OPTIONS.put(Input.CALC, "--calc");
         // fine-tuning techniques
         OPTIONS.put(Input.COMPILE, "--compile");
@@ -170,6 +220,9 @@ public final class ScenarioArgs {
 
     /** Inputs written as these options: {@code --framework llama.cpp}. */
     public static final Input.Style STYLE = (input, value) -> {
+        if (input == Input.EXL2_BITS) {
+            return "--quant exl2-" + (value == null ? "BITS" : value);
+        }
         String option = OPTIONS.get(input);
         return value == null ? option : option + " " + (value.isBlank() ? "\"" + value + "\"" : value);
     };
@@ -184,8 +237,10 @@ public final class ScenarioArgs {
     /** Optional columns: the runtime knobs and the LoRA rank. */
     public static final List<String> OPTIONAL_COLUMNS = List.of("lora_rank", "kv_cache", "flash_attention",
             "gpu_memory_utilization", "ubatch", "gpu_layers", "parallelism", "lora_targets", "precision",
-            "host_bandwidth", "compile", "chunked_loss", "optimizer_in_backward", "activation_offloading",
-            "cpu_offload", "zero");
+            "host_bandwidth", "interconnect", "split_mode", "max_model_len", "max_num_seqs", "max_num_batched_tokens",
+            "enforce_eager", "max_lora_rank", "threads", "batch_size", "runtime_version", "no_mmap", "gptq_kernel",
+            "bnb_4bit_type", "bnb_double_quant", "unquantized_modules", "compile", "chunked_loss", "optimizer_in_backward",
+            "activation_offloading", "cpu_offload", "zero");
 
     /** A plain decimal number: what JavaScript's {@code Number(text)} reads as the same value (no "7d" or "0x1A"). */
     private static final Pattern DECIMAL = Pattern.compile("\\+?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
@@ -396,6 +451,7 @@ public final class ScenarioArgs {
             case DEVICE -> "device";
             case GENERATE -> "gen";
             case CALC -> "--calc";
+            case EXL2_BITS -> "quant";
             default -> OPTIONS.get(input).substring(2).replace('-', '_');
         };
         return value == null ? "column " + column : column + "=" + value;
@@ -463,6 +519,7 @@ public final class ScenarioArgs {
         if (given(quant)) {
             b.quant(Quant.parse(quant));
         }
+        double exl2Bits = given(quant) ? Quant.exl2Bits(quant) : 0;
         if (given(method)) {
             b.method(TrainMethod.parse(method));
         }
@@ -500,7 +557,11 @@ public final class ScenarioArgs {
         if (given(ddr)) {
             b.ddr(Ddr.parse(ddr));
         }
-        return b.options(options());
+        Options o = options();
+        if (exl2Bits > 0) {
+            o = o.withServing(o.serving().withExl2Bits(exl2Bits));
+        }
+        return b.options(o);
     }
 
     /**
@@ -542,7 +603,58 @@ public final class ScenarioArgs {
         if (given(hostBandwidth)) {
             o = o.withHostBandwidthGBs(number(Input.HOST_BANDWIDTH, hostBandwidth));
         }
-        return o.withTraining(trainingOptions());
+        return o.withServing(serving()).withTraining(trainingOptions());
+    }
+
+    /** The serving and multi-device knobs given. */
+    private ServingOptions serving() {
+        ServingOptions v = ServingOptions.NONE;
+        if (given(interconnect)) {
+            v = v.withInterconnect(Interconnect.parse(interconnect));
+        }
+        if (given(splitMode)) {
+            v = v.withSplitMode(SplitMode.parse(splitMode));
+        }
+        if (given(maxModelLen)) {
+            v = v.withMaxModelLen(integer(Input.MAX_MODEL_LEN, maxModelLen));
+        }
+        if (given(maxNumSeqs)) {
+            v = v.withMaxNumSeqs(integer(Input.MAX_NUM_SEQS, maxNumSeqs));
+        }
+        if (given(maxNumBatchedTokens)) {
+            v = v.withMaxNumBatchedTokens(integer(Input.MAX_NUM_BATCHED_TOKENS, maxNumBatchedTokens));
+        }
+        if (given(enforceEager)) {
+            v = v.withEnforceEager(bool(Input.ENFORCE_EAGER, enforceEager));
+        }
+        if (given(maxLoraRank)) {
+            v = v.withMaxLoraRank(integer(Input.MAX_LORA_RANK, maxLoraRank));
+        }
+        if (given(threads)) {
+            v = v.withThreads(integer(Input.THREADS, threads));
+        }
+        if (given(batchSize)) {
+            v = v.withLogicalBatch(integer(Input.LOGICAL_BATCH, batchSize));
+        }
+        if (given(runtimeVersion)) {
+            v = v.withRuntimeVersion(new RuntimeVersion(runtimeVersion));
+        }
+        if (given(noMmap)) {
+            v = v.withNoMmap(bool(Input.NO_MMAP, noMmap));
+        }
+        if (given(gptqKernel)) {
+            v = v.withGptqKernel(gptqKernel.trim().toLowerCase(Locale.ROOT));
+        }
+        if (given(bnb4bitType)) {
+            v = v.withBnb4bitType(bnb4bitType.trim().toLowerCase(Locale.ROOT));
+        }
+        if (given(bnbDoubleQuant)) {
+            v = v.withBnbDoubleQuant(bool(Input.BNB_DOUBLE_QUANT, bnbDoubleQuant));
+        }
+        if (given(unquantizedModules)) {
+            v = v.withUnquantizedModules(unquantizedModules.trim());
+        }
+        return v;
     }
 
     /** The fine-tuning techniques given. */

@@ -14,7 +14,14 @@ package gpupoor.calc;
  * @param runtimeContextMiB the CUDA/driver context included in the totals (memory a PyTorch allocator or
  *                          llama.cpp's buffer log does not report)
  * @param rule              the rule applied, in words
+ * @param pool              a serving runtime's start-up budget term by term (vLLM and its kin), else null
  */
 public record Budget(double usableMiB, double requiredMiB, Boolean fits, Integer maxConcurrency,
-                     Integer maxContextTokens, double runtimeContextMiB, String rule) {
+                     Integer maxContextTokens, double runtimeContextMiB, String rule, KvPool pool) {
+
+    /** A budget without a KV pool (runtimes that allocate the cache the scenario needs). */
+    public Budget(double usableMiB, double requiredMiB, Boolean fits, Integer maxConcurrency, Integer maxContextTokens,
+                  double runtimeContextMiB, String rule) {
+        this(usableMiB, requiredMiB, fits, maxConcurrency, maxContextTokens, runtimeContextMiB, rule, null);
+    }
 }

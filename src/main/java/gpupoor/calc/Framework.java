@@ -18,26 +18,80 @@ import java.util.Set;
 public final class Framework {
     private static final List<Framework> ALL = new ArrayList<>();
 
+    private static final Set<KvCacheType> LLAMA_CPP_CACHES = EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.F32,
+            KvCacheType.Q8_0, KvCacheType.Q4_0, KvCacheType.Q4_1, KvCacheType.Q5_0, KvCacheType.Q5_1);
+
     /** Hugging Face transformers (PyTorch eager or SDPA), with PEFT and TRL for fine-tuning. */
-    public static final Framework HF = new Framework("hf", "Hugging Face transformers", true, true, true,
-            Parallelism.LAYER, union(EnumSet.of(Input.FLASH_ATTENTION, Input.PARALLELISM, Input.LORA_TARGETS,
-                    Input.PRECISION), TrainingOptions.INPUTS),
+    public static final Framework HF = new Framework("hf", "Hugging Face transformers", "transformers 4.5x", true, true,
+            true, Parallelism.LAYER,
+            union(EnumSet.of(Input.FLASH_ATTENTION, Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION,
+                    Input.INTERCONNECT, Input.RUNTIME_VERSION, Input.GPTQ_KERNEL, Input.BNB_4BIT_TYPE,
+                    Input.BNB_DOUBLE_QUANT, Input.UNQUANTIZED_MODULES), TrainingOptions.INPUTS),
             EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of("huggingface", "transformers", "peft", "trl"),
             (m, n) -> new TrainingDefaults(Precision.MIXED, Optimizer.ADAM, false, false, false, false, 8,
                     LoraTargets.QV, Parallelism.DATA));
 
     /** vLLM, which pre-allocates a fraction of GPU memory and fills it with KV blocks. */
-    public static final Framework VLLM = new Framework("vllm", "vLLM", false, true, true, Parallelism.TENSOR,
-            EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM),
+    public static final Framework VLLM = new Framework("vllm", "vLLM", "vLLM 0.11 (V1 engine)", false, true, true,
+            Parallelism.TENSOR,
+            EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM,
+                    Input.INTERCONNECT, Input.MAX_MODEL_LEN, Input.MAX_NUM_SEQS, Input.MAX_NUM_BATCHED_TOKENS,
+                    Input.ENFORCE_EAGER, Input.MAX_LORA_RANK, Input.RUNTIME_VERSION, Input.BNB_4BIT_TYPE,
+                    Input.BNB_DOUBLE_QUANT, Input.UNQUANTIZED_MODULES),
             EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of(), null);
 
     /** llama.cpp (GGUF files), on GPU, CPU or Apple Silicon. */
-    public static final Framework LLAMA_CPP = new Framework("llama.cpp", "llama.cpp", false, true, false,
-            Parallelism.LAYER, EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.UBATCH, Input.GPU_LAYERS,
-                    Input.PARALLELISM, Input.HOST_BANDWIDTH),
-            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.F32, KvCacheType.Q8_0, KvCacheType.Q4_0,
-                    KvCacheType.Q4_1, KvCacheType.Q5_0, KvCacheType.Q5_1),
-            List.of("llamacpp", "llama-cpp", "llama_cpp", "gguf", "ggml"), null);
+    public static final Framework LLAMA_CPP = new Framework("llama.cpp", "llama.cpp", "llama.cpp b7000 (2026)", false, true, true,
+            Parallelism.LAYER,
+            EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.UBATCH, Input.GPU_LAYERS, Input.PARALLELISM,
+                    Input.HOST_BANDWIDTH, Input.INTERCONNECT, Input.SPLIT_MODE, Input.MAX_MODEL_LEN, Input.THREADS,
+                    Input.LOGICAL_BATCH, Input.RUNTIME_VERSION, Input.NO_MMAP),
+            LLAMA_CPP_CACHES, List.of("llamacpp", "llama-cpp", "llama_cpp", "gguf", "ggml"), null);
+
+    /** ExLlama (v1, 2023): GPTQ checkpoints on NVIDIA GPUs, without flash attention. */
+    public static final Framework EXLLAMA = new Framework("exllama", "ExLlama", "exllama v1 (2023)", false, true, false,
+            Parallelism.LAYER,
+            EnumSet.of(Input.PARALLELISM, Input.INTERCONNECT, Input.MAX_MODEL_LEN, Input.RUNTIME_VERSION),
+            EnumSet.of(KvCacheType.F16), List.of("exllamav1", "exllama-v1"), null);
+
+    /** ExLlamaV2 (EXL2 and GPTQ checkpoints on NVIDIA and AMD GPUs, flash attention where installed). */
+    public static final Framework EXLLAMAV2 = new Framework("exllamav2", "ExLlamaV2", "exllamav2 0.3", false, true, true,
+            Parallelism.LAYER,
+            EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.PARALLELISM, Input.INTERCONNECT, Input.MAX_MODEL_LEN,
+                    Input.RUNTIME_VERSION, Input.EXL2_BITS),
+            EnumSet.of(KvCacheType.F16, KvCacheType.Q8_0, KvCacheType.Q4_0), List.of("exl2", "tabbyapi", "exllama-v2"), null);
+
+    /** MLC-LLM (TVM-compiled kernels; its own group-quantized weights). */
+    public static final Framework MLC = new Framework("mlc", "MLC-LLM", "MLC-LLM 0.20", false, true, true, Parallelism.TENSOR,
+            EnumSet.of(Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM, Input.INTERCONNECT, Input.MAX_MODEL_LEN,
+                    Input.MAX_NUM_SEQS, Input.MAX_NUM_BATCHED_TOKENS, Input.RUNTIME_VERSION),
+            EnumSet.of(KvCacheType.F16), List.of("mlc-llm", "mlc_llm", "mlcllm"), null);
+
+    /** NVIDIA TensorRT-LLM (compiled engines, paged KV cache sized from the memory left after the weights). */
+    public static final Framework TENSORRT_LLM = new Framework("tensorrt-llm", "TensorRT-LLM", "TensorRT-LLM 1.0", false,
+            true, true, Parallelism.TENSOR,
+            EnumSet.of(Input.KV_CACHE, Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM, Input.INTERCONNECT,
+                    Input.MAX_MODEL_LEN, Input.MAX_NUM_SEQS, Input.MAX_NUM_BATCHED_TOKENS, Input.RUNTIME_VERSION),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of("trt-llm", "trtllm", "tensorrt", "triton-trtllm"), null);
+
+    /** SGLang (RadixAttention; a static share of GPU memory for weights and a token-level KV pool). */
+    public static final Framework SGLANG = new Framework("sglang", "SGLang", "SGLang 0.5", false, true, true, Parallelism.TENSOR,
+            EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_MEMORY_UTILIZATION, Input.PARALLELISM,
+                    Input.INTERCONNECT, Input.MAX_MODEL_LEN, Input.MAX_NUM_SEQS, Input.MAX_NUM_BATCHED_TOKENS,
+                    Input.ENFORCE_EAGER, Input.RUNTIME_VERSION),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.FP8), List.of("sgl"), null);
+
+    /** MLX (mlx-lm on Apple Silicon: unified memory, Metal kernels, its own group-quantized weights). */
+    public static final Framework MLX = new Framework("mlx", "MLX", "mlx-lm 0.28", false, true, true, Parallelism.LAYER,
+            EnumSet.of(Input.KV_CACHE, Input.MAX_MODEL_LEN, Input.RUNTIME_VERSION),
+            EnumSet.of(KvCacheType.F16, KvCacheType.BF16, KvCacheType.Q8_0, KvCacheType.Q4_0), List.of("mlx-lm", "mlx_lm"), null);
+
+    /** Ollama: llama.cpp with Ollama's defaults (a 4,096-token context allocated up front, flash attention off). */
+    public static final Framework OLLAMA = new Framework("ollama", "Ollama", "Ollama 0.12", false, true, false, Parallelism.LAYER,
+            EnumSet.of(Input.KV_CACHE, Input.FLASH_ATTENTION, Input.GPU_LAYERS, Input.PARALLELISM, Input.HOST_BANDWIDTH,
+                    Input.INTERCONNECT, Input.MAX_MODEL_LEN, Input.MAX_NUM_SEQS, Input.THREADS, Input.LOGICAL_BATCH,
+                    Input.RUNTIME_VERSION, Input.NO_MMAP),
+            LLAMA_CPP_CACHES, List.of(), null);
 
     // ------------------------------------------------------------------ training runtimes
     // Each one's defaults are those of its shipped recipes (see TrainingDefaults and calibration.md).
@@ -47,9 +101,9 @@ public final class Framework {
      * LoRA and cross-entropy), its gradient checkpointing that offloads each layer's input to host
      * memory, one GPU. Defaults of its notebooks: LoRA rank 16 on every linear module, 8-bit AdamW.
      */
-    public static final Framework UNSLOTH = new Framework("unsloth", "Unsloth", true, false, true, Parallelism.DATA,
-            union(EnumSet.of(Input.LORA_TARGETS, Input.PRECISION), EnumSet.of(Input.CHUNKED_LOSS,
-                    Input.ACTIVATION_OFFLOADING)),
+    public static final Framework UNSLOTH = new Framework("unsloth", "Unsloth", "Unsloth's notebooks", true, false, true, Parallelism.DATA,
+            union(EnumSet.of(Input.LORA_TARGETS, Input.PRECISION, Input.BNB_4BIT_TYPE, Input.BNB_DOUBLE_QUANT),
+                    EnumSet.of(Input.CHUNKED_LOSS, Input.ACTIVATION_OFFLOADING)),
             EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of(),
             (m, n) -> new TrainingDefaults(Precision.MIXED, Optimizer.ADAM_8BIT, true, false, true, false, 16,
                     LoraTargets.ALL, Parallelism.DATA));
@@ -61,7 +115,7 @@ public final class Framework {
      * AdamW stepped in the backward pass (its {@code *_full_single_device} configs), else AdamW; on
      * several GPUs FSDP.
      */
-    public static final Framework TORCHTUNE = new Framework("torchtune", "torchtune", true, false, true,
+    public static final Framework TORCHTUNE = new Framework("torchtune", "torchtune", "torchtune's shipped configs", true, false, true,
             Parallelism.DATA, union(EnumSet.of(Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION),
                     TrainingOptions.INPUTS),
             EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of("tune"),
@@ -76,8 +130,9 @@ public final class Framework {
      * states in bf16), a chunked LM head and cross-entropy, LoRA of rank 8 on q and v; on several
      * GPUs FSDP (full sharding) with activation checkpointing of every block.
      */
-    public static final Framework LITGPT = new Framework("litgpt", "LitGPT", true, false, true, Parallelism.DATA,
-            union(EnumSet.of(Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION), TrainingOptions.INPUTS),
+    public static final Framework LITGPT = new Framework("litgpt", "LitGPT", "LitGPT's CLI defaults", true, false, true, Parallelism.DATA,
+            union(EnumSet.of(Input.PARALLELISM, Input.LORA_TARGETS, Input.PRECISION, Input.BNB_4BIT_TYPE,
+                    Input.BNB_DOUBLE_QUANT), TrainingOptions.INPUTS),
             EnumSet.of(KvCacheType.F16, KvCacheType.BF16), List.of("lit-gpt", "lit_gpt"),
             (m, n) -> new TrainingDefaults(Precision.BF16, Optimizer.ADAMW, n > 1, false, true, false, 8,
                     LoraTargets.QV, Parallelism.SHARDED));
@@ -115,6 +170,7 @@ public final class Framework {
 
     private final String id;
     private final String label;
+    private final String release;
     private final boolean trains;
     private final boolean serves;
     private final boolean flashAttentionDefault;
@@ -125,11 +181,12 @@ public final class Framework {
     private final TrainingDefaultsRule trainingDefaults;
     private final int index;
 
-    private Framework(String id, String label, boolean trains, boolean serves, boolean flashAttentionDefault,
+    private Framework(String id, String label, String release, boolean trains, boolean serves, boolean flashAttentionDefault,
                       Parallelism inferenceParallelism, Set<Input> knobs, Set<KvCacheType> kvCacheTypes,
                       List<String> aliases, TrainingDefaultsRule trainingDefaults) {
         this.id = id;
         this.label = label;
+        this.release = release;
         this.trains = trains;
         this.serves = serves;
         this.trainingDefaults = trainingDefaults;
@@ -150,6 +207,11 @@ public final class Framework {
     /** A human-readable name. */
     public String label() {
         return label;
+    }
+
+    /** The release whose defaults the default method follows, e.g. {@code vLLM 0.11 (V1 engine)}. */
+    public String release() {
+        return release;
     }
 
     /** Whether it fine-tunes models. */
@@ -175,7 +237,12 @@ public final class Framework {
         return trainingDefaults.of(method == null ? Defaults.TRAIN_METHOD : method, devices);
     }
 
-    /** Whether flash attention is on when the scenario does not say (Hugging Face: SDPA, which keeps no attention matrix). */
+    /**
+     * Whether flash attention is on in the current release when the scenario does not say (Hugging
+     * Face: SDPA, which keeps no attention matrix; llama.cpp: {@code auto}, which turns it on for CUDA,
+     * Metal and CPUs since PR 15434 of August 2025). A runtime strategy may decide otherwise for an
+     * older {@link RuntimeVersion}.
+     */
     public boolean flashAttentionByDefault() {
         return flashAttentionDefault;
     }
@@ -282,15 +349,33 @@ public final class Framework {
     }
 
     /**
-     * The runtime a scenario gets when none is given: llama.cpp for a GGUF quantization, and for
-     * inference on a CPU or an Apple chip (where it is the usual runtime); Hugging Face transformers
-     * otherwise (GPUs, and all fine-tuning).
+     * The runtime a scenario gets when none is given: Hugging Face transformers for all fine-tuning;
+     * in inference llama.cpp for a GGUF quantization and on a CPU or an Apple chip (where it is the
+     * usual runtime), the format's own runtime for EXL2, MLC and MLX weights, Hugging Face
+     * transformers otherwise.
      *
      * @param quant  the weights' storage (null: unquantized)
      * @param device the device, or null for none
      * @param mode   inference or training (null: inference)
      */
     public static Framework defaultFor(Quant quant, Hardware device, Mode mode) {
+        if (mode == Mode.TRAINING) {
+            return HF;
+        }
+        if (quant != null) {
+            switch (quant.family()) {
+                case EXL2 -> {
+                    return EXLLAMAV2;
+                }
+                case MLC -> {
+                    return MLC;
+                }
+                case MLX -> {
+                    return MLX;
+                }
+                default -> { }
+            }
+        }
         boolean offGpu = device != null && !device.isGpu() && mode != Mode.TRAINING;
         return quant != null && quant.isGguf() || offGpu ? LLAMA_CPP : HF;
     }

@@ -17,10 +17,21 @@ package gpupoor.calc;
  * @param cpuMemory         memory channels and DDR speeds (CPUs only, else null)
  * @param gpuPoor           the original calculator's numbers for this device (null if it does not know it)
  * @param memoryType        memory technology, e.g. {@code GDDR6X}, {@code HBM3}, {@code LPDDR5} (null if unknown)
+ * @param pcieGBs           host link bandwidth per direction, GB/s (0: none, or not known)
+ * @param nvlinkGBs         GPU-to-GPU scale-up link (NVLink, Infinity Fabric) per direction, GB/s (0: none)
  */
 public record Hardware(String id, String name, Kind kind, double memoryGiB, double bandwidthGBs,
                        double fp32Tflops, double fp16Tflops, double bf16Tflops, double fp8Tflops,
-                       double int8Tops, CpuMemory cpuMemory, GpuPoorSpec gpuPoor, String memoryType) {
+                       double int8Tops, CpuMemory cpuMemory, GpuPoorSpec gpuPoor, String memoryType,
+                       double pcieGBs, double nvlinkGBs) {
+
+    /** A device whose links are not known. */
+    public Hardware(String id, String name, Kind kind, double memoryGiB, double bandwidthGBs,
+                    double fp32Tflops, double fp16Tflops, double bf16Tflops, double fp8Tflops,
+                    double int8Tops, CpuMemory cpuMemory, GpuPoorSpec gpuPoor, String memoryType) {
+        this(id, name, kind, memoryGiB, bandwidthGBs, fp32Tflops, fp16Tflops, bf16Tflops, fp8Tflops, int8Tops,
+                cpuMemory, gpuPoor, memoryType, 0, 0);
+    }
 
     /** A device whose memory technology is not known. */
     public Hardware(String id, String name, Kind kind, double memoryGiB, double bandwidthGBs,
@@ -59,6 +70,39 @@ public record Hardware(String id, String name, Kind kind, double memoryGiB, doub
         public boolean supports(Ddr ddr) {
             return (ddr == Ddr.DDR4 ? ddr4MTs : ddr5MTs) > 0;
         }
+    }
+
+    /**
+     * The link several of these GPUs exchange activations over unless the scenario says: NVLink where
+     * the device has no PCIe link of its own (SXM and OAM modules on a switched board), else PCIe
+     * (a bridge between PCIe cards is used only when asked for).
+     */
+    public Interconnect defaultInterconnect() {
+        return nvlinkGBs > 0 && !(pcieGBs > 0) ? Interconnect.NVLINK : Interconnect.PCIE;
+    }
+
+    /** The bandwidth of a link of this device per direction in GB/s; 0 when it has none (or it is not known). */
+    public double linkGBs(Interconnect link) {
+        return link == Interconnect.NVLINK ? nvlinkGBs : pcieGBs;
+    }
+
+    /**
+     * Whether ECC takes a sixteenth of the memory: NVIDIA's data-centre cards with GDDR memory (Tesla
+     * P40 and T4, A10, A40, L4, L40, L40S) run with ECC on by default, which keeps 1/16 of the GDDR for
+     * check bits (a T4 shows 15 of its 16 GiB, an L40S 45 of 48). GeForce, RTX workstation, Radeon and Arc
+     * cards ship with it off; HBM carries its ECC beside the data.
+     */
+    public boolean eccReservesMemory() {
+        if (kind != Kind.GPU || memoryType == null || !memoryType.toUpperCase(java.util.Locale.ROOT).startsWith("GDDR")) {
+            return false;
+        }
+        String n = name == null ? "" : name;
+        for (String consumer : new String[]{"GeForce", "RTX", "Radeon", "Arc", "TITAN"}) {
+            if (n.contains(consumer)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether this is a discrete GPU. */

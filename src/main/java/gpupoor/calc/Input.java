@@ -73,6 +73,39 @@ public enum Input {
     PARALLELISM("parallelism"),
     /** Host memory bandwidth for layers left on the CPU. */
     HOST_BANDWIDTH("host bandwidth"),
+    // inference runtimes' serving and multi-device knobs (ServingOptions)
+    /** The link between GPUs. */
+    INTERCONNECT("interconnect"),
+    /** llama.cpp's split mode over several GPUs. */
+    SPLIT_MODE("split mode"),
+    /** vLLM's longest sequence (max_model_len). */
+    MAX_MODEL_LEN("maximum model length"),
+    /** vLLM's running sequences (max_num_seqs). */
+    MAX_NUM_SEQS("maximum running sequences"),
+    /** vLLM's tokens per step (max_num_batched_tokens). */
+    MAX_NUM_BATCHED_TOKENS("maximum batched tokens"),
+    /** vLLM without CUDA graphs (enforce_eager). */
+    ENFORCE_EAGER("eager mode"),
+    /** vLLM's LoRA adapters (max_lora_rank). */
+    MAX_LORA_RANK("maximum LoRA rank"),
+    /** llama.cpp's CPU threads. */
+    THREADS("CPU threads"),
+    /** llama.cpp's logical batch (-b). */
+    LOGICAL_BATCH("logical batch"),
+    /** The runtime release the scenario describes. */
+    RUNTIME_VERSION("runtime version"),
+    /** Bits per weight of EXL2 weights (written with the quantization, exl2-4.65). */
+    EXL2_BITS("EXL2 bits per weight"),
+    /** llama.cpp reading the weights into memory instead of mapping the file. */
+    NO_MMAP("no mmap"),
+    /** transformers' GPTQ kernel. */
+    GPTQ_KERNEL("GPTQ kernel"),
+    /** bitsandbytes' 4-bit data type. */
+    BNB_4BIT_TYPE("bitsandbytes 4-bit type"),
+    /** bitsandbytes double quantization. */
+    BNB_DOUBLE_QUANT("bitsandbytes double quantization"),
+    /** Modules a quantized checkpoint keeps in 16 bits. */
+    UNQUANTIZED_MODULES("unquantized modules"),
     /** The calculation method. */
     CALC("calculation method");
 

@@ -31,6 +31,8 @@ public final class Limits {
     public static final int MAX_UBATCH = 1 << 16;
     /** The most transformer blocks a model may have (config.json, llama.cpp's GPU layers): 100,000. */
     public static final int MAX_LAYERS = 100_000;
+    /** The most CPU threads llama.cpp may be given ({@code -t}): 65,536. */
+    public static final int MAX_THREADS = 1 << 16;
     /** The highest host memory bandwidth in GB/s: 100,000. */
     public static final double MAX_HOST_BANDWIDTH_GBS = 100_000;
     /**
@@ -73,6 +75,12 @@ public final class Limits {
         INTEGERS.put(Input.UBATCH, new Range(1, MAX_UBATCH));
         INTEGERS.put(Input.GPU_LAYERS, new Range(-1, MAX_LAYERS));
         INTEGERS.put(Input.ZERO, new Range(0, 3));
+        INTEGERS.put(Input.MAX_MODEL_LEN, new Range(1, MAX_TOKENS));
+        INTEGERS.put(Input.MAX_NUM_SEQS, new Range(1, MAX_BATCH));
+        INTEGERS.put(Input.MAX_NUM_BATCHED_TOKENS, new Range(1, MAX_TOKENS));
+        INTEGERS.put(Input.MAX_LORA_RANK, new Range(1, MAX_LORA_RANK));
+        INTEGERS.put(Input.THREADS, new Range(1, MAX_THREADS));
+        INTEGERS.put(Input.LOGICAL_BATCH, new Range(1, MAX_TOKENS));
         REAL_MAX.put(Input.GPU_MEMORY_UTILIZATION, 1.0);
         REAL_UNIT.put(Input.GPU_MEMORY_UTILIZATION, " (a share of the GPU's memory, e.g. 0.9)");
         REAL_MAX.put(Input.HOST_BANDWIDTH, MAX_HOST_BANDWIDTH_GBS);
@@ -81,7 +89,8 @@ public final class Limits {
 
     /**
      * The range of an integer input (prompt, tokens to generate, batch, devices, LoRA rank, ubatch,
-     * GPU layers, ZeRO stage), or null for an input that is not a whole number.
+     * GPU layers, ZeRO stage, the serving runtimes' lengths, sequences, LoRA rank, threads and logical
+     * batch), or null for an input that is not a whole number.
      */
     public static Range of(Input input) {
         return INTEGERS.get(input);

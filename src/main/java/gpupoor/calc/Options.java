@@ -17,18 +17,22 @@ import java.util.Set;
  * @param loraTargets          LoRA target modules
  * @param precision            full fine-tuning precision
  * @param hostBandwidthGBs     host memory bandwidth in GB/s for llama.cpp layers left on the CPU
+ * @param serving              the inference runtimes' serving and multi-device knobs (never null: {@link ServingOptions#NONE} when none is given)
  * @param training             fine-tuning techniques (never null: {@link TrainingOptions#NONE} when none is given)
  */
 public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMemoryUtilization, Integer ubatch,
                       Integer gpuLayers, Parallelism parallelism, LoraTargets loraTargets, Precision precision,
-                      Double hostBandwidthGBs, TrainingOptions training) {
+                      Double hostBandwidthGBs, ServingOptions serving, TrainingOptions training) {
 
     /** No knob given. */
     public static final Options NONE = new Options(null, null, null, null, null, null, null, null, null,
-            TrainingOptions.NONE);
+            ServingOptions.NONE, TrainingOptions.NONE);
 
     /** Checks the ranges of the knobs given ({@link Limits}). */
     public Options {
+        if (serving == null) {
+            serving = ServingOptions.NONE;
+        }
         if (training == null) {
             training = TrainingOptions.NONE;
         }
@@ -51,6 +55,11 @@ public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMem
         Set<Input> out = EnumSet.noneOf(Input.class);
         for (Input i : KNOBS) {
             if (value(i) != null) {
+                out.add(i);
+            }
+        }
+        for (Input i : ServingOptions.KNOBS) {
+            if (serving.value(i) != null) {
                 out.add(i);
             }
         }
@@ -77,7 +86,7 @@ public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMem
             case LORA_TARGETS -> loraTargets;
             case PRECISION -> precision;
             case HOST_BANDWIDTH -> hostBandwidthGBs;
-            default -> training.value(knob);
+            default -> ServingOptions.KNOBS.contains(knob) ? serving.value(knob) : training.value(knob);
         };
     }
 
@@ -129,60 +138,66 @@ public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMem
     /** A copy with another KV cache type (null: the default). */
     public Options withKvCache(KvCacheType type) {
         return new Options(type, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets,
-                precision, hostBandwidthGBs, training);
+                precision, hostBandwidthGBs, serving, training);
     }
 
     /** A copy with flash attention on, off, or (null) the framework default. */
     public Options withFlashAttention(Boolean on) {
         return new Options(kvCache, on, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets,
-                precision, hostBandwidthGBs, training);
+                precision, hostBandwidthGBs, serving, training);
     }
 
     /** A copy with another vLLM memory utilization (null: the default). */
     public Options withGpuMemoryUtilization(Double u) {
         return new Options(kvCache, flashAttention, u, ubatch, gpuLayers, parallelism, loraTargets, precision,
-                hostBandwidthGBs, training);
+                hostBandwidthGBs, serving, training);
     }
 
     /** A copy with another llama.cpp ubatch (null: the default). */
     public Options withUbatch(Integer n) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, n, gpuLayers, parallelism, loraTargets,
-                precision, hostBandwidthGBs, training);
+                precision, hostBandwidthGBs, serving, training);
     }
 
     /** A copy with another number of llama.cpp GPU layers (-1 = all; null: not given). */
     public Options withGpuLayers(Integer n) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, n, parallelism, loraTargets,
-                precision, hostBandwidthGBs, training);
+                precision, hostBandwidthGBs, serving, training);
     }
 
     /** A copy with another parallelism (null = the framework's default). */
     public Options withParallelism(Parallelism p) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, p, loraTargets,
-                precision, hostBandwidthGBs, training);
+                precision, hostBandwidthGBs, serving, training);
     }
 
     /** A copy with other LoRA targets (null: the default). */
     public Options withLoraTargets(LoraTargets targets) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, targets,
-                precision, hostBandwidthGBs, training);
+                precision, hostBandwidthGBs, serving, training);
     }
 
     /** A copy with another training precision (null: the default). */
     public Options withPrecision(Precision p) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism,
-                loraTargets, p, hostBandwidthGBs, training);
+                loraTargets, p, hostBandwidthGBs, serving, training);
+    }
+
+    /** A copy with other serving and multi-device knobs (null: none given). */
+    public Options withServing(ServingOptions knobs) {
+        return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets,
+                precision, hostBandwidthGBs, knobs, training);
     }
 
     /** A copy with another host memory bandwidth in GB/s (null: the calibration's typical desktop). */
     public Options withHostBandwidthGBs(Double gbs) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism,
-                loraTargets, precision, gbs, training);
+                loraTargets, precision, gbs, serving, training);
     }
 
     /** A copy with other fine-tuning techniques (null: none given). */
     public Options withTraining(TrainingOptions t) {
         return new Options(kvCache, flashAttention, gpuMemoryUtilization, ubatch, gpuLayers, parallelism, loraTargets,
-                precision, hostBandwidthGBs, t);
+                precision, hostBandwidthGBs, serving, t);
     }
 }

@@ -33,8 +33,19 @@ public final class SeedFormat {
         out.put("Activation Memory", r.mib(m.activationMiB()));
         out.put("Grad & Optimizer memory", r.mib(m.gradOptimizerMiB()));
         out.put("cuda + other overhead", r.overheadMiB(m.overheadMiB()));
+        if (m.hostAllocatedMiB() > 0) {
+            out.put(HOST_ALLOCATED, r.mib(m.hostAllocatedMiB()));
+        }
+        if (m.hostMappedMiB() > 0) {
+            out.put(HOST_MAPPED, r.mib(m.hostMappedMiB()));
+        }
         return out;
     }
+
+    /** Key of the host memory the runtime allocates beside the device(s) (only where there is some). */
+    public static final String HOST_ALLOCATED = "Host memory allocated";
+    /** Key of the host memory mapped from the model file (only where there is some). */
+    public static final String HOST_MAPPED = "Host memory mapped (file)";
 
     /** The speed object: Token per second, ms per token, Prompt process time (s), memory or compute bound?. */
     public static Map<String, Object> speed(Estimate e) {
@@ -74,7 +85,8 @@ public final class SeedFormat {
 
     /**
      * The estimate as flat text cells named like {@code estimate --csv}'s output columns
-     * ({@code total_mib … ms_per_iter}, plus {@code gpus_needed}); parts the estimate lacks are absent.
+     * ({@code total_mib … ms_per_iter}, {@code host_allocated_mib}, {@code host_mapped_mib}, plus {@code gpus_needed}
+     * and {@code max_concurrency}); parts the estimate lacks are absent.
      */
     public static Map<String, String> columns(Estimate e) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -86,6 +98,8 @@ public final class SeedFormat {
             out.put("activation_mib", text(m.get("Activation Memory")));
             out.put("grad_opt_mib", text(m.get("Grad & Optimizer memory")));
             out.put("overhead_mib", text(m.get("cuda + other overhead")));
+            out.put("host_allocated_mib", text(m.getOrDefault(HOST_ALLOCATED, BigDecimal.ZERO)));
+            out.put("host_mapped_mib", text(m.getOrDefault(HOST_MAPPED, BigDecimal.ZERO)));
         }
         if (e.speed() != null) {
             Map<String, Object> s = speed(e);
@@ -102,10 +116,14 @@ public final class SeedFormat {
         if (e.gpusNeeded() != null) {
             out.put("gpus_needed", Integer.toString(e.gpusNeeded()));
         }
+        if (e.budget() != null && e.budget().maxConcurrency() != null) {
+            out.put("max_concurrency", Integer.toString(e.budget().maxConcurrency()));
+        }
         return out;
     }
 
-    private static String text(Object v) {
+    /** A rounded figure as a cell: a decimal in plain notation (no exponent), else its string. */
+    public static String text(Object v) {
         return v instanceof BigDecimal b ? b.toPlainString() : String.valueOf(v);
     }
 

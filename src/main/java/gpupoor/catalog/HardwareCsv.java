@@ -41,7 +41,8 @@ final class HardwareCsv {
             out.put(id, new Hardware(id, r.get("name"), kind, num(r.get("memory_gib")), num(r.get("bandwidth_gbs")),
                     num(r.get("fp32_tflops")), num(r.get("fp16_tensor_tflops_dense")),
                     num(r.get("bf16_tensor_tflops_dense")), num(r.get("fp8_tensor_tflops_dense")),
-                    num(r.get("int8_tensor_tops_dense")), cpu, spec, r.get("memory_type")));
+                    num(r.get("int8_tensor_tops_dense")), cpu, spec, r.get("memory_type"), num(r.get("pcie_gbs")),
+                    num(r.get("nvlink_gbs"))));
         }
         return out;
     }
@@ -143,7 +144,8 @@ final class HardwareCsv {
     /** A copy of {@code h} carrying another row of the original's table. */
     static Hardware withGpuPoor(Hardware h, GpuPoorSpec spec) {
         return new Hardware(h.id(), h.name(), h.kind(), h.memoryGiB(), h.bandwidthGBs(), h.fp32Tflops(),
-                h.fp16Tflops(), h.bf16Tflops(), h.fp8Tflops(), h.int8Tops(), h.cpuMemory(), spec, h.memoryType());
+                h.fp16Tflops(), h.bf16Tflops(), h.fp8Tflops(), h.int8Tops(), h.cpuMemory(), spec, h.memoryType(), h.pcieGBs(),
+                h.nvlinkGBs());
     }
 
     /**

@@ -1,14 +1,17 @@
 package gpupoor.cli;
 
 import gpupoor.args.ScenarioArgs;
+import gpupoor.calc.Budget;
 import gpupoor.calc.Estimate;
 import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
 import gpupoor.calc.Names;
+import gpupoor.calc.Scenario;
 import gpupoor.calc.SeedFormat;
 import gpupoor.catalog.Catalog;
 import gpupoor.catalog.Csv;
+import gpupoor.catalog.Uncertainty;
 
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
@@ -32,9 +35,15 @@ import java.util.Set;
 final class CsvEstimates {
     /** Input columns echoed to the output. */
     static final List<String> INPUT = new ArrayList<>();
-    /** Output columns appended. */
+    /**
+     * Output columns appended: the seed's figures and {@code error}, then the range each figure with an
+     * error band likely lies in ({@code _low}, {@code _high}: see the {@code uncertainty} object of one
+     * scenario's JSON) and, on a device, the {@code verdict} (fits, may not fit, does not fit).
+     */
     static final List<String> OUTPUT = List.of("total_mib", "kv_mib", "model_mib", "activation_mib",
-            "grad_opt_mib", "overhead_mib", "tok_s", "ms_per_token", "prompt_s", "bound", "ms_per_iter", "error");
+            "grad_opt_mib", "overhead_mib", "tok_s", "ms_per_token", "prompt_s", "bound", "ms_per_iter",
+            "host_allocated_mib", "host_mapped_mib", "max_concurrency", "error",
+            "total_low_mib", "total_high_mib", "tok_s_low", "tok_s_high", "ms_per_iter_low", "ms_per_iter_high", "verdict");
 
     /** Every column the input may have: the case name, the scenario's columns, the optional knobs. */
     private static final Set<String> READ = new LinkedHashSet<>();
@@ -45,6 +54,9 @@ final class CsvEstimates {
         READ.addAll(INPUT);
         READ.addAll(ScenarioArgs.OPTIONAL_COLUMNS);
     }
+
+    /** Rows read, estimated in parallel and written before the next are read: memory stays flat. */
+    private static final int BATCH = 4096;
 
     private final Method method;
     private final Catalog catalog;
@@ -72,32 +84,52 @@ final class CsvEstimates {
             List<String> header = new ArrayList<>(INPUT);
             header.addAll(OUTPUT);
             w.println(line(header));
-            int count = 0;
-            int failed = 0;
-            List<Integer> firstFailed = new ArrayList<>();
+            Tally tally = new Tally();
+            List<Csv.Row> batch = new ArrayList<>(BATCH);
             for (Csv.Row row = rows.next(); row != null; row = rows.next()) {
-                count++;
-                List<String> cells = new ArrayList<>();
-                for (String c : INPUT) {
-                    cells.add(row.cells().getOrDefault(c, ""));
+                batch.add(row);
+                if (batch.size() == BATCH) {
+                    write(batch, w, tally);
+                    batch.clear();
                 }
-                Map<String, String> result = estimate(row);
-                if (result.containsKey("failed")) {
-                    failed++;
-                    if (firstFailed.size() < 10) {
-                        firstFailed.add(row.number());
-                    }
-                }
-                for (String c : OUTPUT) {
-                    cells.add(result.getOrDefault(c, ""));
-                }
-                w.println(line(cells));
             }
+            write(batch, w, tally);
             w.flush();
-            if (count == 0) {
+            if (tally.count == 0) {
                 err.println("warning: '" + Names.printable(rows.name()) + "' has a header but no data rows");
             }
-            return new Outcome(count, failed, firstFailed);
+            return new Outcome(tally.count, tally.failed, tally.firstFailed);
+        }
+    }
+
+    /** Rows written so far, and the failed ones. */
+    private static final class Tally {
+        int count;
+        int failed;
+        final List<Integer> firstFailed = new ArrayList<>();
+    }
+
+    /** Estimates a batch of rows on every core, then writes them in the file's order. */
+    private void write(List<Csv.Row> batch, PrintWriter w, Tally tally) {
+        List<Map<String, String>> results = batch.parallelStream().map(this::estimate).toList();
+        for (int i = 0; i < batch.size(); i++) {
+            Csv.Row row = batch.get(i);
+            Map<String, String> result = results.get(i);
+            tally.count++;
+            if (result.containsKey("failed")) {
+                tally.failed++;
+                if (tally.firstFailed.size() < 10) {
+                    tally.firstFailed.add(row.number());
+                }
+            }
+            List<String> cells = new ArrayList<>();
+            for (String c : INPUT) {
+                cells.add(row.cells().getOrDefault(c, ""));
+            }
+            for (String c : OUTPUT) {
+                cells.add(result.getOrDefault(c, ""));
+            }
+            w.println(line(cells));
         }
     }
 
@@ -127,8 +159,10 @@ final class CsvEstimates {
             return cells;
         }
         try {
-            Estimate e = method.estimate(ScenarioArgs.fromColumns(row.cells()).builder(catalog).build());
+            Scenario s = ScenarioArgs.fromColumns(row.cells()).builder(catalog).build();
+            Estimate e = method.estimate(s);
             cells.putAll(SeedFormat.columns(e));
+            ranges(Uncertainty.of(s, e), e.budget(), cells);
             cells.put("error", String.join("; ", e.notes().stream().filter(CsvEstimates::explainsAMissingPart)
                     .map(n -> Input.render(n, ScenarioArgs.COLUMN_STYLE)).toList()));
         } catch (InvalidScenarioException ex) {
@@ -136,6 +170,26 @@ final class CsvEstimates {
             cells.put("failed", "");
         }
         return cells;
+    }
+
+    /** The range cells of the figures of {@link #OUTPUT} that have one, rounded as the figure, and the verdict. */
+    private void ranges(Uncertainty u, Budget budget, Map<String, String> cells) {
+        for (Uncertainty.Range r : u.ranges()) {
+            String column = switch (r.figure()) {
+                case TOTAL -> "total";
+                case TOKENS_PER_SECOND -> "tok_s";
+                case MS_PER_ITERATION -> "ms_per_iter";
+                case MODEL_SIZE, MS_PER_TOKEN, PROMPT_SECONDS -> null;
+            };
+            if (column != null) {
+                String unit = r.figure() == Uncertainty.Figure.TOTAL ? "_mib" : "";
+                cells.put(column + "_low" + unit, SeedFormat.text(EstimateCommand.round(method.rounding(), r.figure(), r.low())));
+                cells.put(column + "_high" + unit, SeedFormat.text(EstimateCommand.round(method.rounding(), r.figure(), r.high())));
+            }
+        }
+        if (budget != null && budget.fits() != null) {
+            cells.put("verdict", u.verdict(budget.fits(), budget.requiredMiB(), budget.usableMiB()).text());
+        }
     }
 
     /** Notes starting "memory: " or "speed: " say why that part is missing; the others are remarks. */

@@ -5,6 +5,7 @@ import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
 import gpupoor.calc.Methods;
 import gpupoor.dsl.ValidationTables;
+import gpupoor.validate.BandFit;
 import gpupoor.validate.Dimension;
 import gpupoor.validate.MeasuredData;
 import gpupoor.validate.ResultsCsv;
@@ -33,7 +34,10 @@ import java.util.concurrent.Callable;
                 "backend: rows, rows predicted, median and 90th-percentile |error %%|,",
                 "mean signed error %% (bias), share of fits/OOM classified right.",
                 "--format csv: one line per row:",
-                "id,metric,measured,predicted,error_pct,status,reason.",
+                "id,metric,measured,predicted,low,high,error_pct,status,reason,",
+                "then the row's model, device, runtime and settings; low-high is the",
+                "range the prediction puts the measured value in (its error band,",
+                "made without the row's own source).",
                 "Rows that cannot be predicted say why (status unsupported, excluded or",
                 "invalid); invalid rows are also reported on stderr.",
                 "Bad options, and a --data file with invalid rows (after all output), exit with code 2."})
@@ -77,7 +81,8 @@ public final class ValidateCommand implements Callable<Integer> {
         err.flush();
         PrintWriter out = spec.commandLine().getOut();
         switch (f) {
-            case "csv" -> ResultsCsv.write(run.results(), out);
+            case "csv" -> ResultsCsv.write(run.results(),
+                    BandFit.heldOut(run, data == null ? run : Validator.run(method)), out);
             case "json" -> out.println(EstimateCommand.JSON.writeValueAsString(json(run)));
             default -> table(run, out);
         }

@@ -142,7 +142,7 @@ public final class LimitSweep implements Displayable {
         SweepPlots.Layout l = SweepPlots.Layout.of(grid);
         String title = (limit.title().substring(0, 1).toUpperCase() + limit.title().substring(1)) + " per "
                 + l.xTitle(grid) + SweepPlots.context(grid);
-        return SweepPlots.values(grid, l, title, limit.axisTitle(), this::plotted, i -> errors[i], this::table);
+        return SweepPlots.values(grid, l, title, limit.axisTitle(), this::plotted, i -> errors[i], this::table, null);
     }
 
     private double plotted(int i) {

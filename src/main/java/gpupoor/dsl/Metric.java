@@ -1,5 +1,7 @@
 package gpupoor.dsl;
 
+import gpupoor.catalog.Uncertainty;
+
 /** What a sweep plots on its y axis: {@code sweep(s).context(512, 131072).plot(MEMORY)}. */
 public enum Metric {
     /** Memory needed, in GiB: stacked by component for one curve, else one total curve per series, with the device's capacity. */
@@ -15,7 +17,11 @@ public enum Metric {
     /** Milliseconds per fine-tuning iteration (forward, backward, optimizer step). */
     MS_PER_ITERATION("Time per iteration", "ms per fine-tuning iteration"),
     /** Devices of the GPU needed to hold the model. */
-    GPUS_NEEDED("GPUs needed", "GPUs needed");
+    GPUS_NEEDED("GPUs needed", "GPUs needed"),
+    /** Sequences of the point's length that run at once (a serving runtime's KV pool, capped by its max_num_seqs). */
+    MAX_CONCURRENCY("Max concurrency", "sequences at once"),
+    /** Host memory beside the device(s), in GiB: allocated plus mapped from the model file (llama.cpp). */
+    HOST_MEMORY("Host memory", "host memory (GiB)");
 
     private final String title;
     private final String axisTitle;
@@ -33,5 +39,17 @@ public enum Metric {
     /** The y axis title with its unit, e.g. {@code memory (GiB)}. */
     public String axisTitle() {
         return axisTitle;
+    }
+
+    /** The estimate's figure whose error band this metric has (the throughput's is the tokens/s'); null for a count or the host memory. */
+    Uncertainty.Figure figure() {
+        return switch (this) {
+            case MEMORY -> Uncertainty.Figure.TOTAL;
+            case TOKENS_PER_SECOND, THROUGHPUT -> Uncertainty.Figure.TOKENS_PER_SECOND;
+            case MS_PER_TOKEN -> Uncertainty.Figure.MS_PER_TOKEN;
+            case PROMPT_SECONDS -> Uncertainty.Figure.PROMPT_SECONDS;
+            case MS_PER_ITERATION -> Uncertainty.Figure.MS_PER_ITERATION;
+            case GPUS_NEEDED, MAX_CONCURRENCY, HOST_MEMORY -> null;
+        };
     }
 }

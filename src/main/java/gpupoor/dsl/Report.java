@@ -5,10 +5,13 @@ import gpupoor.view.Html;
 import gpupoor.calc.Estimate;
 import gpupoor.calc.Fit;
 import gpupoor.calc.InvalidScenarioException;
+import gpupoor.calc.KvPool;
 import gpupoor.calc.MemoryBreakdown;
 import gpupoor.calc.Speed;
 import gpupoor.calc.TrainingTime;
 import gpupoor.calc.Workload;
+import gpupoor.catalog.ErrorBand;
+import gpupoor.catalog.Uncertainty;
 import org.knowm.xchart.CategoryChart;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
@@ -16,24 +19,29 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The estimate of one {@link Setup}: its memory breakdown, whether it fits on the device, and its
- * speed (inference) or time per iteration (fine-tuning), with the method's notes. Shows as a
- * table and a stacked bar of memory against the device's capacity in a notebook, and as a text
- * table in jshell.
+ * speed (inference) or time per iteration (fine-tuning), with the method's notes, and for each
+ * figure the range its measured value likely lies in ({@link #range}: "17.2 GiB, likely
+ * 16.8–17.9", from the errors on published measurements of its class). Shows as a table and a
+ * stacked bar of memory against the device's capacity in a notebook, and as a text table in jshell.
  */
 public final class Report implements Displayable {
 
     private final Setup setup;
     private final Estimate estimate;
     private final Fit.Check check;
+    private final Uncertainty uncertainty;
 
     Report(Setup setup, Estimate estimate) {
         this.setup = setup;
         this.estimate = estimate;
         this.check = estimate.memory() == null ? null : Fit.of(setup.method()).check(setup.scenario(), estimate);
+        this.uncertainty = Uncertainty.of(setup.scenario(), estimate);
     }
 
     /** The setup estimated. */
@@ -61,9 +69,84 @@ public final class Report implements Displayable {
         return estimate.training();
     }
 
+    /**
+     * The most sequences of this length that run at once: a serving runtime's KV pool (vLLM's "maximum
+     * concurrency", capped by its {@code max_num_seqs}), else what fits beside the weights; null
+     * without a device or when nothing fits. Example: {@code model("meta-llama/Llama-3.1-8B").framework(VLLM).on(gpu("l40s")).estimate().maxConcurrency()}.
+     */
+    public Integer maxConcurrency() {
+        return estimate.budget() == null ? null : estimate.budget().maxConcurrency();
+    }
+
+    /**
+     * A serving runtime's start-up budget per GPU, term by term (weights, activation peak, non-torch memory,
+     * CUDA graphs, the KV pool and its tokens); null for runtimes without a pool.
+     * Example: {@code model("meta-llama/Llama-3.1-8B").framework(VLLM).on(gpu("l40s")).estimate().kvPool().kvCacheTokens()}.
+     */
+    public KvPool kvPool() {
+        return estimate.budget() == null ? null : estimate.budget().pool();
+    }
+
+    /**
+     * Host memory in MiB beside the device(s): what the runtime allocates there plus what it maps from the
+     * model file (0 when it keeps nothing there). Example: {@code model("meta-llama/Llama-3.2-1B").quant(Q4_K_M).on(cpu("ryzen-9-7950x")).estimate().hostMiB()}.
+     */
+    public double hostMiB() {
+        MemoryBreakdown m = estimate.memory();
+        return m == null ? 0 : m.hostMiB();
+    }
+
     /** Whether it fits in the device's memory; null without a device or a known capacity. */
     public Boolean fits() {
         return check == null ? null : check.fits();
+    }
+
+    /**
+     * The verdict with the memory estimate's error band: {@code "fits"} (even the high end of the
+     * likely memory fits), {@code "does not fit"} (not even the low end does), or {@code "may not fit"}
+     * (the device's memory lies inside the likely range); null without a device or a known capacity.
+     * Example: {@code fits(s).maxContext().atLimit().estimate().verdict()} is {@code "may not fit"}.
+     */
+    public String verdict() {
+        return check == null || check.fits() == null ? null
+                : uncertainty.verdict(check.fits(), check.neededMiB(), check.capacityMiB()).text();
+    }
+
+    /**
+     * How far off each figure may be: the ranges of every figure that has an error band, each with
+     * the class, rows and sources behind it. Example: {@code s.estimate().uncertainty().ranges()}.
+     */
+    public Uncertainty uncertainty() {
+        return uncertainty;
+    }
+
+    /**
+     * The range a figure's measured value likely lies in (8 cases in 10 on the published
+     * measurements of its class: see {@code catalog/calibration.md}), in the figure's unit: MiB for
+     * {@code MEMORY} (the total), tokens/s for {@code TOKENS_PER_SECOND} and {@code THROUGHPUT}, ms
+     * for {@code MS_PER_TOKEN} and {@code MS_PER_ITERATION}, seconds for {@code PROMPT_SECONDS}.
+     * {@code low()} and {@code high()} are its ends, {@code band().note()} says when it is a wide
+     * default (no measurement of the class). Example: {@code s.estimate().range(MEMORY).high() < 24 * 1024}.
+     *
+     * @throws InvalidScenarioException for {@code GPUS_NEEDED} (a count, no range), or a figure the setup has no estimate of
+     */
+    public Uncertainty.Range range(Metric metric) {
+        Uncertainty.Figure figure = metric.figure();
+        if (figure == null) {
+            throw new InvalidScenarioException(metric + " is a count and has no range; ranges exist for MEMORY, "
+                    + "TOKENS_PER_SECOND, THROUGHPUT, MS_PER_TOKEN, PROMPT_SECONDS and MS_PER_ITERATION");
+        }
+        switch (figure) {
+            case TOTAL -> requireMemory();
+            case MS_PER_ITERATION -> msPerIteration();
+            default -> requireSpeed();
+        }
+        Uncertainty.Range r = uncertainty.range(figure);
+        if (r == null) {
+            throw new InvalidScenarioException("no error bands for the " + setup.method().id()
+                    + " method's estimates; catalog/error-bands.csv has them for the default and gpu-poor methods");
+        }
+        return metric == Metric.THROUGHPUT ? r.times(setup.workload().batch()) : r;
     }
 
     /**
@@ -164,11 +247,27 @@ public final class Report implements Displayable {
         }
         names.add("total");
         mib.add(m.totalMiB());
+        int shared = mib.size();
+        if (m.hostAllocatedMiB() > 0) {
+            names.add("host: allocated");
+            mib.add(m.hostAllocatedMiB());
+        }
+        if (m.hostMappedMiB() > 0) {
+            names.add("host: mapped file");
+            mib.add(m.hostMappedMiB());
+        }
         DoubleColumn mibCol = DoubleColumn.create("mib", mib);
         mibCol.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(0));
         DoubleColumn gib = mibCol.divide(1024).setName("gib");
         gib.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
-        DoubleColumn share = mibCol.divide(m.totalMiB()).setName("share");
+        DoubleColumn share = DoubleColumn.create("share");
+        for (int i = 0; i < mib.size(); i++) {
+            if (i < shared) {
+                share.append(mib.get(i) / m.totalMiB());
+            } else {
+                share.appendMissing();
+            }
+        }
         share.setPrintFormatter(NumberColumnFormatter.percent(1));
         Device d = setup.device();
         return ResultTable.of("memory: " + setup.model().id() + (d == null ? "" : " on " + d.label()),
@@ -213,6 +312,14 @@ public final class Report implements Displayable {
                 }
             }
             sb.append(String.format("  %-22s %,10.0f %9.2f%n", "total", m.totalMiB(), m.totalMiB() / 1024));
+            if (m.hostAllocatedMiB() > 0) {
+                sb.append(String.format("  %-22s %,10.0f %9.2f%n", "host: allocated", m.hostAllocatedMiB(),
+                        m.hostAllocatedMiB() / 1024));
+            }
+            if (m.hostMappedMiB() > 0) {
+                sb.append(String.format("  %-22s %,10.0f %9.2f%n", "host: mapped file", m.hostMappedMiB(),
+                        m.hostMappedMiB() / 1024));
+            }
         }
         for (String line : lines()) {
             sb.append(line).append('\n');
@@ -239,44 +346,85 @@ public final class Report implements Displayable {
         return toText();
     }
 
-    /** The verdict, the speed or training time, and the notes, one line each. */
+    /** The verdict, the speed or training time with their likely ranges, and the notes, one line each. */
     private List<String> lines() {
         List<String> out = new ArrayList<>();
         Device d = setup.device();
         if (check != null && check.fits() != null) {
-            String of = Format.count(Math.round(check.neededMiB())) + " of " + Format.count(Math.round(check.capacityMiB()))
-                    + " MiB " + (check.runtimeLimit() ? "usable " : "") + "on " + d.label();
-            if (check.fits()) {
+            Uncertainty.Verdict v = uncertainty.verdict(check.fits(), check.neededMiB(), check.capacityMiB());
+            Uncertainty.Range total = uncertainty.range(Uncertainty.Figure.TOTAL);
+            String likely = total == null ? "" : " (likely " + Format.count(Math.round(total.band().low(check.neededMiB())))
+                    + "–" + Format.count(Math.round(total.band().high(check.neededMiB()))) + ")";
+            String of = Format.count(Math.round(check.neededMiB())) + likely + " of "
+                    + Format.count(Math.round(check.capacityMiB())) + " MiB " + (check.runtimeLimit() ? "usable " : "")
+                    + "on " + d.label();
+            if (v == Uncertainty.Verdict.FITS) {
                 out.add(String.format("fits: needs %s (%.0f%%)", of, 100 * check.neededMiB() / check.capacityMiB()));
             } else {
                 Integer n = estimate.gpusNeeded();
-                out.add("does not fit: needs " + of + (n != null && n > setup.scenario().deviceCount()
+                out.add(v.text() + ": needs " + of + (!check.fits() && n != null && n > setup.scenario().deviceCount()
                         ? " (" + n + " of these GPUs would hold it)" : "")
                         + "; fits(...) finds the longest context, largest batch and best quantization that fit");
             }
-        } else if (d == null) {
-            out.add("no device: add .on(gpu(\"rtx-4090\")) to see whether it fits and how fast it runs");
-        } else if (check != null) {
-            out.add("memory: runs from " + d.label() + "'s system RAM, whose size the catalog does not know");
+        } else {
+            Uncertainty.Range total = uncertainty.range(Uncertainty.Figure.TOTAL);
+            if (total != null) {
+                out.add("memory: " + Format.mib(total.value()) + " in all, likely " + range(total) + " MiB");
+            }
+            if (d == null) {
+                out.add("no device: add .on(gpu(\"rtx-4090\")) to see whether it fits and how fast it runs");
+            } else if (check != null) {
+                out.add("memory: runs from " + d.label() + "'s system RAM, whose size the catalog does not know");
+            }
+        }
+        Integer concurrency = maxConcurrency();
+        if (concurrency != null && kvPool() != null) {
+            out.add("max concurrency: " + Format.count(concurrency) + " sequences of " + Format.count(setup.workload().totalTokens())
+                    + " tokens (KV pool of " + Format.count(kvPool().kvCacheTokens()) + " tokens per GPU)");
         }
         Speed sp = estimate.speed();
         Workload w = setup.workload();
         if (sp != null) {
             String batch = w.batch() > 1 ? " (" + Format.number(sp.tokensPerSecond() * w.batch()) + " for the batch of "
                     + w.batch() + ")" : "";
-            out.add("speed: " + Format.number(sp.tokensPerSecond()) + " tokens/s per sequence" + batch + ", "
-                    + Format.number(sp.msPerToken()) + " ms/token, " + sp.bound() + "-bound; prompt "
-                    + Format.number(sp.promptSeconds()) + " s");
+            out.add("speed: " + Format.number(sp.tokensPerSecond()) + " tokens/s per sequence"
+                    + likely(Uncertainty.Figure.TOKENS_PER_SECOND) + batch + ", " + Format.number(sp.msPerToken())
+                    + " ms/token, " + sp.bound() + "-bound; prompt " + Format.number(sp.promptSeconds()) + " s"
+                    + likely(Uncertainty.Figure.PROMPT_SECONDS));
         }
         TrainingTime t = estimate.training();
         if (t != null) {
-            out.add("fine-tuning: " + Format.number(t.msPerIteration()) + " ms per iteration (batch of " + w.batch()
+            Uncertainty.Range r = uncertainty.range(Uncertainty.Figure.MS_PER_ITERATION);
+            out.add("fine-tuning: " + Format.number(t.msPerIteration()) + " ms per iteration ("
+                    + (r == null ? "" : "likely " + range(r) + "; ") + "batch of " + w.batch()
                     + " × " + Format.count(w.totalTokens()) + " tokens), " + t.bound() + "-bound");
         }
+        Set<String> defaults = new LinkedHashSet<>();
+        for (Uncertainty.Range r : uncertainty.ranges()) {
+            ErrorBand b = r.band();
+            if (b.isDefault() && SHOWN.contains(r.figure())) {
+                defaults.add("range: " + b.note());
+            }
+        }
+        out.addAll(defaults);
         for (String note : estimate.notes()) {
             out.add("note: " + Setup.text(note));
         }
         return out;
+    }
+
+    /** The figures whose ranges the text and HTML show (the weights' range is {@code uncertainty()}'s). */
+    private static final Set<Uncertainty.Figure> SHOWN = Set.of(Uncertainty.Figure.TOTAL,
+            Uncertainty.Figure.TOKENS_PER_SECOND, Uncertainty.Figure.PROMPT_SECONDS, Uncertainty.Figure.MS_PER_ITERATION);
+
+    /** " (likely 12.1–14.0)" for a figure with a range, else "". */
+    private String likely(Uncertainty.Figure f) {
+        Uncertainty.Range r = uncertainty.range(f);
+        return r == null ? "" : " (likely " + range(r) + ")";
+    }
+
+    private static String range(Uncertainty.Range r) {
+        return Format.number(r.low()) + "–" + Format.number(r.high());
     }
 
     private Speed requireSpeed() {

@@ -5,6 +5,7 @@ import gpupoor.view.Html;
 import gpupoor.calc.CpuOffload;
 import gpupoor.calc.Framework;
 import gpupoor.calc.Input;
+import gpupoor.calc.Interconnect;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.KvCacheType;
 import gpupoor.calc.LoraTargets;
@@ -18,7 +19,10 @@ import gpupoor.calc.Options;
 import gpupoor.calc.Parallelism;
 import gpupoor.calc.Precision;
 import gpupoor.calc.Quant;
+import gpupoor.calc.RuntimeVersion;
 import gpupoor.calc.Scenario;
+import gpupoor.calc.ServingOptions;
+import gpupoor.calc.SplitMode;
 import gpupoor.calc.TrainMethod;
 import gpupoor.calc.TrainingOptions;
 import gpupoor.calc.Workload;
@@ -134,6 +138,22 @@ public final class Setup implements Displayable {
             case GPU_LAYERS -> ".gpuLayers(" + ("all".equals(value) ? "-1" : v) + ")";
             case PARALLELISM -> ".parallelism(" + quoted + ")";
             case HOST_BANDWIDTH -> ".hostBandwidth(" + v + ")";
+            case INTERCONNECT -> ".interconnect(" + quoted + ")";
+            case SPLIT_MODE -> ".splitMode(" + quoted + ")";
+            case MAX_MODEL_LEN -> ".maxModelLen(" + v + ")";
+            case MAX_NUM_SEQS -> ".maxNumSeqs(" + v + ")";
+            case MAX_NUM_BATCHED_TOKENS -> ".maxNumBatchedTokens(" + v + ")";
+            case ENFORCE_EAGER -> ".enforceEager(" + (value == null ? ".." : String.valueOf("on".equals(value))) + ")";
+            case MAX_LORA_RANK -> ".maxLoraRank(" + v + ")";
+            case THREADS -> ".threads(" + v + ")";
+            case LOGICAL_BATCH -> ".logicalBatch(" + v + ")";
+            case RUNTIME_VERSION -> ".runtimeVersion(" + quoted + ")";
+            case EXL2_BITS -> ".quant(\"exl2-" + v + "\")";
+            case NO_MMAP -> ".noMmap(" + (value == null ? ".." : String.valueOf("on".equals(value))) + ")";
+            case GPTQ_KERNEL -> ".gptqKernel(" + quoted + ")";
+            case BNB_4BIT_TYPE -> ".bnb4bitType(" + quoted + ")";
+            case BNB_DOUBLE_QUANT -> ".bnbDoubleQuant(" + (value == null ? ".." : String.valueOf("on".equals(value))) + ")";
+            case UNQUANTIZED_MODULES -> ".unquantizedModules(" + quoted + ")";
             case CALC -> ".using(" + quoted + ")";
             case COMPILE -> ".compile(" + onOff(value) + ")";
             case CHUNKED_LOSS -> ".chunkedLoss(" + onOff(value) + ")";
@@ -199,17 +219,32 @@ public final class Setup implements Displayable {
         return with(b -> b.framework(null));
     }
 
-    /** With weights stored as {@code quant}: {@code FP16}, {@code BNB_NF4}, {@code Q4_K_M}, ... */
+    /**
+     * With weights stored as {@code quant}: {@code FP16}, {@code BNB_NF4}, {@code Q4_K_M}, {@code EXL2}
+     * (4.0 bits per weight; give other bits as text, {@code quant("exl2-4.65")}), {@code MLC_Q4F16_1},
+     * {@code MLX_4BIT}, ... Example: {@code model("meta-llama/Llama-3.1-8B").quant(Q4_K_M)}.
+     */
     public Setup quant(Quant quant) {
         if (quant == null) {
             throw new InvalidScenarioException("quant(...) needs one of: " + String.join(", ", Quant.ids()));
         }
-        return with(b -> b.quant(quant));
+        return withExl2Bits(quant, null);
     }
 
-    /** With weights stored as the quantization of that id ({@code "Q4_K_M"}, {@code "bnb-nf4"}, {@code "fp16"}). */
+    /**
+     * With weights stored as the quantization of that id ({@code "Q4_K_M"}, {@code "bnb-nf4"},
+     * {@code "fp16"}, {@code "exl2-4.65"}, {@code "mlc-q4f16_1"}, {@code "mlx-4bit"}).
+     * Example: {@code model("meta-llama/Llama-3.1-8B").quant("exl2-4.65")}.
+     */
     public Setup quant(String id) {
-        return quant(Quant.parse(id));
+        Quant q = Quant.parse(id);
+        double bits = Quant.exl2Bits(id);
+        return withExl2Bits(q, bits > 0 ? bits : null);
+    }
+
+    /** A copy with weights stored as {@code q}, EXL2 ones at {@code bits} per weight (null: 4.0 or not EXL2). */
+    private Setup withExl2Bits(Quant q, Double bits) {
+        return with(b -> b.quant(q).options(b.options().withServing(b.options().serving().withExl2Bits(bits))));
     }
 
     /** Estimated by {@code method}: {@code DEFAULT} (ours) or {@code GPU_POOR} (the original calculator). */
@@ -516,6 +551,123 @@ public final class Setup implements Displayable {
         return withOptions(o -> o.withPrecision(p));
     }
 
+    // ------------------------------------------------------------------ serving and multi-device knobs (default method)
+
+    /**
+     * With several GPUs linked by {@code "pcie"} or {@code "nvlink"} (tensor parallelism's all-reduces and
+     * a layer split's hops cross it); unset, NVLink on SXM boards, PCIe otherwise.
+     * Example: {@code s.on(gpus(2, "rtx-3090")).framework(VLLM).interconnect("nvlink")}.
+     */
+    public Setup interconnect(String link) {
+        Interconnect i = Interconnect.parse(link);
+        return withServing(v -> v.withInterconnect(i));
+    }
+
+    /**
+     * With llama.cpp's {@code --split-mode} over several GPUs: {@code "layer"} (the default: whole layers per
+     * GPU, run one after another), {@code "row"} (every matrix split by rows) or {@code "tensor"} (tensor
+     * parallel). Example: {@code s.on(gpus(4, "rtx-4090")).splitMode("row")}.
+     */
+    public Setup splitMode(String mode) {
+        SplitMode m = SplitMode.parse(mode);
+        return withServing(v -> v.withSplitMode(m));
+    }
+
+    /**
+     * With a maximum sequence length: vLLM's {@code max_model_len} (its KV pool must hold one sequence of
+     * it), llama.cpp's context {@code -c}, Ollama's {@code num_ctx}. Example: {@code s.framework(VLLM).maxModelLen(8192)}.
+     */
+    public Setup maxModelLen(int tokens) {
+        return withServing(v -> v.withMaxModelLen(tokens));
+    }
+
+    /** With vLLM's {@code max_num_seqs}: the most sequences running at once. Example: {@code s.framework(VLLM).maxNumSeqs(64)}. */
+    public Setup maxNumSeqs(int n) {
+        return withServing(v -> v.withMaxNumSeqs(n));
+    }
+
+    /**
+     * With vLLM's {@code max_num_batched_tokens}: the tokens of one scheduler step, which size its profiling
+     * pass (the activation peak it reserves). Example: {@code s.framework(VLLM).maxNumBatchedTokens(2048)}.
+     */
+    public Setup maxNumBatchedTokens(int n) {
+        return withServing(v -> v.withMaxNumBatchedTokens(n));
+    }
+
+    /** vLLM without CUDA graphs (no graph memory; every decode step pays the kernel launches). Example: {@code s.framework(VLLM).enforceEager(true)}. */
+    public Setup enforceEager(boolean on) {
+        return withServing(v -> v.withEnforceEager(on));
+    }
+
+    /** vLLM with LoRA adapters enabled up to {@code rank} (their buffers are reserved at start-up). Example: {@code s.framework(VLLM).maxLoraRank(64)}. */
+    public Setup maxLoraRank(int rank) {
+        return withServing(v -> v.withMaxLoraRank(rank));
+    }
+
+    /** llama.cpp on {@code n} CPU threads ({@code -t}); unset, the CPU's physical cores. Example: {@code s.on(cpu("ryzen-9-7950x")).threads(8)}. */
+    public Setup threads(int n) {
+        return withServing(v -> v.withThreads(n));
+    }
+
+    /**
+     * With llama.cpp's logical batch {@code -b} (default 2048): the prompt tokens submitted at once, split
+     * into ubatches. Example: {@code s.framework(LLAMA_CPP).logicalBatch(512)}.
+     */
+    public Setup logicalBatch(int n) {
+        return withServing(v -> v.withLogicalBatch(n));
+    }
+
+    /**
+     * Describing a runtime release: a llama.cpp build ({@code "b2795"}), a vLLM release ({@code "0.8.5"}) or
+     * engine ({@code "v0"}); unset, each runtime's current release. Only defaults that changed between
+     * releases differ. Example: {@code s.framework(LLAMA_CPP).runtimeVersion("b2795")}.
+     */
+    public Setup runtimeVersion(String version) {
+        RuntimeVersion r = new RuntimeVersion(version);
+        return withServing(v -> v.withRuntimeVersion(r));
+    }
+
+    /**
+     * llama.cpp reading the weights into allocated host memory ({@code --no-mmap}) instead of mapping the file:
+     * the host memory figure counts them as allocated. Example: {@code s.framework(LLAMA_CPP).noMmap(true)}.
+     */
+    public Setup noMmap(boolean on) {
+        return withServing(v -> v.withNoMmap(on));
+    }
+
+    /**
+     * transformers' GPTQ kernel: {@code "exllama"} (the default) or {@code "cuda-old"} (auto-gptq with
+     * {@code disable_exllama}). Example: {@code s.quant(GPTQ_INT4).gptqKernel("cuda-old")}.
+     */
+    public Setup gptqKernel(String kernel) {
+        String k = kernel == null ? null : kernel.trim().toLowerCase(java.util.Locale.ROOT);
+        return withServing(v -> v.withGptqKernel(k));
+    }
+
+    /** bitsandbytes' 4-bit type: {@code "nf4"} (the default) or {@code "fp4"} (the same bytes). Example: {@code s.quant(BNB_NF4).bnb4bitType("fp4")}. */
+    public Setup bnb4bitType(String type) {
+        String t = type == null ? null : type.trim().toLowerCase(java.util.Locale.ROOT);
+        return withServing(v -> v.withBnb4bitType(t));
+    }
+
+    /** bitsandbytes double quantization on or off (default: on for QLoRA, else off). Example: {@code s.quant(BNB_NF4).bnbDoubleQuant(true)}. */
+    public Setup bnbDoubleQuant(boolean on) {
+        return withServing(v -> v.withBnbDoubleQuant(on));
+    }
+
+    /**
+     * Modules a quantized checkpoint keeps in 16 bits, as Hugging Face names ({@code "model.layers.1.mlp"},
+     * {@code "model.layers.30.self_attn"}), comma-separated (Unsloth's dynamic 4-bit checkpoints).
+     * Example: {@code s.quant(BNB_NF4).unquantizedModules("model.layers.1.mlp")}.
+     */
+    public Setup unquantizedModules(String modules) {
+        return withServing(v -> v.withUnquantizedModules(modules));
+    }
+
+    private Setup withServing(UnaryOperator<ServingOptions> change) {
+        return withOptions(o -> o.withServing(change.apply(o.serving())));
+    }
+
     /** With all runtime options at once (the knobs above change one each). Example: {@code s.options(Options.NONE)}. */
     public Setup options(Options options) {
         if (options == null) {
@@ -680,6 +832,55 @@ public final class Setup implements Displayable {
         }
         if (o.precision() != null) {
             out.add(o.precision() + " precision");
+        }
+        ServingOptions v = o.serving();
+        if (v.interconnect() != null) {
+            out.add(v.interconnect() + " links");
+        }
+        if (v.splitMode() != null) {
+            out.add("split mode " + v.splitMode());
+        }
+        if (v.maxModelLen() != null) {
+            out.add("max model length " + v.maxModelLen());
+        }
+        if (v.maxNumSeqs() != null) {
+            out.add("max " + v.maxNumSeqs() + " sequences");
+        }
+        if (v.maxNumBatchedTokens() != null) {
+            out.add(v.maxNumBatchedTokens() + " batched tokens");
+        }
+        if (v.enforceEager() != null) {
+            out.add(v.enforceEager() ? "eager" : "CUDA graphs");
+        }
+        if (v.maxLoraRank() != null) {
+            out.add("LoRA up to rank " + v.maxLoraRank());
+        }
+        if (v.threads() != null) {
+            out.add(v.threads() + " threads");
+        }
+        if (v.logicalBatch() != null) {
+            out.add("logical batch " + v.logicalBatch());
+        }
+        if (v.runtimeVersion() != null) {
+            out.add("release " + v.runtimeVersion());
+        }
+        if (v.exl2Bits() != null) {
+            out.add(NumberText.plain(v.exl2Bits()) + " bits per weight");
+        }
+        if (v.noMmap() != null) {
+            out.add(v.noMmap() ? "no mmap" : "mmap");
+        }
+        if (v.gptqKernel() != null) {
+            out.add("GPTQ " + v.gptqKernel() + " kernel");
+        }
+        if (v.bnb4bitType() != null) {
+            out.add("bitsandbytes " + v.bnb4bitType());
+        }
+        if (v.bnbDoubleQuant() != null) {
+            out.add(v.bnbDoubleQuant() ? "double quantization" : "no double quantization");
+        }
+        if (v.unquantizedModules() != null) {
+            out.add("16-bit " + v.unquantizedModules());
         }
         TrainingOptions t = o.training();
         if (t.compile() != null) {

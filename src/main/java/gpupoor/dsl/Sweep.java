@@ -414,12 +414,19 @@ public final class Sweep implements Displayable {
     /**
      * One row per point: a column per swept parameter ({@code context_tokens}, {@code batch},
      * {@code quant}, {@code device}, …; a context sweep adds {@code prompt_tokens} and
-     * {@code generate_tokens}), then {@code total_mib}, {@code weights_mib}, {@code kv_cache_mib},
-     * {@code activations_mib}, {@code grad_optimizer_mib}, {@code overhead_mib}, {@code capacity_mib}
-     * (what the runtime may use where the method models its memory rule, else the devices' memory),
-     * {@code fits}, {@code gpus_needed}, {@code tokens_per_s}, {@code throughput_tokens_per_s},
-     * {@code ms_per_token}, {@code prompt_s}, {@code ms_per_iteration}, {@code bound} and
-     * {@code error}. Output columns with no value at any point are left out. A new table each call.
+     * {@code generate_tokens}), then {@code total_mib}, {@code total_low_mib} and {@code total_high_mib}
+     * (the range the measured total likely lies in, from its error band: see {@code Report.range}),
+     * {@code weights_mib}, {@code kv_cache_mib}, {@code activations_mib}, {@code grad_optimizer_mib},
+     * {@code overhead_mib}, {@code capacity_mib} (what the runtime may use where the method models its
+     * memory rule, else the devices' memory), {@code host_mib} (host memory beside the device:
+     * allocated and mapped), {@code max_concurrency} (sequences of the point's length that run at once;
+     * a serving runtime's KV pool), {@code fits}, {@code verdict} ({@code fits}, {@code may not fit}
+     * when the capacity lies inside the total's range, {@code does not fit}), {@code gpus_needed},
+     * {@code tokens_per_s} with {@code tokens_per_s_low} and {@code tokens_per_s_high},
+     * {@code throughput_tokens_per_s}, {@code ms_per_token}, {@code prompt_s}, {@code ms_per_iteration},
+     * {@code bound} and {@code error}; a serving runtime's point whose batch its KV pool cannot hold at
+     * once has no speed (it would queue). Output columns with no value at any point are left out. A new
+     * table each call. Example: {@code sweep(s).context(1024, 131072).table().stringColumn("verdict")}.
      */
     public Table table() {
         return points().table(name());

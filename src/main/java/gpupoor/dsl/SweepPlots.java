@@ -1,6 +1,8 @@
 package gpupoor.dsl;
 
 import gpupoor.calc.InvalidScenarioException;
+import gpupoor.catalog.ErrorBand;
+import gpupoor.catalog.Uncertainty;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
@@ -8,7 +10,9 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.Table;
 
+import java.awt.Color;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +25,9 @@ import java.util.function.Supplier;
  * Charts of sweeps. The x axis is the first swept number (context, batch, ...), drawn as curves,
  * log-scaled when it spans a factor of 32 or more (the y axis of curves when they span 30 or
  * more); without one, the first swept name (GPU, quantization, ...) as bars. Every other swept parameter makes one curve or bar per value.
- * Memory charts add the devices' capacity; a single memory curve is stacked by component.
+ * Memory charts add the devices' capacity; a single memory curve is stacked by component. Curves
+ * of a metric with error bands are drawn inside the shaded range their measured values likely lie
+ * in (see {@code catalog/calibration.md}).
  */
 final class SweepPlots {
     private SweepPlots() {
@@ -82,15 +88,19 @@ final class SweepPlots {
         Layout l = Layout.of(g);
         String title = metric.title() + " vs " + l.xTitle(g) + context(g);
         IntToDoubleFunction y = i -> p.value(metric, i);
+        IntFunction<Uncertainty.Range> range = i -> {
+            ErrorBand b = p.band(metric, i);
+            return b == null ? null : Uncertainty.Range.of(metric.figure(), p.value(metric, i), b);
+        };
         if (metric != Metric.MEMORY) {
-            return values(g, l, title, metric.axisTitle(), y, p::errorAt, data);
+            return values(g, l, title, metric.axisTitle(), y, p::errorAt, data, range);
         }
         if (l.x >= 0) {
             XYChart c = xyChart(g, l, title, metric.axisTitle());
             if (l.series.length == 0) {
-                stackedAreas(c, p, l);
+                stackedAreas(c, p, l, range);
             } else {
-                lines(c, g, l, y, p::errorAt);
+                lines(c, g, l, y, p::errorAt, range);
             }
             capacityLines(c, p, l);
             return new Plot(c, data);
@@ -98,12 +108,12 @@ final class SweepPlots {
         return memoryBars(p, l, title, data);
     }
 
-    /** A chart of any per-point value: curves over a numeric x, else bars. */
+    /** A chart of any per-point value: curves over a numeric x (shaded by {@code range} where not null), else bars. */
     static Plot values(Grid g, Layout l, String title, String yTitle, IntToDoubleFunction y,
-                       IntFunction<String> errorAt, Supplier<Table> data) {
+                       IntFunction<String> errorAt, Supplier<Table> data, IntFunction<Uncertainty.Range> range) {
         if (l.x >= 0) {
             XYChart c = xyChart(g, l, title, yTitle);
-            lines(c, g, l, y, errorAt);
+            lines(c, g, l, y, errorAt, range);
             return new Plot(c, data);
         }
         CategoryChart c = Charts.category(title, g.axes.get(l.category).title(), yTitle, Charts.WIDTH, Charts.HEIGHT);
@@ -115,7 +125,11 @@ final class SweepPlots {
 
     // ------------------------------------------------------------------ curves
 
-    private static void lines(XYChart c, Grid g, Layout l, IntToDoubleFunction y, IntFunction<String> errorAt) {
+    /** The legend entry of the shaded ranges. */
+    static final String LIKELY = "likely range (8 in 10)";
+
+    private static void lines(XYChart c, Grid g, Layout l, IntToDoubleFunction y, IntFunction<String> errorAt,
+                              IntFunction<Uncertainty.Range> range) {
         Map<String, double[][]> series = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
         int perSeries = g.axes.get(l.x).size();
@@ -128,28 +142,65 @@ final class SweepPlots {
                 continue;
             }
             String key = l.series.length == 0 ? "" : g.label(i, l.series);
-            double[][] xy = series.computeIfAbsent(key, k -> new double[2][perSeries]);
+            double[][] xy = series.computeIfAbsent(key, k -> new double[4][perSeries]);
             int n = counts.merge(key, 1, Integer::sum) - 1;
             xy[0][n] = x(g, l, log2, i);
             xy[1][n] = v;
+            Uncertainty.Range r = range == null ? null : range.apply(i);
+            xy[2][n] = r == null ? Double.NaN : r.low();
+            xy[3][n] = r == null ? Double.NaN : r.high();
             minY = Math.min(minY, v);
             maxY = Math.max(maxY, v);
         }
         requireData(series.isEmpty(), g, errorAt);
         requireFewSeries(series.size());
-        series.forEach((key, xy) -> {
+        Color[] colors = c.getStyler().getSeriesColors();
+        int k = 0;
+        for (Map.Entry<String, double[][]> e : series.entrySet()) {
+            String key = e.getKey();
+            double[][] xy = e.getValue();
             int n = counts.get(key);
-            XYSeries s = c.addSeries(key.isEmpty() ? c.getYAxisTitle() : key, java.util.Arrays.copyOf(xy[0], n),
-                    java.util.Arrays.copyOf(xy[1], n));
+            Color color = colors[k++ % colors.length];
+            shade(c, key.isEmpty() ? LIKELY : LIKELY + " · " + key, Arrays.copyOf(xy[0], n), Arrays.copyOf(xy[2], n),
+                    Arrays.copyOf(xy[3], n), color, k == 1);
+            XYSeries s = c.addSeries(key.isEmpty() ? c.getYAxisTitle() : key, Arrays.copyOf(xy[0], n), Arrays.copyOf(xy[1], n));
             s.setMarker(n > MARKERS_UP_TO ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
-        });
-        c.getStyler().setYAxisLogarithmic(minY > 0 && maxY / minY >= 30);
-        if (series.size() == 1 && series.containsKey("")) {
-            c.getStyler().setLegendVisible(false);
+            s.setLineColor(color);
+            s.setMarkerColor(color);
         }
+        c.getStyler().setYAxisLogarithmic(minY > 0 && maxY / minY >= 30);
+        c.getStyler().setLegendVisible(!(series.size() == 1 && series.containsKey("")) || c.getSeriesMap().containsKey(LIKELY));
     }
 
-    private static void stackedAreas(XYChart c, SweepPoints p, Layout l) {
+    /**
+     * The band between {@code low} and {@code high} over {@code x}, filled in a translucent {@code color}
+     * (in the legend when {@code legend}); nothing when a point has no range.
+     */
+    private static void shade(XYChart c, String name, double[] x, double[] low, double[] high, Color color, boolean legend) {
+        int n = x.length;
+        for (int j = 0; j < n; j++) {
+            if (Double.isNaN(low[j]) || Double.isNaN(high[j])) {
+                return;
+            }
+        }
+        double[] px = new double[2 * n];
+        double[] py = new double[2 * n];
+        for (int j = 0; j < n; j++) {
+            px[j] = x[j];
+            py[j] = high[j];
+            px[2 * n - 1 - j] = x[j];
+            py[2 * n - 1 - j] = low[j];
+        }
+        XYSeries band = c.addSeries(legend ? LIKELY : name, px, py);
+        band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+        Color fill = new Color(color.getRed(), color.getGreen(), color.getBlue(), 60);
+        band.setFillColor(fill);
+        band.setLineColor(fill);
+        band.setMarker(SeriesMarkers.NONE);
+        band.setShowInLegend(legend);
+    }
+
+    private static void stackedAreas(XYChart c, SweepPoints p, Layout l, IntFunction<Uncertainty.Range> range) {
         Grid g = p.grid;
         List<Integer> points = new ArrayList<>();
         for (int i = 0; i < g.size; i++) {
@@ -183,6 +234,14 @@ final class SweepPlots {
             s.setLineColor(parts[k].color().darker());
             s.setMarker(SeriesMarkers.NONE);
         }
+        double[] low = new double[x.length];
+        double[] high = new double[x.length];
+        for (int j = 0; j < x.length; j++) {
+            Uncertainty.Range r = range.apply(points.get(j));
+            low[j] = r == null ? Double.NaN : r.low();
+            high[j] = r == null ? Double.NaN : r.high();
+        }
+        shade(c, LIKELY, x, low, high, Color.DARK_GRAY, true);
         c.getStyler().setYAxisMin(0.0);
     }
 

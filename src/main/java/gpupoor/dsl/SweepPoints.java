@@ -8,6 +8,9 @@ import gpupoor.calc.Method;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.Speed;
 import gpupoor.calc.TrainingTime;
+import gpupoor.catalog.ErrorBand;
+import gpupoor.catalog.ErrorBands;
+import gpupoor.catalog.Uncertainty;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -18,8 +21,8 @@ import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,12 +48,18 @@ final class SweepPoints {
     final double[] gradOptimizer;
     final double[] overhead;
     final double[] capacity;
+    /** Host memory beside the device(s): allocated plus mapped from the file. */
+    final double[] host;
+    /** The most sequences of the point's length that run at once (NaN when not given). */
+    final double[] concurrency;
     final double[] tokensPerSecond;
     final double[] msPerToken;
     final double[] promptSeconds;
     final double[] msPerIteration;
     /** 1 fits, 0 does not, -1 unknown. */
     final byte[] fits;
+    /** The fit verdict with the memory's error band ({@link Uncertainty.Verdict} ordinal); -1 when unknown. */
+    final byte[] verdict;
     /** Batch size (for throughput), set with the speed. */
     final int[] batch;
     /** GPUs needed, -1 when not given. */
@@ -60,6 +69,10 @@ final class SweepPoints {
     /** Index into {@link #errors}: why the point was rejected or has no memory estimate; -1 for none. */
     final int[] error;
     final List<String> errors = new ArrayList<>();
+    /** Index into {@link #bandKeys}: what the error bands of the point's figures depend on; -1 when not estimated. */
+    final int[] bandKey;
+    /** The distinct keys of the points' error bands. */
+    final List<Uncertainty.Key> bandKeys = new ArrayList<>();
     /** Prompt and generated tokens of each point (only with a context axis, which splits the context). */
     final int[] prompt;
     final int[] generate;
@@ -75,15 +88,19 @@ final class SweepPoints {
         gradOptimizer = nan();
         overhead = nan();
         capacity = nan();
+        host = nan();
+        concurrency = nan();
         tokensPerSecond = nan();
         msPerToken = nan();
         promptSeconds = nan();
         msPerIteration = nan();
         fits = new byte[size];
+        verdict = new byte[size];
         gpusNeeded = new int[size];
         batch = new int[size];
         bound = new byte[size];
         error = new int[size];
+        bandKey = new int[size];
         prompt = hasContext ? new int[size] : null;
         generate = hasContext ? new int[size] : null;
     }
@@ -96,52 +113,73 @@ final class SweepPoints {
 
     /**
      * Estimates every point on every core ({@link Parallel}), printing progress for large sweeps and
-     * stopping when the thread is interrupted. Error messages are numbered in the order of the points
-     * that first give them, as one loop over the points would.
+     * stopping when the thread is interrupted. Error messages and band keys are numbered in the order
+     * of the points that first give them, as one loop over the points would.
      */
     static SweepPoints compute(Grid grid) {
         SweepPoints p = new SweepPoints(grid);
         Progress progress = new Progress("sweep", p.size, p.size >= PROGRESS_FROM);
-        List<List<String>> chunkErrors = new ArrayList<>(java.util.Collections.nCopies(Parallel.chunks(p.size, CHUNK), null));
-        Parallel.run(p.size, CHUNK, progress, (chunk, from, to) -> {
-            Map<Method, Fit> fitters = new IdentityHashMap<>();
-            Map<String, Integer> errorIndex = new LinkedHashMap<>();
+        List<Chunk> chunks = new ArrayList<>(java.util.Collections.nCopies(Parallel.chunks(p.size, CHUNK), null));
+        Parallel.run(p.size, CHUNK, progress, (c, from, to) -> {
+            Chunk chunk = new Chunk();
             for (int i = from; i < to; i++) {
-                p.estimate(i, fitters, errorIndex);
+                p.estimate(i, chunk);
             }
-            chunkErrors.set(chunk, List.copyOf(errorIndex.keySet()));
+            chunks.set(c, chunk);
         });
-        p.numberErrors(chunkErrors);
+        Numbering<String> errorIndex = new Numbering<>(p.errors);
+        Numbering<Uncertainty.Key> keyIndex = new Numbering<>(p.bandKeys);
+        for (int c = 0; c < chunks.size(); c++) {
+            int from = c * CHUNK;
+            int to = Math.min(p.size, from + CHUNK);
+            chunks.get(c).errors.renumber(p.error, from, to, errorIndex);
+            chunks.get(c).keys.renumber(p.bandKey, from, to, keyIndex);
+        }
         return p;
     }
 
-    /** Turns each chunk's own error numbers (indices into its list) into indices into {@link #errors}. */
-    private void numberErrors(List<List<String>> chunkErrors) {
-        Map<String, Integer> index = new LinkedHashMap<>();
-        for (int c = 0; c < chunkErrors.size(); c++) {
-            List<String> local = chunkErrors.get(c);
-            if (local.isEmpty()) {
-                continue;
+    /** What one chunk of points numbers on its own (merged into the sweep's lists in chunk order afterwards). */
+    private static final class Chunk {
+        final Map<Method, Fit> fitters = new IdentityHashMap<>();
+        final Numbering<String> errors = new Numbering<>(new ArrayList<>());
+        final Numbering<Uncertainty.Key> keys = new Numbering<>(new ArrayList<>());
+    }
+
+    /** Distinct values numbered in the order they first come, kept in {@code list}. */
+    private record Numbering<T>(List<T> list, Map<T, Integer> index) {
+        Numbering(List<T> list) {
+            this(list, new HashMap<>());
+        }
+
+        int number(T value) {
+            return index.computeIfAbsent(value, v -> {
+                list.add(v);
+                return list.size() - 1;
+            });
+        }
+
+        /** Replaces this numbering's numbers in {@code numbers[from..to)} (-1: none) by {@code into}'s. */
+        void renumber(int[] numbers, int from, int to, Numbering<T> into) {
+            if (list.isEmpty()) {
+                return;
             }
-            int[] global = new int[local.size()];
+            int[] global = new int[list.size()];
             for (int k = 0; k < global.length; k++) {
-                global[k] = index.computeIfAbsent(local.get(k), m -> {
-                    errors.add(m);
-                    return errors.size() - 1;
-                });
+                global[k] = into.number(list.get(k));
             }
-            int to = Math.min(size, (c + 1) * CHUNK);
-            for (int i = c * CHUNK; i < to; i++) {
-                if (error[i] >= 0) {
-                    error[i] = global[error[i]];
+            for (int i = from; i < to; i++) {
+                if (numbers[i] >= 0) {
+                    numbers[i] = global[numbers[i]];
                 }
             }
         }
     }
 
-    /** Estimates point {@code i}; an error is numbered in the chunk's {@code errorIndex}. */
-    private void estimate(int i, Map<Method, Fit> fitters, Map<String, Integer> errorIndex) {
+    /** Estimates point {@code i}; its error message and band key are numbered in {@code chunk}. */
+    private void estimate(int i, Chunk chunk) {
         fits[i] = -1;
+        verdict[i] = -1;
+        bandKey[i] = -1;
         gpusNeeded[i] = -1;
         bound[i] = -1;
         error[i] = -1;
@@ -152,8 +190,10 @@ final class SweepPoints {
                 prompt[i] = sc.workload().promptTokens();
                 generate[i] = sc.workload().generateTokens();
             }
-            Fit fit = fitters.computeIfAbsent(s.method(), Fit::of);
+            Fit fit = chunk.fitters.computeIfAbsent(s.method(), Fit::of);
             Estimate e = s.method().estimate(sc);
+            Uncertainty.Key key = Uncertainty.Key.of(e.method(), sc);
+            bandKey[i] = chunk.keys.number(key);
             MemoryBreakdown m = e.memory();
             capacity[i] = fit.capacityMiB(sc);
             if (m != null) {
@@ -163,14 +203,24 @@ final class SweepPoints {
                 activations[i] = m.activationMiB();
                 gradOptimizer[i] = m.gradOptimizerMiB();
                 overhead[i] = m.overheadMiB();
+                host[i] = m.hostMiB();
                 Fit.Check c = fit.check(sc, e);
                 capacity[i] = c.capacityMiB();
                 fits[i] = c.fits() == null ? -1 : (byte) (c.fits() ? 1 : 0);
+                if (c.fits() != null) {
+                    verdict[i] = (byte) Uncertainty.verdict(c.fits(), c.neededMiB(), c.capacityMiB(), key.band(ErrorBands.bundled(), Metric.MEMORY.figure()))
+                            .ordinal();
+                }
             }
             if (e.gpusNeeded() != null) {
                 gpusNeeded[i] = e.gpusNeeded();
             }
-            Speed sp = e.speed();
+            if (e.budget() != null && e.budget().maxConcurrency() != null) {
+                concurrency[i] = e.budget().maxConcurrency();
+            }
+            // a serving runtime whose KV pool cannot hold the batch at once would queue it: no throughput for it
+            boolean queued = e.budget() != null && e.budget().pool() != null && Boolean.FALSE.equals(e.budget().fits());
+            Speed sp = queued ? null : e.speed();
             if (sp != null) {
                 tokensPerSecond[i] = sp.tokensPerSecond();
                 batch[i] = sc.workload().batch();
@@ -184,10 +234,10 @@ final class SweepPoints {
                 bound[i] = (byte) t.bound().ordinal();
             }
             if (m == null) {
-                error[i] = errorIndex.computeIfAbsent(Setup.text(String.join("; ", e.notes())), k -> errorIndex.size());
+                error[i] = chunk.errors.number(Setup.text(String.join("; ", e.notes())));
             }
         } catch (InvalidScenarioException ex) {
-            error[i] = errorIndex.computeIfAbsent(Setup.message(ex), k -> errorIndex.size());
+            error[i] = chunk.errors.number(Setup.message(ex));
         }
     }
 
@@ -206,7 +256,15 @@ final class SweepPoints {
             case PROMPT_SECONDS -> promptSeconds[i];
             case MS_PER_ITERATION -> msPerIteration[i];
             case GPUS_NEEDED -> gpusNeeded[i] < 0 ? Double.NaN : gpusNeeded[i];
+            case MAX_CONCURRENCY -> concurrency[i];
+            case HOST_MEMORY -> host[i] / 1024;
         };
+    }
+
+    /** The error band of the metric's figure at point {@code i}; null for a count, or a point without one. */
+    ErrorBand band(Metric metric, int i) {
+        Uncertainty.Figure f = metric.figure();
+        return f == null || bandKey[i] < 0 ? null : bandKeys.get(bandKey[i]).band(ErrorBands.bundled(), f);
     }
 
     /** Memory component {@code c} of point {@code i} in GiB. */
@@ -278,12 +336,16 @@ final class SweepPoints {
         }
         List<Column<?>> outputs = new ArrayList<>();
         outputs.add(doubles("total_mib", total, at, n, 0));
+        outputs.add(doubles("total_low_mib", ends(Metric.MEMORY, total, at, n, false), 0));
+        outputs.add(doubles("total_high_mib", ends(Metric.MEMORY, total, at, n, true), 0));
         outputs.add(doubles("weights_mib", weights, at, n, 0));
         outputs.add(doubles("kv_cache_mib", kv, at, n, 0));
         outputs.add(doubles("activations_mib", activations, at, n, 0));
         outputs.add(doubles("grad_optimizer_mib", gradOptimizer, at, n, 0));
         outputs.add(doubles("overhead_mib", overhead, at, n, 0));
         outputs.add(doubles("capacity_mib", capacity, at, n, 0));
+        outputs.add(doubles("host_mib", host, at, n, 0));
+        outputs.add(doubles("max_concurrency", concurrency, at, n, 0));
         BooleanColumn f = BooleanColumn.create("fits");
         for (int j = 0; j < n; j++) {
             byte b = fits[at.applyAsInt(j)];
@@ -294,6 +356,14 @@ final class SweepPoints {
             }
         }
         outputs.add(f);
+        StringColumn verdicts = StringColumn.create("verdict", n);
+        for (int j = 0; j < n; j++) {
+            byte x = verdict[at.applyAsInt(j)];
+            if (x >= 0) {
+                verdicts.set(j, Uncertainty.Verdict.values()[x].text());
+            }
+        }
+        outputs.add(verdicts);
         int[] gpus = new int[n];
         for (int j = 0; j < n; j++) {
             int g = gpusNeeded[at.applyAsInt(j)];
@@ -301,6 +371,8 @@ final class SweepPoints {
         }
         outputs.add(ints("gpus_needed", gpus));
         outputs.add(doubles("tokens_per_s", tokensPerSecond, at, n, 2));
+        outputs.add(doubles("tokens_per_s_low", ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, false), 2));
+        outputs.add(doubles("tokens_per_s_high", ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, true), 2));
         double[] throughput = new double[n];
         for (int j = 0; j < n; j++) {
             throughput[j] = value(Metric.THROUGHPUT, at.applyAsInt(j));
@@ -337,11 +409,14 @@ final class SweepPoints {
     /** Whether any point (not only those shown) has a value in the output column {@code name}. */
     private boolean anyValue(String name) {
         return switch (name) {
-            case "weights_mib", "kv_cache_mib", "activations_mib", "grad_optimizer_mib", "overhead_mib" -> any(total);
+            case "total_low_mib", "total_high_mib", "weights_mib", "kv_cache_mib", "activations_mib", "grad_optimizer_mib", "overhead_mib" -> any(total);
             case "capacity_mib" -> any(capacity);
+            case "host_mib" -> java.util.Arrays.stream(host).anyMatch(v -> v > 0);
+            case "max_concurrency" -> any(concurrency);
             case "fits" -> anyAtLeast(fits, 0);
+            case "verdict" -> anyAtLeast(verdict, 0);
             case "gpus_needed" -> java.util.Arrays.stream(gpusNeeded).anyMatch(g -> g >= 0);
-            case "tokens_per_s", "throughput_tokens_per_s", "ms_per_token", "prompt_s" -> any(tokensPerSecond);
+            case "tokens_per_s", "tokens_per_s_low", "tokens_per_s_high", "throughput_tokens_per_s", "ms_per_token", "prompt_s" -> any(tokensPerSecond);
             case "ms_per_iteration" -> any(msPerIteration);
             case "bound" -> anyAtLeast(bound, 0);
             case "error" -> !errors.isEmpty();
@@ -371,6 +446,20 @@ final class SweepPoints {
         int[] out = new int[n];
         for (int j = 0; j < n; j++) {
             out[j] = values[at.applyAsInt(j)];
+        }
+        return out;
+    }
+
+    /**
+     * The low or high end of the likely measured value of the metric's figure {@code values} at the
+     * shown points (NaN where a point has no value or no band).
+     */
+    private double[] ends(Metric metric, double[] values, java.util.function.IntUnaryOperator at, int n, boolean high) {
+        double[] out = new double[n];
+        for (int j = 0; j < n; j++) {
+            int i = at.applyAsInt(j);
+            ErrorBand b = Double.isNaN(values[i]) ? null : band(metric, i);
+            out[j] = b == null ? Double.NaN : high ? b.high(values[i]) : b.low(values[i]);
         }
         return out;
     }

@@ -4,11 +4,16 @@ import gpupoor.view.Displayable;
 import gpupoor.view.Html;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Method;
+import gpupoor.calc.Methods;
 import gpupoor.calc.Names;
+import gpupoor.catalog.ErrorBand;
+import gpupoor.validate.BandFit;
 import gpupoor.validate.Dimension;
+import gpupoor.validate.MeasuredData;
 import gpupoor.validate.Metric;
 import gpupoor.validate.Status;
 import gpupoor.validate.ValidationRun;
+import gpupoor.validate.Validator;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
@@ -16,8 +21,10 @@ import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Predictions of one or more methods against a measurements file, side by side: the per-row
@@ -26,6 +33,7 @@ import java.util.Locale;
  */
 public final class ValidationReport implements Displayable {
     private final List<ValidationRun> runs;
+    private final Map<String, List<ErrorBand>> heldOut = new HashMap<>();
 
     /** A report of runs over the same file (one per method). */
     public ValidationReport(List<ValidationRun> runs) {
@@ -102,6 +110,46 @@ public final class ValidationReport implements Displayable {
     /** One method's error distribution per metric. */
     public CategoryChart errors(Method method) {
         return ValidationCharts.errors(run(method));
+    }
+
+    /**
+     * How well the error bands hold on rows they were not made from: per method and metric, the rows
+     * whose measured value lies inside the band made without their own source (leave one source out),
+     * the rows that got the wide default, and the bands' median half-width beside the median |error|.
+     * Example: {@code validate(DEFAULT).coverage()}.
+     *
+     * @throws InvalidScenarioException for a method without bundled measurements to make bands from
+     */
+    public Table coverage() {
+        return ValidationBands.coverage(runs, this::heldOut);
+    }
+
+    /**
+     * Each row's predicted range against its measured value for one method and metric, e.g.
+     * {@code ranges(DEFAULT, "decode_tok_s")}: a segment from the low to the high end of the range
+     * the prediction puts the measured value in (its band made without the row's own source), green
+     * when it crosses y = x (the measured value is inside), red when not.
+     *
+     * @throws InvalidScenarioException for an unknown metric id, or a method this report has no run of
+     */
+    public XYChart ranges(Method method, String metric) {
+        ValidationRun run = run(method);
+        return ValidationBands.ranges(run, heldOut(run), Metric.parse(metric));
+    }
+
+    /** Each row's band made without its own source, from the same method's residuals on the bundled measurements. */
+    private List<ErrorBand> heldOut(ValidationRun run) {
+        return heldOut.computeIfAbsent(run.method(), id -> {
+            Method method;
+            try {
+                method = Methods.parse(id);
+            } catch (InvalidScenarioException e) {
+                throw new InvalidScenarioException("no error bands for method '" + id + "': bands are made from the "
+                        + "bundled measurements of the default and gpu-poor methods");
+            }
+            boolean bundled = run.data().equals(MeasuredData.BUNDLED);
+            return BandFit.heldOut(run, bundled ? run : Validator.run(method));
+        });
     }
 
     /** Every method's scatter plot and error distribution, methods side by side. */

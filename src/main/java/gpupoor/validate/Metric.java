@@ -18,6 +18,14 @@ public enum Metric {
     MEM_TRAINING("mem_training", "MiB", Need.TRAINING),
     /** Weights only, per device (MiB). */
     MEM_WEIGHTS("mem_weights", "MiB", Need.NOTHING),
+    /** A serving runtime's start-up budget: the activation peak of its profiling pass, per device (MiB). */
+    ACTIVATION_PEAK_MEM("activation_peak_mem", "MiB", Need.DEVICE),
+    /** A serving runtime's start-up budget: memory allocated outside PyTorch, per device (MiB). */
+    NON_TORCH_MEM("non_torch_mem", "MiB", Need.DEVICE),
+    /** A serving runtime's start-up budget: the KV-cache pool, per device (MiB). */
+    KV_CACHE_MEM("kv_cache_mem", "MiB", Need.DEVICE),
+    /** A serving runtime's start-up budget: the tokens its KV-cache pool holds (tokens). */
+    KV_CACHE_TOKENS("kv_cache_tokens", "tokens", Need.DEVICE),
     /** Decode speed of one sequence (tokens/s). */
     DECODE_TOK_S("decode_tok_s", "tok/s", Need.DEVICE),
     /** Generated tokens per second over the whole batch (tokens/s). */
@@ -81,7 +89,7 @@ public enum Metric {
 
     /** Whether the prediction is the memory estimate (memory metrics, fits and the longest fitting context). */
     public boolean usesMemory() {
-        return unit.equals("MiB") || this == FITS_IN_MEMORY || this == TRAIN_MAX_CONTEXT;
+        return unit.equals("MiB") || this == FITS_IN_MEMORY || this == TRAIN_MAX_CONTEXT || this == KV_CACHE_TOKENS;
     }
 
     /** Whether the value is a yes/no classification (error statistics do not apply). */

@@ -1,11 +1,13 @@
 package gpupoor.validate;
 
-import gpupoor.calc.Names;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+
+import gpupoor.calc.Names;
+import gpupoor.catalog.ErrorBand;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,19 +19,21 @@ import java.util.List;
 
 /**
  * Writes a run's per-row results as CSV, one row per measurement:
- * {@code id,metric,measured,predicted,error_pct,status,reason}, then what the row describes:
+ * {@code id,metric,measured,predicted,low,high,error_pct,status,reason}, then what the row describes:
  * {@code model_id,hardware_id,n_devices,framework_id,quant_id,train_method,settings} (as the
- * measurements file gives them; blank where it has no such column). Predictions and errors are
- * rounded to 2 decimals; blank where not available. Text echoed from the file is escaped
+ * measurements file gives them; blank where it has no such column). {@code low} and {@code high}
+ * are the range the prediction puts the measured value in, from the row's error band
+ * ({@link BandFit#heldOut}: made without the row's own source). Numbers are rounded to 2
+ * decimals; blank where not available. Text echoed from the file is escaped
  * ({@link Names#printable}).
  */
 public final class ResultsCsv {
     /** The output columns. */
-    public static final List<String> COLUMNS = List.of("id", "metric", "measured", "predicted", "error_pct", "status",
-            "reason", "model_id", "hardware_id", "n_devices", "framework_id", "quant_id", "train_method", "settings");
+    public static final List<String> COLUMNS = List.of("id", "metric", "measured", "predicted", "low", "high", "error_pct",
+            "status", "reason", "model_id", "hardware_id", "n_devices", "framework_id", "quant_id", "train_method", "settings");
 
     /** The measurement columns echoed after the results. */
-    private static final List<String> ECHOED = COLUMNS.subList(7, COLUMNS.size());
+    private static final List<String> ECHOED = COLUMNS.subList(COLUMNS.indexOf("model_id"), COLUMNS.size());
 
     private static final CsvMapper MAPPER = new CsvMapper();
 
@@ -41,14 +45,22 @@ public final class ResultsCsv {
     private ResultsCsv() {
     }
 
-    /** Writes the header and one line per result; {@code out} is flushed, not closed. */
-    public static void write(List<RowResult> results, Writer out) {
+    /**
+     * Writes the header and one line per result; {@code out} is flushed, not closed.
+     *
+     * @param bands each result's error band (aligned with {@code results}; a null entry leaves {@code low} and
+     *              {@code high} blank)
+     */
+    public static void write(List<RowResult> results, List<ErrorBand> bands, Writer out) {
         CsvSchema.Builder schema = CsvSchema.builder();
         COLUMNS.forEach(schema::addColumn);
         try (SequenceWriter w = MAPPER.writer(schema.build().withHeader()).writeValues(out)) {
-            for (RowResult r : results) {
+            for (int i = 0; i < results.size(); i++) {
+                RowResult r = results.get(i);
+                ErrorBand b = bands.get(i);
                 List<String> cells = new ArrayList<>(List.of(r.id(), r.metricId(), number(r.measured()),
-                        number(r.predicted()), number(r.errorPct()), r.status().id(), r.reason()));
+                        number(r.predicted()), b == null ? "" : number(b.low(r.predicted())),
+                        b == null ? "" : number(b.high(r.predicted())), number(r.errorPct()), r.status().id(), r.reason()));
                 ECHOED.forEach(c -> cells.add(r.measurement().text(c)));
                 w.write(cells.stream().map(Names::printable).toArray(String[]::new));
             }

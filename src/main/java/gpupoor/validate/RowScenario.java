@@ -36,10 +36,13 @@ import java.util.regex.Pattern;
  * <li>{@code quant_id}: {@code fp16}/{@code bf16} = unquantized, {@code nf4} = bitsandbytes 4-bit,
  *     {@code gptq-4bit}, {@code gguf-*} as themselves; a QLoRA row's NF4 base is implied by the
  *     method (quant none, as the command line takes it).</li>
+ * <li>{@code settings}: the row's setup as command-line options, appended as given (a row of an Apple
+ *     chip's {@code cpu} backend runs with {@code --gpu-layers 0}).</li>
  * <li>{@code n_devices} devices of one kind; llama.cpp splits layers across them (its default).
  *     A blank count on a {@code hybrid} row (GPU + CPU offload) is unsupported.</li>
  * <li>Inference lengths: {@code prompt_len} (0 counts as 1) and {@code gen_len}; a missing one is
- *     {@code context_len} minus the other. When prompt + generated tokens exceed
+ *     {@code context_len} minus the other; none stated at all (all three blank) for a llama.cpp speed:
+ *     llama-bench's defaults, pp512 and tg128 (noted). When prompt + generated tokens exceed
  *     {@code context_len} the run shifted its context, so the generated tokens are capped to fit it.
  *     Prompt-speed metrics generate 1 token: the prefill ends with the first token.</li>
  * <li>Training: sequence length {@code context_len} ({@code <=N} reads as its maximum N), else
@@ -139,7 +142,7 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             ModelSpec model = model(catalog);
             Framework framework = framework(method != null);
             Quant quant = quant(method);
-            Workload workload = method == null ? inference(metric, batch) : training(metric, method, batch);
+            Workload workload = method == null ? inference(metric, batch, framework) : training(metric, method, batch);
             List<String> args = new ArrayList<>(List.of("--model=" + model.id(), "--framework=" + framework.id(),
                     "--quant=" + quant.id(), "--gpus=" + count, "--prompt=" + workload.promptTokens(),
                     "--gen=" + workload.generateTokens(), "--batch=" + workload.batch()));
@@ -150,7 +153,13 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
                 args.add("--mode=training");
                 args.add("--method=" + method);
             }
-            args.addAll(settings());
+            List<String> settings = settings();
+            if (device != null && device.isApple() && m.backend().equals("cpu")
+                    && settings.stream().noneMatch(w -> w.startsWith("--gpu-layers"))) {
+                args.add("--gpu-layers=0");
+                notes.add("cpu backend on " + device.id() + ": run on the SoC's CPU cores (--gpu-layers 0)");
+            }
+            args.addAll(settings);
             Scenario scenario;
             try {
                 scenario = ScenarioArgs.parse(args, true).builder(catalog).build();
@@ -296,10 +305,6 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             } catch (InvalidScenarioException e) {
                 throw invalid("hardware_id", e.getMessage());
             }
-            if (h.isApple() && m.backend().equals("cpu")) {
-                throw unsupported("backend", "cpu on " + h.id() + ": the run used the SoC's CPU cores, which the "
-                        + "catalog does not describe (its row is the GPU's)");
-            }
             return h;
         }
 
@@ -405,7 +410,7 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             return null;
         }
 
-        private Workload inference(Metric metric, int batch) {
+        private Workload inference(Metric metric, int batch, Framework framework) {
             List<String> vague = new ArrayList<>();
             Integer p = length("prompt_len", vague);
             Integer g = length("gen_len", vague);
@@ -416,8 +421,15 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
                         null, false, 8);
             }
             if (p == null && g == null && c == null) {
-                throw unsupported("prompt_len", "sequence lengths not stated as numbers"
-                        + (vague.isEmpty() ? " (prompt_len, gen_len and context_len blank)" : ": " + String.join(", ", vague)));
+                boolean llama = framework == Framework.LLAMA_CPP || framework == Framework.OLLAMA;
+                if (!vague.isEmpty() || !llama || !metric.needsDevice()) {
+                    throw unsupported("prompt_len", "sequence lengths not stated as numbers"
+                            + (vague.isEmpty() ? " (prompt_len, gen_len and context_len blank)" : ": " + String.join(", ", vague)));
+                }
+                // a llama.cpp speed that states no lengths: llama-bench's defaults, pp512 and tg128
+                p = metric == Metric.PROMPT_TOK_S || metric == Metric.TTFT_MS ? 512 : 0;
+                g = 128;
+                notes.add("lengths not stated: assumed llama-bench's pp512 / tg128");
             }
             boolean prefill = metric == Metric.PROMPT_TOK_S || metric == Metric.TTFT_MS;
             int prompt;

@@ -4,6 +4,7 @@ import gpupoor.calc.Estimate;
 import gpupoor.calc.Fit;
 import gpupoor.calc.Framework;
 import gpupoor.calc.InvalidScenarioException;
+import gpupoor.calc.KvPool;
 import gpupoor.calc.MemoryBreakdown;
 import gpupoor.calc.Method;
 import gpupoor.calc.Quant;
@@ -23,6 +24,8 @@ import java.util.List;
  * <ul>
  * <li>memory metrics: total (or weights) MiB divided by the device count: measured memory is per
  *     device, an estimate's memory is for the whole scenario;</li>
+ * <li>a serving runtime's start-up budget, per device ({@link KvPool}): {@code activation_peak_mem},
+ *     {@code non_torch_mem}, {@code kv_cache_mem} (MiB) and {@code kv_cache_tokens};</li>
  * <li>{@code decode_tok_s}: tokens/s of one sequence; {@code throughput_out_tok_s}: that times the batch;</li>
  * <li>{@code prompt_tok_s}: batch × prompt tokens over the prefill time; {@code ttft_ms}: the prefill time;</li>
  * <li>{@code train_ms_per_iter}: ms per iteration; {@code train_tok_s}: batch × sequence tokens per
@@ -41,12 +44,10 @@ public final class Validator {
     private Validator() {
     }
 
-    /** Predicts every row of {@code data} with {@code method}. */
+    /** Predicts every row of {@code data} with {@code method} (on every core; the results in the rows' order). */
     public static ValidationRun run(Method method, MeasuredData data) {
-        List<RowResult> results = new ArrayList<>();
-        for (Measurement m : data.rows()) {
-            results.add(predict(method, m));
-        }
+        // rows are independent: predicted on every core, kept in the file's order
+        List<RowResult> results = data.rows().parallelStream().map(m -> predict(method, m)).toList();
         List<String> warnings = new ArrayList<>();
         if (data.rows().isEmpty()) {
             warnings.add(data.name() + " has a header but no data rows");
@@ -73,6 +74,15 @@ public final class Validator {
             Double measured = p.status() == Status.EXCLUDED ? numberOrNull(m.text("value_norm")) : null;
             return new RowResult(m, metric, p.status(), measured, null, null, p.getMessage());
         }
+        return predict(method, rs);
+    }
+
+    /**
+     * Predicts a row already read into its scenario (a calibration fit predicts the same rows with many
+     * calibrations and reads each once). Never throws for a problem of the row.
+     */
+    public static RowResult predict(Method method, RowScenario rs) {
+        Measurement m = rs.measurement();
         List<String> failures = new ArrayList<>();
         for (Attempt a : attempts(rs)) {
             try {
@@ -131,6 +141,10 @@ public final class Validator {
         return switch (rs.metric()) {
             case MEM_INFERENCE, MEM_TRAINING -> memory(method.estimate(s)).totalMiB() / devices;
             case MEM_WEIGHTS -> memory(method.estimate(s)).weightsMiB() / devices;
+            case ACTIVATION_PEAK_MEM -> pool(method.estimate(s)).activationPeakMiB();
+            case NON_TORCH_MEM -> pool(method.estimate(s)).nonTorchMiB();
+            case KV_CACHE_MEM -> pool(method.estimate(s)).kvCacheMiB();
+            case KV_CACHE_TOKENS -> pool(method.estimate(s)).kvCacheTokens();
             case DECODE_TOK_S -> speed(method.estimate(s)).tokensPerSecond();
             case THROUGHPUT_OUT_TOK_S -> speed(method.estimate(s)).tokensPerSecond() * batch;
             case PROMPT_TOK_S -> batch * (double) s.workload().promptTokens() / speed(method.estimate(s)).promptSeconds();
@@ -174,6 +188,15 @@ public final class Validator {
             throw new InvalidScenarioException(missing(e, "memory"));
         }
         return e.memory();
+    }
+
+    /** A serving runtime's start-up budget; InvalidScenarioException when the estimate has none. */
+    private static KvPool pool(Estimate e) {
+        if (e.budget() == null || e.budget().pool() == null) {
+            throw new InvalidScenarioException(e.budget() == null ? missing(e, "memory budget")
+                    : "the runtime sizes no KV pool at start-up (the metric is a pooled runtime's, such as vLLM's)");
+        }
+        return e.budget().pool();
     }
 
     private static Speed speed(Estimate e) {

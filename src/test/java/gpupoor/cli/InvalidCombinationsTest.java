@@ -36,12 +36,15 @@ class InvalidCombinationsTest {
     @Test
     void aQuantizedKvCacheOnLlamaCppNeedsFlashAttention() {
         cliRefuses("--kv-cache q8_0 needs --flash-attention on", "estimate", "--model", "meta-llama/Llama-3.1-8B",
-                "--quant", "gguf-Q4_K_M", "--kv-cache", "q8_0");
-        Setup s = model("meta-llama/Llama-3.1-8B").quant("Q4_K_M").kvCache("q8_0");
+                "--quant", "gguf-Q4_K_M", "--kv-cache", "q8_0", "--flash-attention", "off");
+        Setup s = model("meta-llama/Llama-3.1-8B").quant("Q4_K_M").kvCache("q8_0").flashAttention(false);
         dslRefuses(".kvCache(\"q8_0\") needs .flashAttention(true)", s::estimate);
         assertTrue(s.flashAttention(true).estimate().memory().kvCacheMiB() > 0, "with flash attention it runs");
+        // flash attention is on by default since llama.cpp's PR 15434, off before (a May 2024 build)
         assertEquals(0, EstimateCommandTest.run("estimate", "--model", "meta-llama/Llama-3.1-8B", "--quant", "gguf-Q4_K_M",
-                "--kv-cache", "q8_0", "--flash-attention", "on").code());
+                "--kv-cache", "q8_0").code());
+        cliRefuses("--kv-cache q8_0 needs --flash-attention on", "estimate", "--model", "meta-llama/Llama-3.1-8B",
+                "--quant", "gguf-Q4_K_M", "--kv-cache", "q8_0", "--runtime-version", "b2795");
     }
 
     @Test
@@ -55,7 +58,7 @@ class InvalidCombinationsTest {
     @Test
     void aKnobOfAnotherRuntimeIsAnError() {
         cliRefuses("--gpu-memory-utilization 0.5 does not apply to Hugging Face transformers (GPU memory utilization "
-                + "is a knob of vllm)", "estimate", "--model", "meta-llama/Llama-3.1-8B", "--gpu-memory-utilization", "0.5");
+                + "is a knob of vllm, mlc, tensorrt-llm, sglang)", "estimate", "--model", "meta-llama/Llama-3.1-8B", "--gpu-memory-utilization", "0.5");
         dslRefuses(".gpuMemoryUtilization(0.5) does not apply to Hugging Face transformers",
                 () -> model("meta-llama/Llama-3.1-8B").gpuMemoryUtilization(0.5).estimate());
         // the same knob with the runtime that takes it, in either order

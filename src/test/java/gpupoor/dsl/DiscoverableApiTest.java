@@ -68,7 +68,8 @@ class DiscoverableApiTest {
         assertTrue(cache.get(0) > cache.get(1) && cache.get(1) > cache.get(2), cache.toString());
         Table layers = sweep(S).gpuLayers(0, 16, -1).table();
         assertEquals(3, layers.rowCount());
-        Table rejected = sweep(S).kvCaches("q8_0").table();
+        // llama.cpp's current release turns flash attention on by itself; turned off, a quantized cache is refused
+        Table rejected = sweep(S.flashAttention(false)).kvCaches("q8_0").table();
         assertTrue(rejected.stringColumn("error").get(0).contains(".flashAttention(true)"), rejected.print());
     }
 }

@@ -1,10 +1,13 @@
 package gpupoor.dsl;
 
 import gpupoor.calc.Estimate;
+import gpupoor.calc.Framework;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Methods;
 import gpupoor.calc.Quant;
 import gpupoor.calc.TrainMethod;
+import gpupoor.catalog.ErrorBand;
+import gpupoor.catalog.Uncertainty;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.CategoryChart;
 import tech.tablesaw.api.Table;
@@ -21,6 +24,7 @@ import java.util.regex.Pattern;
 import static gpupoor.dsl.Dsl.DEFAULT;
 import static gpupoor.dsl.Dsl.GPU_POOR;
 import static gpupoor.dsl.Dsl.compare;
+import static gpupoor.dsl.Dsl.fits;
 import static gpupoor.dsl.Dsl.gpu;
 import static gpupoor.dsl.Dsl.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,6 +50,55 @@ class ReportTest {
         assertTrue(big.contains("does not fit") && big.contains("7 of these GPUs would hold it"), big);
         String none = model("7B").using(GPU_POOR).estimate().toText();
         assertTrue(none.contains("no device"), none);
+    }
+
+    @Test
+    void everyFigureHasTheRangeOfItsBand() {
+        Setup s = model("meta-llama/Llama-3.1-8B").on(gpu("rtx-4090")).framework(Framework.LLAMA_CPP).quant(Quant.Q4_K_M)
+                .batch(4);
+        Report r = s.estimate();
+        Uncertainty.Range memory = r.range(Metric.MEMORY);
+        ErrorBand b = memory.band();
+        assertEquals("mem_inference", b.cls().metric());
+        assertEquals(r.totalMiB() / (1 + b.p90()), memory.low(), 1e-6);
+        assertEquals(r.totalMiB() / (1 + b.p10()), memory.high(), 1e-6);
+        Uncertainty.Range tokens = r.range(Metric.TOKENS_PER_SECOND);
+        assertEquals("decode_tok_s · llama.cpp · gpu-gddr · 1 device", tokens.band().cls().label());
+        assertEquals(4 * tokens.high(), r.range(Metric.THROUGHPUT).high(), 1e-9);
+        assertEquals(1000 / tokens.low(), r.range(Metric.MS_PER_TOKEN).high(), 1e-6);
+        String text = r.toText();
+        assertTrue(text.contains("tokens/s per sequence (likely " + Format.number(tokens.low()) + "–"
+                + Format.number(tokens.high()) + ")"), text);
+        assertTrue(r.toHtml().contains("(likely "), r.toHtml());
+        InvalidScenarioException count = assertThrows(InvalidScenarioException.class, () -> r.range(Metric.GPUS_NEEDED));
+        assertTrue(count.getMessage().startsWith("GPUS_NEEDED is a count and has no range"), count.getMessage());
+        InvalidScenarioException noDevice = assertThrows(InvalidScenarioException.class,
+                () -> model("meta-llama/Llama-3.1-8B").estimate().range(Metric.TOKENS_PER_SECOND));
+        assertTrue(noDevice.getMessage().contains("give a device"), noDevice.getMessage());
+        String none = model("meta-llama/Llama-3.1-8B").estimate().toText();
+        assertTrue(none.contains("in all, likely "), none);
+    }
+
+    @Test
+    void atTheLongestContextThatFitsTheVerdictIsMayNotFit() {
+        Setup s = model("meta-llama/Llama-3.1-8B").on(gpu("rtx-4090"));
+        Report atLimit = fits(s).maxContext().atLimit().estimate();
+        assertEquals(Boolean.TRUE, atLimit.fits());
+        assertEquals("may not fit", atLimit.verdict(), atLimit.toText());
+        assertTrue(atLimit.toText().contains("may not fit: needs "), atLimit.toText());
+        // far from the limit either way, whatever band the bundled measurements give (the wide default at most 1.5x)
+        assertEquals("fits", s.quant("gguf-Q4_K_M").estimate().verdict());
+        assertEquals("does not fit", model("meta-llama/Llama-3.1-70B").on(gpu("rtx-4090")).estimate().verdict());
+        assertEquals(null, model("meta-llama/Llama-3.1-8B").estimate().verdict());
+    }
+
+    @Test
+    void anUnmeasuredClassSaysItsRangeIsTheWideDefault() {
+        Report r = model("meta-llama/Llama-3.1-8B").on(gpu("h100-sxm5-80gb")).framework(Framework.VLLM).estimate();
+        Uncertainty.Range tokens = r.range(Metric.TOKENS_PER_SECOND);
+        assertTrue(tokens.band().isDefault());
+        assertTrue(r.toText().contains("range: no bundled measurement of decode_tok_s · vllm · gpu-hbm · 1 device: a wide "
+                + "default band"), r.toText());
     }
 
     @Test
@@ -79,8 +132,9 @@ class ReportTest {
     void trainingReportsShowTimePerIteration() {
         Report r = S.finetune(TrainMethod.LORA).sequence(1024).batch(2).estimate();
         assertNotNull(r.training());
-        assertTrue(r.toText().contains(String.format("fine-tuning: %,.0f ms per iteration (batch of 2",
-                r.training().msPerIteration())), r.toText());
+        Uncertainty.Range likely = r.range(Metric.MS_PER_ITERATION);
+        assertTrue(r.toText().contains(String.format("fine-tuning: %,.0f ms per iteration (likely %s–%s; batch of 2",
+                r.training().msPerIteration(), Format.number(likely.low()), Format.number(likely.high()))), r.toText());
     }
 
     @Test

@@ -11,6 +11,7 @@ import gpupoor.calc.Options;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
+import gpupoor.calc.ServingOptions;
 import gpupoor.calc.TrainingOptions;
 import gpupoor.catalog.Catalog;
 import gpupoor.dsl.Ladder;
@@ -135,7 +136,7 @@ class SetupTest {
     void runtimeKnobsSetOneOptionAndKeepTheOthers() {
         Setup s = model("meta-llama/Llama-2-7b-hf").on(gpus(2, "rtx-4090")).quant(Quant.Q4_K_M)
                 .kvCache("q8_0").flashAttention(true).ubatch(256).gpuLayers(20).hostBandwidth(80).parallelism("tensor");
-        assertEquals(new Options(KvCacheType.Q8_0, true, null, 256, 20, Parallelism.TENSOR, null, null, 80.0,
+        assertEquals(new Options(KvCacheType.Q8_0, true, null, 256, 20, Parallelism.TENSOR, null, null, 80.0, ServingOptions.NONE,
                 TrainingOptions.NONE), s.options());
         Setup lora = model("meta-llama/Llama-2-7b-hf").on(gpu("a100-sxm4-80gb")).finetune(TrainMethod.FULL)
                 .precision("bf16").loraTargets("q_proj", "k", "v", "o").kvCache("q8_0").ubatch(128)

@@ -4,10 +4,12 @@ import gpupoor.calc.Estimate;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Quant;
 import gpupoor.calc.TrainMethod;
+import gpupoor.catalog.Uncertainty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 import tech.tablesaw.api.Row;
 import tech.tablesaw.api.Table;
 
@@ -189,8 +191,8 @@ class SweepTest {
     void memoryPlotsHaveOneCurvePerQuantAndTheCapacity() {
         Plot p = sweep(S).context(512, 131072).quants(Quant.Q8_0, Quant.Q4_K_M).plot(Metric.MEMORY);
         XYChart c = (XYChart) p.chart();
-        assertEquals(List.of("gguf-Q8_0", "gguf-Q4_K_M", "GeForce RTX 4090: 24 GiB"),
-                new ArrayList<>(c.getSeriesMap().keySet()));
+        assertEquals(List.of("likely range (8 in 10)", "gguf-Q8_0", "likely range (8 in 10) · gguf-Q4_K_M", "gguf-Q4_K_M",
+                "GeForce RTX 4090: 24 GiB"), new ArrayList<>(c.getSeriesMap().keySet()));
         assertTrue(c.getXAxisTitle().contains("log scale"));
         assertEquals("memory (GiB)", c.getYAxisTitle());
         assertTrue(p.title().startsWith("Memory vs context · Llama-2-7b-hf"), p.title());
@@ -200,11 +202,51 @@ class SweepTest {
     @Test
     void aSingleMemoryCurveIsStackedByComponent() {
         XYChart c = (XYChart) sweep(S).context(512, 8192).plot(Metric.MEMORY).chart();
-        assertEquals(List.of("overhead", "activations", "KV cache", "weights", "GeForce RTX 4090: 24 GiB"),
-                new ArrayList<>(c.getSeriesMap().keySet()));
+        assertEquals(List.of("overhead", "activations", "KV cache", "weights", "likely range (8 in 10)",
+                "GeForce RTX 4090: 24 GiB"), new ArrayList<>(c.getSeriesMap().keySet()));
         double[] top = c.getSeriesMap().get("overhead").getYData();
         Table t = sweep(S).context(512, 8192).table();
         assertEquals(t.doubleColumn("total_mib").get(2) / 1024, top[2], 1e-9, "the top band is the total");
+    }
+
+    @Test
+    void curvesAreShadedWithTheRangeOfTheirBand() {
+        XYChart c = (XYChart) sweep(S).context(512, 8192).quants(Quant.Q8_0, Quant.Q4_K_M).plot(Metric.TOKENS_PER_SECOND)
+                .chart();
+        XYSeries band = c.getSeriesMap().get("likely range (8 in 10)");
+        assertEquals(XYSeries.XYSeriesRenderStyle.PolygonArea, band.getXYSeriesRenderStyle());
+        double[] y = c.getSeriesMap().get("gguf-Q8_0").getYData();
+        double[] edge = band.getYData();
+        assertEquals(2 * y.length, edge.length, "the high edge forward, the low edge back");
+        Report r = S.quant(Quant.Q8_0).estimate();
+        Uncertainty.Range range = r.range(Metric.TOKENS_PER_SECOND);
+        for (int j = 0; j < y.length; j++) {
+            assertEquals(range.high() / range.value(), edge[j] / y[j], 1e-9, "high at point " + j);
+            assertEquals(range.low() / range.value(), edge[edge.length - 1 - j] / y[j], 1e-9, "low at point " + j);
+        }
+        assertFalse(c.getSeriesMap().get("likely range (8 in 10) · gguf-Q4_K_M").isShowInLegend());
+    }
+
+    @Test
+    void everyRowHasTheRangesAndVerdictOfItsReport() {
+        Setup s = model("meta-llama/Llama-3.1-8B").on(gpu("rtx-4090")).quant(Quant.Q4_K_M);
+        Table t = sweep(s).context(1024, 524288).table();
+        List<String> verdicts = new ArrayList<>();
+        for (Row r : t) {
+            Report report = s.context(r.getInt("context_tokens")).estimate();
+            Uncertainty.Range memory = report.range(Metric.MEMORY);
+            assertEquals(memory.low(), r.getDouble("total_low_mib"), 1e-9);
+            assertEquals(memory.high(), r.getDouble("total_high_mib"), 1e-9);
+            Uncertainty.Range tokens = report.range(Metric.TOKENS_PER_SECOND);
+            assertEquals(tokens.low(), r.getDouble("tokens_per_s_low"), 1e-9);
+            assertEquals(tokens.high(), r.getDouble("tokens_per_s_high"), 1e-9);
+            assertEquals(report.verdict(), r.getString("verdict"));
+            verdicts.add(r.getString("verdict"));
+        }
+        // from 1k to 512k tokens of context (a 64 GiB KV cache) an 8B model goes from fitting a 24 GB card to not,
+        // even with the wide default band (the measured total between 1/1.5 and 1.5 times the estimate)
+        assertEquals("fits", verdicts.get(0), verdicts.toString());
+        assertEquals("does not fit", verdicts.get(verdicts.size() - 1), verdicts.toString());
     }
 
     @Test

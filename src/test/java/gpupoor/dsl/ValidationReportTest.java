@@ -3,6 +3,7 @@ package gpupoor.dsl;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Methods;
 import gpupoor.validate.FixedMethod;
+import gpupoor.validate.ValidationRun;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
@@ -10,6 +11,7 @@ import tech.tablesaw.api.Table;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,6 +85,47 @@ class ValidationReportTest {
         assertEquals(4, ValidationCharts.bucket(10.01));
         assertEquals(6, ValidationCharts.bucket(100));
         assertEquals(7, ValidationCharts.bucket(100.5));
+    }
+
+    @Test
+    void coverageCountsTheRowsInsideTheirHeldOutBands() {
+        ValidationReport report = Validation.validate(known(), Methods.GPU_POOR);
+        Table coverage = report.coverage();
+        assertEquals(List.of("method", "metric", "rows", "inside band", "inside %", "default band", "median half-width %",
+                "median |err| %"), coverage.columnNames());
+        ValidationRun run = report.run(Methods.GPU_POOR);
+        for (int i = 0; i < coverage.rowCount(); i++) {
+            String metric = coverage.stringColumn("metric").get(i);
+            long predicted = run.results().stream().filter(r -> r.isOk() && r.metricId().equals(metric)).count();
+            assertEquals(predicted, (long) coverage.intColumn("rows").getInt(i), metric);
+            assertTrue(coverage.intColumn("inside band").get(i) <= predicted, metric);
+            assertEquals(100.0 * coverage.intColumn("inside band").get(i) / predicted, coverage.doubleColumn("inside %").get(i),
+                    1e-9, metric);
+        }
+        InvalidScenarioException e = assertThrows(InvalidScenarioException.class,
+                () -> Validation.validate(known(), FIXED).coverage());
+        assertTrue(e.getMessage().startsWith("no error bands for method 'fixed'"), e.getMessage());
+    }
+
+    @Test
+    void rangesDrawEachRowsRangeGreenInsideRedOutside() {
+        ValidationReport report = Validation.validate(Methods.DEFAULT);
+        XYChart chart = report.ranges(Methods.DEFAULT, "decode_tok_s");
+        List<String> names = List.copyOf(chart.getSeriesMap().keySet());
+        Table coverage = report.coverage();
+        int row = coverage.stringColumn("metric").indexOf("decode_tok_s");
+        int inside = coverage.intColumn("inside band").get(row);
+        int rows = coverage.intColumn("rows").get(row);
+        assertTrue(inside > 0, "some decode rows lie inside their band");
+        List<String> expected = new ArrayList<>(List.of("y = x", "inside the band (" + inside + ")"));
+        if (rows > inside) {
+            expected.add("outside (" + (rows - inside) + ")");
+        }
+        expected.add("predicted");
+        assertEquals(expected, names, "an empty series is left out");
+        assertEquals(3 * inside, chart.getSeriesMap().get(names.get(1)).getXData().length, "a segment and a gap per row");
+        assertEquals(rows, chart.getSeriesMap().get("predicted").getXData().length, "a dot per row");
+        assertThrows(InvalidScenarioException.class, () -> report.ranges(Methods.DEFAULT, "decode"));
     }
 
     @Test

@@ -2,11 +2,15 @@ package gpupoor.validate;
 
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Methods;
+import gpupoor.catalog.BandClass;
+import gpupoor.catalog.ErrorBand;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
@@ -34,10 +38,9 @@ class MeasuredDataTest {
             assertEquals(data.rows().size(), run.results().size(), method.id());
             // the vLLM start-up budget metrics have no prediction yet: their rows are the only invalid ones
             Set<String> pending = Set.of("activation_peak_mem", "non_torch_mem", "kv_cache_mem", "kv_cache_tokens");
-            // ... and, until the inference branch lands, the rows whose settings name its options
             for (RowResult r : run.results()) {
                 if (r.status() == Status.INVALID) {
-                    assertTrue(pending.contains(r.measurement().metric()) || PendingOptions.pending(r),
+                    assertTrue(pending.contains(r.measurement().metric()),
                             r.id() + " " + r.reason());
                 }
             }
@@ -84,16 +87,20 @@ class MeasuredDataTest {
     }
 
     @Test
-    void resultsCsvHasOneLinePerRow() {
+    void resultsCsvHasOneLinePerRowWithTheRangeOfItsBand() {
         ValidationRun run = Validator.run(new FixedMethod(), ValidatorTest.resource("known.csv"));
+        BandClass c = new BandClass("mem_inference", "hf", "gpu-gddr", "1");
+        List<ErrorBand> bands = new ArrayList<>(Collections.nCopies(run.results().size(), null));
+        // predicted 1000 with p10 = -20%, p90 = +25%: measured likely within [1000/1.25, 1000/0.8]
+        bands.set(0, new ErrorBand("fixed", c, ErrorBand.Basis.OWN, 12, 2, c, 12, 2, -0.2, 0.25, 0.1));
         StringWriter out = new StringWriter();
-        ResultsCsv.write(run.results(), out);
+        ResultsCsv.write(run.results(), bands, out);
         String[] lines = out.toString().split("\n");
         assertEquals(19, lines.length);
-        assertEquals("id,metric,measured,predicted,error_pct,status,reason,model_id,hardware_id,n_devices,framework_id,"
-                + "quant_id,train_method,settings", lines[0]);
-        assertEquals("1,mem_inference,800,1000,25,ok,,meta-llama/Llama-2-7b-hf,rtx-4090,1,hf,fp16,,", lines[1]);
-        assertEquals("16,prompt_tok_s,,,,excluded,made-up reason,meta-llama/Llama-2-7b-hf,rtx-4090,1,llama.cpp,gguf-Q4_0,,",
+        assertEquals("id,metric,measured,predicted,low,high,error_pct,status,reason,model_id,hardware_id,n_devices,"
+                + "framework_id,quant_id,train_method,settings", lines[0]);
+        assertEquals("1,mem_inference,800,1000,800,1250,25,ok,,meta-llama/Llama-2-7b-hf,rtx-4090,1,hf,fp16,,", lines[1]);
+        assertEquals("16,prompt_tok_s,,,,,,excluded,made-up reason,meta-llama/Llama-2-7b-hf,rtx-4090,1,llama.cpp,gguf-Q4_0,,",
                 lines[16]);
         assertEquals("0.33", ResultsCsv.number(1.0 / 3));
         assertEquals("", ResultsCsv.number(null));

@@ -22,9 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RowScenarioTest {
     private static final MeasuredData BUNDLED = MeasuredData.bundled();
 
-    /** A bundled row, without the inference options this branch does not parse yet ({@link PendingOptions}). */
+    /** A bundled row. */
     private static Measurement bundled(String id) {
-        return PendingOptions.without(BUNDLED.rows().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow());
+        return BUNDLED.rows().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
     }
 
     private static RowScenario scenario(Measurement m) {
@@ -56,7 +56,7 @@ class RowScenarioTest {
 
     @Test
     void llamaCppSplitsLayersAcrossDevices() {
-        Measurement multi = BUNDLED.rows().stream().map(PendingOptions::without)
+        Measurement multi = BUNDLED.rows().stream()
                 .filter(m -> m.text("n_devices").equals("4") && m.frameworkId().equals("llama.cpp")
                         && m.text("exclude").equals("0") && !m.text("hardware_id").isEmpty())
                 .findFirst().orElseThrow();
@@ -138,11 +138,29 @@ class RowScenarioTest {
         RowProblem hybrid = problem(new Measurement(1, cells));
         assertEquals(Status.UNSUPPORTED, hybrid.status());
         assertTrue(hybrid.getMessage().contains("column backend: a GPU + CPU hybrid run"), hybrid.getMessage());
+    }
+
+    @Test
+    void appleCpuBackendRowsRunOnTheSocsCpuCores() {
         Measurement appleCpu = BUNDLED.rows().stream()
                 .filter(m -> m.backend().equals("cpu") && m.text("hardware_id").startsWith("m")).findFirst().orElseThrow();
-        RowProblem cpu = problem(appleCpu);
-        assertEquals(Status.UNSUPPORTED, cpu.status());
-        assertTrue(cpu.getMessage().contains("CPU cores"), cpu.getMessage());
+        RowScenario rs = RowScenario.of(appleCpu, Catalog.get());
+        assertEquals(0, rs.scenario().options().gpuLayers());
+        assertTrue(rs.notes().stream().anyMatch(n -> n.contains("CPU cores")), rs.notes().toString());
+    }
+
+    @Test
+    void settingsAreReadAsOptions() {
+        Map<String, String> cells = new LinkedHashMap<>(bundled("1").cells());
+        cells.put("settings", "--flash-attention on --ubatch 256  --runtime-version b2795");
+        RowScenario rs = RowScenario.of(new Measurement(1, cells), Catalog.get());
+        assertEquals(Boolean.TRUE, rs.scenario().options().flashAttention());
+        assertEquals(256, rs.scenario().options().ubatch());
+        assertEquals("b2795", rs.scenario().options().serving().runtimeVersion().text());
+        cells.put("settings", "--no-such-option 3");
+        RowProblem p = problem(new Measurement(1, cells));
+        assertEquals(Status.INVALID, p.status());
+        assertTrue(p.getMessage().contains("--no-such-option"), p.getMessage());
     }
 
     @Test

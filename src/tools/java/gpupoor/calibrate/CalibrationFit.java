@@ -9,6 +9,7 @@ import gpupoor.catalog.Catalog;
 import gpupoor.validate.MeasuredData;
 import gpupoor.validate.Measurement;
 import gpupoor.validate.RowResult;
+import gpupoor.validate.RowScenario;
 import gpupoor.validate.Validator;
 
 import java.util.ArrayList;
@@ -163,12 +164,33 @@ public final class CalibrationFit {
             g.add(new Group("llama.cpp prefill " + d.id(), rows("prompt_tok_s", "llama.cpp", d, true), prefill));
         }
         g.add(new Group("llama.cpp decode, layer split", rows("decode_tok_s", "llama.cpp", null, false)
-                .and(m -> !m.text("notes_norm").contains("pre-Jan-2024")),
+                .and(m -> !m.text("notes_norm").contains("pre-Jan-2024") && !m.text("settings").contains("--split-mode")),
                 List.of(new Param("hop_us", "llama.cpp", "*", 1, 5000))));
+        g.add(new Group("llama.cpp decode, row split", rows("decode_tok_s", "llama.cpp", null, false)
+                .and(m -> m.text("notes_norm").contains("pre-Jan-2024") || m.text("settings").contains("--split-mode row")),
+                List.of(new Param("row_split_us", "llama.cpp", "*", 1, 1000),
+                        new Param("row_split_gpu_us", "llama.cpp", "*", 0.5, 500))));
+        for (DeviceClass d : List.of(DeviceClass.CPU, DeviceClass.APPLE_CPU)) {
+            g.add(new Group("llama.cpp decode " + d.id(), rows("decode_tok_s", "llama.cpp", d, true),
+                    List.of(new Param("decode_bw_eff", "llama.cpp", d.id(), 0.1, 1.0),
+                            new Param("cpu_sync_us", "llama.cpp", d.id(), 0.1, 200))));
+            g.add(new Group("llama.cpp prefill " + d.id(), rows("prompt_tok_s", "llama.cpp", d, true),
+                    List.of(new Param("prefill_flops_eff", "llama.cpp", d.id(), 0.01, 2.0),
+                            new Param("prefill_flops_eff_quant", "llama.cpp", d.id(), 0.01, 2.0))));
+        }
+        g.add(new Group("exllama decode", m -> m.metric().equals("decode_tok_s") && m.frameworkId().equals("exllama"),
+                List.of(new Param("decode_bw_eff", "exllama", "*", 0.2, 1.0), new Param("decode_layer_us", "exllama", "*", 1, 400))));
+        g.add(new Group("exllama prefill", m -> m.metric().equals("prompt_tok_s") && m.frameworkId().equals("exllama"),
+                List.of(new Param("prefill_flops_eff_quant", "exllama", "*", 0.05, 1.5))));
+        g.add(new Group("vllm profile", m -> m.metric().equals("activation_peak_mem") && m.frameworkId().equals("vllm"),
+                List.of(new Param("vllm_sampler_bytes", "vllm", "*", 10, 100))));
+        g.add(new Group("vllm non-torch", m -> m.metric().equals("non_torch_mem") && m.frameworkId().equals("vllm"),
+                List.of(new Param("vllm_non_torch_legacy_mib", "vllm", "*", 100, 5000))));
         g.add(new Group("llama.cpp prefill, layer split", rows("prompt_tok_s", "llama.cpp", null, false),
                 List.of(new Param("hop_gbs", "llama.cpp", "*", 0.5, 100))));
         g.add(new Group("hf decode", m -> m.metric().equals("decode_tok_s") && isPyTorch(m),
-                List.of(new Param("decode_layer_us", "hf", "*", 20, 3000), new Param("bnb_layer_us", "hf", "*", 1, 3000))));
+                List.of(new Param("dispatch_us", "hf", "*", 20, 3000), new Param("bnb_layer_us", "hf", "*", 1, 3000),
+                        new Param("gptq_layer_us", "hf", "*", 1, 3000))));
         g.add(new Group("hf generate memory", m -> m.metric().equals("mem_inference") && m.frameworkId().equals("hf"),
                 List.of(new Param("hf_kv_growth", "hf", "*", 1, 3), new Param("cuda_context_mib", "hf", "*", 100, 3000))));
         // fine-tuning: memory on one GPU and time; the longest trainable context (train_max_context) is never fitted
@@ -253,11 +275,28 @@ public final class CalibrationFit {
         return cal.with(Calibration.Param.parse(p.parameter()), p.framework(), p.device(), v);
     }
 
+    /** Rows read into scenarios once (null where the row cannot be read): the fit predicts them many times. */
+    private static final java.util.Map<Measurement, java.util.Optional<RowScenario>> READ = new java.util.IdentityHashMap<>();
+
+    private static java.util.Optional<RowScenario> read(Measurement m) {
+        return READ.computeIfAbsent(m, k -> {
+            try {
+                return java.util.Optional.of(RowScenario.of(k, Catalog.get()));
+            } catch (RuntimeException e) {
+                return java.util.Optional.empty();
+            }
+        });
+    }
+
     private static List<RowResult> predict(Calibration cal, List<Measurement> rows) {
         DefaultMethod method = new DefaultMethod(cal);
         List<RowResult> out = new ArrayList<>();
         for (Measurement m : rows) {
-            RowResult r = Validator.predict(method, m);
+            java.util.Optional<RowScenario> rs = read(m);
+            if (rs.isEmpty()) {
+                continue;
+            }
+            RowResult r = Validator.predict(method, rs.get());
             if (r.isOk() && r.errorPct() != null) {
                 out.add(r);
             }

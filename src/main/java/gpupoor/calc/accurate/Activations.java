@@ -13,10 +13,17 @@ final class Activations {
 
     /**
      * llama.cpp's compute buffer: the graph allocator reuses memory, so the buffer is the largest
-     * of the graph's stages, sized for one ubatch of {@code min(ubatch, context)} tokens in f32:
-     * the output stage (logits, {@code V} per token) where the device holds the output layer, the
-     * FFN stage (gate and up, or the selected experts'), and attention: without flash attention the
-     * whole score matrix {@code heads × context} per token.
+     * of the graph's stages, sized for one ubatch of {@code n = min(ubatch, context)} tokens in f32
+     * (checked against llama.cpp's own buffer sizes, {@code catalog/llamacpp-buffers.csv}):
+     * <ul>
+     *   <li>the output stage where the device holds the output layer: the logits ({@code n × vocab})
+     *       and two hidden-state tensors ({@code n × 2 × hidden});</li>
+     *   <li>attention: without flash attention the score matrix {@code n × heads × context}, its f32
+     *       mask {@code n × context} and about five and a half hidden-state tensors beside them; with
+     *       flash attention only an f16 mask and those tensors;</li>
+     *   <li>the FFN stage: gate and up ({@code 2 × intermediate}, or the selected experts') and two
+     *       hidden-state tensors per token.</li>
+     * </ul>
      *
      * @param context      the (padded) KV length the graph is reserved for
      * @param holdsOutput  whether this device computes the output layer
@@ -24,7 +31,7 @@ final class Activations {
     static double llamaCppBuffer(Architecture a, int ubatch, long context, boolean flash, boolean holdsOutput) {
         double n = Math.min(ubatch, context);
         double h = a.hidden();
-        double out = holdsOutput ? n * (a.vocab() + h) : 0;
+        double out = holdsOutput ? n * (a.vocab() + 2 * h) : 0;
         double ffn;
         if (a.moe() != null) {
             ffn = n * (2.0 * a.moe().activeExperts() * a.moe().expertIntermediate() + 2.0 * a.moe().sharedIntermediate()
@@ -32,8 +39,13 @@ final class Activations {
         } else {
             ffn = n * (2.0 * a.intermediate() + 2 * h);
         }
-        double attn = flash ? n * 3 * h : n * ((double) a.heads() * context + 3 * h);
+        double attn = flash ? n * (context / 2.0 + 5.5 * h) : n * ((double) a.heads() * context + context + 5.5 * h);
         return 4 * Math.max(out, Math.max(ffn, attn));
+    }
+
+    /** llama.cpp's output buffer in host memory: the logits of one token per sequence in f32. */
+    static double llamaCppOutput(Architecture a, int sequences) {
+        return 4.0 * a.vocab() * sequences;
     }
 
     /**
@@ -52,19 +64,8 @@ final class Activations {
         return layer + logits;
     }
 
-    /**
-     * vLLM's profiled peak: a forward pass over {@code maxBatchedTokens} tokens (hidden states,
-     * q/k/v, the MLP intermediates in 16-bit) and the sampler's fp32 logits and probabilities for
-     * {@code maxSeqs} sequences.
-     */
-    static double vllmProfile(Architecture a, int maxBatchedTokens, int maxSeqs) {
-        double t = maxBatchedTokens;
-        double perToken = 4.0 * a.hidden() + a.queryWidth() + 2.0 * a.kvHeads() * a.headDim() + 3.0 * mlpWidth(a);
-        return t * perToken * 2 + 2.0 * maxSeqs * a.vocab() * 4;
-    }
-
     /** The MLP width one token touches: the dense intermediate, or its selected (and shared) experts. */
-    private static double mlpWidth(Architecture a) {
+    static double mlpWidth(Architecture a) {
         if (a.moe() == null) {
             return a.intermediate();
         }

@@ -197,6 +197,28 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
         return 2L * kvHeads * headDim;
     }
 
+    /** Matrix products of the last block (a stacked expert tensor counts once): what a row split gathers per layer. */
+    public int matricesPerLayer() {
+        int n = 0;
+        for (Tensor t : tensors) {
+            if (t.layer() == layers - 1 && t.role().matrix() && t.role() != Tensor.Role.ROUTER) {
+                n++;
+            }
+        }
+        return Math.max(1, n);
+    }
+
+    /** Inputs plus outputs (rows + columns) of the last block's matrix products: the activations a row split moves per token. */
+    public double matrixEdgesPerLayer() {
+        double sum = 0;
+        for (Tensor t : tensors) {
+            if (t.layer() == layers - 1 && t.role().matrix() && t.role() != Tensor.Role.ROUTER) {
+                sum += t.rows() + t.cols();
+            }
+        }
+        return sum;
+    }
+
     /** Elements of the recurrent state one sequence keeps in all blocks together (0 without recurrent blocks). */
     public long recurrentElements() {
         return recurrent == null ? 0 : recurrentLayers * (recurrent.convElements() + recurrent.stateElements());

@@ -21,8 +21,10 @@ public record Calibration(Map<String, Entry> entries) {
 
     /** The calibrated quantities, by their id in {@code calibration.csv} (e.g. {@code decode_bw_eff}). */
     public enum Param {
-        /** Tensor-parallel all-reduce latency per call, microseconds. */
-        ALLREDUCE_US,
+        /** Tensor-parallel all-reduce latency over NVLink (a switch: flat in the device count), microseconds. */
+        ALLREDUCE_NVLINK_US,
+        /** Tensor-parallel all-reduce latency over PCIe per device beyond the first (a ring through the host), microseconds. */
+        ALLREDUCE_PCIE_US,
         /** Share of unified memory an Apple GPU may wire on large configurations. */
         APPLE_GPU_FRACTION_LARGE,
         /** Share of unified memory an Apple GPU may wire on small configurations. */
@@ -31,22 +33,30 @@ public record Calibration(Map<String, Entry> entries) {
         APPLE_LARGE_MIN_GIB,
         /** Memory macOS keeps from the CPU cores of an Apple SoC, MiB. */
         APPLE_OS_RESERVED_MIB,
-        /** bitsandbytes' extra kernel time per layer per decode step, microseconds. */
+        /** transformers with bitsandbytes: extra dispatch per layer per decode step, microseconds. */
         BNB_LAYER_US,
+        /** CPU backends: thread synchronization per layer per decode step per thread, microseconds. */
+        CPU_SYNC_US,
         /** Runtime (CUDA) context per GPU, MiB. */
         CUDA_CONTEXT_MIB,
         /** Share of peak FLOPS attention over the cache reaches in decode. */
         DECODE_ATTN_EFF,
         /** Share of peak bandwidth a decode step reaches. */
         DECODE_BW_EFF,
+        /** Eager runtimes: CPU time to dispatch one layer's kernels per decode step, microseconds. */
+        DISPATCH_US,
         /** Share of peak FLOPS unquantized decode matmuls reach. */
         DECODE_FLOPS_EFF,
         /** Share of peak FLOPS quantized decode matmuls reach (dequantizing arithmetic). */
         DECODE_FLOPS_EFF_QUANT,
         /** Fixed time per layer per decode step, microseconds. */
         DECODE_LAYER_US,
+        /** Share of a GPU's memory CUDA does not report as its total (driver and firmware). */
+        GPU_INVISIBLE_FRACTION,
         /** Memory the driver keeps from a GPU, MiB. */
         GPU_RESERVED_MIB,
+        /** transformers with auto-gptq's cuda-old kernel: extra dispatch per layer per decode step, microseconds. */
+        GPTQ_LAYER_US,
         /** Peak of Hugging Face's growing KV cache over the final cache. */
         HF_KV_GROWTH,
         /** Bandwidth of hidden states crossing devices, GB/s. */
@@ -57,6 +67,8 @@ public record Calibration(Map<String, Entry> entries) {
         HOST_BANDWIDTH_GBS,
         /** Host fp32 throughput of a typical desktop, TFLOPS. */
         HOST_FP32_TFLOPS,
+        /** Share of a GPU link's bandwidth collectives reach. */
+        LINK_BW_EFF,
         /** llama.cpp's logical batch, tokens. */
         LLAMACPP_N_BATCH,
         /** Host link (PCIe) bandwidth achieved by offloaded activations and optimizer traffic, GB/s. */
@@ -69,6 +81,10 @@ public record Calibration(Map<String, Entry> entries) {
         PREFILL_FLOPS_EFF,
         /** Share of peak FLOPS quantized prefill matmuls reach. */
         PREFILL_FLOPS_EFF_QUANT,
+        /** llama.cpp row split: synchronization per gathered matrix product, microseconds. */
+        ROW_SPLIT_US,
+        /** llama.cpp row split: synchronization per gathered matrix product per device beyond the first, microseconds. */
+        ROW_SPLIT_GPU_US,
         /** Runtime context off GPUs, MiB. */
         RUNTIME_CONTEXT_MIB,
         /** Bus bandwidth of the collectives between the GPUs of a data-parallel fine-tuning run, GB/s. */
@@ -83,12 +99,14 @@ public record Calibration(Map<String, Entry> entries) {
         TRAIN_OVERHEAD_MIB,
         /** vLLM's CUDA-graph memory per GPU, MiB. */
         VLLM_GRAPH_MIB,
-        /** vLLM's max_num_batched_tokens in its profiling pass. */
-        VLLM_MAX_BATCHED_TOKENS,
-        /** vLLM's max_num_seqs. */
-        VLLM_MAX_SEQS,
-        /** vLLM's non-torch memory per GPU, MiB. */
-        VLLM_NON_TORCH_MIB;
+        /** vLLM's non-torch memory per GPU at tensor parallel 1, MiB. */
+        VLLM_NON_TORCH_MIB,
+        /** vLLM's non-torch memory per GPU per extra tensor-parallel rank (NCCL and all-reduce buffers), MiB. */
+        VLLM_NON_TORCH_TP_MIB,
+        /** vLLM's non-torch memory per GPU per tensor-parallel rank before its January 2025 profiler (PR 12126), MiB. */
+        VLLM_NON_TORCH_LEGACY_MIB,
+        /** Bytes the sampler of vLLM's profiling pass holds per sequence per vocabulary entry. */
+        VLLM_SAMPLER_BYTES;
 
         private final String id = name().toLowerCase(Locale.ROOT);
 

@@ -6,6 +6,7 @@ import gpupoor.calc.Fit;
 import gpupoor.calc.Hardware;
 import gpupoor.calc.Input;
 import gpupoor.calc.InvalidScenarioException;
+import gpupoor.calc.KvPool;
 import gpupoor.calc.MemoryBreakdown;
 import gpupoor.calc.Method;
 import gpupoor.calc.ModelSpec;
@@ -14,6 +15,7 @@ import gpupoor.calc.Parallelism;
 import gpupoor.calc.Precision;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
+import gpupoor.calc.ServingOptions;
 import gpupoor.calc.Speed;
 import gpupoor.calc.TrainMethod;
 import gpupoor.calc.TrainingTime;
@@ -141,7 +143,9 @@ public final class DefaultMethod implements Method {
         Workload w = s.workload();
         boolean qlora = w.isTraining() && w.method() == TrainMethod.QLORA;
         Quant storage = storage(s);
-        WeightBytes wb = facts.weights(storage, qlora || w.isTraining() && storage == Quant.BNB_NF4);
+        ServingOptions v = s.options().serving();
+        boolean doubleQuant = v.bnbDoubleQuant() != null ? v.bnbDoubleQuant() : qlora || w.isTraining() && storage == Quant.BNB_NF4;
+        WeightBytes wb = facts.weights(storage, doubleQuant, v.exl2Bits() == null ? ModelFacts.DEFAULT_EXL2_BITS : v.exl2Bits(), v);
         KvCache kv = runtime.kvCache(a, s.options().kvCache(), storage);
         TrainingMemory tm = w.isTraining() ? TrainingMemory.of(a, recipe(s, storage)) : null;
         Hardware d = s.device();
@@ -245,13 +249,15 @@ public final class DefaultMethod implements Method {
     private static MemoryBreakdown breakdown(EstimateContext c, MemoryPlan plan, Budget budget) {
         double kv = plan.kv();
         double total = plan.total();
-        if (budget != null && c.runtime().poolsKvCache() && budget.fits() != null && budget.fits()) {
-            double pool = c.s().deviceCount() * (budget.usableMiB() * MIB - plan.perDeviceFixed());
-            total = total - kv + pool;
-            kv = pool;
+        if (budget != null && budget.pool() != null) {
+            // a serving runtime reserves its whole pool at start-up; a batch it cannot hold needs more still
+            double pool = c.s().deviceCount() * Math.max(0, budget.pool().kvCacheMiB()) * MIB;
+            double reserved = Boolean.TRUE.equals(budget.fits()) ? pool : Math.max(kv, pool);
+            total = total - kv + reserved;
+            kv = reserved;
         }
         return new MemoryBreakdown(total / MIB, kv / MIB, plan.weights() / MIB, plan.activations() / MIB,
-                plan.gradOptimizer() / MIB, plan.overhead() / MIB);
+                plan.gradOptimizer() / MIB, plan.overhead() / MIB, plan.hostAllocated() / MIB, plan.hostMapped() / MIB);
     }
 
     private static void budgetNotes(EstimateContext c, Budget b, List<String> notes) {
@@ -259,13 +265,29 @@ public final class DefaultMethod implements Method {
             return;
         }
         Workload w = c.w();
+        KvPool pool = b.pool();
+        if (pool != null) {
+            String label = c.s().framework().label();
+            long start = KvCache.roundUp(pool.maxModelLen(), c.runtime().poolBlockTokens());
+            int concurrency = b.maxConcurrency() == null ? 0 : b.maxConcurrency();
+            if (pool.kvCacheTokens() < start) {
+                notes.add(String.format("does not fit: %s's KV pool holds %s tokens per GPU, less than one sequence of "
+                        + "max_model_len %s (%s)", label, NumberText.plain(Math.max(0, pool.kvCacheTokens())),
+                        NumberText.plain(pool.maxModelLen()), b.rule()));
+            } else if (concurrency < w.batch()) {
+                notes.add(String.format("does not fit as asked: %s's KV pool holds %d sequences of %d tokens at once%s; "
+                        + "the batch of %d would queue", label, concurrency, w.totalTokens(),
+                        concurrency == pool.maxNumSeqs() ? " (max_num_seqs)" : "", w.batch()));
+            } else {
+                notes.add(String.format("%s KV pool holds %s tokens: %d sequences of %d tokens at once%s (max concurrency)",
+                        label, NumberText.plain(pool.kvCacheTokens()), concurrency, w.totalTokens(),
+                        concurrency == pool.maxNumSeqs() ? ", the max_num_seqs limit" : ""));
+            }
+            return;
+        }
         if (!b.fits()) {
             notes.add(String.format("does not fit, needing %s MiB on the most loaded device with %s MiB usable (%s)",
                     fmt(b.requiredMiB()), fmt(b.usableMiB()), b.rule()));
-        } else if (c.runtime().poolsKvCache() && b.maxConcurrency() != null) {
-            notes.add(c.s().framework().label() + " KV pool holds " + b.maxConcurrency() + " sequences of " + w.totalTokens()
-                    + " tokens at once (" + b.maxContextTokens() + " tokens for one sequence)"
-                    + (b.maxConcurrency() < w.batch() ? "; the batch of " + w.batch() + " would queue" : ""));
         }
     }
 
@@ -297,21 +319,19 @@ public final class DefaultMethod implements Method {
         Architecture a = c.a();
         Workload w = s.workload();
         Runtime r = c.runtime();
-        SpeedModel model = new SpeedModel(c.cal(), s.framework());
+        SpeedModel model = new SpeedModel(c.cal(), c.runtime().calibratedAs());
         int n = s.deviceCount();
         Parallelism p = c.parallelism();
         List<SpeedModel.Segment> decodeParts = segments(c, plan, w.batch(), p, true);
         List<SpeedModel.Segment> prefillParts = segments(c, plan, (double) w.batch() * w.promptTokens(), p, false);
-        boolean split = decodeParts.size() > 1;
-        int hops = (p == Parallelism.LAYER ? n - 1 : 0) + (split ? 1 : 0);
-        int allReduces = p == Parallelism.TENSOR && n > 1 ? 2 * a.layers() : 0;
+        Comms comms = Comms.of(c, decodeParts.size() > 1, r.gpuLayers(c, plan));
         double context = w.promptTokens() + w.generateTokens() / 2.0;
-        double step = model.decodeSeconds(decodeParts, w.batch(), context, c.kv().window(), hops, allReduces,
-                r.decodeExtraLayerSeconds(c));
+        double step = model.decodeSeconds(decodeParts, w.batch(), context, c.kv().window(), comms,
+                r.decodeExtraLayerSeconds(c), r.dispatchLayerSeconds(c));
         double headParams = (double) a.vocab() * a.hidden() / (p == Parallelism.TENSOR ? n : 1);
         boolean pipeline = r.pipelinesPrefill(c, p);
         double prefill = model.prefillSeconds(prefillParts, w.batch(), w.promptTokens(), r.prefillChunk(c), c.kv().window(),
-                headParams, hops, allReduces, pipeline ? n : 1, pipeline ? r.prefillInFlight(c) : 1, 4.0 * a.hidden());
+                headParams, comms, pipeline ? n : 1, pipeline ? r.prefillInFlight(c) : 1, r.dispatchLayerSeconds(c));
         return new Speed(1 / step, 1000 * step, prefill, model.decodeBound(decodeParts, w.batch()));
     }
 
@@ -370,12 +390,19 @@ public final class DefaultMethod implements Method {
             parts.add(new SpeedModel.Segment(dc, bandwidth(s), peak(c, d, s.quant()),
                     weights / n, kv.fullBytesPerToken() * share / n, kv.slidingBytesPerToken() * share / n, segParams / n,
                     q * (attnLayers - sliding) * share / n, q * sliding * share / n,
-                    gl == layers && decode ? a.decoderLayers() : gl, quantized));
+                    gl == layers && decode ? a.decoderLayers() : gl, quantized, false));
         }
         if (gl < layers || !outputOnGpu) {
             double share = (double) (layers - gl) / layers;
             double weights = cpuLayerBytes * layerFraction + (outputOnGpu ? 0 : headRead);
             double segParams = (params - headParams) * share + (outputOnGpu ? 0 : headParams);
+            if (!decode && d.isGpu() && c.runtime().streamsHostLayers(c)) {
+                double link = d.pcieGBs() > 0 ? d.pcieGBs() : c.cal(Param.HOP_GBS, dc);
+                parts.add(new SpeedModel.Segment(dc, link, peak(c, d, s.quant()), weights, kv.fullBytesPerToken() * share,
+                        kv.slidingBytesPerToken() * share, segParams, q * (attnLayers - sliding) * share,
+                        q * sliding * share, layers - gl, quantized, true));
+                return parts;
+            }
             DeviceClass host = d.isApple() ? DeviceClass.APPLE_CPU : DeviceClass.CPU;
             Double given = s.options().hostBandwidthGBs();
             double bw = d.isApple() ? d.bandwidthGBs() : given != null ? given
@@ -383,7 +410,7 @@ public final class DefaultMethod implements Method {
             double hostPeak = d.isApple() ? d.fp32Tflops() : c.cal(Param.HOST_FP32_TFLOPS, DeviceClass.CPU);
             parts.add(new SpeedModel.Segment(host, bw, hostPeak, weights, kv.fullBytesPerToken() * share,
                     kv.slidingBytesPerToken() * share, segParams, q * (attnLayers - sliding) * share, q * sliding * share,
-                    layers - gl, quantized));
+                    layers - gl, quantized, false));
         }
         return parts;
     }
@@ -416,7 +443,7 @@ public final class DefaultMethod implements Method {
      */
     private static double peak(EstimateContext c, Hardware d, Quant q) {
         if (!d.isGpu()) {
-            return Math.max(d.fp16Tflops(), d.fp32Tflops());
+            return Math.max(d.fp16Tflops(), d.fp32Tflops()) * (d.isCpu() ? c.runtime().cpuShare(c) : 1);
         }
         return c.runtime().gpuPeakTflops(d, q);
     }

@@ -50,16 +50,14 @@ record EstimateContext(Scenario s, Runtime runtime, ModelFacts facts, Quant stor
         return dc == null ? DeviceClass.GPU_GDDR : dc;
     }
 
-    /** Whether flash attention is on (the option, else the runtime's default). */
+    /** Whether flash attention is on (the option, else the runtime's default for its release). */
     boolean flash() {
-        Boolean fa = s.options().flashAttention();
-        return fa != null ? fa : s.framework().flashAttentionByDefault();
+        return runtime.flash(s);
     }
 
-    /** How several devices share the model: the option, else the runtime's default for the mode. */
+    /** How several devices share the model: the option, else the runtime's default. */
     Parallelism parallelism() {
-        Parallelism p = s.options().parallelism();
-        return p != null ? p : s.framework().defaultParallelism(s.workload().mode());
+        return runtime.parallelism(s);
     }
 
     /** The training runtime's strategy (fine-tuning scenarios only). */
@@ -69,6 +67,6 @@ record EstimateContext(Scenario s, Runtime runtime, ModelFacts facts, Quant stor
 
     /** A calibrated value for this scenario's runtime and a device class. */
     double cal(Calibration.Param p, DeviceClass d) {
-        return cal.get(p, s.framework(), d);
+        return cal.get(p, runtime.calibratedAs(), d);
     }
 }

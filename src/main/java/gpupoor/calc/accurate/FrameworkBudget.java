@@ -2,6 +2,7 @@ package gpupoor.calc.accurate;
 
 import gpupoor.calc.Budget;
 import gpupoor.calc.Hardware;
+import gpupoor.calc.KvPool;
 import gpupoor.calc.Workload;
 import gpupoor.calc.accurate.Calibration.Param;
 
@@ -9,8 +10,9 @@ import gpupoor.calc.accurate.Calibration.Param;
  * What "fits" means on each kind of device:
  * <ul>
  *   <li>on a GPU, the runtime's rule ({@link Runtime#usableGpuBytes}): the card less what the driver
- *       keeps, or vLLM's {@code gpu_memory_utilization} share, whose remainder after weights,
- *       activations and graphs is a KV pool that must hold one sequence ({@link Runtime#poolsKvCache});</li>
+ *       keeps, or a serving runtime's share ({@code gpu_memory_utilization}), whose remainder after
+ *       the terms that come first is a KV pool ({@link Runtime#pool}) that must hold one sequence of
+ *       {@code max_model_len} to start and the whole batch at once to run it as asked;</li>
  *   <li>on Apple Silicon the GPU may wire only part of the unified memory (about two thirds on
  *       small configurations, three quarters on large ones, from the calibration); the CPU may use all of it;</li>
  *   <li>a CPU's memory is the user's choice, so fitting is not judged.</li>
@@ -44,6 +46,9 @@ final class FrameworkBudget {
             return new Budget(Double.NaN, plan.perDevice() / MIB, null, null, null, plan.context() / MIB, rule);
         }
         Workload w = c.w();
+        if (c.runtime().poolsKvCache()) {
+            return pooled(c, plan, usable, rule);
+        }
         KvCache kv = c.kv();
         double avail = usable - plan.perDeviceFixed();
         double perSequence = plan.kvPerDevice() / w.batch();
@@ -55,16 +60,29 @@ final class FrameworkBudget {
             concurrency = (int) Math.min(Integer.MAX_VALUE, Math.floor(avail / perSequence));
             context = (int) Math.min(Integer.MAX_VALUE, kv.tokensFitting(avail / scale));
         }
-        boolean fits;
-        double required;
-        if (c.runtime().poolsKvCache()) {
-            required = plan.perDeviceFixed() + perSequence;
-            fits = avail >= perSequence;
-        } else {
-            required = plan.perDevice();
-            fits = required <= usable;
-        }
-        return new Budget(usable / MIB, required / MIB, fits, concurrency, context, plan.context() / MIB, rule);
+        double required = plan.perDevice();
+        return new Budget(usable / MIB, required / MIB, required <= usable, concurrency, context, plan.context() / MIB, rule);
+    }
+
+    /**
+     * A pooled runtime's budget: the runtime starts when its pool holds one sequence of
+     * {@code max_model_len}, and the scenario runs as asked when the pool (and the scheduler's
+     * {@code max_num_seqs}) hold its whole batch at once; the most sequences of its length the pool
+     * holds is the maximum concurrency.
+     */
+    private static Budget pooled(EstimateContext c, MemoryPlan plan, double usable, String rule) {
+        Workload w = c.w();
+        KvPool pool = c.runtime().pool(c, plan, usable);
+        int block = c.runtime().poolBlockTokens();
+        long sequence = KvCache.roundUp(w.totalTokens(), block);
+        long start = KvCache.roundUp(pool.maxModelLen(), block);
+        int concurrency = pool.concurrency(w.totalTokens(), block);
+        boolean fits = pool.kvCacheTokens() >= start && concurrency >= w.batch();
+        double perToken = plan.kvPerDevice() / ((double) w.batch() * sequence);
+        double required = plan.perDeviceFixed() + perToken * Math.max(start, (double) w.batch() * sequence);
+        Integer context = pool.kvCacheTokens() > 0 ? (int) Math.min(Integer.MAX_VALUE, pool.kvCacheTokens()) : null;
+        return new Budget(usable / MIB, required / MIB, fits, concurrency > 0 ? concurrency : null, context,
+                plan.context() / MIB, rule, pool);
     }
 
     private static String rule(EstimateContext c) {

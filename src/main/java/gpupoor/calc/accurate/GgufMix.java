@@ -23,6 +23,9 @@ final class GgufMix {
     public static GgufType baseType(Quant q) {
         return switch (q) {
             case GGUF_F16 -> GgufType.F16;
+            case GGUF_F32 -> GgufType.F32;
+            case IQ4_XS -> GgufType.IQ4_XS;
+            case IQ4_NL -> GgufType.IQ4_NL;
             case Q8_0 -> GgufType.Q8_0;
             case Q8_1 -> GgufType.Q8_1;
             case Q6_K -> GgufType.Q6_K;
@@ -47,8 +50,8 @@ final class GgufMix {
             return GgufType.F16;
         }
         GgufType base = baseType(q);
-        if (base == GgufType.F16) {
-            return GgufType.F16;
+        if (base == GgufType.F16 || base == GgufType.F32) {
+            return base;
         }
         GgufType type = chosen(q, a, t, base);
         if (t.cols() % type.blockSize() != 0) {
@@ -80,6 +83,7 @@ final class GgufMix {
                     case Q3_K_L -> GgufType.Q5_K;
                     case Q4_K_M, Q5_K_M -> useMoreBits(i, n) ? GgufType.Q6_K : base;
                     case Q4_K_S -> i < 4 ? GgufType.Q5_K : base;
+                    case IQ4_NL, IQ4_XS -> a.heads() / Math.max(1, a.kvHeads()) >= 4 ? GgufType.Q5_K : base;
                     default -> base;
                 };
                 if (n == 80 && a.family() == ModelFamily.LLAMA && (type == GgufType.Q3_K || type == GgufType.Q4_K)) {
@@ -99,6 +103,7 @@ final class GgufMix {
                             : useMoreBits(i, n) ? GgufType.Q6_K : base;
                     case Q5_K_M -> useMoreBits(i, n) ? GgufType.Q6_K : base;
                     case Q4_K_S -> !falcon && i < n / 8 ? GgufType.Q5_K : base;
+                    case IQ4_NL, IQ4_XS -> i < n / 8 ? GgufType.Q5_K : base;
                     default -> base;
                 };
             }

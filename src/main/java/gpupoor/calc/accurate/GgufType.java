@@ -33,6 +33,8 @@ enum GgufType {
     Q6_K(256, 210),
     /** 4-bit non-linear, 32-weight blocks (llama.cpp's fallback for K-quants on rows not divisible by 256). */
     IQ4_NL(32, 18),
+    /** 4-bit non-linear with 6-bit sub-block scales, super-blocks of 256 (4.25 bits per weight). */
+    IQ4_XS(256, 136),
     /** 4-bit microscaling float, one 8-bit scale per 32 weights (gpt-oss experts). */
     MXFP4(32, 17);
 
@@ -72,6 +74,7 @@ enum GgufType {
             case Q4_K -> Q5_0;
             case Q5_K -> Q5_1;
             case Q6_K -> Q8_0;
+            case IQ4_XS -> IQ4_NL;
             default -> F16;
         };
     }

@@ -1,6 +1,8 @@
 package gpupoor.calc.accurate;
 
 import gpupoor.calc.Framework;
+import gpupoor.calc.Input;
+import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.KvCacheType;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
@@ -24,6 +26,11 @@ final class HfRuntime extends Runtime {
     @Override
     void check(Scenario s) {
         requireNotGguf(s);
+        Quant q = s.quant();
+        if (q == Quant.EXL2 || q.family() == Quant.Family.MLC || q.family() == Quant.Family.MLX) {
+            throw new InvalidScenarioException(framework().label() + " does not load " + q.id() + " weights: use "
+                    + Input.FRAMEWORK.ref(Framework.defaultFor(q, s.device(), null).id()) + " (inference only)");
+        }
     }
 
     @Override
@@ -53,11 +60,24 @@ final class HfRuntime extends Runtime {
         List<String> notes = new LazyLines(() -> List.of(String.format("Hugging Face: KV cache grows with the sequence; "
                 + "generate reallocates it as it grows, holding %.2gx the final cache at the peak", growth)));
         return new MemoryPlan(c.weights().total(), kvBytes, n * act, 0, n * context, perDevice, perDevice - kvBytes / n,
-                kvBytes / n, context, 0, a.layers(), notes);
+                kvBytes / n, context, 0, 0, a.layers(), notes);
     }
 
+    /**
+     * transformers' generate launches every layer's kernels from Python: {@code dispatch_us} per layer, more
+     * with bitsandbytes ({@code bnb_layer_us}: its quantize/dequantize calls) and with auto-gptq's
+     * {@code cuda-old} kernel ({@code gptq_layer_us}); on a fast GPU the step waits for this, not for memory.
+     */
     @Override
-    double decodeExtraLayerSeconds(EstimateContext c) {
-        return c.s().quant().isBnb() ? c.cal(Param.BNB_LAYER_US, c.dc()) * 1e-6 : 0;
+    double dispatchLayerSeconds(EstimateContext c) {
+        Quant q = c.s().quant();
+        double us = c.cal(Param.DISPATCH_US, c.dc());
+        if (q.isBnb()) {
+            us += c.cal(Param.BNB_LAYER_US, c.dc());
+        }
+        if ((q == Quant.GPTQ_INT4 || q == Quant.GPTQ_INT8) && "cuda-old".equals(c.options().serving().gptqKernel())) {
+            us += c.cal(Param.GPTQ_LAYER_US, c.dc());
+        }
+        return us * 1e-6;
     }
 }

@@ -25,13 +25,15 @@ import java.util.List;
  * @param perDeviceFixed bytes on the most loaded device without its KV cache
  * @param kvPerDevice    KV-cache bytes on the most loaded device
  * @param context        runtime (CUDA/Metal) context per device, included in {@code overhead}
- * @param host           bytes llama.cpp keeps in host memory (token embedding, CPU layers and their cache)
+ * @param hostAllocated  host bytes the runtime allocates beside the device(s) (llama.cpp: repacked weights, CPU
+ *                       layers' cache and compute buffers, its output buffer; weights read without mmap)
+ * @param hostMapped     host bytes mapped from the model file (llama.cpp's mmap)
  * @param gpuLayers      blocks on the GPU(s)
  * @param notes          placement facts, one line each
  */
 record MemoryPlan(double weights, double kv, double activations, double gradOptimizer, double overhead,
-                  double perDevice, double perDeviceFixed, double kvPerDevice, double context, double host,
-                         int gpuLayers, List<String> notes) {
+                  double perDevice, double perDeviceFixed, double kvPerDevice, double context, double hostAllocated,
+                  double hostMapped, int gpuLayers, List<String> notes) {
 
     /** Copies the notes ({@link LazyLines} are kept as they are: written when first read). */
     public MemoryPlan {

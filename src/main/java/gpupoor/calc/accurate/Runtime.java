@@ -5,10 +5,13 @@ import gpupoor.calc.Fit;
 import gpupoor.calc.Framework;
 import gpupoor.calc.Hardware;
 import gpupoor.calc.Input;
+import gpupoor.calc.Interconnect;
+import gpupoor.calc.KvPool;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.KvCacheType;
 import gpupoor.calc.Parallelism;
 import gpupoor.calc.Quant;
+import gpupoor.calc.RuntimeVersion;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.accurate.Calibration.Param;
 
@@ -24,7 +27,9 @@ import java.util.List;
 abstract class Runtime {
     static final double MIB = 1024 * 1024;
 
-    private static final List<Runtime> ALL = List.of(new HfRuntime(), new VllmRuntime(), new LlamaCppRuntime());
+    private static final List<Runtime> ALL = List.of(new HfRuntime(), new VllmRuntime(), new LlamaCppRuntime(),
+            new ExllamaRuntime(Framework.EXLLAMA), new ExllamaRuntime(Framework.EXLLAMAV2), new MlcRuntime(),
+            new TensorRtLlmRuntime(), new SglangRuntime(), new MlxRuntime(), new OllamaRuntime());
 
     /** The runtimes that only fine-tune ({@link Framework#serves} false): their {@link Trainer} is their strategy. */
     private static final List<Runtime> TRAINING_ONLY = Framework.all().stream()
@@ -79,6 +84,11 @@ abstract class Runtime {
 
     /** The framework this strategy models. */
     abstract Framework framework();
+
+    /** The framework whose rows of the calibration this runtime reads (itself, or the engine it wraps). */
+    Framework calibratedAs() {
+        return framework();
+    }
 
     /** The storage the runtime holds for weights given as {@code q} (llama.cpp runs unquantized weights as an F16 GGUF). */
     Quant storage(Quant q) {
@@ -137,6 +147,63 @@ abstract class Runtime {
         return true;
     }
 
+    // ------------------------------------------------------------------ defaults of the runtime's release
+
+    /** The release the scenario describes ({@code --runtime-version}), or null for the current one. */
+    static RuntimeVersion version(Scenario s) {
+        return s.options().serving().runtimeVersion();
+    }
+
+    /** Whether flash attention is on: the option, else the runtime's default for its release ({@link #flashByDefault}). */
+    final boolean flash(Scenario s) {
+        Boolean fa = s.options().flashAttention();
+        return fa != null ? fa : flashByDefault(s);
+    }
+
+    /** Whether flash attention is on when the scenario does not say, in the release it describes. */
+    boolean flashByDefault(Scenario s) {
+        return framework().flashAttentionByDefault();
+    }
+
+    /** How several devices share the model: the option, else the runtime's default for the mode. */
+    Parallelism parallelism(Scenario s) {
+        Parallelism p = s.options().parallelism();
+        return p != null ? p : framework().defaultParallelism(s.workload().mode());
+    }
+
+    /** Whether the devices gather every matrix product's rows (llama.cpp's row split) rather than split layers or heads. */
+    boolean rowSplit(Scenario s) {
+        return false;
+    }
+
+    /** The link between the scenario's GPUs: the option, else the device's ({@link Hardware#defaultInterconnect}). */
+    static Interconnect link(Scenario s) {
+        Interconnect i = s.options().serving().interconnect();
+        return i != null ? i : s.device() == null ? Interconnect.PCIE : s.device().defaultInterconnect();
+    }
+
+    /**
+     * Whether tensor parallelism can split the model's heads over {@code n} devices: the count must
+     * divide the attention heads, and divide the KV heads or be a multiple of them (each device then
+     * keeps a copy of one KV head).
+     */
+    static boolean headsDivide(Architecture a, int n) {
+        int kv = a.kvHeads();
+        return n == 1 || a.heads() % n == 0 && (kv % n == 0 || n % kv == 0);
+    }
+
+    /** The tensor-parallel device-count rule in words. */
+    static String headsRule(Runtime r, Architecture a) {
+        return r.framework().label() + "'s tensor parallelism splits the " + a.heads() + " attention heads and "
+                + a.kvHeads() + " KV heads evenly";
+    }
+
+    /** The share of the KV cache one of {@code n} tensor-parallel devices holds (a KV head is copied when n exceeds them). */
+    static double kvShare(Architecture a, int n) {
+        int kv = Math.max(1, a.kvHeads());
+        return n <= kv ? 1.0 / n : 1.0 / kv;
+    }
+
     /** The KV cache's element type: the one asked for ({@link gpupoor.calc.Defaults#KV_CACHE} when none), for weights held as {@code storage}. */
     KvCacheType cacheType(KvCacheType requested, Quant storage) {
         return requested == null ? Defaults.KV_CACHE : requested;
@@ -181,9 +248,39 @@ abstract class Runtime {
         return (gpu ? c.cal(Param.CUDA_CONTEXT_MIB, dc) : c.cal(Param.RUNTIME_CONTEXT_MIB, dc)) * MIB;
     }
 
-    /** Bytes the runtime may use on one GPU of {@code totalBytes}: the card less what the driver keeps. */
+    /**
+     * Bytes the runtime may use on one GPU of {@code totalBytes}: the card less what ECC keeps on
+     * data-centre GDDR cards ({@link Hardware#eccReservesMemory}) and what the driver keeps.
+     */
     double usableGpuBytes(EstimateContext c, DeviceClass dc, double totalBytes) {
-        return totalBytes - c.cal(Param.GPU_RESERVED_MIB, dc) * MIB;
+        return eccShare(c.device()) * totalBytes - c.cal(Param.GPU_RESERVED_MIB, dc) * MIB;
+    }
+
+    /** The share of a GPU's memory left after ECC: 15/16 on data-centre GDDR cards, else all of it. */
+    static double eccShare(Hardware d) {
+        return d != null && d.eccReservesMemory() ? 15.0 / 16 : 1;
+    }
+
+    /**
+     * The memory CUDA reports as the GPU's total ({@code cudaMemGetInfo}, which vLLM's and SGLang's
+     * fractions apply to): the card's, less ECC's share and what the driver and firmware keep
+     * ({@code gpu_invisible_fraction}).
+     */
+    static double visibleGpuBytes(EstimateContext c, DeviceClass dc, double totalBytes) {
+        return eccShare(c.device()) * totalBytes * (1 - c.cal(Param.GPU_INVISIBLE_FRACTION, dc));
+    }
+
+    /**
+     * A pooled runtime's start-up budget on one device: of the {@code usableBytes} it takes, the terms
+     * that come first and the KV pool made of the rest ({@link #poolsKvCache} runtimes; null otherwise).
+     */
+    KvPool pool(EstimateContext c, MemoryPlan plan, double usableBytes) {
+        return null;
+    }
+
+    /** Tokens per block of the runtime's paged KV cache (a pool is counted in whole blocks). */
+    int poolBlockTokens() {
+        return 1;
     }
 
     /** The GPU memory rule in words. */
@@ -214,8 +311,17 @@ abstract class Runtime {
         return 1;
     }
 
-    /** Extra seconds per layer per decode step beyond bytes and FLOPs (bitsandbytes' kernels in transformers). */
+    /** Extra seconds per layer per decode step beyond bytes and FLOPs (a CPU backend's thread barriers). */
     double decodeExtraLayerSeconds(EstimateContext c) {
+        return 0;
+    }
+
+    /**
+     * Seconds the CPU takes to dispatch one layer's kernels per decode step, when the runtime launches
+     * them one by one from Python (eager PyTorch); a step lasts at least that times the layers. 0 for
+     * runtimes with CUDA graphs or compiled loops.
+     */
+    double dispatchLayerSeconds(EstimateContext c) {
         return 0;
     }
 
@@ -241,5 +347,18 @@ abstract class Runtime {
     /** Whether the output layer runs on the GPU. */
     boolean outputOnGpu(EstimateContext c) {
         return true;
+    }
+
+    /**
+     * Whether prompt chunks run the layers kept in host memory on the GPU, their weights streamed over
+     * the host link (llama.cpp's op offload), rather than on the CPU.
+     */
+    boolean streamsHostLayers(EstimateContext c) {
+        return false;
+    }
+
+    /** The share of a CPU's cores the runtime computes on (its threads over the physical cores). */
+    double cpuShare(EstimateContext c) {
+        return 1;
     }
 }

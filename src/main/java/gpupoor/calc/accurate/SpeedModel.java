@@ -40,10 +40,17 @@ final class SpeedModel {
      * @param slidingWidth query width × sliding layers of this part
      * @param layers      blocks in this part
      * @param quantized   whether the weights are quantized (dequantizing kernels)
+     * @param streamed    whether the weights reach the device over a link ({@code bandwidth} is the link's,
+     *                    reached at {@code link_bw_eff}) rather than from its own memory
      */
     public record Segment(DeviceClass device, double bandwidth, double peakTflops, double weights, double kvPerToken,
                           double kvSliding, double params, double attnWidth, double slidingWidth, int layers,
-                          boolean quantized) {
+                          boolean quantized, boolean streamed) {
+    }
+
+    /** Bytes per second a segment's weights arrive at. */
+    private double weightRate(Segment s) {
+        return c(s.streamed() ? Param.LINK_BW_EFF : Param.DECODE_BW_EFF, s.device()) * s.bandwidth() * 1e9;
     }
 
     /** A model for one framework. */
@@ -58,24 +65,27 @@ final class SpeedModel {
 
     /**
      * Seconds per decode step of {@code batch} sequences at context {@code context} (tokens already
-     * cached), over segments run one after another; {@code hops} device boundaries each add a
-     * transfer, {@code allReduces} tensor-parallel all-reduces each add their latency. Per segment:
-     * the weights ({@code max(bytes / (η_bw·BW), 2·params·batch / (η_d·peak))}, the second term
-     * being the dequantizing arithmetic that limits quantized decode on weak GPUs), plus attention
-     * over the cache ({@code max(KV bytes / (η_bw·BW), 4·width·context·batch / (η_attn·peak))}),
-     * plus a fixed time per layer (kernel launches and synchronization).
+     * cached), over segments run one after another, plus what the step spends crossing devices
+     * ({@link Comms}). Per segment: the weights ({@code max(bytes / (η_bw·BW), 2·params·batch /
+     * (η_d·peak))}, the second term being the dequantizing arithmetic that limits quantized decode on
+     * weak GPUs), plus attention over the cache ({@code max(KV bytes / (η_bw·BW), 4·width·context·batch
+     * / (η_attn·peak))}), plus a fixed time per layer (kernel launches and synchronization); an eager
+     * runtime's step takes at least its CPU's time to dispatch every layer's kernels
+     * ({@code dispatchLayerSeconds} per layer: Hugging Face generate is bound by it on fast GPUs).
      *
      * @param window sliding window (tokens) of the sliding layers (0: none)
      */
-    public double decodeSeconds(List<Segment> parts, int batch, double context, int window, int hops, int allReduces,
-                                double extraLayerSeconds) {
+    public double decodeSeconds(List<Segment> parts, int batch, double context, int window, Comms comms,
+                                double extraLayerSeconds, double dispatchLayerSeconds) {
         double t = 0;
+        int layers = 0;
         for (Segment s : parts) {
             t += weightSeconds(s, batch) + attentionSeconds(s, batch, context, window)
                     + s.layers() * (c(Param.DECODE_LAYER_US, s.device()) * 1e-6 + extraLayerSeconds);
+            layers += s.layers();
         }
-        DeviceClass first = parts.get(0).device();
-        return t + hops * c(Param.HOP_US, first) * 1e-6 + allReduces * c(Param.ALLREDUCE_US, first) * 1e-6;
+        // an eager runtime's CPU dispatches the kernels while the GPU runs them: the slower of the two sets the pace
+        return Math.max(t, layers * dispatchLayerSeconds) + comms.seconds(batch);
     }
 
     private double weightSeconds(Segment s, int batch) {
@@ -107,17 +117,20 @@ final class SpeedModel {
      * (llama.cpp's layer split), chunks overlap across the stages, up to {@code inFlight} at a time:
      * as in a flow shop whose chunks take the same time on every stage, each flush of chunks takes
      * (its sequential time + (stages - 1) × the longest chunk's) / stages, so a prompt one token
-     * longer never takes less time. Each chunk crossing a stage boundary moves its hidden states
-     * ({@code hopBytesPerToken} per token).
+     * longer never takes less time. Each chunk pays what crossing the devices costs ({@link Comms});
+     * weights streamed from host memory (a partial offload's CPU layers on the GPU) come over the link
+     * once per chunk; an eager runtime's chunk takes at least its CPU's dispatch of every layer
+     * ({@code dispatchLayerSeconds} per layer).
      */
     public double prefillSeconds(List<Segment> parts, int batch, int prompt, int chunk, int window, double headParams,
-                                 int hops, int allReduces, int stages, int inFlight, double hopBytesPerToken) {
+                                 Comms comms, int stages, int inFlight, double dispatchLayerSeconds) {
         double tokens = (double) batch * prompt;
         double chunks = Math.ceil(tokens / Math.max(1, chunk));
         double chunkTokens = Math.min(tokens, Math.max(1, chunk));
         Segment last = parts.get(parts.size() - 1);
         double t = 0;
         double longestChunk = 0;
+        int layers = 0;
         for (Segment s : parts) {
             // the LM head (held by the last part) runs for the last position of each prompt only
             double head = s == last ? headParams : 0;
@@ -129,21 +142,22 @@ final class SpeedModel {
             double flops = etaP * s.peakTflops() * 1e12;
             double attnFlops = c(Param.PREFILL_ATTN_EFF, s.device()) * s.peakTflops() * 1e12;
             double bytesPerSecond = c(Param.DECODE_BW_EFF, s.device()) * s.bandwidth() * 1e9;
-            double mem = s.weights() / bytesPerSecond;
+            double mem = s.weights() / weightRate(s);
             double perParam = c(Param.PREFILL_DEQUANT_BYTES, s.device());
             double dequant = s.quantized() && perParam > 0 ? (s.weights() + perParam * s.params()) / bytesPerSecond : 0;
-            double layers = s.layers() * c(Param.DECODE_LAYER_US, s.device()) * 1e-6;
-            t += Math.max(Math.max(mm, 0) / flops + attn / attnFlops, chunks * mem) + chunks * (dequant + layers);
+            double layerTime = s.layers() * c(Param.DECODE_LAYER_US, s.device()) * 1e-6;
+            t += Math.max(Math.max(mm, 0) / flops + attn / attnFlops, chunks * mem) + chunks * (dequant + layerTime);
             longestChunk += Math.max(Math.max(mmChunk, 0) / flops + attn * (chunkTokens / tokens) / attnFlops, mem)
-                    + dequant + layers;
+                    + dequant + layerTime;
+            layers += s.layers();
         }
         if (stages > 1 && chunks > 1) {
             double flushes = Math.ceil(chunks / Math.max(1, inFlight));
             t = (t + flushes * (stages - 1) * longestChunk) / stages;
         }
-        DeviceClass first = parts.get(0).device();
-        double transfer = hops * tokens * hopBytesPerToken / (c(Param.HOP_GBS, first) * 1e9);
-        return t + transfer + chunks * (hops * c(Param.HOP_US, first) + allReduces * c(Param.ALLREDUCE_US, first)) * 1e-6;
+        // an eager runtime dispatches every layer's kernels once per chunk: short prompts wait for the CPU
+        t = Math.max(t, chunks * layers * dispatchLayerSeconds);
+        return t + chunks * comms.seconds(tokens / chunks);
     }
 
     /** Query-key pairs of a causal prompt whose keys lie within the window: {@code Σ min(i, w)} halved like the full case. */

@@ -87,6 +87,11 @@ record Tensor(Role role, int layer, long rows, long cols, int copies) {
             return this == FFN_GATE_EXPS || this == FFN_UP_EXPS || this == FFN_DOWN_EXPS;
         }
 
+        /** Whether it belongs to a block's attention (Hugging Face's {@code self_attn}), not its MLP. */
+        public boolean attention() {
+            return name().startsWith("ATTN_") || this == CROSS_ATTN;
+        }
+
         /** Whether it is one of the embeddings or the LM head, which most quantizers keep in 16 bits. */
         public boolean embeddingOrHead() {
             return this == TOKEN_EMBD || this == POS_EMBD || this == OUTPUT;

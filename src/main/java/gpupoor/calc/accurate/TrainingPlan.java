@@ -91,7 +91,7 @@ final class TrainingPlan {
         double states = loading ? 0 : p.optimizer + (activationPeak ? p.earlyGrads : p.gradsAtEnd);
         double perDevice = weights + act + states + p.context;
         return new MemoryPlan(n * weights, 0, n * act, n * states, n * p.context, perDevice, perDevice, 0, p.context,
-                p.host, c.a().layers(), notes);
+                p.host, 0, c.a().layers(), notes);
     }
 
     /**

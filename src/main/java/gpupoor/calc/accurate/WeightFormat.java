@@ -1,7 +1,9 @@
 package gpupoor.calc.accurate;
 
 import gpupoor.calc.ModelSpec;
+import gpupoor.calc.NumberText;
 import gpupoor.calc.Quant;
+import gpupoor.calc.ServingOptions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +42,15 @@ abstract class WeightFormat {
     /** The format in words, for the assumptions. */
     abstract String describe();
 
+    /**
+     * Whether llama.cpp's CPU backend copies tensor {@code t} into an interleaved layout ({@code CPU_REPACK})
+     * when it runs on the CPU: matrices stored as Q4_0, Q4_K or IQ4_NL (ggml-cpu's repack kernels for
+     * AVX2/AVX-512 and ARM NEON), not the token embedding (a row look-up).
+     */
+    boolean repackable(Architecture a, Tensor t) {
+        return false;
+    }
+
     /** Whether the runtime's kernels dequantize these weights (prefill and decode reach other efficiencies). */
     boolean quantizedKernels() {
         return true;
@@ -54,8 +65,10 @@ abstract class WeightFormat {
      *
      * @param doubleQuant whether bitsandbytes NF4 uses double quantization (QLoRA's setting;
      *                    plain 4-bit loading in transformers does not)
+     * @param exl2Bits    bits per weight of EXL2 weights (ignored for other formats)
+     * @param keep16      modules a bitsandbytes checkpoint keeps in 16 bits (null: none)
      */
-    static WeightFormat of(Quant q, ModelSpec model, boolean doubleQuant) {
+    static WeightFormat of(Quant q, ModelSpec model, boolean doubleQuant, double exl2Bits, ServingOptions keep16) {
         if (model.weights() != null && q == model.weights().quant()) {
             return new PublishedWeights(model.weights());
         }
@@ -65,9 +78,14 @@ abstract class WeightFormat {
                 case FP8 -> Floats.FP8;
                 default -> published(model);
             };
-            case BNB -> q == Quant.BNB_INT8 ? Bitsandbytes.INT8 : doubleQuant ? Bitsandbytes.NF4_DOUBLE : Bitsandbytes.NF4;
+            case BNB -> {
+                Bitsandbytes b = q == Quant.BNB_INT8 ? Bitsandbytes.INT8 : doubleQuant ? Bitsandbytes.NF4_DOUBLE : Bitsandbytes.NF4;
+                yield keep16 == null || keep16.unquantizedModules() == null ? b : b.keeping(keep16);
+            }
             case GPTQ, AWQ -> new GroupQuantized(q);
             case GGUF -> new Gguf(q);
+            case EXL2 -> new Exl2(exl2Bits);
+            case MLC, MLX -> new GroupedEverywhere(q);
         };
     }
 
@@ -182,16 +200,28 @@ abstract class WeightFormat {
         /** Bytes per weight of the 4-bit formats (0: LLM.int8, 1 byte plus an fp32 scale per row). */
         private final double perWeight;
         private final String words;
+        /** Modules the checkpoint keeps in 16 bits (null: none). */
+        private final ServingOptions keep;
 
         private Bitsandbytes(double perWeight, String words) {
+            this(perWeight, words, null);
+        }
+
+        private Bitsandbytes(double perWeight, String words, ServingOptions keep) {
             this.perWeight = perWeight;
             this.words = words;
+            this.keep = keep;
+        }
+
+        /** This format with the modules {@code keep} names kept in 16 bits. */
+        Bitsandbytes keeping(ServingOptions keep) {
+            return new Bitsandbytes(perWeight, words + "; " + keep.unquantizedModules() + " kept 16-bit", keep);
         }
 
         @Override
         double bytes(Architecture a, Tensor t) {
             long n = t.params();
-            if (keeps16(t)) {
+            if (keeps16(t) || keep != null && t.layer() >= 0 && keep.keepsUnquantized(t.layer(), t.role().attention())) {
                 return 2.0 * n;
             }
             return perWeight == 0 ? n + 4.0 * t.rows() * t.copies() : n * perWeight;
@@ -266,7 +296,91 @@ abstract class WeightFormat {
 
         @Override
         boolean quantizedKernels() {
-            return GgufMix.baseType(q) != GgufType.F16;
+            return GgufMix.baseType(q) != GgufType.F16 && GgufMix.baseType(q) != GgufType.F32;
+        }
+
+        @Override
+        boolean repackable(Architecture a, Tensor t) {
+            if (!t.role().matrix() || t.role() == Tensor.Role.TOKEN_EMBD || t.role() == Tensor.Role.POS_EMBD) {
+                return false;
+            }
+            GgufType type = GgufMix.typeOf(q, a, t);
+            return type == GgufType.Q4_0 || type == GgufType.Q4_K || type == GgufType.IQ4_NL;
+        }
+    }
+
+    /**
+     * ExLlamaV2's EXL2: every linear layer of the blocks at the chosen average bits per weight (its
+     * 2- to 8-bit groups, scales and permutations included in that average, as the converter
+     * counts), the output head at 6 bits (the converter's default {@code -hb 6}, plus its scales),
+     * embedding and norms 16-bit.
+     */
+    private static final class Exl2 extends WeightFormat {
+        /** Bits per weight of the head: 6 plus an fp16 scale per 32-weight group. */
+        private static final double HEAD_BITS = 6.5;
+        private final double bits;
+
+        Exl2(double bits) {
+            this.bits = bits;
+        }
+
+        @Override
+        double bytes(Architecture a, Tensor t) {
+            long n = t.params();
+            if (t.role() == Tensor.Role.OUTPUT) {
+                return n * HEAD_BITS / 8;
+            }
+            return keeps16(t) ? 2.0 * n : n * bits / 8;
+        }
+
+        @Override
+        String describe() {
+            return "EXL2 at " + NumberText.plain(bits) + " bits per weight in the blocks' linear layers, the head at 6 bits; "
+                    + "embedding and norms 16-bit";
+        }
+    }
+
+    /**
+     * MLC-LLM's and MLX's group quantization: every matrix, embedding and head included, in groups
+     * with 16-bit (MLC q4f32_1: 32-bit) scales, MLX with a 16-bit bias per group too; norms 16-bit.
+     * MLC q0f16 is plain 16-bit.
+     */
+    private static final class GroupedEverywhere extends WeightFormat {
+        private final Quant q;
+
+        GroupedEverywhere(Quant q) {
+            this.q = q;
+        }
+
+        /** Bits per weight including the group's scale (and MLX's bias). */
+        private double bits() {
+            return switch (q) {
+                case MLC_Q4F16_1 -> 4 + 16.0 / 32;
+                case MLC_Q4F32_1 -> 4 + 32.0 / 32;
+                case MLC_Q3F16_1 -> 3 + 16.0 / 40;
+                case MLX_8BIT -> 8 + 32.0 / 64;
+                case MLX_6BIT -> 6 + 32.0 / 64;
+                case MLX_4BIT -> 4 + 32.0 / 64;
+                case MLX_3BIT -> 3 + 32.0 / 64;
+                default -> 16;
+            };
+        }
+
+        @Override
+        double bytes(Architecture a, Tensor t) {
+            long n = t.params();
+            return t.role().matrix() && t.role() != Tensor.Role.ROUTER ? n * bits() / 8 : 2.0 * n;
+        }
+
+        @Override
+        String describe() {
+            return q.id() + " (" + NumberText.plain(bits()) + " bits per weight in every matrix, embedding and head "
+                    + "included, scales counted); norms 16-bit";
+        }
+
+        @Override
+        boolean quantizedKernels() {
+            return q != Quant.MLC_Q0F16;
         }
     }
 }

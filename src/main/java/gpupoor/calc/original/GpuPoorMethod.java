@@ -438,21 +438,19 @@ public final class GpuPoorMethod implements Method {
         double flops = 2 * wt + len * h * 2 * l * 2 * 2;
         flops = b * flops;
         double cmpMs = (flops * 1000) / (TERA * gpu.compute() * 0.85);
-        double t;
-        Bound bound;
-        if (memMs > cmpMs) {
-            t = memMs;
-            bound = Bound.MEMORY;
-        } else {
-            t = cmpMs;
-            bound = Bound.COMPUTE;
-        }
+        Bound bound = boundOf(memMs, cmpMs);
+        double t = bound == Bound.MEMORY ? memMs : cmpMs;
         if (s.deviceCount() > 1) {
             t = (t * 1.25) / s.deviceCount();
         }
         t = t * bnbCost;
         promptTime = promptTime * bnbCost;
         return new Speed(1000 / t, t, promptTime, bound);
+    }
+
+    /** The original's bound: memory when reading takes strictly longer than computing, else compute. */
+    private static Bound boundOf(double memMs, double cmpMs) {
+        return memMs > cmpMs ? Bound.MEMORY : Bound.COMPUTE;
     }
 
     private static Speed cpuSpeed(Scenario s, GpuPoorShape shape, String quantId, GpuPoorSpec.Cpu cpu,
@@ -492,15 +490,8 @@ public final class GpuPoorMethod implements Method {
         flops = b * flops;
         double cmpMs = (flops * 1000) / (TERA * (compute / 1000.0));
         cmpMs = cmpMs * 1.6;
-        double t;
-        Bound bound;
-        if (memMs > cmpMs) {
-            t = memMs;
-            bound = Bound.MEMORY;
-        } else {
-            t = cmpMs;
-            bound = Bound.COMPUTE;
-        }
+        Bound bound = boundOf(memMs, cmpMs);
+        double t = bound == Bound.MEMORY ? memMs : cmpMs;
         return new Speed(1000 / t, t, promptTime, bound);
     }
 

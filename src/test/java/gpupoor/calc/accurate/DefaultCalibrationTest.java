@@ -4,6 +4,7 @@ import gpupoor.calc.Scenario;
 import gpupoor.calc.Workload;
 import gpupoor.calc.Options;
 import gpupoor.calc.TrainMethod;
+import gpupoor.calc.InvalidScenarioException;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Framework;
 import gpupoor.calc.accurate.Calibration.Param;
@@ -83,11 +84,23 @@ class DefaultCalibrationTest {
         for (String device : List.of("rtx-4090", "h100-sxm5-80gb", "m2-max-38c-64gb", "ryzen-9-7950x")) {
             Hardware d = cat.hardware(device);
             for (Framework f : Framework.all()) {
-                if (f == Framework.VLLM && !d.isGpu() || !f.serves()) {
+                if (!f.serves()) {
                     continue;
                 }
-                Quant q = f == Framework.LLAMA_CPP ? Quant.Q4_K_M : Quant.NONE;
+                Quant q = runs(f);
                 Scenario s = new Scenario(m, q, f, Workload.inference(256, 256), d, 1, null, Options.NONE);
+                boolean refused = false;
+                try {
+                    Methods.DEFAULT.check(s);
+                } catch (InvalidScenarioException ex) {
+                    // the runtime's own rule: vLLM and its kin, ExLlama run on GPUs, MLX on Apple chips
+                    refused = true;
+                    assertTrue(f == Framework.MLX ? !d.isApple() : !d.isGpu() && !(f == Framework.MLC && d.isApple()),
+                            device + " " + f + ": " + ex.getMessage());
+                }
+                if (refused) {
+                    continue;
+                }
                 Estimate e = Methods.DEFAULT.estimate(s);
                 assertTrue(e.speed().tokensPerSecond() > 0, device + " " + f);
                 if (f == Framework.LLAMA_CPP) {
@@ -106,5 +119,22 @@ class DefaultCalibrationTest {
                 }
             }
         }
+    }
+
+    /** A weight format the runtime runs. */
+    private static Quant runs(Framework f) {
+        if (f == Framework.LLAMA_CPP || f == Framework.OLLAMA) {
+            return Quant.Q4_K_M;
+        }
+        if (f == Framework.EXLLAMA) {
+            return Quant.GPTQ_INT4;
+        }
+        if (f == Framework.EXLLAMAV2) {
+            return Quant.EXL2;
+        }
+        if (f == Framework.MLC) {
+            return Quant.MLC_Q4F16_1;
+        }
+        return f == Framework.MLX ? Quant.MLX_4BIT : Quant.NONE;
     }
 }

@@ -2,6 +2,9 @@ package gpupoor.calc.accurate;
 
 import gpupoor.calc.KvCacheType;
 import gpupoor.calc.Scenario;
+import gpupoor.calc.ServingOptions;
+import gpupoor.calc.RuntimeVersion;
+import gpupoor.calc.KvPool;
 import gpupoor.calc.Workload;
 import gpupoor.calc.Options;
 import gpupoor.calc.Quant;
@@ -88,11 +91,16 @@ class DefaultMemoryTest {
     @Test
     void flashAttentionShrinksLlamaCppsComputeBuffer() {
         Scenario s = scenario("meta-llama/Llama-3.1-8B", Quant.Q4_K_M, Framework.LLAMA_CPP, 32000, 768, null);
-        double off = DEFAULT.estimate(s).memory().activationMiB();
+        double off = DEFAULT.estimate(s.withOptions(Options.NONE.withFlashAttention(false))).memory().activationMiB();
         double on = DEFAULT.estimate(s.withOptions(Options.NONE.withFlashAttention(true))).memory().activationMiB();
         // without flash attention the buffer holds 32 heads x 32768 keys x 512 queries of f32 scores: 2 GiB
         assertTrue(off > 2048, "no flash attention: " + off);
         assertTrue(on < 300, "flash attention: " + on);
+        // since PR 15434 (August 2025) llama.cpp's flash attention is auto, on for CUDA, Metal and CPUs;
+        // a May 2024 build (b2795) had it off
+        assertEquals(on, DEFAULT.estimate(s).memory().activationMiB(), 1e-9);
+        Scenario may2024 = s.withOptions(Options.NONE.withServing(ServingOptions.NONE.withRuntimeVersion(new RuntimeVersion("b2795"))));
+        assertEquals(off, DEFAULT.estimate(may2024).memory().activationMiB(), 1e-9);
     }
 
     @Test
@@ -101,8 +109,14 @@ class DefaultMemoryTest {
         Estimate e = DEFAULT.estimate(s);
         Budget b = e.budget();
         assertNotNull(b);
-        assertEquals(0.9 * 80 * 1024, b.usableMiB(), 1e-6);
-        assertEquals(0.9 * 80 * 1024, e.memory().totalMiB(), 1e-6);
+        // the utilization applies to what CUDA reports (an 80 GB H100 shows 79.22 GiB): the card less the firmware's share
+        double visible = 80 * 1024 * (1 - DefaultMethod.INSTANCE.calibration().get(Calibration.Param.GPU_INVISIBLE_FRACTION, null, null));
+        assertEquals(0.9 * visible, b.usableMiB(), 1e-6);
+        // CUDA graphs and the CUDA context come on top of the budget
+        assertEquals(b.usableMiB() + b.pool().cudaGraphsMiB() + b.runtimeContextMiB(), e.memory().totalMiB(), 1e-6);
+        // the budget's terms add up: weights, activation peak, non-torch memory, then the pool
+        KvPool pool = b.pool();
+        assertEquals(pool.budgetMiB(), pool.weightsMiB() + pool.activationPeakMiB() + pool.nonTorchMiB() + pool.kvCacheMiB(), 1e-6);
         assertTrue(b.fits());
         // the KV pool is what the utilization leaves: at 131072 bytes per token, concurrency = pool / (2000 tokens)
         double poolMiB = e.memory().kvCacheMiB();
@@ -140,8 +154,9 @@ class DefaultMemoryTest {
 
     @Test
     void theDriversShareDecidesTightFits() {
-        // rows 43 and 44: Llama-3-8B F16 on a 16 GB RTX 4080 ran tg4096 but not tg8192
-        Scenario s = scenario("meta-llama/Meta-Llama-3-8B", Quant.GGUF_F16, Framework.LLAMA_CPP, 1, 4095, "rtx-4080");
+        // rows 43 and 44: Llama-3-8B F16 on a 16 GB RTX 4080 ran tg4096 but not tg8192 (build b2795: flash attention off)
+        Scenario s = scenario("meta-llama/Meta-Llama-3-8B", Quant.GGUF_F16, Framework.LLAMA_CPP, 1, 4095, "rtx-4080")
+                .withOptions(Options.NONE.withServing(ServingOptions.NONE.withRuntimeVersion(new RuntimeVersion("b2795"))));
         assertTrue(DEFAULT.estimate(s).budget().fits());
         assertFalse(DEFAULT.estimate(s.withGenerate(8191)).budget().fits());
     }

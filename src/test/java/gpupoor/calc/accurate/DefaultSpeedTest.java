@@ -1,6 +1,8 @@
 package gpupoor.calc.accurate;
 
 import gpupoor.calc.Scenario;
+import gpupoor.calc.ServingOptions;
+import gpupoor.calc.Interconnect;
 import gpupoor.calc.Workload;
 import gpupoor.calc.Options;
 import gpupoor.calc.Ddr;
@@ -61,10 +63,29 @@ class DefaultSpeedTest {
 
     @Test
     void tensorParallelSplitsTheBytes() {
-        Scenario s = scenario("meta-llama/Llama-3.1-70B", Quant.NONE, Framework.VLLM, 512, 512, "h100-sxm5-80gb");
+        Scenario s = scenario("meta-llama/Llama-3.1-70B", Quant.NONE, Framework.VLLM, 512, 512, "h100-sxm5-80gb")
+                .withOptions(Options.NONE.withServing(ServingOptions.NONE.withInterconnect(Interconnect.NVLINK)));
         double two = DEFAULT.estimate(s.withDeviceCount(2)).speed().tokensPerSecond();
         double four = DEFAULT.estimate(s.withDeviceCount(4)).speed().tokensPerSecond();
         assertTrue(four > 1.5 * two);
+    }
+
+    @Test
+    void allReducesOverPcieCostMoreWithEveryGpu() {
+        // an 8B model at batch 1 on RTX 4090s: over PCIe each of the 64 all-reduces per step pays a latency that grows
+        // with the GPUs, so four GPUs gain far less than four times the bandwidth
+        Scenario s = scenario("meta-llama/Llama-3.1-8B", Quant.NONE, Framework.VLLM, 512, 512, "rtx-4090");
+        double one = DEFAULT.estimate(s).speed().msPerToken();
+        double pcie4 = DEFAULT.estimate(s.withDeviceCount(4)).speed().msPerToken();
+        double nvlink4 = DEFAULT.estimate(s.withDeviceCount(4).withOptions(Options.NONE.withServing(
+                ServingOptions.NONE.withInterconnect(Interconnect.NVLINK)))).speed().msPerToken();
+        assertTrue(pcie4 > one / 4 * 1.5, "PCIe: " + pcie4 + " ms against " + one + " on one GPU");
+        assertTrue(nvlink4 < pcie4, "NVLink " + nvlink4 + " ms, PCIe " + pcie4);
+        double ar = DefaultMethod.INSTANCE.calibration().get(Calibration.Param.ALLREDUCE_PCIE_US, Framework.VLLM, null);
+        // 2 all-reduces per layer x 32 layers x 3 extra GPUs x the per-GPU latency, at least; each moves 3/4 of a
+        // token's activations (12 KiB in fp16), at most 2.5 us even over the 5 GB/s a link without NVLink may fall back to
+        double nvl = DefaultMethod.INSTANCE.calibration().get(Calibration.Param.ALLREDUCE_NVLINK_US, Framework.VLLM, null);
+        assertTrue(pcie4 - nvlink4 > 64 * (3 * ar - nvl - 2.5) * 1e-3, "PCIe " + pcie4 + " ms, NVLink " + nvlink4);
     }
 
     @Test
@@ -73,6 +94,18 @@ class DefaultSpeedTest {
         double rate512 = 512 / DEFAULT.estimate(s).speed().promptSeconds();
         double rate8k = 8192 / DEFAULT.estimate(s.withPrompt(8192)).speed().promptSeconds();
         assertTrue(rate8k < 0.8 * rate512);
+    }
+
+    @Test
+    void anEagerRuntimesShortPromptWaitsForItsDispatchLikeADecodeStep() {
+        // transformers launches the same kernels per layer for a 128-token prompt as for one decode step: on an
+        // H200 the prompt cannot finish before the CPU has dispatched them, so it takes no less than a step
+        Scenario s = scenario("meta-llama/Llama-3.2-1B", Quant.NONE, Framework.HF, 128, 64, "h200-sxm-141gb");
+        Estimate e = DEFAULT.estimate(s);
+        assertTrue(e.speed().promptSeconds() >= e.speed().msPerToken() / 1000);
+        // a long prompt is the GPU's work again: more tokens per second than the short one
+        Estimate longer = DEFAULT.estimate(s.withPrompt(8192));
+        assertTrue(8192 / longer.speed().promptSeconds() > 10 * 128 / e.speed().promptSeconds());
     }
 
     @Test
