@@ -6,7 +6,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,24 +55,29 @@ final class Parallel {
         AtomicReference<Throwable> failed = new AtomicReference<>();
         CountDownLatch helpersDone = new CountDownLatch(Math.max(extra, 0));
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        Runnable helper = () -> {
-            Thread t = Thread.currentThread();
-            ClassLoader own = t.getContextClassLoader();
-            t.setContextClassLoader(loader);
-            try {
-                take(n, chunk, work, next, done, stop);
-            } catch (Throwable e) {
-                failed.compareAndSet(null, e);
-                stop.set(true);
-            } finally {
-                t.setContextClassLoader(own);
-                helpersDone.countDown();
-            }
-        };
-        List<Future<?>> started = new ArrayList<>();
+        List<AtomicBoolean> claimed = new ArrayList<>();
+        for (int h = 0; h < extra; h++) {
+            claimed.add(new AtomicBoolean());
+        }
         try {
-            for (int h = 0; h < extra; h++) {
-                started.add(pool().submit(helper));
+            for (AtomicBoolean mine : claimed) {
+                pool().execute(() -> {
+                    if (!mine.compareAndSet(false, true)) {
+                        return; // the caller found it still queued and counted it done
+                    }
+                    Thread t = Thread.currentThread();
+                    ClassLoader own = t.getContextClassLoader();
+                    t.setContextClassLoader(loader);
+                    try {
+                        take(n, chunk, work, next, done, stop);
+                    } catch (Throwable e) {
+                        failed.compareAndSet(null, e);
+                        stop.set(true);
+                    } finally {
+                        t.setContextClassLoader(own);
+                        helpersDone.countDown();
+                    }
+                });
             }
             int c;
             while (!stop.get() && (c = next.getAndIncrement()) < chunks) {
@@ -81,8 +85,8 @@ final class Parallel {
                 progress.step(done.get());
             }
             // a helper still queued (behind another sweep's) has nothing left to take: it never runs
-            for (Future<?> f : started) {
-                if (f.cancel(false)) {
+            for (AtomicBoolean helper : claimed) {
+                if (helper.compareAndSet(false, true)) {
                     helpersDone.countDown();
                 }
             }
