@@ -73,6 +73,8 @@ final class SweepPoints {
     final int[] bandKey;
     /** The distinct keys of the points' error bands. */
     final List<Uncertainty.Key> bandKeys = new ArrayList<>();
+    /** The band of each metric (by ordinal) for each of {@link #bandKeys}; null where there is none. */
+    private final ErrorBand[][] bands = new ErrorBand[Metric.values().length][];
     /** Prompt and generated tokens of each point (only with a context axis, which splits the context). */
     final int[] prompt;
     final int[] generate;
@@ -135,6 +137,7 @@ final class SweepPoints {
             chunks.get(c).errors.renumber(p.error, from, to, errorIndex);
             chunks.get(c).keys.renumber(p.bandKey, from, to, keyIndex);
         }
+        p.lookUpBands();
         return p;
     }
 
@@ -263,8 +266,20 @@ final class SweepPoints {
 
     /** The error band of the metric's figure at point {@code i}; null for a count, or a point without one. */
     ErrorBand band(Metric metric, int i) {
-        Uncertainty.Figure f = metric.figure();
-        return f == null || bandKey[i] < 0 ? null : bandKeys.get(bandKey[i]).band(ErrorBands.bundled(), f);
+        return bandKey[i] < 0 ? null : bands[metric.ordinal()][bandKey[i]];
+    }
+
+    /** Looks up each metric's band for each distinct key once (a table of 10⁶ points otherwise looks it up per point). */
+    private void lookUpBands() {
+        ErrorBands table = ErrorBands.bundled();
+        for (Metric m : Metric.values()) {
+            Uncertainty.Figure f = m.figure();
+            ErrorBand[] byKey = new ErrorBand[bandKeys.size()];
+            for (int k = 0; f != null && k < byKey.length; k++) {
+                byKey[k] = bandKeys.get(k).band(table, f);
+            }
+            bands[m.ordinal()] = byKey;
+        }
     }
 
     /** Memory component {@code c} of point {@code i} in GiB. */
