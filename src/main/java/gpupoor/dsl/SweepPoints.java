@@ -405,14 +405,16 @@ final class SweepPoints {
             }
         }
         outputs.add(b);
-        StringColumn e = StringColumn.create("error", n);
-        for (int j = 0; j < n; j++) {
-            int v = error[at.applyAsInt(j)];
-            if (v >= 0) {
-                e.set(j, errors.get(v));
+        if (!errors.isEmpty()) { // built only when shown: a column of a million empty strings costs ~0.3 s
+            StringColumn e = StringColumn.create("error", n);
+            for (int j = 0; j < n; j++) {
+                int v = error[at.applyAsInt(j)];
+                if (v >= 0) {
+                    e.set(j, errors.get(v));
+                }
             }
+            outputs.add(e);
         }
-        outputs.add(e);
         for (Column<?> c : outputs) {
             if (c.name().equals("total_mib") || anyValue(c.name())) {
                 cols.add(c);
