@@ -26,6 +26,8 @@ public final class LimitSweep implements Displayable {
 
     /** Limit sweeps of at least this many points print their progress. */
     static final int PROGRESS_FROM = 5_000;
+    /** Points per chunk of parallel work (a limit is a search of many estimates). */
+    private static final int CHUNK = 8;
 
     private final Grid grid;
     private final Limit limit;
@@ -39,18 +41,19 @@ public final class LimitSweep implements Displayable {
         this.errors = new String[grid.size];
     }
 
-    /** Searches the limit at every point, printing progress for large sweeps and stopping on interrupt. */
+    /** Searches the limit at every point on every core, printing progress for large sweeps and stopping on interrupt. */
     static LimitSweep compute(Grid grid, Limit limit) {
         LimitSweep s = new LimitSweep(grid, limit);
         Progress progress = new Progress("limit sweep", grid.size, grid.size >= PROGRESS_FROM);
-        for (int i = 0; i < grid.size; i++) {
-            try {
-                s.results[i] = new Fits(grid.setup(i)).limit(limit);
-            } catch (InvalidScenarioException e) {
-                s.errors[i] = Setup.message(e);
+        Parallel.run(grid.size, CHUNK, progress, (chunk, from, to) -> {
+            for (int i = from; i < to; i++) {
+                try {
+                    s.results[i] = new Fits(grid.setup(i)).limit(limit);
+                } catch (InvalidScenarioException e) {
+                    s.errors[i] = Setup.message(e);
+                }
             }
-            progress.step(i + 1L);
-        }
+        });
         return s;
     }
 

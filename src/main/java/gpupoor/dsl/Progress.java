@@ -31,6 +31,7 @@ final class Progress {
     private String displayId;
     private ProgressBar bar;
     private HtmlText label;
+    private boolean finished;
 
     /**
      * @param what  what is computed, e.g. {@code sweep}
@@ -43,8 +44,18 @@ final class Progress {
         this.show = show && total > 0;
     }
 
-    /** Call after step {@code done} (1-based); throws when the thread was interrupted. */
+    /**
+     * Call when {@code done} steps are done: after each step, after a batch of them, or again with the
+     * same count while waiting for other threads; throws when the thread was interrupted.
+     */
     void step(long done) {
+        stopIfInterrupted(done);
+        if (show) {
+            show(done);
+        }
+    }
+
+    private void stopIfInterrupted(long done) {
         if (Thread.interrupted()) {
             Thread.currentThread().interrupt();
             String why = String.format("interrupted after %,d of %,d points", done, total);
@@ -53,13 +64,14 @@ final class Progress {
             }
             throw new CancellationException(what + " " + why);
         }
-        if (show && ((done & 1023) == 0 || done == total)) {
-            long now = System.nanoTime();
-            if (done == total) {
-                finish(done, String.format("%,d points in %s", total, duration(now - start)), false);
-            } else if (now - shownAt >= REDRAW_MS * 1_000_000L) {
-                draw(done, now);
-            }
+    }
+
+    private void show(long done) {
+        long now = System.nanoTime();
+        if (done == total) {
+            finish(done, String.format("%,d points in %s", total, duration(now - start)), false);
+        } else if (now - shownAt >= REDRAW_MS * 1_000_000L) {
+            draw(done, now);
         }
     }
 
@@ -93,6 +105,10 @@ final class Progress {
 
     /** The last drawing: the bar full (or red when interrupted) and the total time (or where it stopped). */
     private synchronized void finish(long done, String text, boolean interrupted) {
+        if (finished) {
+            return;
+        }
+        finished = true;
         if (bar == null && displayId == null) {
             if (!interrupted && System.nanoTime() - start < REDRAW_MS * 1_000_000L) {
                 return; // finished before its first drawing: no bar at all

@@ -35,9 +35,9 @@ import java.util.Set;
  * {@code contexts(1000, 3000, 9000)}, lists values (likewise {@code batch}/{@code batches},
  * {@code rank}/{@code ranks}, {@code gpuCount}/{@code gpuCounts}, ...). A point the method
  * rejects gets its message in the table's {@code error} column, and the other points are still
- * computed. Sweeps of
- * {@value SweepPoints#PROGRESS_FROM} points or more print their progress; every sweep stops
- * promptly when the cell is interrupted.
+ * computed. The points are estimated on every core, in chunks; the rows come in the order above
+ * all the same. Sweeps of {@value SweepPoints#PROGRESS_FROM} points or more show one progress bar;
+ * every sweep stops promptly when the cell is interrupted.
  */
 public final class Sweep implements Displayable {
 

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +34,8 @@ final class SweepPoints {
 
     /** Sweeps of at least this many points print their progress. */
     static final long PROGRESS_FROM = 200_000;
+    /** Points per chunk of parallel work: a few milliseconds. */
+    private static final int CHUNK = 1024;
 
     final Grid grid;
     final int size;
@@ -72,6 +73,8 @@ final class SweepPoints {
     final int[] bandKey;
     /** The distinct keys of the points' error bands. */
     final List<Uncertainty.Key> bandKeys = new ArrayList<>();
+    /** The band of each metric (by ordinal) for each of {@link #bandKeys}; null where there is none. */
+    private final ErrorBand[][] bands = new ErrorBand[Metric.values().length][];
     /** Prompt and generated tokens of each point (only with a context axis, which splits the context). */
     final int[] prompt;
     final int[] generate;
@@ -110,22 +113,73 @@ final class SweepPoints {
         return a;
     }
 
-    /** Estimates every point, printing progress for large sweeps and stopping when the thread is interrupted. */
+    /**
+     * Estimates every point on every core ({@link Parallel}), printing progress for large sweeps and
+     * stopping when the thread is interrupted. Error messages and band keys are numbered in the order
+     * of the points that first give them, as one loop over the points would.
+     */
     static SweepPoints compute(Grid grid) {
         SweepPoints p = new SweepPoints(grid);
         Progress progress = new Progress("sweep", p.size, p.size >= PROGRESS_FROM);
-        Map<Method, Fit> fitters = new IdentityHashMap<>();
-        Map<String, Integer> errorIndex = new LinkedHashMap<>();
-        Map<Uncertainty.Key, Integer> keyIndex = new HashMap<>();
-        for (int i = 0; i < p.size; i++) {
-            p.estimate(i, fitters, errorIndex, keyIndex);
-            progress.step(i + 1L);
+        List<Chunk> chunks = new ArrayList<>(java.util.Collections.nCopies(Parallel.chunks(p.size, CHUNK), null));
+        Parallel.run(p.size, CHUNK, progress, (c, from, to) -> {
+            Chunk chunk = new Chunk();
+            for (int i = from; i < to; i++) {
+                p.estimate(i, chunk);
+            }
+            chunks.set(c, chunk);
+        });
+        Numbering<String> errorIndex = new Numbering<>(p.errors);
+        Numbering<Uncertainty.Key> keyIndex = new Numbering<>(p.bandKeys);
+        for (int c = 0; c < chunks.size(); c++) {
+            int from = c * CHUNK;
+            int to = Math.min(p.size, from + CHUNK);
+            chunks.get(c).errors.renumber(p.error, from, to, errorIndex);
+            chunks.get(c).keys.renumber(p.bandKey, from, to, keyIndex);
         }
+        p.lookUpBands();
         return p;
     }
 
-    private void estimate(int i, Map<Method, Fit> fitters, Map<String, Integer> errorIndex,
-                          Map<Uncertainty.Key, Integer> keyIndex) {
+    /** What one chunk of points numbers on its own (merged into the sweep's lists in chunk order afterwards). */
+    private static final class Chunk {
+        final Map<Method, Fit> fitters = new IdentityHashMap<>();
+        final Numbering<String> errors = new Numbering<>(new ArrayList<>());
+        final Numbering<Uncertainty.Key> keys = new Numbering<>(new ArrayList<>());
+    }
+
+    /** Distinct values numbered in the order they first come, kept in {@code list}. */
+    private record Numbering<T>(List<T> list, Map<T, Integer> index) {
+        Numbering(List<T> list) {
+            this(list, new HashMap<>());
+        }
+
+        int number(T value) {
+            return index.computeIfAbsent(value, v -> {
+                list.add(v);
+                return list.size() - 1;
+            });
+        }
+
+        /** Replaces this numbering's numbers in {@code numbers[from..to)} (-1: none) by {@code into}'s. */
+        void renumber(int[] numbers, int from, int to, Numbering<T> into) {
+            if (list.isEmpty()) {
+                return;
+            }
+            int[] global = new int[list.size()];
+            for (int k = 0; k < global.length; k++) {
+                global[k] = into.number(list.get(k));
+            }
+            for (int i = from; i < to; i++) {
+                if (numbers[i] >= 0) {
+                    numbers[i] = global[numbers[i]];
+                }
+            }
+        }
+    }
+
+    /** Estimates point {@code i}; its error message and band key are numbered in {@code chunk}. */
+    private void estimate(int i, Chunk chunk) {
         fits[i] = -1;
         verdict[i] = -1;
         bandKey[i] = -1;
@@ -139,12 +193,10 @@ final class SweepPoints {
                 prompt[i] = sc.workload().promptTokens();
                 generate[i] = sc.workload().generateTokens();
             }
-            Fit fit = fitters.computeIfAbsent(s.method(), Fit::of);
+            Fit fit = chunk.fitters.computeIfAbsent(s.method(), Fit::of);
             Estimate e = s.method().estimate(sc);
-            bandKey[i] = keyIndex.computeIfAbsent(Uncertainty.Key.of(e.method(), sc), k -> {
-                bandKeys.add(k);
-                return bandKeys.size() - 1;
-            });
+            Uncertainty.Key key = Uncertainty.Key.of(e.method(), sc);
+            bandKey[i] = chunk.keys.number(key);
             MemoryBreakdown m = e.memory();
             capacity[i] = fit.capacityMiB(sc);
             if (m != null) {
@@ -159,7 +211,7 @@ final class SweepPoints {
                 capacity[i] = c.capacityMiB();
                 fits[i] = c.fits() == null ? -1 : (byte) (c.fits() ? 1 : 0);
                 if (c.fits() != null) {
-                    verdict[i] = (byte) Uncertainty.verdict(c.fits(), c.neededMiB(), c.capacityMiB(), band(Metric.MEMORY, i))
+                    verdict[i] = (byte) Uncertainty.verdict(c.fits(), c.neededMiB(), c.capacityMiB(), key.band(ErrorBands.bundled(), Metric.MEMORY.figure()))
                             .ordinal();
                 }
             }
@@ -185,18 +237,11 @@ final class SweepPoints {
                 bound[i] = (byte) t.bound().ordinal();
             }
             if (m == null) {
-                error[i] = errorIndex(Setup.text(String.join("; ", e.notes())), errorIndex);
+                error[i] = chunk.errors.number(Setup.text(String.join("; ", e.notes())));
             }
         } catch (InvalidScenarioException ex) {
-            error[i] = errorIndex(Setup.message(ex), errorIndex);
+            error[i] = chunk.errors.number(Setup.message(ex));
         }
-    }
-
-    private int errorIndex(String message, Map<String, Integer> index) {
-        return index.computeIfAbsent(message, k -> {
-            errors.add(k);
-            return errors.size() - 1;
-        });
     }
 
     /** The error message of point {@code i}, or null. */
@@ -221,8 +266,20 @@ final class SweepPoints {
 
     /** The error band of the metric's figure at point {@code i}; null for a count, or a point without one. */
     ErrorBand band(Metric metric, int i) {
-        Uncertainty.Figure f = metric.figure();
-        return f == null || bandKey[i] < 0 ? null : bandKeys.get(bandKey[i]).band(ErrorBands.bundled(), f);
+        return bandKey[i] < 0 ? null : bands[metric.ordinal()][bandKey[i]];
+    }
+
+    /** Looks up each metric's band for each distinct key once (a table of 10⁶ points otherwise looks it up per point). */
+    private void lookUpBands() {
+        ErrorBands table = ErrorBands.bundled();
+        for (Metric m : Metric.values()) {
+            Uncertainty.Figure f = m.figure();
+            ErrorBand[] byKey = new ErrorBand[bandKeys.size()];
+            for (int k = 0; f != null && k < byKey.length; k++) {
+                byKey[k] = bandKeys.get(k).band(table, f);
+            }
+            bands[m.ordinal()] = byKey;
+        }
     }
 
     /** Memory component {@code c} of point {@code i} in GiB. */
@@ -348,14 +405,16 @@ final class SweepPoints {
             }
         }
         outputs.add(b);
-        StringColumn e = StringColumn.create("error", n);
-        for (int j = 0; j < n; j++) {
-            int v = error[at.applyAsInt(j)];
-            if (v >= 0) {
-                e.set(j, errors.get(v));
+        if (!errors.isEmpty()) { // built only when shown: a column of a million empty strings costs ~0.3 s
+            StringColumn e = StringColumn.create("error", n);
+            for (int j = 0; j < n; j++) {
+                int v = error[at.applyAsInt(j)];
+                if (v >= 0) {
+                    e.set(j, errors.get(v));
+                }
             }
+            outputs.add(e);
         }
-        outputs.add(e);
         for (Column<?> c : outputs) {
             if (c.name().equals("total_mib") || anyValue(c.name())) {
                 cols.add(c);

@@ -80,19 +80,22 @@ final class GpuPoorKernel extends BaseKernel {
     private WidgetComms widgets;
     private final HeapTrim heapTrim = new HeapTrim(() -> running == null);
 
-    GpuPoorKernel() {
-        this(new CellIO(), new Renderer());
+    /**
+     * A kernel whose cells run in {@code session} (from {@link #startSession()}, started as early as
+     * possible: the first cell waits for it).
+     */
+    GpuPoorKernel(CompletableFuture<Session> session) {
+        this(new CellIO(), new Renderer(), session);
     }
 
-    private GpuPoorKernel(CellIO io, Renderer renderer) {
+    private GpuPoorKernel(CellIO io, Renderer renderer, CompletableFuture<Session> session) {
         super("gpupoor", version(), languageInfo(), List.of(), null, io, new CommManager(), renderer,
                 null, null, false, new StringStyler.Builder().build());
         this.cellIO = io;
         Renderers.register(renderer);
-        this.evaluator = CompletableFuture.supplyAsync(this::startSession, r -> {
-            Thread t = new Thread(r, "jshell-start");
-            t.setDaemon(true);
-            t.start();
+        this.evaluator = session.thenApply(s -> {
+            startupProblems = s.problems();
+            return s.cells();
         });
     }
 
@@ -101,17 +104,29 @@ final class GpuPoorKernel extends BaseKernel {
         return BaseKernel.notebookKernel instanceof GpuPoorKernel k ? k : null;
     }
 
-    private CellEvaluator startSession() {
+    /** A started JShell session and what went wrong in its prelude (nothing: empty). */
+    record Session(CellEvaluator cells, List<String> problems) {
+    }
+
+    /** Starts the JShell session with the prelude on a thread of its own; the JVM can exit while it runs. */
+    static CompletableFuture<Session> startSession() {
+        return CompletableFuture.supplyAsync(GpuPoorKernel::newSession, r -> {
+            Thread t = new Thread(r, "jshell-start");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    private static Session newSession() {
         long start = System.nanoTime();
         CellEvaluator cells = CellEvaluator.start();
         List<String> problems = new ArrayList<>(cells.runScript(readPrelude(), PRELUDE));
         problems.addAll(cells.runScript(DISPLAY_IMPORT, "kernel startup"));
         // The first expression compiles and runs code paths a declaration does not; pay for it now.
         cells.eval("0", "kernel startup");
-        startupProblems = List.copyOf(problems);
         ExitGuard.install();
         LOG.fine(() -> "JShell session ready in " + (System.nanoTime() - start) / 1_000_000 + " ms");
-        return cells;
+        return new Session(cells, List.copyOf(problems));
     }
 
     private static String readPrelude() {
@@ -129,7 +144,8 @@ final class GpuPoorKernel extends BaseKernel {
 
     /**
      * Loads the table and chart renderers (classes, fonts: a first chart otherwise costs ~0.1 s more)
-     * in the background once the JShell session is ready, so that it does not slow the first cell.
+     * in the background once the JShell session is ready and no cell is running, so that it does not
+     * slow the first cell (on two cores it would take one from it).
      */
     void warmUpRenderers() {
         evaluator.whenComplete((cells, failure) -> {
@@ -140,6 +156,13 @@ final class GpuPoorKernel extends BaseKernel {
     }
 
     private void warmRenderers() {
+        try {
+            while (running != null) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            return;
+        }
         try {
             tech.tablesaw.api.Table t = tech.tablesaw.api.Table.create("warm-up",
                     tech.tablesaw.api.DoubleColumn.create("x", 1, 2));

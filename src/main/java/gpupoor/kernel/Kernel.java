@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -54,11 +55,13 @@ public final class Kernel {
      * @throws IllegalArgumentException if the file is missing or is not a usable connection file
      */
     public static void run(Path connectionFile) {
+        // JShell's start is what the first cell waits for: it begins before anything else.
+        CompletableFuture<GpuPoorKernel.Session> session = GpuPoorKernel.startSession();
         KernelConnectionProperties props = readConnectionFile(connectionFile);
         quietLogging();
         exitWithParent();
         try {
-            GpuPoorKernel kernel = new GpuPoorKernel();
+            GpuPoorKernel kernel = new GpuPoorKernel(session);
             KernelConnection connection = new KernelConnection(props);
             kernel.onStartup();
             kernel.becomeHandlerForConnection(connection);

@@ -97,6 +97,27 @@ class SweepTest {
     }
 
     @Test
+    void aSweepSplitAcrossThreadsKeepsEveryPointInItsRowWithItsOwnMessage() {
+        // 3 quants x 1,500 contexts: 4,500 points, several chunks of parallel work; each message first
+        // appears in a different chunk, and rows must come out in the order of the points.
+        Setup llama = S.framework(gpupoor.calc.Framework.LLAMA_CPP);
+        Table t = sweep(llama).quants(Quant.Q4_K_M, Quant.NONE, Quant.FP8).context(1000, 1000 + 1499 * 7, 7).table();
+        assertEquals(4500, t.rowCount());
+        for (int i = 0; i < t.rowCount(); i += 97) {
+            Quant q = List.of(Quant.Q4_K_M, Quant.NONE, Quant.FP8).get(i / 1500);
+            int context = 1000 + (i % 1500) * 7;
+            assertEquals(context, t.intColumn("context_tokens").get(i));
+            Table one = sweep(llama.quant(q)).contexts(context).table();
+            String error = one.columnNames().contains("error") ? one.stringColumn("error").get(0) : "";
+            assertEquals(error, t.stringColumn("error").get(i), "row " + i);
+            assertEquals(one.doubleColumn("total_mib").getDouble(0), t.doubleColumn("total_mib").getDouble(i), "row " + i);
+        }
+        assertEquals("", t.stringColumn("error").get(1499));
+        assertTrue(t.stringColumn("error").get(1500).contains("needs a gguf quantization"));
+        assertTrue(t.stringColumn("error").get(4499).contains("does not know quantization 'fp8'"));
+    }
+
+    @Test
     void conflictingOrMisplacedRangesAreClearErrors() {
         InvalidScenarioException e = assertThrows(InvalidScenarioException.class,
                 () -> sweep(S).context(512, 4096).prompts(100, 200));

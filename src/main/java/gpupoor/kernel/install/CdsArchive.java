@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Records an AppCDS archive for the installed kernel: starts the kernel exactly as Jupyter will
  * (same java, flags and jar) with {@code -XX:ArchiveClassesAtExit}, runs a short session through
- * {@link KernelClient} (a table, a chart, the catalog, widgets) and shuts it down; the JVM writes
+ * {@link KernelClient} (a table, a chart, the catalog, widgets, {@code explore(..)}, a sweep's plot) and shuts it down; the JVM writes
  * the classes it loaded. Later starts map them instead of loading and verifying them again. Any
  * failure only means no archive: the kernel works without one.
  */
@@ -25,6 +25,9 @@ final class CdsArchive {
                     + "c.addSeries(\"y\", new double[] {1, 2, 3}, new double[] {3, 1, 2});\ndisplay(c);\nc",
             "Catalog.get().allHardware().size()",
             "new HBox(new IntSlider(\"warm-up\", 0, 10, 5), new Checkbox(\"warm-up\", true))",
+            "explore(model(\"meta-llama/Llama-3.1-8B\").on(gpu(\"rtx-4090\")).quant(Q4_K_M))",
+            "sweep(model(\"meta-llama/Llama-3.1-8B\").on(gpu(\"rtx-4090\"))).context(512, 8192).quants(Q8_0, Q4_K_M)"
+                    + ".plot(MEMORY)",
             "System.out.println(\"recorded\");");
     private static final Duration READY = Duration.ofSeconds(60);
     private static final Duration CELL = Duration.ofSeconds(60);
