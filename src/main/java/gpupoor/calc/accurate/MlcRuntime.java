@@ -48,32 +48,16 @@ final class MlcRuntime extends PooledRuntime {
         return 0.85;
     }
 
-    /** {@code max_batch_size}: given, else 4 (the {@code local} mode). */
+    /** {@code max_batch_size}: 4 (the {@code local} mode). */
     @Override
-    int maxNumSeqs(EstimateContext c) {
-        Integer m = c.options().serving().maxNumSeqs();
-        return m != null ? m : 4;
+    int defaultMaxNumSeqs(EstimateContext c) {
+        return 4;
     }
 
-    /** A prefill chunk's activations and fp32 logits for every batch slot. */
+    /** A prefill chunk's activations (2,048 tokens) and fp32 logits for every batch slot. */
     @Override
     double activationPeak(EstimateContext c, int tp) {
-        Architecture a = c.a();
-        Integer given = c.options().serving().maxNumBatchedTokens();
-        double tokens = given != null ? given : 2048;
-        double perToken = 4.0 * a.hidden() + ((double) a.queryWidth() + 2.0 * a.kvHeads() * a.headDim()
-                + 3.0 * Activations.mlpWidth(a)) / tp;
-        return tokens * perToken * 2 + 4.0 * maxNumSeqs(c) * a.vocab();
-    }
-
-    @Override
-    double nonTorch(EstimateContext c, int tp) {
-        return 0;
-    }
-
-    @Override
-    double cudaGraphs(EstimateContext c) {
-        return 0;
+        return compiledWorkspace(c, tp, 2048);
     }
 
     @Override

@@ -33,11 +33,29 @@ abstract class PooledRuntime extends Runtime {
     /** The activation peak the runtime reserves before the pool, on the busiest GPU (0: outside its budget). */
     abstract double activationPeak(EstimateContext c, int tp);
 
-    /** Memory allocated outside PyTorch on each GPU before the pool. */
-    abstract double nonTorch(EstimateContext c, int tp);
+    /** Memory allocated outside PyTorch on each GPU before the pool (none unless the runtime says). */
+    double nonTorch(EstimateContext c, int tp) {
+        return 0;
+    }
 
-    /** CUDA graph memory per GPU, captured after the pool is sized. */
-    abstract double cudaGraphs(EstimateContext c);
+    /** CUDA graph memory per GPU, captured after the pool is sized (none unless the runtime says). */
+    double cudaGraphs(EstimateContext c) {
+        return 0;
+    }
+
+    /**
+     * A compiled engine's activation workspace (MLC-LLM, TensorRT-LLM): the forward pass of a chunk of
+     * {@code max_num_batched_tokens} (given, else {@code defaultTokens}) in 16 bits, and fp32 logits for
+     * every batch slot.
+     */
+    final double compiledWorkspace(EstimateContext c, int tp, int defaultTokens) {
+        Architecture a = c.a();
+        Integer given = c.options().serving().maxNumBatchedTokens();
+        double tokens = given != null ? given : defaultTokens;
+        double perToken = 4.0 * a.hidden() + ((double) a.queryWidth() + 2.0 * a.kvHeads() * a.headDim()
+                + 3.0 * Activations.mlpWidth(a)) / tp;
+        return tokens * perToken * 2 + 4.0 * maxNumSeqs(c) * a.vocab();
+    }
 
     /**
      * Whether the CUDA context counts inside the runtime's budget (SGLang and TensorRT-LLM measure the
@@ -52,8 +70,14 @@ abstract class PooledRuntime extends Runtime {
         return 0;
     }
 
-    /** The most sequences the scheduler runs at once. */
-    abstract int maxNumSeqs(EstimateContext c);
+    /** The most sequences the scheduler runs at once when the scenario does not say. */
+    abstract int defaultMaxNumSeqs(EstimateContext c);
+
+    /** The most sequences the scheduler runs at once: the option, else the runtime's default. */
+    final int maxNumSeqs(EstimateContext c) {
+        Integer m = c.options().serving().maxNumSeqs();
+        return m != null ? m : defaultMaxNumSeqs(c);
+    }
 
     /** The sequence length the pool must hold one of: {@code max_model_len} if given, else the scenario's sequence. */
     static int maxModelLen(EstimateContext c) {

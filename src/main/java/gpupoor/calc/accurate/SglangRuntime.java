@@ -29,27 +29,16 @@ final class SglangRuntime extends PooledRuntime {
         return 0;
     }
 
-    @Override
-    double nonTorch(EstimateContext c, int tp) {
-        return 0;
-    }
-
     /** The CUDA context counts inside SGLang's share. */
     @Override
     boolean contextInBudget() {
         return true;
     }
 
+    /** {@code max_running_requests}: what the pool decides (its tokens, capped at 4,096). */
     @Override
-    double cudaGraphs(EstimateContext c) {
-        return 0;
-    }
-
-    /** {@code max_running_requests}: given, else what the pool decides (its tokens, capped at 4,096). */
-    @Override
-    int maxNumSeqs(EstimateContext c) {
-        Integer m = c.options().serving().maxNumSeqs();
-        return m != null ? m : 4096;
+    int defaultMaxNumSeqs(EstimateContext c) {
+        return 4096;
     }
 
     @Override

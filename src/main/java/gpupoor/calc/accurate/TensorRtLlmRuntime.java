@@ -30,38 +30,22 @@ final class TensorRtLlmRuntime extends PooledRuntime {
         return 0.9;
     }
 
-    /** {@code max_batch_size}: given, else 2,048. */
+    /** {@code max_batch_size}: 2,048. */
     @Override
-    int maxNumSeqs(EstimateContext c) {
-        Integer m = c.options().serving().maxNumSeqs();
-        return m != null ? m : 2048;
+    int defaultMaxNumSeqs(EstimateContext c) {
+        return 2048;
     }
 
-    /** The engine's workspace: the forward pass of {@code max_num_tokens} and fp32 logits for every batch slot. */
+    /** The engine's workspace: the forward pass of {@code max_num_tokens} (8,192) and fp32 logits for every batch slot. */
     @Override
     double activationPeak(EstimateContext c, int tp) {
-        Architecture a = c.a();
-        Integer given = c.options().serving().maxNumBatchedTokens();
-        double tokens = given != null ? given : 8192;
-        double perToken = 4.0 * a.hidden() + ((double) a.queryWidth() + 2.0 * a.kvHeads() * a.headDim()
-                + 3.0 * Activations.mlpWidth(a)) / tp;
-        return tokens * perToken * 2 + 4.0 * maxNumSeqs(c) * a.vocab();
-    }
-
-    @Override
-    double nonTorch(EstimateContext c, int tp) {
-        return 0;
+        return compiledWorkspace(c, tp, 8192);
     }
 
     /** The CUDA context is in use before the pool is sized. */
     @Override
     boolean contextInBudget() {
         return true;
-    }
-
-    @Override
-    double cudaGraphs(EstimateContext c) {
-        return 0;
     }
 
     /** The whole GPU as CUDA reports it: the fraction applies to what is free after the engine. */

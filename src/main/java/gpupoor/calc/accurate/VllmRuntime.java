@@ -75,13 +75,9 @@ final class VllmRuntime extends PooledRuntime {
         return d != null && d.memoryGiB() >= LARGE_GPU_GIB;
     }
 
-    /** {@code max_num_seqs}: given, else the release's default. */
+    /** {@code max_num_seqs}: the release's default. */
     @Override
-    int maxNumSeqs(EstimateContext c) {
-        Integer m = c.options().serving().maxNumSeqs();
-        if (m != null) {
-            return m;
-        }
+    int defaultMaxNumSeqs(EstimateContext c) {
         return !v0(c.s()) && largeGpu(c) ? 1024 : 256;
     }
 
