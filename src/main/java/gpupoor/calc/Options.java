@@ -52,9 +52,6 @@ public record Options(KvCacheType kvCache, Boolean flashAttention, Double gpuMem
 
     /** The knobs given. */
     public Set<Input> given() {
-        if (this.equals(NONE)) {
-            return Set.of(); // the common case, asked once per estimate
-        }
         Set<Input> out = EnumSet.noneOf(Input.class);
         for (Input i : KNOBS) {
             if (value(i) != null) {
