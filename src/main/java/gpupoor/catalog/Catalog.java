@@ -1,7 +1,6 @@
 package gpupoor.catalog;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gpupoor.calc.GpuPoorSpec;
 import gpupoor.calc.Hardware;
@@ -37,8 +36,7 @@ import java.util.regex.Pattern;
  */
 public final class Catalog {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*b?\\s*");
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
     };
@@ -176,8 +174,7 @@ public final class Catalog {
         if (name.length() > MAX_PATH_LENGTH) {
             throw tooLong(Input.MODEL, name, MAX_PATH_LENGTH, "a model id or a file path");
         }
-        boolean local = isLocal(name);
-        if (!local && name.length() > MAX_ID_LENGTH) {
+        if (name.length() > MAX_ID_LENGTH && !isLocal(name)) {
             throw tooLong(Input.MODEL, name, MAX_ID_LENGTH, "a model id (a file path may be longer)");
         }
         String id = find(modelIndex, name);
@@ -193,12 +190,13 @@ public final class Catalog {
         if (size.matches()) {
             return size(Double.parseDouble(size.group(1)));
         }
+        boolean local = isLocal(name);
         if (name.toLowerCase(Locale.ROOT).endsWith(".json") && !local) {
             throw new InvalidScenarioException(path(name) == null ? Input.MODEL.ref(name) + ": not a usable file path"
                     : "config file '" + name + "' not found");
         }
         if (local) {
-            checkLocalFile(path(name.startsWith("~/") ? System.getProperty("user.home") + name.substring(1) : name));
+            checkLocalFile(path(name));
         }
         boolean hubId = HUB_ID.matcher(name).matches();
         if (local || hubId || name.contains("://")) {
@@ -222,12 +220,8 @@ public final class Catalog {
     private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*/[A-Za-z0-9_][A-Za-z0-9_.-]*(@\\S+)?");
 
     private static boolean isLocal(String name) {
-        try {
-            Path p = Path.of(name.startsWith("~/") ? System.getProperty("user.home") + name.substring(1) : name);
-            return Files.exists(p);
-        } catch (java.nio.file.InvalidPathException e) {
-            return false;
-        }
+        Path p = path(name);
+        return p != null && Files.exists(p);
     }
 
     private Set<String> allModelIds() {
@@ -324,10 +318,10 @@ public final class Catalog {
                 + " characters; this one has " + name.length());
     }
 
-    /** The path a name stands for, or null when it cannot be one (a NUL character, say). */
+    /** The path a name stands for ({@code ~/} is the home directory), or null when it cannot be one (a NUL character, say). */
     private static Path path(String name) {
         try {
-            return Path.of(name);
+            return Path.of(name.startsWith("~/") ? System.getProperty("user.home") + name.substring(1) : name);
         } catch (java.nio.file.InvalidPathException e) {
             return null;
         }
