@@ -258,8 +258,11 @@ abstract class Runtime {
 
     /** The share of a GPU's memory left after ECC: 15/16 on data-centre GDDR cards, else all of it. */
     static double eccShare(Hardware d) {
-        return d != null && d.eccReservesMemory() ? 15.0 / 16 : 1;
+        return d != null && ECC.get(d) ? 15.0 / 16 : 1;
     }
+
+    /** {@link Hardware#eccReservesMemory} of the devices used last (it reads the device's name). */
+    private static final IdentityCache<Hardware, Boolean> ECC = new IdentityCache<>(16, Hardware::eccReservesMemory);
 
     /**
      * The memory CUDA reports as the GPU's total ({@code cudaMemGetInfo}, which vLLM's and SGLang's
