@@ -146,6 +146,15 @@ final class SweepPoints {
         final Map<Method, Fit> fitters = new IdentityHashMap<>();
         final Numbering<String> errors = new Numbering<>(new ArrayList<>());
         final Numbering<Uncertainty.Key> keys = new Numbering<>(new ArrayList<>());
+        /** The total memory's band of each key numbered in {@link #keys}, looked up once per key. */
+        private final List<ErrorBand> memoryBands = new ArrayList<>();
+
+        ErrorBand memoryBand(int key) {
+            while (memoryBands.size() <= key) {
+                memoryBands.add(keys.list().get(memoryBands.size()).band(ErrorBands.bundled(), Metric.MEMORY.figure()));
+            }
+            return memoryBands.get(key);
+        }
     }
 
     /** Distinct values numbered in the order they first come, kept in {@code list}. */
@@ -196,7 +205,8 @@ final class SweepPoints {
             Fit fit = chunk.fitters.computeIfAbsent(s.method(), Fit::of);
             Estimate e = s.method().estimate(sc);
             Uncertainty.Key key = Uncertainty.Key.of(e.method(), sc);
-            bandKey[i] = chunk.keys.number(key);
+            int k = chunk.keys.number(key);
+            bandKey[i] = k;
             MemoryBreakdown m = e.memory();
             capacity[i] = fit.capacityMiB(sc);
             if (m != null) {
@@ -211,7 +221,7 @@ final class SweepPoints {
                 capacity[i] = c.capacityMiB();
                 fits[i] = c.fits() == null ? -1 : (byte) (c.fits() ? 1 : 0);
                 if (c.fits() != null) {
-                    verdict[i] = (byte) Uncertainty.verdict(c.fits(), c.neededMiB(), c.capacityMiB(), key.band(ErrorBands.bundled(), Metric.MEMORY.figure()))
+                    verdict[i] = (byte) Uncertainty.verdict(c.fits(), c.neededMiB(), c.capacityMiB(), chunk.memoryBand(k))
                             .ordinal();
                 }
             }

@@ -65,7 +65,7 @@ final class FrameworkBudget {
         Integer concurrency = null;
         Integer context = null;
         if (avail > 0 && perSequence > 0 && !w.isTraining()) {
-            concurrency = (int) Math.min(Integer.MAX_VALUE, Math.floor(avail / perSequence));
+            concurrency = (int) Math.min(Integer.MAX_VALUE, (long) (avail / perSequence));  // (long) floors a positive quotient
             context = (int) Math.min(Integer.MAX_VALUE, kv.tokensFitting(avail / scale));
         }
         double required = plan.perDevice();
