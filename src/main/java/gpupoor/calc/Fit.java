@@ -184,7 +184,7 @@ public final class Fit {
         List<Check> trials = new ArrayList<>();
         Map<Integer, Check> checked = new HashMap<>();
         IntPredicate fits = n -> checked.computeIfAbsent(n, k -> trial(s.withDeviceCount(k), trials)).fits();
-        int n = fewestFitting(fits, k -> method.acceptsDeviceCount(s, k), 0, false, 0);
+        int n = fewestFitting(fits, k -> method.acceptsDeviceCount(s, k), method.largestDeviceCount(s), 0, false, 0);
         if (n < 0) {
             Check last = checked.get(checked.keySet().stream().max(Integer::compare).orElseThrow());
             return new Result<>("fewest GPUs", null, null, last, trials, List.of(String.format(
@@ -206,14 +206,17 @@ public final class Fit {
      *
      * @param fits      whether the scenario fits on that many devices
      * @param accepted  whether the runtime can run on that many devices
+     * @param largest   the largest count {@code accepted} may take (at most {@link #MAX_DEVICES}; no count above it is tried)
      * @param known     a count already judged, or 0
      * @param knownFits whether it fits
      * @param guess     where the answer probably lies, or 0 for no guess
      */
-    public static int fewestFitting(IntPredicate fits, IntPredicate accepted, int known, boolean knownFits, int guess) {
+    public static int fewestFitting(IntPredicate fits, IntPredicate accepted, int largest, int known, boolean knownFits,
+                                    int guess) {
+        int top = Math.min(largest, MAX_DEVICES);
         int bad = 0;
         int good = -1;
-        if (known > 0 && known <= MAX_DEVICES && accepted.test(known)) {
+        if (known > 0 && known <= top && accepted.test(known)) {
             if (knownFits) {
                 good = known;
             } else {
@@ -222,11 +225,11 @@ public final class Fit {
         }
         if (good < 0) {
             // gallop from just below the guess (or from the first count above what is known not to fit)
-            int start = Math.max(bad + 1, Math.min(guess - 1, MAX_DEVICES));
-            int n = next(accepted, start);
+            int start = Math.max(bad + 1, Math.min(guess - 1, top));
+            int n = next(accepted, start, top);
             if (n < 0 && start > bad + 1) {
                 start = bad + 1;  // the guess lies beyond every accepted count
-                n = next(accepted, start);
+                n = next(accepted, start, top);
             }
             long step = 1;
             while (n > 0) {
@@ -235,13 +238,13 @@ public final class Fit {
                     break;
                 }
                 bad = n;
-                n = bad >= MAX_DEVICES ? -1 : next(accepted, (int) Math.max(bad + 1, Math.min(start + 2 * step - 1, MAX_DEVICES)));
+                n = bad >= top ? -1 : next(accepted, (int) Math.max(bad + 1, Math.min(start + 2 * step - 1, top)), top);
                 step *= 2;
-                if (n < 0 && bad < MAX_DEVICES && step > 2) {
+                if (n < 0 && bad < top && step > 2) {
                     // the gallop overshot every accepted count: gallop again from just above the last miss
                     start = bad + 1;
                     step = 1;
-                    n = next(accepted, start);
+                    n = next(accepted, start, top);
                 }
             }
             if (good < 0) {
@@ -250,11 +253,11 @@ public final class Fit {
         }
         // the answer lies in (bad, good]: bisect over the accepted counts
         while (true) {
-            int lo = next(accepted, bad + 1);
+            int lo = next(accepted, bad + 1, top);
             if (lo == good) {
                 return good;
             }
-            int mid = next(accepted, bad + 1 + (good - bad - 1) / 2);
+            int mid = next(accepted, bad + 1 + (good - bad - 1) / 2, top);
             if (mid == good) {
                 mid = lo;
             }
@@ -266,9 +269,9 @@ public final class Fit {
         }
     }
 
-    /** The smallest accepted count ≥ {@code from} up to {@link #MAX_DEVICES}, or -1. */
-    private static int next(IntPredicate accepted, int from) {
-        for (int n = Math.max(1, from); n <= MAX_DEVICES; n++) {
+    /** The smallest accepted count from {@code from} up to {@code top}, or -1. */
+    private static int next(IntPredicate accepted, int from, int top) {
+        for (int n = Math.max(1, from); n <= top; n++) {
             if (accepted.test(n)) {
                 return n;
             }

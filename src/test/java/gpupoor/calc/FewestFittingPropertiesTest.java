@@ -21,14 +21,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FewestFittingPropertiesTest {
 
-    /** Accepted-count rules the runtimes use: every count, the divisors of a head count, powers of two, even counts. */
+    /** Accepted counts and the largest the search is told of. */
+    record Rule(IntPredicate accepted, int largest) {
+    }
+
+    /**
+     * Accepted-count rules the runtimes use or could: every count, the divisors of a head count (the
+     * heads the largest), powers of two, even counts.
+     */
     @Provide
-    Arbitrary<IntPredicate> accepted() {
+    Arbitrary<Rule> rules() {
         return Arbitraries.oneOf(
-                Arbitraries.just(n -> true),
-                Arbitraries.of(8, 12, 14, 32, 40, 64, 96, 128).map(h -> (IntPredicate) n -> h % n == 0),
-                Arbitraries.just(n -> Integer.bitCount(n) == 1),
-                Arbitraries.just(n -> n % 2 == 0));
+                Arbitraries.just(new Rule(n -> true, Fit.MAX_DEVICES)),
+                Arbitraries.of(8, 12, 14, 32, 40, 64, 96, 128).map(h -> new Rule(n -> h % n == 0, h)),
+                Arbitraries.just(new Rule(n -> Integer.bitCount(n) == 1, Fit.MAX_DEVICES)),
+                Arbitraries.just(new Rule(n -> n % 2 == 0, Fit.MAX_DEVICES)));
     }
 
     /** The smallest accepted count in [1, MAX_DEVICES] at or above the threshold, by a plain scan; -1 if none. */
@@ -43,13 +50,13 @@ class FewestFittingPropertiesTest {
 
     @Property(tries = 10_000, generation = GenerationMode.RANDOMIZED)
     void answersTheSmallestAcceptedCountThatFitsWhateverTheGuess(
-            @ForAll("accepted") IntPredicate accepted,
+            @ForAll("rules") Rule rule,
             @ForAll @IntRange(min = 1, max = Fit.MAX_DEVICES + 50) int threshold,
             @ForAll @IntRange(min = 0, max = Fit.MAX_DEVICES + 50) int known,
             @ForAll @IntRange(min = 0, max = Fit.MAX_DEVICES + 50) int guess) {
         IntPredicate fits = n -> n >= threshold;
-        int answer = Fit.fewestFitting(fits, accepted, known, known >= threshold, guess);
-        assertEquals(scan(accepted, threshold), answer,
+        int answer = Fit.fewestFitting(fits, rule.accepted(), rule.largest(), known, known >= threshold, guess);
+        assertEquals(scan(rule.accepted(), threshold), answer,
                 "threshold " + threshold + ", known " + known + ", guess " + guess);
     }
 
@@ -60,7 +67,7 @@ class FewestFittingPropertiesTest {
             trials[0]++;
             return n >= threshold;
         };
-        assertEquals(threshold, Fit.fewestFitting(fits, n -> true, 1, false, threshold));
+        assertEquals(threshold, Fit.fewestFitting(fits, n -> true, Fit.MAX_DEVICES, 1, false, threshold));
         assertTrue(trials[0] <= 3, trials[0] + " trials for a guess at the answer " + threshold);
     }
 }

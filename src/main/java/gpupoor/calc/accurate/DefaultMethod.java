@@ -114,6 +114,11 @@ public final class DefaultMethod implements Method {
         return r.acceptsDeviceCount(s, ModelFacts.of(s.model()).architecture(), n);
     }
 
+    @Override
+    public int largestDeviceCount(Scenario s) {
+        return Runtime.of(s.framework()).largestDeviceCount(s, ModelFacts.of(s.model()).architecture());
+    }
+
     /** The method's rules, then the runtime's ({@link Runtime#check}, its device counts; {@link Trainer#check} in fine-tuning). */
     @Override
     public void check(Scenario scenario) {
@@ -303,7 +308,8 @@ public final class DefaultMethod implements Method {
     private static Integer gpusNeeded(EstimateContext c, Budget budget) {
         Scenario s = c.s();
         int n = Fit.fewestFitting(k -> fitsOn(c, k), k -> c.runtime().acceptsDeviceCount(s, c.a(), k),
-                s.deviceCount(), Boolean.TRUE.equals(budget.fits()), evenShare(budget, s.deviceCount()));
+                c.runtime().largestDeviceCount(s, c.a()), s.deviceCount(), Boolean.TRUE.equals(budget.fits()),
+                evenShare(budget, s.deviceCount()));
         return n > 0 ? n : null;
     }
 

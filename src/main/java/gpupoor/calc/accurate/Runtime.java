@@ -142,9 +142,22 @@ abstract class Runtime {
         return framework().label() + " cannot split the model over that many devices";
     }
 
-    /** Whether the runtime can split the model's layers over {@code n} devices of the scenario's kind. */
-    boolean acceptsDeviceCount(Scenario s, Architecture a, int n) {
-        return true;
+    /**
+     * Whether the runtime can split the model over {@code n} devices of the scenario's kind: any count
+     * for a split by layers, a count that divides the heads for tensor parallelism ({@link #splitsHeads}).
+     */
+    final boolean acceptsDeviceCount(Scenario s, Architecture a, int n) {
+        return !splitsHeads(s) || headsDivide(a, n);
+    }
+
+    /** The largest count {@link #acceptsDeviceCount} may accept: the heads under tensor parallelism (a search looks no further). */
+    final int largestDeviceCount(Scenario s, Architecture a) {
+        return splitsHeads(s) ? Math.max(1, Math.min(a.heads(), Fit.MAX_DEVICES)) : Fit.MAX_DEVICES;
+    }
+
+    /** Whether the scenario's devices split the attention heads (tensor parallelism) rather than the layers. */
+    boolean splitsHeads(Scenario s) {
+        return false;
     }
 
     // ------------------------------------------------------------------ defaults of the runtime's release
