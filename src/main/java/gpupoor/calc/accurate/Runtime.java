@@ -41,17 +41,24 @@ abstract class Runtime {
      * @throws InvalidScenarioException for a runtime the default method does not model
      */
     static Runtime of(Framework f) {
-        for (Runtime r : ALL) {
-            if (r.framework() == f) {
-                return r;
+        Runtime r = f.index() < BY_INDEX.length ? BY_INDEX[f.index()] : null;
+        if (r == null) {
+            throw new InvalidScenarioException("the default method does not model " + f.label() + " yet");
+        }
+        return r;
+    }
+
+    /** The strategies by {@link Framework#index()} (every estimate looks its runtime up, several times). */
+    private static final Runtime[] BY_INDEX = byIndex();
+
+    private static Runtime[] byIndex() {
+        Runtime[] out = new Runtime[Framework.all().size()];
+        for (List<Runtime> group : List.of(ALL, TRAINING_ONLY)) {
+            for (Runtime r : group) {
+                out[r.framework().index()] = r;
             }
         }
-        for (Runtime r : TRAINING_ONLY) {
-            if (r.framework() == f) {
-                return r;
-            }
-        }
-        throw new InvalidScenarioException("the default method does not model " + f.label() + " yet");
+        return out;
     }
 
     /**
