@@ -184,11 +184,13 @@ public final class Fit {
         List<Check> trials = new ArrayList<>();
         Map<Integer, Check> checked = new HashMap<>();
         IntPredicate fits = n -> checked.computeIfAbsent(n, k -> trial(s.withDeviceCount(k), trials)).fits();
-        int n = fewestFitting(fits, k -> method.acceptsDeviceCount(s, k), method.largestDeviceCount(s), 0, false, 0);
+        int largest = method.largestDeviceCount(s);
+        int n = fewestFitting(fits, k -> method.acceptsDeviceCount(s, k), largest, 0, false, 0);
         if (n < 0) {
             Check last = checked.get(checked.keySet().stream().max(Integer::compare).orElseThrow());
-            return new Result<>("fewest GPUs", null, null, last, trials, List.of(String.format(
-                    "does not fit even on the search's ceiling of %,d", MAX_DEVICES)));
+            return new Result<>("fewest GPUs", null, null, last, trials, List.of(largest < MAX_DEVICES
+                    ? String.format("does not fit even on %,d, the most devices that can share this model with this runtime", largest)
+                    : String.format("does not fit even on the search's ceiling of %,d", MAX_DEVICES)));
         }
         Check beyond = checked.keySet().stream().filter(k -> k < n).max(Integer::compare).map(checked::get).orElse(null);
         return new Result<>("fewest GPUs", n, checked.get(n), beyond, trials, List.of());

@@ -157,9 +157,20 @@ abstract class Runtime {
         return !splitsHeads(s) || headsDivide(a, n);
     }
 
-    /** The largest count {@link #acceptsDeviceCount} may accept: the heads under tensor parallelism (a search looks no further). */
+    /**
+     * The most devices that can share the scenario's model (a search for the fewest looks no further):
+     * under tensor parallelism the heads ({@link #acceptsDeviceCount}); in a layer split of inference
+     * each device holds whole blocks, so beyond one device per block and one for the output layer a
+     * device would hold nothing; else {@link Fit#MAX_DEVICES}.
+     */
     final int largestDeviceCount(Scenario s, Architecture a) {
-        return splitsHeads(s) ? Math.max(1, Math.min(a.heads(), Fit.MAX_DEVICES)) : Fit.MAX_DEVICES;
+        long most = Fit.MAX_DEVICES;
+        if (splitsHeads(s)) {
+            most = a.heads();
+        } else if (!s.workload().isTraining() && parallelism(s) == Parallelism.LAYER && !rowSplit(s)) {
+            most = a.layers() + 1L;
+        }
+        return (int) Math.max(1, Math.min(most, Fit.MAX_DEVICES));
     }
 
     /** Whether the scenario's devices split the attention heads (tensor parallelism) rather than the layers. */
