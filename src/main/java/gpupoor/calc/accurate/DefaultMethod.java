@@ -538,7 +538,8 @@ public final class DefaultMethod implements Method {
         return sb.toString();
     }
 
+    /** Whole MiB with thousands separators, as the reports show them ({@code 28,162}). */
     private static String fmt(double mib) {
-        return Double.isNaN(mib) ? "?" : NumberText.plain(Math.round(mib));
+        return Double.isNaN(mib) ? "?" : String.format(java.util.Locale.ROOT, "%,d", Math.round(mib));
     }
 }
