@@ -358,22 +358,22 @@ final class SweepPoints {
             }
         }
         if (hasContext) {
-            cols.add(ints("prompt_tokens", pick(prompt, at, n)));
-            cols.add(ints("generate_tokens", pick(generate, at, n)));
+            cols.add(ints("prompt_tokens", pick(prompt, rows)));
+            cols.add(ints("generate_tokens", pick(generate, rows)));
         }
         // the output columns, each built only when some point has a value in it, on every core
         Map<String, Supplier<Column<?>>> outputs = new LinkedHashMap<>();
-        outputs.put("total_mib", () -> doubles("total_mib", total, at, n, 0));
+        outputs.put("total_mib", () -> doubles("total_mib", pick(total, rows), 0));
         outputs.put("total_low_mib", () -> doubles("total_low_mib", ends(Metric.MEMORY, total, at, n, false), 0));
         outputs.put("total_high_mib", () -> doubles("total_high_mib", ends(Metric.MEMORY, total, at, n, true), 0));
-        outputs.put("weights_mib", () -> doubles("weights_mib", weights, at, n, 0));
-        outputs.put("kv_cache_mib", () -> doubles("kv_cache_mib", kv, at, n, 0));
-        outputs.put("activations_mib", () -> doubles("activations_mib", activations, at, n, 0));
-        outputs.put("grad_optimizer_mib", () -> doubles("grad_optimizer_mib", gradOptimizer, at, n, 0));
-        outputs.put("overhead_mib", () -> doubles("overhead_mib", overhead, at, n, 0));
-        outputs.put("capacity_mib", () -> doubles("capacity_mib", capacity, at, n, 0));
-        outputs.put("host_mib", () -> doubles("host_mib", host, at, n, 0));
-        outputs.put("max_concurrency", () -> doubles("max_concurrency", concurrency, at, n, 0));
+        outputs.put("weights_mib", () -> doubles("weights_mib", pick(weights, rows), 0));
+        outputs.put("kv_cache_mib", () -> doubles("kv_cache_mib", pick(kv, rows), 0));
+        outputs.put("activations_mib", () -> doubles("activations_mib", pick(activations, rows), 0));
+        outputs.put("grad_optimizer_mib", () -> doubles("grad_optimizer_mib", pick(gradOptimizer, rows), 0));
+        outputs.put("overhead_mib", () -> doubles("overhead_mib", pick(overhead, rows), 0));
+        outputs.put("capacity_mib", () -> doubles("capacity_mib", pick(capacity, rows), 0));
+        outputs.put("host_mib", () -> doubles("host_mib", pick(host, rows), 0));
+        outputs.put("max_concurrency", () -> doubles("max_concurrency", pick(concurrency, rows), 0));
         outputs.put("fits", () -> {
             BooleanColumn f = BooleanColumn.create("fits");
             for (int j = 0; j < n; j++) {
@@ -405,7 +405,7 @@ final class SweepPoints {
             }
             return ints("gpus_needed", gpus);
         });
-        outputs.put("tokens_per_s", () -> doubles("tokens_per_s", tokensPerSecond, at, n, 2));
+        outputs.put("tokens_per_s", () -> doubles("tokens_per_s", pick(tokensPerSecond, rows), 2));
         outputs.put("tokens_per_s_low", () -> doubles("tokens_per_s_low", ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, false), 2));
         outputs.put("tokens_per_s_high", () -> doubles("tokens_per_s_high", ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, true), 2));
         outputs.put("throughput_tokens_per_s", () -> {
@@ -415,9 +415,9 @@ final class SweepPoints {
             }
             return doubles("throughput_tokens_per_s", throughput, 2);
         });
-        outputs.put("ms_per_token", () -> doubles("ms_per_token", msPerToken, at, n, 2));
-        outputs.put("prompt_s", () -> doubles("prompt_s", promptSeconds, at, n, 3));
-        outputs.put("ms_per_iteration", () -> doubles("ms_per_iteration", msPerIteration, at, n, 2));
+        outputs.put("ms_per_token", () -> doubles("ms_per_token", pick(msPerToken, rows), 2));
+        outputs.put("prompt_s", () -> doubles("prompt_s", pick(promptSeconds, rows), 3));
+        outputs.put("ms_per_iteration", () -> doubles("ms_per_iteration", pick(msPerIteration, rows), 2));
         outputs.put("bound", () -> {
             StringColumn b = StringColumn.create("bound", n);
             String[] bounds = {"memory", "compute"};
@@ -487,10 +487,28 @@ final class SweepPoints {
         return false;
     }
 
-    private static int[] pick(int[] values, java.util.function.IntUnaryOperator at, int n) {
-        int[] out = new int[n];
-        for (int j = 0; j < n; j++) {
-            out[j] = values[at.applyAsInt(j)];
+    // tablesaw copies the arrays a column is made of, so the points' own arrays can be handed over when all are shown
+
+    /** The values of the points {@code rows} (null: all, the array itself). */
+    private static int[] pick(int[] values, int[] rows) {
+        if (rows == null) {
+            return values;
+        }
+        int[] out = new int[rows.length];
+        for (int j = 0; j < rows.length; j++) {
+            out[j] = values[rows[j]];
+        }
+        return out;
+    }
+
+    /** The values of the points {@code rows} (null: all, the array itself). */
+    private static double[] pick(double[] values, int[] rows) {
+        if (rows == null) {
+            return values;
+        }
+        double[] out = new double[rows.length];
+        for (int j = 0; j < rows.length; j++) {
+            out[j] = values[rows[j]];
         }
         return out;
     }
@@ -507,15 +525,6 @@ final class SweepPoints {
             out[j] = b == null ? Double.NaN : high ? b.high(values[i]) : b.low(values[i]);
         }
         return out;
-    }
-
-    private static DoubleColumn doubles(String name, double[] values, java.util.function.IntUnaryOperator at, int n,
-                                        int decimals) {
-        double[] out = new double[n];
-        for (int j = 0; j < n; j++) {
-            out[j] = values[at.applyAsInt(j)];
-        }
-        return doubles(name, out, decimals);
     }
 
     private static IntColumn ints(String name, int[] values) {
