@@ -4,9 +4,13 @@ import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Quant;
 import gpupoor.calc.ServingOptions;
 
+import java.util.List;
+
 /**
  * The bytes of a model's weights under a storage format ({@link WeightFormat}), summed tensor by
- * tensor into the totals the memory plans and the speed model read.
+ * tensor into the totals the memory plans and the speed model read. The blocks' bytes are kept as
+ * running sums over the block index, so the bytes of any range of blocks (the ones llama.cpp
+ * offloads, say) take one subtraction however many blocks the model has.
  *
  * @param quant          the storage format
  * @param format         how it was applied, in words (for the assumptions)
@@ -14,43 +18,37 @@ import gpupoor.calc.ServingOptions;
  * @param total          every byte
  * @param tokenEmbedding input (and position) embeddings
  * @param head           the LM head (0 when tied to the embedding)
- * @param layers         per block
+ * @param layersBefore   for i from 0 to the block count, the bytes of blocks 0 to i - 1
+ * @param largestLayer   the bytes of the largest block
  * @param denseActive    bytes read per decode step outside the routed experts (decoder only, head included)
  * @param perExpert      bytes of one routed expert summed over the MoE layers
- * @param repackLayers   per block, the bytes llama.cpp's CPU backend repacks when the block runs on the CPU
- *                       ({@link WeightFormat#repackable}: Q4_0, Q4_K and IQ4_NL matrices)
+ * @param repackBefore   the same running sums of the bytes llama.cpp's CPU backend repacks when a block runs
+ *                       on the CPU ({@link WeightFormat#repackable}: Q4_0, Q4_K and IQ4_NL matrices)
  * @param repackOutside  the same outside the blocks (the output head)
  */
-record WeightBytes(Quant quant, String format, boolean quantizedKernels, double total, double tokenEmbedding, double head, double[] layers,
-                          double denseActive, double perExpert, double[] repackLayers, double repackOutside) {
+record WeightBytes(Quant quant, String format, boolean quantizedKernels, double total, double tokenEmbedding, double head,
+                          double[] layersBefore, double largestLayer, double denseActive, double perExpert,
+                          double[] repackBefore, double repackOutside) {
 
     /** Copies the arrays. */
     public WeightBytes {
-        layers = layers.clone();
-        repackLayers = repackLayers.clone();
+        layersBefore = layersBefore.clone();
+        repackBefore = repackBefore.clone();
+    }
+
+    /** Bytes of blocks {@code from} (inclusive) to {@code to} (exclusive). */
+    public double layers(int from, int to) {
+        return layersBefore[to] - layersBefore[from];
     }
 
     /** Repacked bytes of blocks {@code from} (inclusive) to {@code to} (exclusive). */
     public double repacked(int from, int to) {
-        double sum = 0;
-        for (int i = from; i < to; i++) {
-            sum += repackLayers[i];
-        }
-        return sum;
-    }
-
-    /** Bytes of block {@code i}. */
-    public double layer(int i) {
-        return layers[i];
+        return repackBefore[to] - repackBefore[from];
     }
 
     /** Bytes of the blocks, all together. */
     public double allLayers() {
-        double sum = 0;
-        for (double b : layers) {
-            sum += b;
-        }
-        return sum;
+        return layersBefore[layersBefore.length - 1];
     }
 
     /** Bytes of the tensors outside the blocks (embeddings, head, final norm). */
@@ -85,45 +83,67 @@ record WeightBytes(Quant quant, String format, boolean quantizedKernels, double 
     /**
      * As {@link #of(Architecture, ModelSpec, Quant, boolean)}, EXL2 weights at {@code exl2Bits} bits per
      * weight and a bitsandbytes checkpoint keeping the modules {@code keep16} names in 16 bits (null: none).
+     * Each kind of block ({@link WeightFormat#sized}) is summed once and counted as often as it occurs.
      */
     static WeightBytes of(Architecture a, ModelSpec model, Quant quant, boolean qlora, double exl2Bits, ServingOptions keep16) {
         WeightFormat format = WeightFormat.of(quant, model, qlora, exl2Bits, keep16);
-        double total = 0;
-        double embedding = 0;
-        double head = 0;
-        double dense = 0;
-        double routed = 0;
-        double[] layers = new double[a.layers()];
-        double[] repack = new double[a.layers()];
-        double repackOutside = 0;
-        for (WeightFormat.Sized s : format.sized(a)) {
-            Tensor t = s.tensor();
-            double b = s.bytes();
-            total += b;
-            if (format.repackable(a, t)) {
-                if (t.layer() >= 0) {
-                    repack[t.layer()] += b;
-                } else {
-                    repackOutside += b;
-                }
-            }
-            switch (t.role()) {
-                case TOKEN_EMBD, POS_EMBD -> embedding += b;
-                case OUTPUT -> head += b;
-                default -> { }
-            }
-            if (t.layer() >= 0) {
-                layers[t.layer()] += b;
-            }
-            boolean decoderWeight = !a.isEncoder(t) && t.role().perToken();
-            if (decoderWeight && t.role().routedExpert()) {
-                routed += b;
-            } else if (decoderWeight) {
-                dense += b;
-            }
+        WeightFormat.Sizes sizes = format.sized(a);
+        Tally outside = Tally.of(a, format, sizes.outside());
+        List<Tally> kinds = sizes.kinds().stream().map(k -> Tally.of(a, format, k)).toList();
+        int[] count = new int[kinds.size()];
+        double[] before = new double[a.layers() + 1];
+        double[] repackBefore = new double[a.layers() + 1];
+        for (int i = 0; i < a.layers(); i++) {
+            int k = sizes.kindOf()[i];
+            count[k]++;
+            before[i + 1] = before[i] + kinds.get(k).bytes;
+            repackBefore[i + 1] = repackBefore[i] + kinds.get(k).repack;
+        }
+        double dense = outside.dense;
+        double routed = outside.routed;
+        double largest = 0;
+        for (int k = 0; k < kinds.size(); k++) {
+            Tally t = kinds.get(k);
+            dense += count[k] * t.dense;
+            routed += count[k] * t.routed;
+            largest = count[k] > 0 ? Math.max(largest, t.bytes) : largest;
         }
         double perExpert = a.moe() == null ? routed : routed / a.moe().experts();
-        return new WeightBytes(quant, format.describe(), format.quantizedKernels(), total, embedding, head, layers, dense,
-                perExpert, repack, repackOutside);
+        return new WeightBytes(quant, format.describe(), format.quantizedKernels(), outside.bytes + before[a.layers()],
+                outside.embedding, outside.head, before, largest, dense, perExpert, repackBefore, outside.repack);
+    }
+
+    /** The bytes of some tensors, by the part they play. */
+    private static final class Tally {
+        double bytes;
+        double embedding;
+        double head;
+        double dense;
+        double routed;
+        double repack;
+
+        static Tally of(Architecture a, WeightFormat format, List<WeightFormat.Sized> tensors) {
+            Tally t = new Tally();
+            for (WeightFormat.Sized s : tensors) {
+                Tensor tensor = s.tensor();
+                double b = s.bytes();
+                t.bytes += b;
+                if (format.repackable(a, tensor)) {
+                    t.repack += b;
+                }
+                switch (tensor.role()) {
+                    case TOKEN_EMBD, POS_EMBD -> t.embedding += b;
+                    case OUTPUT -> t.head += b;
+                    default -> { }
+                }
+                boolean decoderWeight = !a.isEncoder(tensor) && tensor.role().perToken();
+                if (decoderWeight && tensor.role().routedExpert()) {
+                    t.routed += b;
+                } else if (decoderWeight) {
+                    t.dense += b;
+                }
+            }
+            return t;
+        }
     }
 }
