@@ -4,8 +4,8 @@ import gpupoor.calc.ModelSpec;
 import gpupoor.calc.InvalidScenarioException;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -611,6 +611,13 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
      * its MLP holds routed experts. Blocks of one kind have one shape.
      */
     private record BlockKind(boolean decoder, Mixer mixer, boolean experts) {
+        /** How many kinds there are. */
+        static final int COUNT = 4 * Mixer.values().length;
+
+        /** This kind as a number below {@link #COUNT}. */
+        int code() {
+            return mixer.ordinal() * 4 + (decoder ? 2 : 0) + (experts ? 1 : 0);
+        }
     }
 
     /**
@@ -623,16 +630,17 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
         /** The tensors of {@code layers} blocks: each kind of block built once, at its first block. */
         Tensors tensors(int layers, int normsPerBlock) {
             int[] blockIndex = new int[layers];
-            Map<BlockKind, Integer> index = new HashMap<>();
+            int[] index = new int[BlockKind.COUNT];
+            Arrays.fill(index, -1);
             List<BlockKind> kinds = new ArrayList<>();
             List<Integer> firsts = new ArrayList<>();
-            int[] counts = new int[2 * Mixer.values().length * 2];
+            int[] counts = new int[BlockKind.COUNT];
             for (int i = 0; i < layers; i++) {
                 BlockKind kind = kind(i);
-                Integer b = index.get(kind);
-                if (b == null) {
+                int b = index[kind.code()];
+                if (b < 0) {
                     b = kinds.size();
-                    index.put(kind, b);
+                    index[kind.code()] = b;
                     kinds.add(kind);
                     firsts.add(i);
                 }
