@@ -46,6 +46,7 @@ import java.util.function.IntFunction;
  * @param recurrentLayers decoder blocks with a recurrent state (Falcon-H1 runs attention and Mamba-2 in every block)
  * @param synthetic      whether the shape was made up from a parameter count
  * @param outside        the weight tensors outside the blocks (embeddings, final norm, LM head, vision tower)
+ * @param leading        how many of {@code outside} come before the blocks in the model's order (the embeddings)
  * @param blocks         the blocks' distinct shapes, in the order of their first block
  * @param blockIndex     for each block, the index of its shape in {@code blocks} (not copied: never modified)
  */
@@ -53,7 +54,7 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
                            int headDim, int intermediate, int vocab, boolean tiedEmbeddings, Moe moe, Mla mla,
                            int slidingWindow, int slidingLayers, int attentionLayers, boolean chunked,
                            RecurrentMixer recurrent, int recurrentLayers, boolean synthetic, List<Tensor> outside,
-                           List<Block> blocks, int[] blockIndex) {
+                           int leading, List<Block> blocks, int[] blockIndex) {
 
     /** What mixes the tokens of one decoder block. */
     enum Mixer {
@@ -187,29 +188,48 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
      * selects ({@code E·(1-(1-k/E)^batch)} in expectation for uniform routing).
      */
     public double activeParams(double batch) {
-        double n = activeParams(outside, batch);
-        for (Block b : blocks) {
-            if (b.first() >= encoderLayers) {
-                n += b.count() * activeParams(b.tensors(), batch);
-            }
+        double[][] perBlock = new double[blocks.size()][];
+        for (int b = 0; b < blocks.size(); b++) {
+            perBlock[b] = blocks.get(b).tensors().stream().mapToDouble(t -> activeParams(t, batch)).toArray();
         }
+        double n = inModelOrder(outside.stream().mapToDouble(t -> activeParams(t, batch)).toArray(), leading, perBlock,
+                blockIndex);
         if (tiedEmbeddings) {
             n += (double) vocab * hidden;
         }
         return n;
     }
 
-    private double activeParams(List<Tensor> tensors, double batch) {
+    private double activeParams(Tensor t, double batch) {
+        if (!t.role().perToken() || isEncoder(t)) {
+            return 0;
+        }
+        return t.role().routedExpert() ? t.paramsPerCopy() * expertsTouched(batch) : t.params();
+    }
+
+    /**
+     * A sum over every tensor of a model in its order: the first {@code leading} of the values
+     * outside the blocks, then each block's values (those of its kind), then the other outside values.
+     * Fractional values (expected experts, fractional bits per weight) so add up to the last bit as
+     * they do one tensor at a time; the values are worked out once per kind of block, and a zero
+     * stands for a tensor left out of the sum.
+     *
+     * @param outside values of the tensors outside the blocks
+     * @param kinds   for each kind of block, the values of its tensors
+     * @param kindOf  for each block, its kind
+     */
+    static double inModelOrder(double[] outside, int leading, double[][] kinds, int[] kindOf) {
         double n = 0;
-        for (Tensor t : tensors) {
-            if (!t.role().perToken()) {
-                continue;
+        for (int j = 0; j < leading; j++) {
+            n += outside[j];
+        }
+        for (int k : kindOf) {
+            for (double v : kinds[k]) {
+                n += v;
             }
-            if (t.role().routedExpert()) {
-                n += t.paramsPerCopy() * expertsTouched(batch);
-            } else {
-                n += t.params();
-            }
+        }
+        for (int j = leading; j < outside.length; j++) {
+            n += outside[j];
         }
         return n;
     }
@@ -356,7 +376,7 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
         Tensors t = s.tensors(totalLayers, normsPerBlock(m, family));
         return new Architecture(family, totalLayers, encoder, h, heads, kvHeads, headDim, denseInter, vocab, tied, moe, mla,
                 plan.window(), plan.windowedLayers(), plan.attentionLayers(), plan.chunked(), recurrent,
-                plan.recurrentLayers(), false, t.outside(), t.blocks(), t.blockIndex());
+                plan.recurrentLayers(), false, t.outside(), t.leading(), t.blocks(), t.blockIndex());
     }
 
     private static int kvHeads(ModelSpec m, ModelFamily family, int heads) {
@@ -593,17 +613,18 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
                 mixers, null, false, List.of());
         Tensors t = s.tensors(layers, 2);
         return new Architecture(ModelFamily.LLAMA, layers, 0, h, heads, kvHeads, headDim, inter, vocab, false, null, null,
-                0, 0, layers, false, null, 0, true, t.outside(), t.blocks(), t.blockIndex());
+                0, 0, layers, false, null, 0, true, t.outside(), t.leading(), t.blocks(), t.blockIndex());
     }
 
     /**
      * A model's tensors: those outside the blocks, the blocks' distinct shapes and each block's shape.
      *
      * @param outside    tensors outside the blocks
+     * @param leading    how many of them come before the blocks
      * @param blocks     distinct block shapes
      * @param blockIndex per block, its shape's index in {@code blocks}
      */
-    private record Tensors(List<Tensor> outside, List<Block> blocks, int[] blockIndex) {
+    private record Tensors(List<Tensor> outside, int leading, List<Block> blocks, int[] blockIndex) {
     }
 
     /**
@@ -651,7 +672,10 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
             for (int b = 0; b < kinds.size(); b++) {
                 blocks.add(new Block(firsts.get(b), counts[b], block(firsts.get(b), kinds.get(b), normsPerBlock)));
             }
-            return new Tensors(outside(), blocks, blockIndex);
+            List<Tensor> outside = new ArrayList<>(embeddings());
+            int leading = outside.size();
+            outside.addAll(afterBlocks());
+            return new Tensors(outside, leading, blocks, blockIndex);
         }
 
         private BlockKind kind(int i) {
@@ -680,8 +704,8 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
             return out;
         }
 
-        /** The tensors outside the blocks: embeddings first, then the final norm, the LM head and the vision tower. */
-        private List<Tensor> outside() {
+        /** The tensors before the blocks: the embeddings (BLOOM: and their norm). */
+        private List<Tensor> embeddings() {
             List<Tensor> out = new ArrayList<>();
             out.add(Tensor.global(Tensor.Role.TOKEN_EMBD, vocab, h));
             if (positions > 0) {
@@ -690,6 +714,12 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
             if (family == ModelFamily.BLOOM) {
                 out.add(Tensor.global(Tensor.Role.VECTOR, 1, 2L * h));
             }
+            return out;
+        }
+
+        /** The tensors after the blocks: the final norm(s), the LM head and the vision tower. */
+        private List<Tensor> afterBlocks() {
+            List<Tensor> out = new ArrayList<>();
             if (family == ModelFamily.T5 && encoderLayers > 0) {
                 out.add(Tensor.global(Tensor.Role.VECTOR, 1, h));
             }

@@ -35,7 +35,10 @@ final class PublishedWeights extends WeightFormat {
         throw new UnsupportedOperationException("published weights are sized per file tensor");
     }
 
-    /** The file's tensors, each block its own kind (a file lists every block's tensors). */
+    /**
+     * The file's tensors, each block its own kind (a file lists every block's tensors); whole bytes,
+     * so the order they are added in does not matter.
+     */
     @Override
     Sizes sized(Architecture a) {
         List<Sized> outside = new ArrayList<>();
@@ -49,7 +52,7 @@ final class PublishedWeights extends WeightFormat {
             Tensor t = place(w, a.layers());
             (t.layer() >= 0 ? blocks.get(t.layer()) : outside).add(new Sized(t, w.bytes()));
         }
-        return new Sizes(outside, blocks, kindOf);
+        return new Sizes(outside, 0, blocks, kindOf);
     }
 
     @Override

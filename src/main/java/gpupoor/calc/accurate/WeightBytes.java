@@ -83,67 +83,74 @@ record WeightBytes(Quant quant, String format, boolean quantizedKernels, double 
     /**
      * As {@link #of(Architecture, ModelSpec, Quant, boolean)}, EXL2 weights at {@code exl2Bits} bits per
      * weight and a bitsandbytes checkpoint keeping the modules {@code keep16} names in 16 bits (null: none).
-     * Each kind of block ({@link WeightFormat#sized}) is summed once and counted as often as it occurs.
+     * Each kind of block ({@link WeightFormat#sized}) is sized once; the totals add its bytes for
+     * every block of the kind, in the model's order ({@link Architecture#inModelOrder}).
      */
     static WeightBytes of(Architecture a, ModelSpec model, Quant quant, boolean qlora, double exl2Bits, ServingOptions keep16) {
         WeightFormat format = WeightFormat.of(quant, model, qlora, exl2Bits, keep16);
         WeightFormat.Sizes sizes = format.sized(a);
-        Tally outside = Tally.of(a, format, sizes.outside());
-        List<Tally> kinds = sizes.kinds().stream().map(k -> Tally.of(a, format, k)).toList();
-        int[] count = new int[kinds.size()];
+        int kinds = sizes.kinds().size();
+        double[][] bytes = new double[kinds][];
+        double[][] dense = new double[kinds][];
+        double[][] routed = new double[kinds][];
+        double[] block = new double[kinds];
+        double[] repack = new double[kinds];
+        double largest = 0;
+        for (int k = 0; k < kinds; k++) {
+            List<WeightFormat.Sized> tensors = sizes.kinds().get(k);
+            bytes[k] = tensors.stream().mapToDouble(WeightFormat.Sized::bytes).toArray();
+            dense[k] = part(a, tensors, false);
+            routed[k] = part(a, tensors, true);
+            for (WeightFormat.Sized s : tensors) {
+                block[k] += s.bytes();
+                if (format.repackable(a, s.tensor())) {
+                    repack[k] += s.bytes();
+                }
+            }
+        }
         double[] before = new double[a.layers() + 1];
         double[] repackBefore = new double[a.layers() + 1];
         for (int i = 0; i < a.layers(); i++) {
             int k = sizes.kindOf()[i];
-            count[k]++;
-            before[i + 1] = before[i] + kinds.get(k).bytes;
-            repackBefore[i + 1] = repackBefore[i] + kinds.get(k).repack;
+            before[i + 1] = before[i] + block[k];
+            repackBefore[i + 1] = repackBefore[i] + repack[k];
+            largest = Math.max(largest, block[k]);
         }
-        double dense = outside.dense;
-        double routed = outside.routed;
-        double largest = 0;
-        for (int k = 0; k < kinds.size(); k++) {
-            Tally t = kinds.get(k);
-            dense += count[k] * t.dense;
-            routed += count[k] * t.routed;
-            largest = count[k] > 0 ? Math.max(largest, t.bytes) : largest;
+        double embedding = 0;
+        double head = 0;
+        double repackOutside = 0;
+        for (WeightFormat.Sized s : sizes.outside()) {
+            switch (s.tensor().role()) {
+                case TOKEN_EMBD, POS_EMBD -> embedding += s.bytes();
+                case OUTPUT -> head += s.bytes();
+                default -> { }
+            }
+            if (format.repackable(a, s.tensor())) {
+                repackOutside += s.bytes();
+            }
         }
-        double perExpert = a.moe() == null ? routed : routed / a.moe().experts();
-        return new WeightBytes(quant, format.describe(), format.quantizedKernels(), outside.bytes + before[a.layers()],
-                outside.embedding, outside.head, before, largest, dense, perExpert, repackBefore, outside.repack);
+        List<WeightFormat.Sized> outside = sizes.outside();
+        int lead = sizes.leading();
+        double total = Architecture.inModelOrder(outside.stream().mapToDouble(WeightFormat.Sized::bytes).toArray(), lead,
+                bytes, sizes.kindOf());
+        double denseActive = Architecture.inModelOrder(part(a, outside, false), lead, dense, sizes.kindOf());
+        double allRouted = Architecture.inModelOrder(part(a, outside, true), lead, routed, sizes.kindOf());
+        double perExpert = a.moe() == null ? allRouted : allRouted / a.moe().experts();
+        return new WeightBytes(quant, format.describe(), format.quantizedKernels(), total, embedding, head, before, largest,
+                denseActive, perExpert, repackBefore, repackOutside);
     }
 
-    /** The bytes of some tensors, by the part they play. */
-    private static final class Tally {
-        double bytes;
-        double embedding;
-        double head;
-        double dense;
-        double routed;
-        double repack;
-
-        static Tally of(Architecture a, WeightFormat format, List<WeightFormat.Sized> tensors) {
-            Tally t = new Tally();
-            for (WeightFormat.Sized s : tensors) {
-                Tensor tensor = s.tensor();
-                double b = s.bytes();
-                t.bytes += b;
-                if (format.repackable(a, tensor)) {
-                    t.repack += b;
-                }
-                switch (tensor.role()) {
-                    case TOKEN_EMBD, POS_EMBD -> t.embedding += b;
-                    case OUTPUT -> t.head += b;
-                    default -> { }
-                }
-                boolean decoderWeight = !a.isEncoder(tensor) && tensor.role().perToken();
-                if (decoderWeight && tensor.role().routedExpert()) {
-                    t.routed += b;
-                } else if (decoderWeight) {
-                    t.dense += b;
-                }
-            }
-            return t;
+    /**
+     * The bytes of the decoder's weights a token reads, tensor by tensor (0 for the others): the
+     * routed experts' ({@code routed}), or the rest, the head included.
+     */
+    private static double[] part(Architecture a, List<WeightFormat.Sized> tensors, boolean routed) {
+        double[] out = new double[tensors.size()];
+        for (int j = 0; j < out.length; j++) {
+            Tensor t = tensors.get(j).tensor();
+            boolean decoderWeight = !a.isEncoder(t) && t.role().perToken();
+            out[j] = decoderWeight && t.role().routedExpert() == routed ? tensors.get(j).bytes() : 0;
         }
+        return out;
     }
 }

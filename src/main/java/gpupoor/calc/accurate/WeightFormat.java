@@ -36,10 +36,11 @@ abstract class WeightFormat {
      * whose blocks all hold the same bytes.
      *
      * @param outside tensors outside the blocks
+     * @param leading how many of them come before the blocks in the model's order
      * @param kinds   the tensors of one block of each kind (the block index they carry is that block's)
      * @param kindOf  for each block, the index of its kind in {@code kinds} (not copied: never modified)
      */
-    record Sizes(List<Sized> outside, List<List<Sized>> kinds, int[] kindOf) {
+    record Sizes(List<Sized> outside, int leading, List<List<Sized>> kinds, int[] kindOf) {
     }
 
     /**
@@ -71,7 +72,7 @@ abstract class WeightFormat {
             }
             kindOf[i] = k;
         }
-        return new Sizes(outside, kinds, kindOf);
+        return new Sizes(outside, a.leading(), kinds, kindOf);
     }
 
     private List<Sized> sized(Architecture a, List<Tensor> tensors) {

@@ -11,12 +11,13 @@ final class PerLayerWalk {
     private PerLayerWalk() {
     }
 
-    /** Every tensor of the model: the embeddings and the rest outside the blocks, and each block's own. */
+    /** Every tensor of the model in its order: the embeddings, each block's own, the rest outside the blocks. */
     static List<Tensor> tensors(Architecture a) {
-        List<Tensor> out = new ArrayList<>(a.outside());
+        List<Tensor> out = new ArrayList<>(a.outside().subList(0, a.leading()));
         for (int i = 0; i < a.layers(); i++) {
             out.addAll(a.block(i).at(i));
         }
+        out.addAll(a.outside().subList(a.leading(), a.outside().size()));
         return out;
     }
 
