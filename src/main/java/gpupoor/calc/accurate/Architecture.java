@@ -4,6 +4,7 @@ import gpupoor.calc.ModelSpec;
 import gpupoor.calc.InvalidScenarioException;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,10 @@ import java.util.function.IntFunction;
  * {@link RecurrentMixer} such as Mamba or Gated DeltaNet with a fixed state per sequence), biases
  * and norms, the vision tower; and from it every weight tensor. A model known only by its size gets
  * a synthetic shape with that many parameters and the grouped-query attention typical of current
- * models ({@link #synthetic}).
+ * models ({@link #synthetic}). The blocks come in a few shapes (dense; sliding and full attention
+ * alternating; attention, recurrent and MoE blocks of a hybrid): each {@link Block} holds its
+ * tensors once, with how many blocks have it, so that figures are computed once per shape however
+ * many blocks a config declares.
  *
  * @param family         architecture family
  * @param layers         transformer blocks (encoder + decoder for encoder-decoders)
@@ -41,12 +45,16 @@ import java.util.function.IntFunction;
  * @param recurrent      the mixer of the blocks with a recurrent state, or null for none
  * @param recurrentLayers decoder blocks with a recurrent state (Falcon-H1 runs attention and Mamba-2 in every block)
  * @param synthetic      whether the shape was made up from a parameter count
- * @param tensors        every weight tensor
+ * @param outside        the weight tensors outside the blocks (embeddings, final norm, LM head, vision tower)
+ * @param leading        how many of {@code outside} come before the blocks in the model's order (the embeddings)
+ * @param blocks         the blocks' distinct shapes, in the order of their first block
+ * @param blockIndex     for each block, the index of its shape in {@code blocks} (not copied: never modified)
  */
 record Architecture(ModelFamily family, int layers, int encoderLayers, int hidden, int heads, int kvHeads,
                            int headDim, int intermediate, int vocab, boolean tiedEmbeddings, Moe moe, Mla mla,
                            int slidingWindow, int slidingLayers, int attentionLayers, boolean chunked,
-                           RecurrentMixer recurrent, int recurrentLayers, boolean synthetic, List<Tensor> tensors) {
+                           RecurrentMixer recurrent, int recurrentLayers, boolean synthetic, List<Tensor> outside,
+                           int leading, List<Block> blocks, int[] blockIndex) {
 
     /** What mixes the tokens of one decoder block. */
     enum Mixer {
@@ -111,9 +119,44 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
     public record Mla(int qLoraRank, int kvLoraRank, int ropeDim, int nopeDim, int vHeadDim) {
     }
 
-    /** Copies the tensor list. */
+    /**
+     * Blocks of one shape: the same tensors (encoder or decoder, the same mixer, with or without
+     * routed experts), in every block but for the block index they carry.
+     *
+     * @param first   the first block of this shape
+     * @param count   how many blocks have it
+     * @param tensors the tensors of block {@code first} (block i's are each {@link Tensor#at at(i)})
+     */
+    record Block(int first, int count, List<Tensor> tensors) {
+        /** Copies the tensor list. */
+        Block {
+            tensors = List.copyOf(tensors);
+        }
+
+        /** The tensors of block {@code layer} (one of this shape). */
+        List<Tensor> at(int layer) {
+            return layer == first ? tensors : tensors.stream().map(t -> t.at(layer)).toList();
+        }
+
+        /** Parameters of one block of this shape. */
+        long params() {
+            long n = 0;
+            for (Tensor t : tensors) {
+                n += t.params();
+            }
+            return n;
+        }
+    }
+
+    /** Copies the lists. */
     public Architecture {
-        tensors = List.copyOf(tensors);
+        outside = List.copyOf(outside);
+        blocks = List.copyOf(blocks);
+    }
+
+    /** The shape of block {@code layer}. */
+    public Block block(int layer) {
+        return blocks.get(blockIndex[layer]);
     }
 
     // ------------------------------------------------------------------ derived sizes
@@ -121,8 +164,11 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
     /** Every parameter. */
     public long totalParams() {
         long n = 0;
-        for (Tensor t : tensors) {
+        for (Tensor t : outside) {
             n += t.params();
+        }
+        for (Block b : blocks) {
+            n += b.count() * b.params();
         }
         return n;
     }
@@ -142,19 +188,48 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
      * selects ({@code E·(1-(1-k/E)^batch)} in expectation for uniform routing).
      */
     public double activeParams(double batch) {
-        double n = 0;
-        for (Tensor t : tensors) {
-            if (!t.role().perToken() || isEncoder(t)) {
-                continue;
-            }
-            if (t.role().routedExpert()) {
-                n += t.paramsPerCopy() * expertsTouched(batch);
-            } else {
-                n += t.params();
-            }
+        double[][] perBlock = new double[blocks.size()][];
+        for (int b = 0; b < blocks.size(); b++) {
+            perBlock[b] = blocks.get(b).tensors().stream().mapToDouble(t -> activeParams(t, batch)).toArray();
         }
+        double n = inModelOrder(outside.stream().mapToDouble(t -> activeParams(t, batch)).toArray(), leading, perBlock,
+                blockIndex);
         if (tiedEmbeddings) {
             n += (double) vocab * hidden;
+        }
+        return n;
+    }
+
+    private double activeParams(Tensor t, double batch) {
+        if (!t.role().perToken() || isEncoder(t)) {
+            return 0;
+        }
+        return t.role().routedExpert() ? t.paramsPerCopy() * expertsTouched(batch) : t.params();
+    }
+
+    /**
+     * A sum over every tensor of a model in its order: the first {@code leading} of the values
+     * outside the blocks, then each block's values (those of its kind), then the other outside values.
+     * Fractional values (expected experts, fractional bits per weight) so add up to the last bit as
+     * they do one tensor at a time; the values are worked out once per kind of block, and a zero
+     * stands for a tensor left out of the sum.
+     *
+     * @param outside values of the tensors outside the blocks
+     * @param kinds   for each kind of block, the values of its tensors
+     * @param kindOf  for each block, its kind
+     */
+    static double inModelOrder(double[] outside, int leading, double[][] kinds, int[] kindOf) {
+        double n = 0;
+        for (int j = 0; j < leading; j++) {
+            n += outside[j];
+        }
+        for (int k : kindOf) {
+            for (double v : kinds[k]) {
+                n += v;
+            }
+        }
+        for (int j = leading; j < outside.length; j++) {
+            n += outside[j];
         }
         return n;
     }
@@ -200,8 +275,8 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
     /** Matrix products of the last block (a stacked expert tensor counts once): what a row split gathers per layer. */
     public int matricesPerLayer() {
         int n = 0;
-        for (Tensor t : tensors) {
-            if (t.layer() == layers - 1 && t.role().matrix() && t.role() != Tensor.Role.ROUTER) {
+        for (Tensor t : block(layers - 1).tensors()) {
+            if (t.role().matrix() && t.role() != Tensor.Role.ROUTER) {
                 n++;
             }
         }
@@ -211,8 +286,8 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
     /** Inputs plus outputs (rows + columns) of the last block's matrix products: the activations a row split moves per token. */
     public double matrixEdgesPerLayer() {
         double sum = 0;
-        for (Tensor t : tensors) {
-            if (t.layer() == layers - 1 && t.role().matrix() && t.role() != Tensor.Role.ROUTER) {
+        for (Tensor t : block(layers - 1).tensors()) {
+            if (t.role().matrix() && t.role() != Tensor.Role.ROUTER) {
                 sum += t.rows() + t.cols();
             }
         }
@@ -227,7 +302,7 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
     /** Parameters of the vision tower and its projector (0 for a text-only model). */
     public long visionParams() {
         long n = 0;
-        for (Tensor t : tensors) {
+        for (Tensor t : outside) {
             if (t.role() == Tensor.Role.VISION) {
                 n += t.params();
             }
@@ -298,9 +373,10 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
         Shape s = new Shape(family, h, heads, kvHeads, headDim, denseInter, vocab, tied, gated, moe, mla, encoder,
                 positions(m, family), plan.mixers(), recurrent, gatedQuery,
                 VisionTower.tensors(vision instanceof Map<?, ?> v ? v : null, h));
+        Tensors t = s.tensors(totalLayers, normsPerBlock(m, family));
         return new Architecture(family, totalLayers, encoder, h, heads, kvHeads, headDim, denseInter, vocab, tied, moe, mla,
                 plan.window(), plan.windowedLayers(), plan.attentionLayers(), plan.chunked(), recurrent,
-                plan.recurrentLayers(), false, s.tensors(totalLayers, normsPerBlock(m, family)));
+                plan.recurrentLayers(), false, t.outside(), t.leading(), t.blocks(), t.blockIndex());
     }
 
     private static int kvHeads(ModelSpec m, ModelFamily family, int heads) {
@@ -535,8 +611,34 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
         List<Mixer> mixers = Collections.nCopies(layers, Mixer.FULL_ATTENTION);
         Shape s = new Shape(ModelFamily.LLAMA, h, heads, kvHeads, headDim, inter, vocab, false, true, null, null, 0, 0,
                 mixers, null, false, List.of());
+        Tensors t = s.tensors(layers, 2);
         return new Architecture(ModelFamily.LLAMA, layers, 0, h, heads, kvHeads, headDim, inter, vocab, false, null, null,
-                0, 0, layers, false, null, 0, true, s.tensors(layers, 2));
+                0, 0, layers, false, null, 0, true, t.outside(), t.leading(), t.blocks(), t.blockIndex());
+    }
+
+    /**
+     * A model's tensors: those outside the blocks, the blocks' distinct shapes and each block's shape.
+     *
+     * @param outside    tensors outside the blocks
+     * @param leading    how many of them come before the blocks
+     * @param blocks     distinct block shapes
+     * @param blockIndex per block, its shape's index in {@code blocks}
+     */
+    private record Tensors(List<Tensor> outside, int leading, List<Block> blocks, int[] blockIndex) {
+    }
+
+    /**
+     * What decides a block's tensors: whether it is a decoder block, what mixes its tokens, whether
+     * its MLP holds routed experts. Blocks of one kind have one shape.
+     */
+    private record BlockKind(boolean decoder, Mixer mixer, boolean experts) {
+        /** How many kinds there are. */
+        static final int COUNT = 4 * Mixer.values().length;
+
+        /** This kind as a number below {@link #COUNT}. */
+        int code() {
+            return mixer.ordinal() * 4 + (decoder ? 2 : 0) + (experts ? 1 : 0);
+        }
     }
 
     /**
@@ -546,7 +648,64 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
                          boolean tied, boolean gated, Moe moe, Mla mla, int encoderLayers, int positions,
                          List<Mixer> mixers, RecurrentMixer recurrent, boolean gatedQuery, List<Tensor> vision) {
 
-        List<Tensor> tensors(int layers, int normsPerBlock) {
+        /** The tensors of {@code layers} blocks: each kind of block built once, at its first block. */
+        Tensors tensors(int layers, int normsPerBlock) {
+            int[] blockIndex = new int[layers];
+            int[] index = new int[BlockKind.COUNT];
+            Arrays.fill(index, -1);
+            List<BlockKind> kinds = new ArrayList<>();
+            List<Integer> firsts = new ArrayList<>();
+            int[] counts = new int[BlockKind.COUNT];
+            for (int i = 0; i < layers; i++) {
+                BlockKind kind = kind(i);
+                int b = index[kind.code()];
+                if (b < 0) {
+                    b = kinds.size();
+                    index[kind.code()] = b;
+                    kinds.add(kind);
+                    firsts.add(i);
+                }
+                blockIndex[i] = b;
+                counts[b]++;
+            }
+            List<Block> blocks = new ArrayList<>(kinds.size());
+            for (int b = 0; b < kinds.size(); b++) {
+                blocks.add(new Block(firsts.get(b), counts[b], block(firsts.get(b), kinds.get(b), normsPerBlock)));
+            }
+            List<Tensor> outside = new ArrayList<>(embeddings());
+            int leading = outside.size();
+            outside.addAll(afterBlocks());
+            return new Tensors(outside, leading, blocks, blockIndex);
+        }
+
+        private BlockKind kind(int i) {
+            boolean decoder = i >= encoderLayers;
+            Mixer mixer = decoder ? mixers.get(i - encoderLayers) : Mixer.FULL_ATTENTION;
+            return new BlockKind(decoder, mixer, moe != null && moe.isMoeLayer(i - encoderLayers));
+        }
+
+        /** The tensors of block {@code i}, of kind {@code kind}. */
+        private List<Tensor> block(int i, BlockKind kind, int normsPerBlock) {
+            List<Tensor> out = new ArrayList<>();
+            if (kind.mixer().attends()) {
+                attention(out, i);
+            }
+            if (kind.mixer().recurs()) {
+                recurrent.tensors(out, i, h);
+            }
+            if (family == ModelFamily.T5 && kind.decoder() && encoderLayers > 0) {
+                out.add(new Tensor(Tensor.Role.CROSS_ATTN, i, 4L * heads * headDim, h, 1));
+                out.add(new Tensor(Tensor.Role.VECTOR, i, 1, h, 1));
+            }
+            if (family != ModelFamily.MAMBA) {
+                mlp(out, i, kind.experts());
+            }
+            out.add(new Tensor(Tensor.Role.VECTOR, i, 1, (family.layerNorm() ? 2L : 1L) * normsPerBlock * h, 1));
+            return out;
+        }
+
+        /** The tensors before the blocks: the embeddings (BLOOM: and their norm). */
+        private List<Tensor> embeddings() {
             List<Tensor> out = new ArrayList<>();
             out.add(Tensor.global(Tensor.Role.TOKEN_EMBD, vocab, h));
             if (positions > 0) {
@@ -555,24 +714,12 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
             if (family == ModelFamily.BLOOM) {
                 out.add(Tensor.global(Tensor.Role.VECTOR, 1, 2L * h));
             }
-            for (int i = 0; i < layers; i++) {
-                boolean decoder = i >= encoderLayers;
-                Mixer mixer = decoder ? mixers.get(i - encoderLayers) : Mixer.FULL_ATTENTION;
-                if (mixer.attends()) {
-                    attention(out, i);
-                }
-                if (mixer.recurs()) {
-                    recurrent.tensors(out, i, h);
-                }
-                if (family == ModelFamily.T5 && decoder && encoderLayers > 0) {
-                    out.add(new Tensor(Tensor.Role.CROSS_ATTN, i, 4L * heads * headDim, h, 1));
-                    out.add(new Tensor(Tensor.Role.VECTOR, i, 1, h, 1));
-                }
-                if (family != ModelFamily.MAMBA) {
-                    mlp(out, i);
-                }
-                out.add(new Tensor(Tensor.Role.VECTOR, i, 1, (family.layerNorm() ? 2L : 1L) * normsPerBlock * h, 1));
-            }
+            return out;
+        }
+
+        /** The tensors after the blocks: the final norm(s), the LM head and the vision tower. */
+        private List<Tensor> afterBlocks() {
+            List<Tensor> out = new ArrayList<>();
             if (family == ModelFamily.T5 && encoderLayers > 0) {
                 out.add(Tensor.global(Tensor.Role.VECTOR, 1, h));
             }
@@ -624,9 +771,8 @@ record Architecture(ModelFamily family, int layers, int encoderLayers, int hidde
             }
         }
 
-        private void mlp(List<Tensor> out, int i) {
-            int layer = i - encoderLayers;
-            if (moe != null && moe.isMoeLayer(layer)) {
+        private void mlp(List<Tensor> out, int i, boolean experts) {
+            if (experts) {
                 int e = moe.experts();
                 int ei = moe.expertIntermediate();
                 out.add(new Tensor(Tensor.Role.ROUTER, i, e, h, 1));

@@ -402,7 +402,7 @@ public final class DefaultMethod implements Method {
         int gl = c.runtime().gpuLayers(c, plan);
         boolean outputOnGpu = c.runtime().outputOnGpu(c);
         List<SpeedModel.Segment> parts = new ArrayList<>();
-        double gpuLayerBytes = sumLast(wb, gl);
+        double gpuLayerBytes = wb.layers(layers - gl, layers);
         double cpuLayerBytes = wb.allLayers() - gpuLayerBytes;
         if (gl > 0 || outputOnGpu) {
             double share = (double) gl / layers;
@@ -434,15 +434,6 @@ public final class DefaultMethod implements Method {
                     layers - gl, quantized, false));
         }
         return parts;
-    }
-
-    private static double sumLast(WeightBytes wb, int count) {
-        double sum = 0;
-        int layers = wb.layers().length;
-        for (int i = layers - count; i < layers; i++) {
-            sum += wb.layer(i);
-        }
-        return sum;
     }
 
     /** Memory bandwidth of a device in GB/s (a CPU at the DDR generation chosen). */

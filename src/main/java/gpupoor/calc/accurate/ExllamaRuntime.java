@@ -70,9 +70,11 @@ final class ExllamaRuntime extends Runtime {
         double chunk = Math.min(MAX_INPUT_LEN, (double) w.batch() * w.promptTokens());
         double h = a.hidden();
         double largest = 0;
-        for (Tensor t : a.tensors()) {
-            if (t.layer() >= 0 && t.role().matrix()) {
-                largest = Math.max(largest, (double) t.rows() * t.cols());
+        for (Architecture.Block b : a.blocks()) {
+            for (Tensor t : b.tensors()) {
+                if (t.role().matrix()) {
+                    largest = Math.max(largest, (double) t.rows() * t.cols());
+                }
             }
         }
         double hidden = chunk * (4 * h + 2.0 * Activations.mlpWidth(a)) * 2;

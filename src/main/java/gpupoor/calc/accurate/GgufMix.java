@@ -63,11 +63,36 @@ final class GgufMix {
         return type;
     }
 
+    /** {@link #position} bit: among the first two blocks. */
+    private static final int FIRST_TWO = 1;
+    /** {@link #position} bit: among the first four blocks. */
+    private static final int FIRST_FOUR = 2;
+    /** {@link #position} bit: in the first sixteenth of the blocks. */
+    private static final int FIRST_16TH = 4;
+    /** {@link #position} bit: in the first eighth of the blocks. */
+    private static final int FIRST_8TH = 8;
+    /** {@link #position} bit: {@link #useMoreBits}. */
+    private static final int MORE_BITS = 16;
+
+    /**
+     * Where block {@code i} of {@code n} sits as far as the mixes care (the only way a tensor's type
+     * depends on its block): blocks with the same position get the same types.
+     */
+    static int position(int i, int n) {
+        return (i < 2 ? FIRST_TWO : 0) | (i < 4 ? FIRST_FOUR : 0) | (i < n / 16 ? FIRST_16TH : 0)
+                | (i < n / 8 ? FIRST_8TH : 0) | (useMoreBits(i, n) ? MORE_BITS : 0);
+    }
+
     private static GgufType chosen(Quant q, Architecture a, Tensor t, GgufType base) {
         boolean falcon = a.family() == ModelFamily.FALCON;
         boolean eightExperts = a.moe() != null && a.moe().experts() == 8;
-        int i = t.layer();
         int n = a.layers();
+        int p = position(t.layer(), n);
+        boolean firstTwo = (p & FIRST_TWO) != 0;
+        boolean firstFour = (p & FIRST_FOUR) != 0;
+        boolean first16th = (p & FIRST_16TH) != 0;
+        boolean first8th = (p & FIRST_8TH) != 0;
+        boolean moreBits = (p & MORE_BITS) != 0;
         Tensor.Role role = t.role();
         if (role == Tensor.Role.OUTPUT || (role == Tensor.Role.TOKEN_EMBD && a.tiedEmbeddings())) {
             if (falcon || t.cols() % 256 != 0) {
@@ -79,10 +104,10 @@ final class GgufMix {
             case ATTN_V -> {
                 GgufType type = switch (q) {
                     case Q2_K -> a.heads() / Math.max(1, a.kvHeads()) >= 4 ? GgufType.Q4_K : GgufType.Q3_K;
-                    case Q3_K_M -> i < 2 ? GgufType.Q5_K : GgufType.Q4_K;
+                    case Q3_K_M -> firstTwo ? GgufType.Q5_K : GgufType.Q4_K;
                     case Q3_K_L -> GgufType.Q5_K;
-                    case Q4_K_M, Q5_K_M -> useMoreBits(i, n) ? GgufType.Q6_K : base;
-                    case Q4_K_S -> i < 4 ? GgufType.Q5_K : base;
+                    case Q4_K_M, Q5_K_M -> moreBits ? GgufType.Q6_K : base;
+                    case Q4_K_S -> firstFour ? GgufType.Q5_K : base;
                     case IQ4_NL, IQ4_XS -> a.heads() / Math.max(1, a.kvHeads()) >= 4 ? GgufType.Q5_K : base;
                     default -> base;
                 };
@@ -97,13 +122,13 @@ final class GgufMix {
             case FFN_DOWN, FFN_DOWN_EXPS, FFN_DOWN_SHEXP -> {
                 return switch (q) {
                     case Q2_K -> GgufType.Q3_K;
-                    case Q3_K_M -> i < n / 16 ? GgufType.Q5_K : falcon && !useMoreBits(i, n) ? GgufType.Q3_K : GgufType.Q4_K;
+                    case Q3_K_M -> first16th ? GgufType.Q5_K : falcon && !moreBits ? GgufType.Q3_K : GgufType.Q4_K;
                     case Q3_K_L -> falcon ? GgufType.Q4_K : GgufType.Q5_K;
-                    case Q4_K_M -> falcon ? (i < n / 16 ? GgufType.Q6_K : useMoreBits(i, n) ? GgufType.Q5_K : base)
-                            : useMoreBits(i, n) ? GgufType.Q6_K : base;
-                    case Q5_K_M -> useMoreBits(i, n) ? GgufType.Q6_K : base;
-                    case Q4_K_S -> !falcon && i < n / 8 ? GgufType.Q5_K : base;
-                    case IQ4_NL, IQ4_XS -> i < n / 8 ? GgufType.Q5_K : base;
+                    case Q4_K_M -> falcon ? (first16th ? GgufType.Q6_K : moreBits ? GgufType.Q5_K : base)
+                            : moreBits ? GgufType.Q6_K : base;
+                    case Q5_K_M -> moreBits ? GgufType.Q6_K : base;
+                    case Q4_K_S -> !falcon && first8th ? GgufType.Q5_K : base;
+                    case IQ4_NL, IQ4_XS -> first8th ? GgufType.Q5_K : base;
                     default -> base;
                 };
             }

@@ -211,10 +211,7 @@ class LlamaCppRuntime extends Runtime {
         int ngl = wanted < 0 ? layers + 1 : wanted;
         int gl = Math.min(ngl, layers);
         boolean outputOnGpu = ngl > layers;
-        double layerBytes = 0;
-        for (int i = layers - gl; i < layers; i++) {
-            layerBytes += wb.layer(i);
-        }
+        double layerBytes = wb.layers(layers - gl, layers);
         double globals = wb.outsideLayers() - wb.tokenEmbedding() - wb.head();
         double out = outputOnGpu ? wb.head() + globals + (a.tiedEmbeddings() ? wb.tokenEmbedding() : 0) : 0;
         double kvGpu = kvAll * gl / layers;

@@ -52,7 +52,7 @@ final class OllamaRuntime extends LlamaCppRuntime {
         return KvCache.roundUp(perSequence * sequences, flash(s) ? 256 : 32);
     }
 
-    /** {@code num_gpu}: given, else the most layers (all, with the output layer) that fit on the GPU(s). */
+    /** {@code num_gpu}: given, else the most layers (all, with the output layer: -1) that fit on the GPU(s). */
     @Override
     int gpuLayersWanted(EstimateContext c, int n) {
         Integer given = c.options().gpuLayers();
@@ -60,11 +60,11 @@ final class OllamaRuntime extends LlamaCppRuntime {
             return given == null ? -1 : given;
         }
         double usable = FrameworkBudget.usable(c);
+        if (planWith(c, n, -1).perDevice() <= usable) {
+            return -1;
+        }
         int lo = 0;
         int hi = c.a().layers() + 1;
-        if (planWith(c, n, hi).perDevice() <= usable) {
-            return hi;
-        }
         while (hi - lo > 1) {
             int mid = (lo + hi) / 2;
             if (planWith(c, n, mid).perDevice() <= usable) {

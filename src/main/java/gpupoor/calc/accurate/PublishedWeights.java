@@ -35,13 +35,24 @@ final class PublishedWeights extends WeightFormat {
         throw new UnsupportedOperationException("published weights are sized per file tensor");
     }
 
+    /**
+     * The file's tensors, each block its own kind (a file lists every block's tensors); whole bytes,
+     * so the order they are added in does not matter.
+     */
     @Override
-    List<Sized> sized(Architecture a) {
-        List<Sized> out = new ArrayList<>(weights.tensors().size());
-        for (ModelSpec.WeightTensor w : weights.tensors()) {
-            out.add(new Sized(place(w, a.layers()), w.bytes()));
+    Sizes sized(Architecture a) {
+        List<Sized> outside = new ArrayList<>();
+        List<List<Sized>> blocks = new ArrayList<>(a.layers());
+        int[] kindOf = new int[a.layers()];
+        for (int i = 0; i < a.layers(); i++) {
+            blocks.add(new ArrayList<>());
+            kindOf[i] = i;
         }
-        return out;
+        for (ModelSpec.WeightTensor w : weights.tensors()) {
+            Tensor t = place(w, a.layers());
+            (t.layer() >= 0 ? blocks.get(t.layer()) : outside).add(new Sized(t, w.bytes()));
+        }
+        return new Sizes(outside, 0, blocks, kindOf);
     }
 
     @Override

@@ -111,6 +111,11 @@ record Tensor(Role role, int layer, long rows, long cols, int copies) {
         return new Tensor(role, -1, rows, cols, 1);
     }
 
+    /** This tensor in block {@code layer} (blocks of one shape hold the same tensors). */
+    public Tensor at(int layer) {
+        return layer == this.layer ? this : new Tensor(role, layer, rows, cols, copies);
+    }
+
     /** Number of parameters. */
     public long params() {
         return rows * cols * copies;

@@ -5,6 +5,8 @@ import gpupoor.calc.NumberText;
 import gpupoor.calc.Optimizer;
 import gpupoor.calc.Precision;
 
+import java.util.List;
+
 /**
  * The trainable state of a fine-tuning run, per trainable parameter:
  * <ul>
@@ -87,8 +89,16 @@ record TrainingMemory(TrainingRecipe recipe, double trainableParams, double weig
 
     /** LoRA parameters: r × (in + out) for each target matrix of each decoder (and encoder) block, and of the LM head when targeted. */
     static double loraParams(Architecture a, LoraTargets targets, int rank) {
+        double n = loraParams(a.outside(), targets, rank);
+        for (Architecture.Block b : a.blocks()) {
+            n += b.count() * loraParams(b.tensors(), targets, rank);
+        }
+        return n;
+    }
+
+    private static double loraParams(List<Tensor> tensors, LoraTargets targets, int rank) {
         double n = 0;
-        for (Tensor t : a.tensors()) {
+        for (Tensor t : tensors) {
             LoraTargets.Module module = module(t.role());
             if (module != null && targets.contains(module)) {
                 n += (double) rank * (t.rows() + t.cols()) * t.copies();

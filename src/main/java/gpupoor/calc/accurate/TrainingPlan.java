@@ -197,10 +197,7 @@ final class TrainingPlan {
         if (!r.fsdp()) {
             return largestTensorParams(a) * perParam;
         }
-        double block = 0;
-        for (int i = 0; i < wb.layers().length; i++) {
-            block = Math.max(block, wb.layer(i));
-        }
+        double block = wb.largestLayer();
         double gradShare = r.full() ? tm.gradBytes() / (wb.total() / a.totalParams()) : 0;
         return (wb.outsideLayers() + 2 * block) * (1 + gradShare);
     }
@@ -208,8 +205,13 @@ final class TrainingPlan {
     /** The parameters of the largest weight tensor (DeepSpeed's "largest layer": one module's own parameters). */
     static double largestTensorParams(Architecture a) {
         double max = 0;
-        for (Tensor t : a.tensors()) {
+        for (Tensor t : a.outside()) {
             max = Math.max(max, (double) t.rows() * t.cols() * t.copies());
+        }
+        for (Architecture.Block b : a.blocks()) {
+            for (Tensor t : b.tensors()) {
+                max = Math.max(max, (double) t.rows() * t.cols() * t.copies());
+            }
         }
         return max;
     }

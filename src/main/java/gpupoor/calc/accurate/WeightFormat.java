@@ -6,6 +6,7 @@ import gpupoor.calc.Quant;
 import gpupoor.calc.ServingOptions;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,13 +31,64 @@ abstract class WeightFormat {
     record Sized(Tensor tensor, double bytes) {
     }
 
-    /** The model's tensors with their bytes: the architecture's, each sized by {@link #bytes}. */
-    List<Sized> sized(Architecture a) {
-        List<Sized> out = new ArrayList<>(a.tensors().size());
-        for (Tensor t : a.tensors()) {
+    /**
+     * A model's tensors with their bytes: those outside the blocks, and the blocks in a few kinds
+     * whose blocks all hold the same bytes.
+     *
+     * @param outside tensors outside the blocks
+     * @param leading how many of them come before the blocks in the model's order
+     * @param kinds   the tensors of one block of each kind (the block index they carry is that block's)
+     * @param kindOf  for each block, the index of its kind in {@code kinds} (not copied: never modified)
+     */
+    record Sizes(List<Sized> outside, int leading, List<List<Sized>> kinds, int[] kindOf) {
+    }
+
+    /**
+     * The model's tensors with their bytes: the architecture's, each sized by {@link #bytes} once
+     * per kind of block, a kind being a block shape ({@link Architecture#block}) at one
+     * {@link #layerClass}.
+     */
+    Sizes sized(Architecture a) {
+        List<Sized> outside = sized(a, a.outside());
+        int[] kindOf = new int[a.layers()];
+        List<List<Sized>> kinds = new ArrayList<>();
+        int[] shapes = new int[8];
+        int[] classes = new int[8];
+        for (int i = 0; i < a.layers(); i++) {
+            int shape = a.blockIndex()[i];
+            int cls = layerClass(a, i);
+            int k = 0;
+            while (k < kinds.size() && (shapes[k] != shape || classes[k] != cls)) {
+                k++;
+            }
+            if (k == kinds.size()) {
+                if (k == shapes.length) {
+                    shapes = Arrays.copyOf(shapes, 2 * k);
+                    classes = Arrays.copyOf(classes, 2 * k);
+                }
+                shapes[k] = shape;
+                classes[k] = cls;
+                kinds.add(sized(a, a.block(i).at(i)));
+            }
+            kindOf[i] = k;
+        }
+        return new Sizes(outside, a.leading(), kinds, kindOf);
+    }
+
+    private List<Sized> sized(Architecture a, List<Tensor> tensors) {
+        List<Sized> out = new ArrayList<>(tensors.size());
+        for (Tensor t : tensors) {
             out.add(new Sized(t, bytes(a, t)));
         }
         return out;
+    }
+
+    /**
+     * Which blocks of one shape this format stores alike: {@link #bytes} depends on a tensor's block
+     * index only through this class (0 for all blocks, unless the format treats some blocks apart).
+     */
+    int layerClass(Architecture a, int layer) {
+        return 0;
     }
 
     /** The format in words, for the assumptions. */
@@ -218,6 +270,12 @@ abstract class WeightFormat {
             return new Bitsandbytes(perWeight, words + "; " + keep.unquantizedModules() + " kept 16-bit", keep);
         }
 
+        /** The block's attention and MLP kept in 16 bits (1 and 2), or neither. */
+        @Override
+        int layerClass(Architecture a, int layer) {
+            return keep == null ? 0 : (keep.keepsUnquantized(layer, true) ? 1 : 0) | (keep.keepsUnquantized(layer, false) ? 2 : 0);
+        }
+
         @Override
         double bytes(Architecture a, Tensor t) {
             long n = t.params();
@@ -286,6 +344,12 @@ abstract class WeightFormat {
         @Override
         double bytes(Architecture a, Tensor t) {
             return GgufMix.typeOf(q, a, t).bytes(t.rows() * t.copies(), t.cols());
+        }
+
+        /** The mixes spend more bits on some blocks by their position ({@link GgufMix#position}). */
+        @Override
+        int layerClass(Architecture a, int layer) {
+            return GgufMix.position(layer, a.layers());
         }
 
         @Override

@@ -77,19 +77,19 @@ class DefaultWeightBytesTest {
     void kQuantMixesSpendMoreBitsWhereLlamaCppDoes() {
         Architecture a = Architecture.of(Catalog.get().model("meta-llama/Meta-Llama-3-8B"));
         int sixBit = 0;
-        for (Tensor t : a.tensors()) {
+        for (Tensor t : PerLayerWalk.tensors(a)) {
             if (t.role() == Tensor.Role.ATTN_V && GgufMix.typeOf(Quant.Q4_K_M, a, t) == GgufType.Q6_K) {
                 sixBit++;
             }
         }
         // use_more_bits: first 4, last 4 and every third layer between of 32 = 16 layers
         assertEquals(16, sixBit);
-        Tensor head = a.tensors().stream().filter(t -> t.role() == Tensor.Role.OUTPUT).findFirst().orElseThrow();
+        Tensor head = PerLayerWalk.tensors(a).stream().filter(t -> t.role() == Tensor.Role.OUTPUT).findFirst().orElseThrow();
         assertEquals(GgufType.Q6_K, GgufMix.typeOf(Quant.Q4_K_M, a, head));
         assertEquals(GgufType.Q6_K, GgufMix.typeOf(Quant.Q4_0, a, head));
         // Mixtral (8 experts): attn_v and attn_k in Q8_0
         Architecture mix = Architecture.of(Catalog.get().model("mistralai/Mixtral-8x7B-v0.1"));
-        Tensor v = mix.tensors().stream().filter(t -> t.role() == Tensor.Role.ATTN_V).findFirst().orElseThrow();
+        Tensor v = PerLayerWalk.tensors(mix).stream().filter(t -> t.role() == Tensor.Role.ATTN_V).findFirst().orElseThrow();
         assertEquals(GgufType.Q8_0, GgufMix.typeOf(Quant.Q4_K_M, mix, v));
     }
 
@@ -97,7 +97,7 @@ class DefaultWeightBytesTest {
     void rowsNotMultipleOf256FallBack() {
         // Falcon-7B's hidden size 4544 is not a multiple of 256: Q4_K tensors over it become Q5_0
         Architecture f = Architecture.of(Catalog.get().model("tiiuae/falcon-7b"));
-        Tensor qkv = f.tensors().stream().filter(t -> t.role() == Tensor.Role.ATTN_QKV).findFirst().orElseThrow();
+        Tensor qkv = PerLayerWalk.tensors(f).stream().filter(t -> t.role() == Tensor.Role.ATTN_QKV).findFirst().orElseThrow();
         assertEquals(GgufType.Q5_0, GgufMix.typeOf(Quant.Q4_K_S, f, qkv));
     }
 

@@ -55,7 +55,7 @@ class PublishedWeightsTest {
         assertEquals(128256.0 * 4096 / 256 * 210, wb.head());
         double block = 2 * 4096.0 * 4096 / 256 * 144 + 2 * 1024.0 * 4096 / 256 * 144 + 2 * 14336.0 * 4096 / 256 * 144
                 + 4096.0 * 14336 / 256 * 210 + 2 * 4096 * 4;
-        assertEquals(block, wb.layer(7));
+        assertEquals(block, wb.layers(7, 8));
         assertTrue(wb.quantizedKernels());
         assertTrue(wb.format().contains("as published") && wb.format().contains("Q4_K"), wb.format());
         // another quantization is estimated from the config as before
