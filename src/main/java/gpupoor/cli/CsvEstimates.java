@@ -55,9 +55,6 @@ final class CsvEstimates {
         READ.addAll(ScenarioArgs.OPTIONAL_COLUMNS);
     }
 
-    /** Rows read, estimated in parallel and written before the next are read: memory stays flat. */
-    private static final int BATCH = 4096;
-
     private final Method method;
     private final Catalog catalog;
 
@@ -85,15 +82,7 @@ final class CsvEstimates {
             header.addAll(OUTPUT);
             w.println(line(header));
             Tally tally = new Tally();
-            List<Csv.Row> batch = new ArrayList<>(BATCH);
-            for (Csv.Row row = rows.next(); row != null; row = rows.next()) {
-                batch.add(row);
-                if (batch.size() == BATCH) {
-                    write(batch, w, tally);
-                    batch.clear();
-                }
-            }
-            write(batch, w, tally);
+            RowBatches.run(rows::next, this::estimate, (row, result) -> write(row, result, w, tally));
             w.flush();
             if (tally.count == 0) {
                 err.println("warning: '" + Names.printable(rows.name()) + "' has a header but no data rows");
@@ -109,28 +98,23 @@ final class CsvEstimates {
         final List<Integer> firstFailed = new ArrayList<>();
     }
 
-    /** Estimates a batch of rows on every core, then writes them in the file's order. */
-    private void write(List<Csv.Row> batch, PrintWriter w, Tally tally) {
-        List<Map<String, String>> results = batch.parallelStream().map(this::estimate).toList();
-        for (int i = 0; i < batch.size(); i++) {
-            Csv.Row row = batch.get(i);
-            Map<String, String> result = results.get(i);
-            tally.count++;
-            if (result.containsKey("failed")) {
-                tally.failed++;
-                if (tally.firstFailed.size() < 10) {
-                    tally.firstFailed.add(row.number());
-                }
+    /** Writes one row's line and counts it. */
+    private static void write(Csv.Row row, Map<String, String> result, PrintWriter w, Tally tally) {
+        tally.count++;
+        if (result.containsKey("failed")) {
+            tally.failed++;
+            if (tally.firstFailed.size() < 10) {
+                tally.firstFailed.add(row.number());
             }
-            List<String> cells = new ArrayList<>();
-            for (String c : INPUT) {
-                cells.add(row.cells().getOrDefault(c, ""));
-            }
-            for (String c : OUTPUT) {
-                cells.add(result.getOrDefault(c, ""));
-            }
-            w.println(line(cells));
         }
+        List<String> cells = new ArrayList<>();
+        for (String c : INPUT) {
+            cells.add(row.cells().getOrDefault(c, ""));
+        }
+        for (String c : OUTPUT) {
+            cells.add(result.getOrDefault(c, ""));
+        }
+        w.println(line(cells));
     }
 
     /** The first row must name columns; columns nobody reads are reported (a typo, say). */

@@ -9,12 +9,12 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import gpupoor.calc.Names;
 import gpupoor.catalog.ErrorBand;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -52,20 +52,66 @@ public final class ResultsCsv {
      *              {@code high} blank)
      */
     public static void write(List<RowResult> results, List<ErrorBand> bands, Writer out) {
+        try (Lines lines = open(out)) {
+            for (int i = 0; i < results.size(); i++) {
+                lines.write(results.get(i), bands.get(i));
+            }
+        }
+    }
+
+    /** Writes the header to {@code out}; the lines of the results follow one at a time ({@link Lines#write}). */
+    public static Lines open(Writer out) {
         CsvSchema.Builder schema = CsvSchema.builder();
         COLUMNS.forEach(schema::addColumn);
-        try (SequenceWriter w = MAPPER.writer(schema.build().withHeader()).writeValues(out)) {
-            for (int i = 0; i < results.size(); i++) {
-                RowResult r = results.get(i);
-                ErrorBand b = bands.get(i);
-                List<String> cells = new ArrayList<>(List.of(r.id(), r.metricId(), number(r.measured()),
-                        number(r.predicted()), b == null ? "" : number(b.low(r.predicted())),
-                        b == null ? "" : number(b.high(r.predicted())), number(r.errorPct()), r.status().id(), r.reason()));
-                ECHOED.forEach(c -> cells.add(r.measurement().text(c)));
-                w.write(cells.stream().map(Names::printable).toArray(String[]::new));
-            }
+        try {
+            return new Lines(MAPPER.writer(schema.build().withHeader()).writeValues(out));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The lines of a results file being written (a streamed file's rows as they are predicted). */
+    public static final class Lines implements Closeable {
+        private final SequenceWriter w;
+
+        private Lines(SequenceWriter w) {
+            this.w = w;
+        }
+
+        /** Writes one result's line; a null {@code band} leaves {@code low} and {@code high} blank. */
+        public void write(RowResult r, ErrorBand band) {
+            String[] cells = new String[COLUMNS.size()];
+            int i = 0;
+            cells[i++] = r.id();
+            cells[i++] = r.metricId();
+            cells[i++] = number(r.measured());
+            cells[i++] = number(r.predicted());
+            cells[i++] = band == null ? "" : number(band.low(r.predicted()));
+            cells[i++] = band == null ? "" : number(band.high(r.predicted()));
+            cells[i++] = number(r.errorPct());
+            cells[i++] = r.status().id();
+            cells[i++] = r.reason();
+            for (String c : ECHOED) {
+                cells[i++] = r.measurement().text(c);
+            }
+            for (int c = 0; c < cells.length; c++) {
+                cells[c] = Names.printable(cells[c]);
+            }
+            try {
+                w.write(cells);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Flushes the lines written; the underlying writer stays open. */
+        @Override
+        public void close() {
+            try {
+                w.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
