@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ public final class ValidateCommand implements Callable<Integer> {
         if (!List.of("table", "csv", "json").contains(f)) {
             throw new InvalidScenarioException("unknown format '" + format + "'; accepted: table, csv, json");
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
         PrintWriter err = spec.commandLine().getErr();
         Summary summary = new Summary(GROUPINGS);
         String name;
@@ -91,16 +92,22 @@ public final class ValidateCommand implements Callable<Integer> {
                 // each row's band is made from the method's residuals on the bundled file, less the row's own source
                 ValidationRun reference = Validator.run(method);
                 BandFit.HeldOut bands = new BandFit.HeldOut(method.id(), reference);
-                try (ResultsCsv.Lines lines = ResultsCsv.open(out)) {
-                    sink = sink.andThen(r -> lines.write(r, bands.band(r)));
-                    if (data == null) {
-                        reference.results().forEach(sink); // the bundled file is the reference: predicted once
-                    } else {
-                        stream(method, rows, sink);
-                    }
+                out.print(ResultsCsv.header());
+                if (data == null) {
+                    // the bundled file is the reference: predicted once
+                    reference.results().forEach(sink.andThen(r -> out.print(ResultsCsv.line(r, bands.band(r)))));
+                } else {
+                    // the line is made with the prediction, on every core; written in order
+                    RowBatches.run(rows::next, m -> {
+                        RowResult r = Validator.predict(method, m);
+                        return new Line(r, ResultsCsv.line(r, bands.band(r)));
+                    }, (m, line) -> {
+                        sink.accept(line.result());
+                        out.print(line.text());
+                    });
                 }
             } else {
-                stream(method, rows, sink);
+                RowBatches.run(rows::next, m -> Validator.predict(method, m), (m, r) -> sink.accept(r));
             }
         }
         if (summary.rows() == 0) {
@@ -125,9 +132,8 @@ public final class ValidateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Predicts the rows on every core, a batch at a time, handing each result on in the file's order. */
-    private static void stream(Method method, MeasuredData.Rows rows, Consumer<RowResult> sink) {
-        RowBatches.run(rows::next, m -> Validator.predict(method, m), (m, r) -> sink.accept(r));
+    /** A row's result and its CSV line. */
+    private record Line(RowResult result, String text) {
     }
 
     private static String headline(String method, String data, Summary s) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Error bands from the residuals of a validation run: the method behind
@@ -188,22 +189,23 @@ public final class BandFit {
     }
 
     /**
-     * The held-out bands of {@link #heldOut}, one row at a time (a streamed file's rows): the bands
-     * without a source are fitted when a row of that source first asks, once; a source the reference
-     * lacks gets the bands of the whole reference.
+     * The held-out bands of {@link #heldOut}, one row at a time (a streamed file's rows, on any
+     * thread): the bands without a source are fitted when a row of that source first asks, once; a
+     * source the reference lacks gets the bands of the whole reference.
      */
     public static final class HeldOut {
         private final String method;
         private final List<Residual> reference;
         private final Set<String> sources = new HashSet<>();
-        private final Map<String, ErrorBands> bySource = new HashMap<>();
-        private ErrorBands all;
+        private final Map<String, ErrorBands> bySource = new ConcurrentHashMap<>();
+        private final ErrorBands all;
 
         /** The held-out bands of {@code method} fitted on the residuals of {@code reference}. */
         public HeldOut(String method, ValidationRun reference) {
             this.method = method;
             this.reference = residuals(reference);
             this.reference.forEach(r -> sources.add(r.source()));
+            this.all = new ErrorBands(fit(method, this.reference));
         }
 
         /** The band of a result made without its own source; null unless it is a predicted value row. */
@@ -217,9 +219,6 @@ public final class BandFit {
                 bands = bySource.computeIfAbsent(x.source(), s ->
                         new ErrorBands(fit(method, reference.stream().filter(y -> !y.source().equals(s)).toList())));
             } else {
-                if (all == null) {
-                    all = new ErrorBands(fit(method, reference));
-                }
                 bands = all;
             }
             return bands.band(method, x.cls());

@@ -1,7 +1,6 @@
 package gpupoor.validate;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
@@ -9,7 +8,6 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import gpupoor.calc.Names;
 import gpupoor.catalog.ErrorBand;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -35,11 +33,15 @@ public final class ResultsCsv {
     /** The measurement columns echoed after the results. */
     private static final List<String> ECHOED = COLUMNS.subList(COLUMNS.indexOf("model_id"), COLUMNS.size());
 
-    private static final CsvMapper MAPPER = new CsvMapper();
+    /** One line of CSV (no header): thread-safe, so that a streamed file's lines are formatted on every core. */
+    private static final ObjectWriter LINE;
 
     static {
-        MAPPER.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-        MAPPER.enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);
+        CsvMapper mapper = new CsvMapper();
+        mapper.enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);
+        CsvSchema.Builder schema = CsvSchema.builder();
+        COLUMNS.forEach(schema::addColumn);
+        LINE = mapper.writer(schema.build().withoutHeader());
     }
 
     private ResultsCsv() {
@@ -52,74 +54,90 @@ public final class ResultsCsv {
      *              {@code high} blank)
      */
     public static void write(List<RowResult> results, List<ErrorBand> bands, Writer out) {
-        try (Lines lines = open(out)) {
-            for (int i = 0; i < results.size(); i++) {
-                lines.write(results.get(i), bands.get(i));
-            }
-        }
-    }
-
-    /** Writes the header to {@code out}; the lines of the results follow one at a time ({@link Lines#write}). */
-    public static Lines open(Writer out) {
-        CsvSchema.Builder schema = CsvSchema.builder();
-        COLUMNS.forEach(schema::addColumn);
         try {
-            return new Lines(MAPPER.writer(schema.build().withHeader()).writeValues(out));
+            out.write(header());
+            for (int i = 0; i < results.size(); i++) {
+                out.write(line(results.get(i), bands.get(i)));
+            }
+            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The lines of a results file being written (a streamed file's rows as they are predicted). */
-    public static final class Lines implements Closeable {
-        private final SequenceWriter w;
+    /** The header line, with its line break. */
+    public static String header() {
+        return csv(COLUMNS.toArray(new String[0]));
+    }
 
-        private Lines(SequenceWriter w) {
-            this.w = w;
+    /** One result's line, with its line break; a null {@code band} leaves {@code low} and {@code high} blank. */
+    public static String line(RowResult r, ErrorBand band) {
+        String[] cells = new String[COLUMNS.size()];
+        int i = 0;
+        cells[i++] = r.id();
+        cells[i++] = r.metricId();
+        cells[i++] = number(r.measured());
+        cells[i++] = number(r.predicted());
+        cells[i++] = band == null ? "" : number(band.low(r.predicted()));
+        cells[i++] = band == null ? "" : number(band.high(r.predicted()));
+        cells[i++] = number(r.errorPct());
+        cells[i++] = r.status().id();
+        cells[i++] = r.reason();
+        for (String c : ECHOED) {
+            cells[i++] = r.measurement().text(c);
         }
-
-        /** Writes one result's line; a null {@code band} leaves {@code low} and {@code high} blank. */
-        public void write(RowResult r, ErrorBand band) {
-            String[] cells = new String[COLUMNS.size()];
-            int i = 0;
-            cells[i++] = r.id();
-            cells[i++] = r.metricId();
-            cells[i++] = number(r.measured());
-            cells[i++] = number(r.predicted());
-            cells[i++] = band == null ? "" : number(band.low(r.predicted()));
-            cells[i++] = band == null ? "" : number(band.high(r.predicted()));
-            cells[i++] = number(r.errorPct());
-            cells[i++] = r.status().id();
-            cells[i++] = r.reason();
-            for (String c : ECHOED) {
-                cells[i++] = r.measurement().text(c);
-            }
-            for (int c = 0; c < cells.length; c++) {
-                cells[c] = Names.printable(cells[c]);
-            }
-            try {
-                w.write(cells);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        for (int c = 0; c < cells.length; c++) {
+            cells[c] = Names.printable(cells[c]);
         }
+        return csv(cells);
+    }
 
-        /** Flushes the lines written; the underlying writer stays open. */
-        @Override
-        public void close() {
-            try {
-                w.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+    private static String csv(String[] cells) {
+        try {
+            return LINE.writeValueAsString(cells);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    /** A number rounded half-up to 2 decimals, without trailing zeros; "" for null. */
+    /**
+     * A number rounded half-up to 2 decimals, without trailing zeros; "" for null. Exactly as
+     * {@link BigDecimal} rounds the double's binary value; a number of ordinary size that is not
+     * within rounding distance of a tie is rounded in {@code long} arithmetic (the same digits).
+     */
     public static String number(Double v) {
         if (v == null) {
             return "";
         }
+        double scaled = v * 100;
+        if (Math.abs(scaled) < 1e11) {
+            // |scaled| < 1e11: the product's rounding error is below 1e-5, far from deciding a tie
+            double fraction = Math.abs(scaled - Math.floor(scaled) - 0.5);
+            if (fraction > 1e-4) {
+                return hundredths(Math.round(scaled));
+            }
+        }
         return new BigDecimal(v).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
+
+    /** {@code n} hundredths as a plain decimal without trailing zeros: 12340 is "123.4", -5 is "-0.05". */
+    private static String hundredths(long n) {
+        if (n == 0) {
+            return "0";
+        }
+        long a = Math.abs(n);
+        StringBuilder sb = new StringBuilder(24);
+        if (n < 0) {
+            sb.append('-');
+        }
+        sb.append(a / 100);
+        long cents = a % 100;
+        if (cents != 0) {
+            sb.append('.').append((char) ('0' + cents / 10));
+            if (cents % 10 != 0) {
+                sb.append((char) ('0' + cents % 10));
+            }
+        }
+        return sb.toString();
     }
 }
