@@ -75,6 +75,8 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
     private static final Pattern INTEGER = Pattern.compile("\\d+");
     private static final Pattern SIGNED = Pattern.compile("[+-]?\\d+");
     private static final Pattern AT_MOST = Pattern.compile("<=\\s*(\\d+)\\b.*");
+    /** The separator of the parts of a {@code notes_norm} cell. */
+    private static final Pattern BAR = Pattern.compile("\\s*\\|\\s*");
 
     /** Makes the notes unmodifiable. */
     public RowScenario {
@@ -196,7 +198,7 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
         }
 
         private String excludedReason() {
-            for (String part : m.text("notes_norm").split("\\s*\\|\\s*")) {
+            for (String part : BAR.split(m.text("notes_norm"))) {
                 int at = part.indexOf("EXCLUDED:");
                 if (at >= 0) {
                     return part.substring(at + "EXCLUDED:".length()).trim();
@@ -512,7 +514,11 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             if (d.startsWith("-")) {
                 throw invalid(name, quoted(text) + " is negative: a length is 0 or more tokens");
             }
-            String significant = d.replaceFirst("^0+(?=\\d)", "");
+            int zeros = 0;
+            while (zeros < d.length() - 1 && d.charAt(zeros) == '0') {
+                zeros++;
+            }
+            String significant = d.substring(zeros);
             if (significant.length() > 10 || Long.parseLong(significant) > Limits.MAX_TOKENS) {
                 throw invalid(name, quoted(text) + " is out of range: a length is at most "
                         + String.format(java.util.Locale.ROOT, "%,d", Limits.MAX_TOKENS) + " tokens");
