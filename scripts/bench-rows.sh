@@ -3,8 +3,9 @@
 # peak memory (maximum resident set size) of `estimate --csv` (default and gpu-poor methods) and of
 # `validate --data`, with /usr/bin/time -v, run as a user runs them (bin/gpupoor, the launcher), then
 # with plain `java -jar` for comparison. The target (issue 16): 100,000 rows in at most 3 s and
-# 300 MB. Run after `mvn package`; prints one line per command, with the 1-minute load average
-# before it (the machine's other work slows a run down).
+# 300 MB. Run after `mvn package`; prints one line per command: wall time, CPU time (user + system,
+# which the machine's other work does not inflate as it does the wall time), peak memory, and the
+# 1-minute load average before it.
 #   scripts/bench-rows.sh [ROWS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,11 +54,12 @@ measure() {
     /usr/bin/time -v "$@" >"$tmp/out" 2>"$log"
     local code=$?
     set -e
-    local wall rss
+    local wall rss cpu
     wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}')
     rss=$(grep "Maximum resident set size" "$log" | awk '{print $NF}')
-    printf '%-46s rows %-7s exit %s  wall %-8s  max RSS %4s MB  load %s\n' "$label" "$rows" "$code" "$wall" \
-        "$((rss / 1024))" "$load"
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$log")
+    printf '%-46s rows %-7s exit %s  wall %-8s  cpu %5s s  max RSS %4s MB  load %s\n' "$label" "$rows" "$code" \
+        "$wall" "$cpu" "$((rss / 1024))" "$load"
 }
 
 for run in "bin/gpupoor" "java -jar $jar"; do
