@@ -114,11 +114,12 @@ public final class ValidateCommand implements Callable<Integer> {
             err.println("warning: " + Names.printable(Validator.warnings(name, List.of(), true).get(0)));
         }
         err.flush();
-        switch (f) {
-            case "csv" -> { }
-            case "json" -> out.println(EstimateCommand.JSON.writeValueAsString(json(method.id(), name, summary,
+        // csv: every line is written already; the summaries come once every row is in
+        if (f.equals("json")) {
+            out.println(EstimateCommand.JSON.writeValueAsString(json(method.id(), name, summary,
                     Validator.warnings(name, missing, summary.rows() == 0))));
-            default -> table(method.id(), name, summary, out);
+        } else if (f.equals("table")) {
+            table(method.id(), name, summary, out);
         }
         out.flush();
         int invalid = summary.count(Status.INVALID);
