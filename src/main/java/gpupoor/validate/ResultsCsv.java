@@ -1,10 +1,5 @@
 package gpupoor.validate;
 
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-
 import gpupoor.calc.Names;
 import gpupoor.catalog.ErrorBand;
 
@@ -32,17 +27,6 @@ public final class ResultsCsv {
 
     /** The measurement columns echoed after the results. */
     private static final List<String> ECHOED = COLUMNS.subList(COLUMNS.indexOf("model_id"), COLUMNS.size());
-
-    /** One line of CSV (no header): thread-safe, so that a streamed file's lines are formatted on every core. */
-    private static final ObjectWriter LINE;
-
-    static {
-        CsvMapper mapper = new CsvMapper();
-        mapper.enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);
-        CsvSchema.Builder schema = CsvSchema.builder();
-        COLUMNS.forEach(schema::addColumn);
-        LINE = mapper.writer(schema.build().withoutHeader());
-    }
 
     private ResultsCsv() {
     }
@@ -92,12 +76,34 @@ public final class ResultsCsv {
         return csv(cells);
     }
 
-    private static String csv(String[] cells) {
-        try {
-            return LINE.writeValueAsString(cells);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * One line of CSV with its line break, {@code \n}: a cell holding a comma, a double quote or a line
+     * break is put in double quotes, a double quote in it doubled (RFC 4180; as Jackson's CSV writer
+     * writes it with strict quoting). Made here rather than by a writer per line: a streamed file's
+     * lines are made on every core.
+     */
+    static String csv(String[] cells) {
+        StringBuilder sb = new StringBuilder(256);
+        for (int i = 0; i < cells.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            String c = cells[i];
+            if (c.indexOf(',') < 0 && c.indexOf('"') < 0 && c.indexOf('\n') < 0) {
+                sb.append(c);
+            } else {
+                sb.append('"');
+                for (int k = 0; k < c.length(); k++) {
+                    char ch = c.charAt(k);
+                    sb.append(ch);
+                    if (ch == '"') {
+                        sb.append('"');
+                    }
+                }
+                sb.append('"');
+            }
         }
+        return sb.append('\n').toString();
     }
 
     /**

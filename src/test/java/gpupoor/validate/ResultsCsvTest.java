@@ -1,5 +1,10 @@
 package gpupoor.validate;
 
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import gpupoor.calc.Names;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -34,5 +39,31 @@ class ResultsCsvTest {
             assertEquals(exact(v), ResultsCsv.number(v), "v = " + v);
         }
         assertEquals("", ResultsCsv.number(null));
+    }
+
+    @Test
+    void linesAreQuotedAsJacksonsStrictCsvWriterQuotesThem() throws Exception {
+        CsvMapper mapper = new CsvMapper();
+        mapper.enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);
+        CsvSchema.Builder schema = CsvSchema.builder();
+        for (int i = 0; i < 5; i++) {
+            schema.addColumn("c" + i);
+        }
+        ObjectWriter jackson = mapper.writer(schema.build().withoutHeader());
+        // cells as the results hold them (escaped by Names.printable): ASCII, separators, quotes, '#', blanks, others
+        String alphabet = "ab ,\"#'\\;|=-_.0123456789\t\n\r\u00e9\u4e2d\u2028";
+        Random random = new Random(16);
+        for (int n = 0; n < 20_000; n++) {
+            String[] cells = new String[5];
+            for (int c = 0; c < cells.length; c++) {
+                StringBuilder sb = new StringBuilder();
+                int length = random.nextInt(8);
+                for (int k = 0; k < length; k++) {
+                    sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                cells[c] = Names.printable(sb.toString());
+            }
+            assertEquals(jackson.writeValueAsString(cells), ResultsCsv.csv(cells), String.join("|", cells));
+        }
     }
 }
