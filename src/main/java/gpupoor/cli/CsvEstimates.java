@@ -80,7 +80,7 @@ final class CsvEstimates {
             PrintWriter w = new PrintWriter(new BufferedWriter(out, 1 << 16), false);
             List<String> header = new ArrayList<>(INPUT);
             header.addAll(OUTPUT);
-            w.println(line(header));
+            w.print(line(header));
             Tally tally = new Tally();
             RowBatches.run(rows::next, this::estimate, (row, result) -> write(row, result, w, tally));
             w.flush();
@@ -114,7 +114,7 @@ final class CsvEstimates {
         for (String c : OUTPUT) {
             cells.add(result.getOrDefault(c, ""));
         }
-        w.println(line(cells));
+        w.print(line(cells));
     }
 
     /** The first row must name columns; columns nobody reads are reported (a typo, say). */
@@ -182,18 +182,10 @@ final class CsvEstimates {
     }
 
     private static String line(List<String> cells) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            String c = cells.get(i) == null ? "" : Names.printable(cells.get(i));
-            if (c.contains(",") || c.contains("\"") || c.contains("\n") || c.contains("\r")) {
-                sb.append('"').append(c.replace("\"", "\"\"")).append('"');
-            } else {
-                sb.append(c);
-            }
+        String[] printable = new String[cells.size()];
+        for (int i = 0; i < printable.length; i++) {
+            printable[i] = cells.get(i) == null ? "" : Names.printable(cells.get(i));
         }
-        return sb.toString();
+        return Csv.line(printable);
     }
 }

@@ -1,6 +1,7 @@
 package gpupoor.validate;
 
 import gpupoor.calc.Names;
+import gpupoor.catalog.Csv;
 import gpupoor.catalog.ErrorBand;
 
 import java.io.IOException;
@@ -51,7 +52,7 @@ public final class ResultsCsv {
 
     /** The header line, with its line break. */
     public static String header() {
-        return csv(COLUMNS.toArray(new String[0]));
+        return Csv.line(COLUMNS.toArray(new String[0]));
     }
 
     /** One result's line, with its line break; a null {@code band} leaves {@code low} and {@code high} blank. */
@@ -73,37 +74,7 @@ public final class ResultsCsv {
         for (int c = 0; c < cells.length; c++) {
             cells[c] = Names.printable(cells[c]);
         }
-        return csv(cells);
-    }
-
-    /**
-     * One line of CSV with its line break, {@code \n}: a cell holding a comma, a double quote or a line
-     * break is put in double quotes, a double quote in it doubled (RFC 4180; as Jackson's CSV writer
-     * writes it with strict quoting). Made here rather than by a writer per line: a streamed file's
-     * lines are made on every core.
-     */
-    static String csv(String[] cells) {
-        StringBuilder sb = new StringBuilder(256);
-        for (int i = 0; i < cells.length; i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            String c = cells[i];
-            if (c.indexOf(',') < 0 && c.indexOf('"') < 0 && c.indexOf('\n') < 0) {
-                sb.append(c);
-            } else {
-                sb.append('"');
-                for (int k = 0; k < c.length(); k++) {
-                    char ch = c.charAt(k);
-                    sb.append(ch);
-                    if (ch == '"') {
-                        sb.append('"');
-                    }
-                }
-                sb.append('"');
-            }
-        }
-        return sb.append('\n').toString();
+        return Csv.line(cells);
     }
 
     /**

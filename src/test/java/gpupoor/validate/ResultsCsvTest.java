@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import gpupoor.calc.Names;
+import gpupoor.catalog.Csv;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -63,7 +64,7 @@ class ResultsCsvTest {
                 }
                 cells[c] = Names.printable(sb.toString());
             }
-            assertEquals(jackson.writeValueAsString(cells), ResultsCsv.csv(cells), String.join("|", cells));
+            assertEquals(jackson.writeValueAsString(cells), Csv.line(cells), String.join("|", cells));
         }
     }
 }
