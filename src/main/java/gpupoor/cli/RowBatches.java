@@ -14,8 +14,8 @@ import java.util.function.Supplier;
  * A reader thread reads the next batches while the current one is worked on.
  */
 final class RowBatches {
-    /** Rows read, worked on in parallel and handed on together. */
-    static final int SIZE = 1024;
+    /** Rows read, worked on in parallel and handed on together (few enough that the rows in flight die young). */
+    static final int SIZE = 256;
 
     /** Batches read ahead of the one being worked on. */
     private static final int AHEAD = 2;
