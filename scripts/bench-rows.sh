@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Measures the row-streaming commands on a generated file of N rows (default 100,000): wall time and
 # peak memory (maximum resident set size) of `estimate --csv` (default and gpu-poor methods) and of
-# `validate --data`, with /usr/bin/time -v. The target (issue 16): 100,000 rows in at most 3 s and
-# 300 MB. Run after `mvn package`; prints one line per command.
+# `validate --data`, with /usr/bin/time -v, run as a user runs them (bin/gpupoor, the launcher), then
+# with plain `java -jar` for comparison. The target (issue 16): 100,000 rows in at most 3 s and
+# 300 MB. Run after `mvn package`; prints one line per command: wall time, CPU time (user + system,
+# which the machine's other work does not inflate as it does the wall time), peak memory, and the
+# 1-minute load average before it.
 #   scripts/bench-rows.sh [ROWS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,16 +48,25 @@ EOF
 measure() {
     local label=$1; shift
     local log="$tmp/time.log"
+    local load
+    load=$(cut -d' ' -f1 /proc/loadavg)
     set +e
     /usr/bin/time -v "$@" >"$tmp/out" 2>"$log"
     local code=$?
     set -e
-    local wall rss
+    local wall rss cpu
     wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}')
     rss=$(grep "Maximum resident set size" "$log" | awk '{print $NF}')
-    printf '%-34s rows %-7s exit %s  wall %-8s  max RSS %s MB\n' "$label" "$rows" "$code" "$wall" "$((rss / 1024))"
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$log")
+    printf '%-46s rows %-7s exit %s  wall %-8s  cpu %5s s  max RSS %4s MB  load %s\n' "$label" "$rows" "$code" \
+        "$wall" "$cpu" "$((rss / 1024))" "$load"
 }
 
-measure "estimate --csv (default)" java -jar "$jar" estimate --csv "$tmp/estimate.csv"
-measure "estimate --csv (gpu-poor)" java -jar "$jar" estimate --calc gpu-poor --csv "$tmp/estimate.csv"
-measure "validate --data (default)" java -jar "$jar" validate --data "$tmp/measured.csv" --format csv
+for run in "bin/gpupoor" "java -jar $jar"; do
+    # shellcheck disable=SC2086
+    measure "$run estimate --csv" $run estimate --csv "$tmp/estimate.csv"
+    # shellcheck disable=SC2086
+    measure "$run estimate --calc gpu-poor --csv" $run estimate --calc gpu-poor --csv "$tmp/estimate.csv"
+    # shellcheck disable=SC2086
+    measure "$run validate --data" $run validate --data "$tmp/measured.csv" --format csv
+done

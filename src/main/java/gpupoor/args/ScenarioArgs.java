@@ -288,7 +288,8 @@ public final class ScenarioArgs {
 
     /**
      * Options written {@code --option=value} or {@code --option value} with known options (an
-     * option taking an optional value only in the first form), set directly as picocli would set
+     * option taking an optional value in the first form, or bare before another option or at the
+     * end, when it takes its fallback value), set directly as picocli would set
      * them (every option is a plain string; given twice, the later wins when {@code laterWins});
      * null for anything else, which goes through picocli's parser and its messages. Making that
      * parser reflects over this class, which would dominate a file of many rows.
@@ -304,10 +305,13 @@ public final class ScenarioArgs {
                     return null;
                 }
                 String value;
+                String bare = BARE.get(f);
                 if (eq >= 0) {
                     value = arg.substring(eq + 1);
-                } else if (f.getAnnotation(Option.class).arity().isEmpty() && i + 1 < args.size()) {
+                } else if (bare == null && i + 1 < args.size()) {
                     value = args.get(++i);
+                } else if (bare != null && (i + 1 == args.size() || isOption(args.get(i + 1)))) {
+                    value = bare; // a flag followed by an option (or nothing) takes no value, as picocli reads it
                 } else {
                     return null;
                 }
@@ -326,12 +330,27 @@ public final class ScenarioArgs {
     /** The option fields by each of their names ({@code --model}). */
     private static final Map<String, Field> BY_OPTION = new LinkedHashMap<>();
 
+    /** The fields of options whose value is optional ({@code --no-mmap}), with the value they take when given bare. */
+    private static final Map<Field, String> BARE = new java.util.HashMap<>();
+
     static {
         for (Field f : OPTION_FIELDS) {
-            for (String name : f.getAnnotation(Option.class).names()) {
+            Option o = f.getAnnotation(Option.class);
+            for (String name : o.names()) {
                 BY_OPTION.put(name, f);
             }
+            if (o.arity().equals("0..1")) {
+                BARE.put(f, o.fallbackValue());
+            } else if (!o.arity().isEmpty()) {
+                throw new IllegalStateException("option " + o.names()[0] + ": arity " + o.arity() + " is not read by direct()");
+            }
         }
+    }
+
+    /** Whether a word is a known option, bare or {@code --option=value}. */
+    private static boolean isOption(String word) {
+        int eq = word.indexOf('=');
+        return BY_OPTION.containsKey(eq < 0 ? word : word.substring(0, eq));
     }
 
     /**

@@ -25,7 +25,8 @@ import java.util.Map;
 
 /**
  * Reads CSV: the bundled tables whole ({@link #read}), and a user's file one row at a time
- * ({@link Rows}), so a file of any length takes the same memory and a bad row spoils only itself.
+ * ({@link Rows}), so a file of any length takes the same memory and a bad row spoils only itself;
+ * writes one line at a time ({@link #line}).
  */
 public final class Csv {
     private static final CsvMapper MAPPER = new CsvMapper().enable(CsvParser.Feature.TRIM_SPACES)
@@ -51,6 +52,27 @@ public final class Csv {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read CSV '" + what + "': " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * One line of CSV with its line break, {@code \n}: a cell holding a comma, a double quote or a line
+     * break is put in double quotes, a double quote in it doubled (RFC 4180). A line is made on its
+     * own, so that a streamed file's lines can be made on every core.
+     */
+    public static String line(String... cells) {
+        StringBuilder sb = new StringBuilder(256);
+        for (int i = 0; i < cells.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            String c = cells[i];
+            if (c.indexOf(',') < 0 && c.indexOf('"') < 0 && c.indexOf('\n') < 0 && c.indexOf('\r') < 0) {
+                sb.append(c);
+            } else {
+                sb.append('"').append(c.replace("\"", "\"\"")).append('"');
+            }
+        }
+        return sb.append('\n').toString();
     }
 
     /**

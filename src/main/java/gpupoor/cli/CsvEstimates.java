@@ -55,9 +55,6 @@ final class CsvEstimates {
         READ.addAll(ScenarioArgs.OPTIONAL_COLUMNS);
     }
 
-    /** Rows read, estimated in parallel and written before the next are read: memory stays flat. */
-    private static final int BATCH = 4096;
-
     private final Method method;
     private final Catalog catalog;
 
@@ -83,17 +80,9 @@ final class CsvEstimates {
             PrintWriter w = new PrintWriter(new BufferedWriter(out, 1 << 16), false);
             List<String> header = new ArrayList<>(INPUT);
             header.addAll(OUTPUT);
-            w.println(line(header));
+            w.print(line(header));
             Tally tally = new Tally();
-            List<Csv.Row> batch = new ArrayList<>(BATCH);
-            for (Csv.Row row = rows.next(); row != null; row = rows.next()) {
-                batch.add(row);
-                if (batch.size() == BATCH) {
-                    write(batch, w, tally);
-                    batch.clear();
-                }
-            }
-            write(batch, w, tally);
+            RowBatches.run(rows::next, this::estimate, (row, result) -> write(row, result, w, tally));
             w.flush();
             if (tally.count == 0) {
                 err.println("warning: '" + Names.printable(rows.name()) + "' has a header but no data rows");
@@ -109,28 +98,23 @@ final class CsvEstimates {
         final List<Integer> firstFailed = new ArrayList<>();
     }
 
-    /** Estimates a batch of rows on every core, then writes them in the file's order. */
-    private void write(List<Csv.Row> batch, PrintWriter w, Tally tally) {
-        List<Map<String, String>> results = batch.parallelStream().map(this::estimate).toList();
-        for (int i = 0; i < batch.size(); i++) {
-            Csv.Row row = batch.get(i);
-            Map<String, String> result = results.get(i);
-            tally.count++;
-            if (result.containsKey("failed")) {
-                tally.failed++;
-                if (tally.firstFailed.size() < 10) {
-                    tally.firstFailed.add(row.number());
-                }
+    /** Writes one row's line and counts it. */
+    private static void write(Csv.Row row, Map<String, String> result, PrintWriter w, Tally tally) {
+        tally.count++;
+        if (result.containsKey("failed")) {
+            tally.failed++;
+            if (tally.firstFailed.size() < 10) {
+                tally.firstFailed.add(row.number());
             }
-            List<String> cells = new ArrayList<>();
-            for (String c : INPUT) {
-                cells.add(row.cells().getOrDefault(c, ""));
-            }
-            for (String c : OUTPUT) {
-                cells.add(result.getOrDefault(c, ""));
-            }
-            w.println(line(cells));
         }
+        List<String> cells = new ArrayList<>();
+        for (String c : INPUT) {
+            cells.add(row.cells().getOrDefault(c, ""));
+        }
+        for (String c : OUTPUT) {
+            cells.add(result.getOrDefault(c, ""));
+        }
+        w.print(line(cells));
     }
 
     /** The first row must name columns; columns nobody reads are reported (a typo, say). */
@@ -198,18 +182,10 @@ final class CsvEstimates {
     }
 
     private static String line(List<String> cells) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            String c = cells.get(i) == null ? "" : Names.printable(cells.get(i));
-            if (c.contains(",") || c.contains("\"") || c.contains("\n") || c.contains("\r")) {
-                sb.append('"').append(c.replace("\"", "\"\"")).append('"');
-            } else {
-                sb.append(c);
-            }
+        String[] printable = new String[cells.size()];
+        for (int i = 0; i < printable.length; i++) {
+            printable[i] = cells.get(i) == null ? "" : Names.printable(cells.get(i));
         }
-        return sb.toString();
+        return Csv.line(printable);
     }
 }

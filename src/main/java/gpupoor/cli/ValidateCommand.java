@@ -11,6 +11,7 @@ import gpupoor.validate.MeasuredData;
 import gpupoor.validate.ResultsCsv;
 import gpupoor.validate.RowResult;
 import gpupoor.validate.Status;
+import gpupoor.validate.Summary;
 import gpupoor.validate.SummaryRow;
 import gpupoor.validate.ValidationRun;
 import gpupoor.validate.Validator;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /** {@code validate}: predictions of a method against published measurements. */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -67,30 +70,62 @@ public final class ValidateCommand implements Callable<Integer> {
         if (!List.of("table", "csv", "json").contains(f)) {
             throw new InvalidScenarioException("unknown format '" + format + "'; accepted: table, csv, json");
         }
-        MeasuredData measurements = data == null ? MeasuredData.bundled() : MeasuredData.read(Main.path("--data", data));
-        ValidationRun run = Validator.run(method, measurements);
+        PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
         PrintWriter err = spec.commandLine().getErr();
-        for (String w : run.warnings()) {
-            err.println("warning: " + Names.printable(w));
-        }
-        for (RowResult r : run.results()) {
-            if (r.status() == Status.INVALID) {
-                err.println("warning: " + Names.printable(r.reason()));
+        Summary summary = new Summary(GROUPINGS);
+        String name;
+        List<String> missing;
+        // the rows stream: each is predicted (on every core, a batch at a time), written and folded into the summary
+        try (MeasuredData.Rows rows = data == null ? MeasuredData.openBundled() : MeasuredData.open(Main.path("--data", data))) {
+            name = rows.name();
+            missing = rows.missingColumns();
+            for (String w : Validator.warnings(name, missing, false)) {
+                err.println("warning: " + Names.printable(w));
+            }
+            Consumer<RowResult> sink = r -> {
+                summary.add(r);
+                if (r.status() == Status.INVALID) {
+                    err.println("warning: " + Names.printable(r.reason()));
+                }
+            };
+            if (f.equals("csv")) {
+                // each row's band is made from the method's residuals on the bundled file, less the row's own source
+                ValidationRun reference = Validator.run(method);
+                BandFit.HeldOut bands = new BandFit.HeldOut(method.id(), reference);
+                out.print(ResultsCsv.header());
+                if (data == null) {
+                    // the bundled file is the reference: predicted once
+                    reference.results().forEach(sink.andThen(r -> out.print(ResultsCsv.line(r, bands.band(r)))));
+                } else {
+                    // the line is made with the prediction, on every core; written in order
+                    RowBatches.run(rows::next, m -> {
+                        RowResult r = Validator.predict(method, m);
+                        return new Line(r, ResultsCsv.line(r, bands.band(r)));
+                    }, (m, line) -> {
+                        sink.accept(line.result());
+                        out.print(line.text());
+                    });
+                }
+            } else {
+                RowBatches.run(rows::next, m -> Validator.predict(method, m), (m, r) -> sink.accept(r));
             }
         }
+        if (summary.rows() == 0) {
+            err.println("warning: " + Names.printable(Validator.warnings(name, List.of(), true).get(0)));
+        }
         err.flush();
-        PrintWriter out = spec.commandLine().getOut();
-        switch (f) {
-            case "csv" -> ResultsCsv.write(run.results(),
-                    BandFit.heldOut(run, data == null ? run : Validator.run(method)), out);
-            case "json" -> out.println(EstimateCommand.JSON.writeValueAsString(json(run)));
-            default -> table(run, out);
+        // csv: every line is written already; the summaries come once every row is in
+        if (f.equals("json")) {
+            out.println(EstimateCommand.JSON.writeValueAsString(json(method.id(), name, summary,
+                    Validator.warnings(name, missing, summary.rows() == 0))));
+        } else if (f.equals("table")) {
+            table(method.id(), name, summary, out);
         }
         out.flush();
-        long invalid = run.count(Status.INVALID);
+        int invalid = summary.count(Status.INVALID);
         if (invalid > 0 && data != null) {
             // the user's file had bad rows (the bundled file's invalid rows are the catalog's to fix, not input)
-            err.println("error: " + invalid + " of " + run.results().size() + " rows are invalid (each reported above "
+            err.println("error: " + invalid + " of " + summary.rows() + " rows are invalid (each reported above "
                     + "as a warning, with its row number and column)");
             err.flush();
             return Main.BAD_INPUT;
@@ -98,33 +133,37 @@ public final class ValidateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String headline(ValidationRun run) {
-        return "method " + run.method() + " on " + run.data() + ": " + run.results().size() + " rows, "
-                + run.count(Status.OK) + " predicted, " + run.count(Status.EXCLUDED) + " excluded, "
-                + run.count(Status.UNSUPPORTED) + " unsupported, " + run.count(Status.INVALID) + " invalid";
+    /** A row's result and its CSV line. */
+    private record Line(RowResult result, String text) {
     }
 
-    private static void table(ValidationRun run, PrintWriter out) {
-        out.println(headline(run));
+    private static String headline(String method, String data, Summary s) {
+        return "method " + method + " on " + data + ": " + s.rows() + " rows, "
+                + s.count(Status.OK) + " predicted, " + s.count(Status.EXCLUDED) + " excluded, "
+                + s.count(Status.UNSUPPORTED) + " unsupported, " + s.count(Status.INVALID) + " invalid";
+    }
+
+    private static void table(String method, String data, Summary summary, PrintWriter out) {
+        out.println(headline(method, data, summary));
         for (Dimension[] by : GROUPINGS) {
             out.println();
-            out.println(ValidationTables.summary(List.of(run), by).printAll());
+            out.println(ValidationTables.summary(List.of(method), List.of(summary.rows(by)), by).printAll());
         }
     }
 
-    private static Map<String, Object> json(ValidationRun run) {
+    private static Map<String, Object> json(String method, String data, Summary summary, List<String> warnings) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("method", run.method());
-        json.put("data", run.data());
-        json.put("rows", run.results().size());
+        json.put("method", method);
+        json.put("data", data);
+        json.put("rows", summary.rows());
         Map<String, Object> status = new LinkedHashMap<>();
         for (Status s : Status.values()) {
-            status.put(s.id(), run.count(s));
+            status.put(s.id(), summary.count(s));
         }
         json.put("status", status);
         for (Dimension[] by : GROUPINGS) {
             List<Map<String, Object>> groups = new ArrayList<>();
-            for (SummaryRow s : run.summary(by)) {
+            for (SummaryRow s : summary.rows(by)) {
                 groups.add(json(s));
             }
             StringBuilder key = new StringBuilder("by");
@@ -133,7 +172,7 @@ public final class ValidateCommand implements Callable<Integer> {
             }
             json.put(key.toString(), groups);
         }
-        json.put("warnings", run.warnings());
+        json.put("warnings", warnings);
         return json;
     }
 

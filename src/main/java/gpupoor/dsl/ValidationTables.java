@@ -77,6 +77,15 @@ public final class ValidationTables {
      * bias % and fits right %.
      */
     public static Table summary(List<ValidationRun> runs, Dimension... by) {
+        return summary(runs.stream().map(ValidationRun::method).toList(), runs.stream().map(r -> r.summary(by)).toList(), by);
+    }
+
+    /**
+     * The table of {@link #summary(List, Dimension...)} from summaries already made: {@code summaries.get(i)}
+     * is method {@code methods.get(i)}'s (a streamed file's, as {@code validate --data} makes them).
+     * Example: {@code summary(List.of("default"), List.of(run.summary(Dimension.METRIC)), Dimension.METRIC)}.
+     */
+    public static Table summary(List<String> methods, List<List<SummaryRow>> summaries, Dimension... by) {
         StringColumn method = StringColumn.create("method");
         List<StringColumn> groups = new ArrayList<>();
         for (Dimension d : by) {
@@ -92,24 +101,24 @@ public final class ValidationTables {
         DoubleColumn bias = decimals(DoubleColumn.create("bias %"));
         DoubleColumn fits = decimals(DoubleColumn.create("fits right %"));
         List<SummaryRow> all = new ArrayList<>();
-        List<String> methods = new ArrayList<>();
-        for (ValidationRun run : runs) {
-            for (SummaryRow s : run.summary(by)) {
+        List<String> rowMethods = new ArrayList<>();
+        for (int r = 0; r < methods.size(); r++) {
+            for (SummaryRow s : summaries.get(r)) {
                 all.add(s);
-                methods.add(run.method());
+                rowMethods.add(methods.get(r));
             }
         }
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             order.add(i);
         }
-        if (runs.size() > 1) {
-            List<SummaryRow> reference = runs.get(0).summary(by);
+        if (methods.size() > 1) {
+            List<SummaryRow> reference = summaries.get(0);
             order.sort((a, b) -> Integer.compare(indexOf(reference, all.get(a)), indexOf(reference, all.get(b))));
         }
         for (int i : order) {
             SummaryRow s = all.get(i);
-            method.append(methods.get(i));
+            method.append(rowMethods.get(i));
             for (int d = 0; d < by.length; d++) {
                 groups.get(d).append(s.group().get(by[d]));
             }

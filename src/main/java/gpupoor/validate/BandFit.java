@@ -1,7 +1,6 @@
 package gpupoor.validate;
 
 import gpupoor.catalog.BandClass;
-import gpupoor.catalog.Catalog;
 import gpupoor.catalog.ErrorBand;
 import gpupoor.catalog.ErrorBands;
 
@@ -9,11 +8,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Error bands from the residuals of a validation run: the method behind
@@ -81,12 +80,10 @@ public final class BandFit {
 
     /** The residual of a result, or null unless it is a predicted value row (not {@code fits_in_memory}). */
     public static Residual residual(RowResult r) {
-        if (!r.isOk() || r.metric().isClassification() || r.errorPct() == null) {
+        if (!r.isOk() || r.bandClass() == null) {
             return null;
         }
-        RowScenario rs = RowScenario.of(r.measurement(), Catalog.get());
-        return new Residual(r, BandClass.of(r.metric().id(), r.metric().usesMemory(), rs.scenario()), source(r.measurement()),
-                r.errorPct() / 100);
+        return new Residual(r, r.bandClass(), source(r.measurement()), r.errorPct() / 100);
     }
 
     /** The residuals of a run's predicted value rows, in file order. */
@@ -183,20 +180,49 @@ public final class BandFit {
      * same method's run on the bundled measurements (it may be {@code run} itself).
      */
     public static List<ErrorBand> heldOut(ValidationRun run, ValidationRun reference) {
-        List<Residual> ref = residuals(reference);
-        Map<String, ErrorBands> bySource = new LinkedHashMap<>();
+        HeldOut held = new HeldOut(run.method(), reference);
         List<ErrorBand> out = new ArrayList<>();
         for (RowResult r : run.results()) {
-            Residual x = residual(r);
-            if (x == null) {
-                out.add(null);
-                continue;
-            }
-            ErrorBands bands = bySource.computeIfAbsent(x.source(), s ->
-                    new ErrorBands(fit(run.method(), ref.stream().filter(y -> !y.source().equals(s)).toList())));
-            out.add(bands.band(run.method(), x.cls()));
+            out.add(held.band(r));
         }
         return out;
+    }
+
+    /**
+     * The held-out bands of {@link #heldOut}, one row at a time (a streamed file's rows, on any
+     * thread): the bands without a source are fitted when a row of that source first asks, once; a
+     * source the reference lacks gets the bands of the whole reference.
+     */
+    public static final class HeldOut {
+        private final String method;
+        private final List<Residual> reference;
+        private final Set<String> sources = new HashSet<>();
+        private final Map<String, ErrorBands> bySource = new ConcurrentHashMap<>();
+        private final ErrorBands all;
+
+        /** The held-out bands of {@code method} fitted on the residuals of {@code reference}. */
+        public HeldOut(String method, ValidationRun reference) {
+            this.method = method;
+            this.reference = residuals(reference);
+            this.reference.forEach(r -> sources.add(r.source()));
+            this.all = new ErrorBands(fit(method, this.reference));
+        }
+
+        /** The band of a result made without its own source; null unless it is a predicted value row. */
+        public ErrorBand band(RowResult r) {
+            Residual x = residual(r);
+            if (x == null) {
+                return null;
+            }
+            ErrorBands bands;
+            if (sources.contains(x.source())) {
+                bands = bySource.computeIfAbsent(x.source(), s ->
+                        new ErrorBands(fit(method, reference.stream().filter(y -> !y.source().equals(s)).toList())));
+            } else {
+                bands = all;
+            }
+            return bands.band(method, x.cls());
+        }
     }
 
     /**

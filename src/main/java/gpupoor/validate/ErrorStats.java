@@ -14,11 +14,16 @@ public final class ErrorStats {
      * no values.
      */
     public static Double percentile(List<Double> values, double q) {
-        if (values.isEmpty()) {
-            return null;
-        }
         double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(v);
+        return percentileOfSorted(v, q);
+    }
+
+    /** {@link #percentile} of values already sorted ascending. Null for no values. */
+    public static Double percentileOfSorted(double[] v, double q) {
+        if (v.length == 0) {
+            return null;
+        }
         double pos = q * (v.length - 1);
         int lo = (int) Math.floor(pos);
         int hi = (int) Math.ceil(pos);
@@ -27,6 +32,11 @@ public final class ErrorStats {
 
     /** The arithmetic mean, null for no values. */
     public static Double mean(List<Double> values) {
-        return values.isEmpty() ? null : values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        return mean(values.stream().mapToDouble(Double::doubleValue).toArray(), values.size());
+    }
+
+    /** The arithmetic mean of the first {@code n} values, null for none. */
+    public static Double mean(double[] values, int n) {
+        return n == 0 ? null : Arrays.stream(values, 0, n).average().orElseThrow();
     }
 }

@@ -3,6 +3,7 @@ package gpupoor.validate;
 import gpupoor.calc.InvalidScenarioException;
 import gpupoor.catalog.Csv;
 
+import java.io.Closeable;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,11 +45,7 @@ public record MeasuredData(String name, List<Measurement> rows, List<String> mis
 
     /** The bundled measurements ({@code catalog/measured.csv}, see {@code catalog/measured.md}). */
     public static MeasuredData bundled() {
-        InputStream in = MeasuredData.class.getClassLoader().getResourceAsStream(BUNDLED);
-        if (in == null) {
-            throw new IllegalStateException("catalog resource missing from the classpath: " + BUNDLED);
-        }
-        try (Csv.Rows rows = Csv.Rows.of(in, BUNDLED)) {
+        try (Rows rows = openBundled()) {
             return of(rows);
         }
     }
@@ -62,18 +59,74 @@ public record MeasuredData(String name, List<Measurement> rows, List<String> mis
      *                                  none of the columns {@code metric} and {@code value_norm}
      */
     public static MeasuredData read(Path file) {
-        try (Csv.Rows rows = Csv.Rows.open(file)) {
+        try (Rows rows = open(file)) {
             return of(rows);
         }
     }
 
-    private static MeasuredData of(Csv.Rows in) {
-        List<String> missing = missing(in.name(), in.header());
-        List<Measurement> rows = new ArrayList<>();
-        for (Csv.Row r = in.next(); r != null; r = in.next()) {
-            rows.add(new Measurement(r.number(), r.cells(), r.problem()));
+    /** The bundled measurements, one row at a time. */
+    public static Rows openBundled() {
+        InputStream in = MeasuredData.class.getClassLoader().getResourceAsStream(BUNDLED);
+        if (in == null) {
+            throw new IllegalStateException("catalog resource missing from the classpath: " + BUNDLED);
         }
-        return new MeasuredData(in.name(), rows, missing);
+        return new Rows(Csv.Rows.of(in, BUNDLED));
+    }
+
+    /**
+     * A measurements CSV with a header row, one row at a time (as {@link #read} reads it).
+     *
+     * @throws InvalidScenarioException as {@link #read}
+     */
+    public static Rows open(Path file) {
+        return new Rows(Csv.Rows.open(file));
+    }
+
+    private static MeasuredData of(Rows in) {
+        List<Measurement> rows = new ArrayList<>();
+        for (Measurement m = in.next(); m != null; m = in.next()) {
+            rows.add(m);
+        }
+        return new MeasuredData(in.name(), rows, in.missingColumns());
+    }
+
+    /**
+     * A measurements file read one row at a time: memory does not grow with the file. Close it when done.
+     */
+    public static final class Rows implements Closeable {
+        private final Csv.Rows in;
+        private final List<String> missing;
+
+        private Rows(Csv.Rows in) {
+            this.in = in;
+            try {
+                this.missing = List.copyOf(missing(in.name(), in.header()));
+            } catch (RuntimeException e) {
+                in.close();
+                throw e;
+            }
+        }
+
+        /** The file's name, for messages. */
+        public String name() {
+            return in.name();
+        }
+
+        /** The columns of {@link #COLUMNS} (but the optional ones) the file lacks. */
+        public List<String> missingColumns() {
+            return missing;
+        }
+
+        /** The next row, or null at the end of the file. */
+        public Measurement next() {
+            Csv.Row r = in.next();
+            return r == null ? null : new Measurement(r.number(), r.cells(), r.problem());
+        }
+
+        @Override
+        public void close() {
+            in.close();
+        }
     }
 
     /**

@@ -19,7 +19,7 @@ public record Measurement(int row, Map<String, String> cells, String problem) {
 
     /** Copies the cells into an unmodifiable map (absent cells stay absent, blank ones become ""). */
     public Measurement {
-        Map<String, String> copy = new LinkedHashMap<>();
+        Map<String, String> copy = new LinkedHashMap<>(cells.size() * 4 / 3 + 1);
         cells.forEach((k, v) -> copy.put(k, v == null ? "" : v.trim()));
         cells = Collections.unmodifiableMap(copy);
     }

@@ -1,12 +1,7 @@
 package gpupoor.validate;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.SequenceWriter;
-import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-
 import gpupoor.calc.Names;
+import gpupoor.catalog.Csv;
 import gpupoor.catalog.ErrorBand;
 
 import java.io.IOException;
@@ -14,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,13 +29,6 @@ public final class ResultsCsv {
     /** The measurement columns echoed after the results. */
     private static final List<String> ECHOED = COLUMNS.subList(COLUMNS.indexOf("model_id"), COLUMNS.size());
 
-    private static final CsvMapper MAPPER = new CsvMapper();
-
-    static {
-        MAPPER.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-        MAPPER.enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);
-    }
-
     private ResultsCsv() {
     }
 
@@ -52,28 +39,82 @@ public final class ResultsCsv {
      *              {@code high} blank)
      */
     public static void write(List<RowResult> results, List<ErrorBand> bands, Writer out) {
-        CsvSchema.Builder schema = CsvSchema.builder();
-        COLUMNS.forEach(schema::addColumn);
-        try (SequenceWriter w = MAPPER.writer(schema.build().withHeader()).writeValues(out)) {
+        try {
+            out.write(header());
             for (int i = 0; i < results.size(); i++) {
-                RowResult r = results.get(i);
-                ErrorBand b = bands.get(i);
-                List<String> cells = new ArrayList<>(List.of(r.id(), r.metricId(), number(r.measured()),
-                        number(r.predicted()), b == null ? "" : number(b.low(r.predicted())),
-                        b == null ? "" : number(b.high(r.predicted())), number(r.errorPct()), r.status().id(), r.reason()));
-                ECHOED.forEach(c -> cells.add(r.measurement().text(c)));
-                w.write(cells.stream().map(Names::printable).toArray(String[]::new));
+                out.write(line(results.get(i), bands.get(i)));
             }
+            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** A number rounded half-up to 2 decimals, without trailing zeros; "" for null. */
+    /** The header line, with its line break. */
+    public static String header() {
+        return Csv.line(COLUMNS.toArray(new String[0]));
+    }
+
+    /** One result's line, with its line break; a null {@code band} leaves {@code low} and {@code high} blank. */
+    public static String line(RowResult r, ErrorBand band) {
+        String[] cells = new String[COLUMNS.size()];
+        int i = 0;
+        cells[i++] = r.id();
+        cells[i++] = r.metricId();
+        cells[i++] = number(r.measured());
+        cells[i++] = number(r.predicted());
+        cells[i++] = band == null ? "" : number(band.low(r.predicted()));
+        cells[i++] = band == null ? "" : number(band.high(r.predicted()));
+        cells[i++] = number(r.errorPct());
+        cells[i++] = r.status().id();
+        cells[i++] = r.reason();
+        for (String c : ECHOED) {
+            cells[i++] = r.measurement().text(c);
+        }
+        for (int c = 0; c < cells.length; c++) {
+            cells[c] = Names.printable(cells[c]);
+        }
+        return Csv.line(cells);
+    }
+
+    /**
+     * A number rounded half-up to 2 decimals, without trailing zeros; "" for null. Exactly as
+     * {@link BigDecimal} rounds the double's binary value; a number of ordinary size that is not
+     * within rounding distance of a tie is rounded in {@code long} arithmetic (the same digits).
+     */
     public static String number(Double v) {
         if (v == null) {
             return "";
         }
+        double scaled = v * 100;
+        if (Math.abs(scaled) < 1e11) {
+            // |scaled| < 1e11: the product's rounding error is below 1e-5, far from deciding a tie
+            double fraction = Math.abs(scaled - Math.floor(scaled) - 0.5);
+            if (fraction > 1e-4) {
+                return hundredths(Math.round(scaled));
+            }
+        }
         return new BigDecimal(v).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
+
+    /** {@code n} hundredths as a plain decimal without trailing zeros: 12340 is "123.4", -5 is "-0.05". */
+    private static String hundredths(long n) {
+        if (n == 0) {
+            return "0";
+        }
+        long a = Math.abs(n);
+        StringBuilder sb = new StringBuilder(24);
+        if (n < 0) {
+            sb.append('-');
+        }
+        sb.append(a / 100);
+        long cents = a % 100;
+        if (cents != 0) {
+            sb.append('.').append((char) ('0' + cents / 10));
+            if (cents % 10 != 0) {
+                sb.append((char) ('0' + cents % 10));
+            }
+        }
+        return sb.toString();
     }
 }

@@ -1,5 +1,7 @@
 package gpupoor.validate;
 
+import gpupoor.catalog.BandClass;
+
 /**
  * One measurement against one method's prediction.
  *
@@ -10,9 +12,11 @@ package gpupoor.validate;
  * @param predicted   the prediction in the same unit (0/1 for {@code fits_in_memory}), null unless ok
  * @param errorPct    100·(predicted − measured)/measured, null unless ok (and for {@code fits_in_memory})
  * @param reason      why the row is not ok; for ok rows, how non-obvious values were read ("" if nothing)
+ * @param bandClass   the class of the row's error band ({@link BandClass#of}, from the row's scenario) for a
+ *                    predicted value row, else null
  */
 public record RowResult(Measurement measurement, Metric metric, Status status, Double measured, Double predicted,
-                        Double errorPct, String reason) {
+                        Double errorPct, String reason, BandClass bandClass) {
 
     /** The row's {@code id}. */
     public String id() {

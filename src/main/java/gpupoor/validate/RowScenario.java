@@ -75,6 +75,8 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
     private static final Pattern INTEGER = Pattern.compile("\\d+");
     private static final Pattern SIGNED = Pattern.compile("[+-]?\\d+");
     private static final Pattern AT_MOST = Pattern.compile("<=\\s*(\\d+)\\b.*");
+    /** The separator of the parts of a {@code notes_norm} cell. */
+    private static final Pattern BAR = Pattern.compile("\\s*\\|\\s*");
 
     /** Makes the notes unmodifiable. */
     public RowScenario {
@@ -160,9 +162,15 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
                 notes.add("cpu backend on " + device.id() + ": run on the SoC's CPU cores (--gpu-layers 0)");
             }
             args.addAll(settings);
+            ScenarioArgs parsed;
+            try {
+                parsed = ScenarioArgs.parse(args, true);
+            } catch (InvalidScenarioException e) {
+                throw badSettings(settings, e);
+            }
             Scenario scenario;
             try {
-                scenario = ScenarioArgs.parse(args, true).builder(catalog).build();
+                scenario = parsed.builder(catalog).build();
             } catch (InvalidScenarioException e) {
                 throw new RowProblem(Status.INVALID, m.where() + ": " + e.in(ScenarioArgs.STYLE).getMessage());
             }
@@ -190,7 +198,7 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
         }
 
         private String excludedReason() {
-            for (String part : m.text("notes_norm").split("\\s*\\|\\s*")) {
+            for (String part : BAR.split(m.text("notes_norm"))) {
                 int at = part.indexOf("EXCLUDED:");
                 if (at >= 0) {
                     return part.substring(at + "EXCLUDED:".length()).trim();
@@ -332,23 +340,38 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
         }
 
         /**
-         * The {@code settings} cell as option words (none when the column is absent or blank).
+         * The {@code settings} cell as option words (none when the column is absent or blank); they
+         * are parsed with the columns' options ({@link #badSettings} when that fails).
          *
-         * @throws RowProblem invalid, naming the option, when an option is unknown or a quote unclosed
+         * @throws RowProblem invalid when a quote is unclosed
          */
         private List<String> settings() {
             String text = m.text("settings");
             if (text.isEmpty()) {
                 return List.of();
             }
-            List<String> words;
             try {
-                words = ScenarioArgs.split(text);
-                ScenarioArgs.parse(words, true);
+                return ScenarioArgs.split(text);
             } catch (InvalidScenarioException e) {
-                throw invalid("settings", e.getMessage() + " (settings are options of estimate; see catalog/measured.md)");
+                throw invalidSettings(e);
             }
-            return words;
+        }
+
+        /**
+         * The problem of settings that did not parse with the columns' options (which always parse):
+         * the settings parsed alone, so that the message speaks of their own words (an unknown option).
+         */
+        private RowProblem badSettings(List<String> settings, InvalidScenarioException withColumns) {
+            try {
+                ScenarioArgs.parse(settings, true);
+            } catch (InvalidScenarioException e) {
+                return invalidSettings(e);
+            }
+            return invalidSettings(withColumns);
+        }
+
+        private RowProblem invalidSettings(InvalidScenarioException e) {
+            return invalid("settings", e.getMessage() + " (settings are options of estimate; see catalog/measured.md)");
         }
 
         private Quant quant(TrainMethod method) {
@@ -491,7 +514,11 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             if (d.startsWith("-")) {
                 throw invalid(name, quoted(text) + " is negative: a length is 0 or more tokens");
             }
-            String significant = d.replaceFirst("^0+(?=\\d)", "");
+            int zeros = 0;
+            while (zeros < d.length() - 1 && d.charAt(zeros) == '0') {
+                zeros++;
+            }
+            String significant = d.substring(zeros);
             if (significant.length() > 10 || Long.parseLong(significant) > Limits.MAX_TOKENS) {
                 throw invalid(name, quoted(text) + " is out of range: a length is at most "
                         + String.format(java.util.Locale.ROOT, "%,d", Limits.MAX_TOKENS) + " tokens");

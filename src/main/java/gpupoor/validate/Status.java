@@ -13,9 +13,11 @@ public enum Status {
     /** The row itself is malformed (unknown metric, a number that is not one, an unknown id). */
     INVALID;
 
+    private final String id = name().toLowerCase(Locale.ROOT);
+
     /** The lower-case id used in output: {@code ok}, {@code unsupported}, {@code excluded}, {@code invalid}. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     @Override

@@ -11,6 +11,7 @@ import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.Speed;
 import gpupoor.calc.TrainingTime;
+import gpupoor.catalog.BandClass;
 import gpupoor.catalog.Catalog;
 import gpupoor.args.ScenarioArgs;
 
@@ -48,15 +49,21 @@ public final class Validator {
     public static ValidationRun run(Method method, MeasuredData data) {
         // rows are independent: predicted on every core, kept in the file's order
         List<RowResult> results = data.rows().parallelStream().map(m -> predict(method, m)).toList();
+        return new ValidationRun(method.id(), data.name(), results,
+                warnings(data.name(), data.missingColumns(), data.rows().isEmpty()));
+    }
+
+    /** The problems of a measurements file as a whole: no data rows, columns it lacks. */
+    public static List<String> warnings(String name, List<String> missingColumns, boolean noRows) {
         List<String> warnings = new ArrayList<>();
-        if (data.rows().isEmpty()) {
-            warnings.add(data.name() + " has a header but no data rows");
+        if (noRows) {
+            warnings.add(name + " has a header but no data rows");
         }
-        if (!data.missingColumns().isEmpty()) {
-            warnings.add(data.name() + " lacks the columns " + String.join(", ", data.missingColumns())
+        if (!missingColumns.isEmpty()) {
+            warnings.add(name + " lacks the columns " + String.join(", ", missingColumns)
                     + "; rows that need them are reported as invalid");
         }
-        return new ValidationRun(method.id(), data.name(), results, warnings);
+        return warnings;
     }
 
     /** Predicts the bundled measurements ({@code catalog/measured.csv}) with {@code method}. */
@@ -72,7 +79,7 @@ public final class Validator {
         } catch (RowProblem p) {
             Metric metric = metricOrNull(m);
             Double measured = p.status() == Status.EXCLUDED ? numberOrNull(m.text("value_norm")) : null;
-            return new RowResult(m, metric, p.status(), measured, null, null, p.getMessage());
+            return new RowResult(m, metric, p.status(), measured, null, null, p.getMessage(), null);
         }
         return predict(method, rs);
     }
@@ -94,10 +101,11 @@ public final class Validator {
                 if (a.note() != null) {
                     notes.add(a.note());
                 }
-                Double error = rs.metric().isClassification() ? null
-                        : 100 * (predicted - rs.measured()) / rs.measured();
+                boolean value = !rs.metric().isClassification();
+                Double error = value ? 100 * (predicted - rs.measured()) / rs.measured() : null;
                 return new RowResult(m, rs.metric(), Status.OK, rs.measured(), predicted, error,
-                        String.join("; ", notes));
+                        String.join("; ", notes), value ? BandClass.of(rs.metric().id(), rs.metric().usesMemory(),
+                        rs.scenario()) : null);
             } catch (InvalidScenarioException e) {
                 String message = e.in(ScenarioArgs.STYLE).getMessage();
                 if (failures.stream().noneMatch(f -> f.endsWith(message))) {
@@ -107,11 +115,11 @@ public final class Validator {
                 // a failure of the method itself (a bug): this row's, reported with it; the other rows go on
                 return new RowResult(m, rs.metric(), Status.INVALID, rs.measured(), null, null, m.where()
                         + ": the " + method.id() + " method failed on this row (a bug; please report it)"
-                        + (e instanceof IllegalStateException && e.getMessage() != null ? ": " + e.getMessage() : ""));
+                        + (e instanceof IllegalStateException && e.getMessage() != null ? ": " + e.getMessage() : ""), null);
             }
         }
         return new RowResult(m, rs.metric(), Status.UNSUPPORTED, rs.measured(), null, null,
-                method.id() + ": " + String.join(" | ", failures));
+                method.id() + ": " + String.join(" | ", failures), null);
     }
 
     /** A scenario to try and the note that says how it differs from the row's. */

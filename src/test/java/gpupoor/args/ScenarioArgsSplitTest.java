@@ -37,4 +37,23 @@ class ScenarioArgsSplitTest {
         assertThrows(InvalidScenarioException.class, () -> ScenarioArgs.parse(twice));
         assertEquals("4", ScenarioArgs.parse(twice, true).batch);
     }
+
+    @Test
+    void bareFlagsReadAsPicocliReadsThem() {
+        // a flag before another option or at the end takes its fallback value; before a value, that value
+        ScenarioArgs a = ScenarioArgs.parse(List.of("--gpu-layers", "all", "--no-mmap", "--runtime-version", "b1691",
+                "--bnb-double-quant", "--grad-checkpointing=no", "--batch=2", "--enforce-eager"), true);
+        assertEquals("yes", a.noMmap);
+        assertEquals("b1691", a.runtimeVersion);
+        assertEquals("yes", a.bnbDoubleQuant);
+        assertEquals("no", a.gradCheckpointing);
+        assertEquals("2", a.batch);
+        assertEquals("yes", a.enforceEager);
+        ScenarioArgs valued = ScenarioArgs.parse(List.of("--no-mmap", "no", "--bnb-double-quant", "--batch=2"));
+        assertEquals("no", valued.noMmap);
+        assertEquals("yes", valued.bnbDoubleQuant);
+        InvalidScenarioException e = assertThrows(InvalidScenarioException.class,
+                () -> ScenarioArgs.parse(List.of("--no-mmap", "--no-such-option")));
+        assertTrue(e.getMessage().contains("unknown option '--no-such-option'"), e.getMessage());
+    }
 }

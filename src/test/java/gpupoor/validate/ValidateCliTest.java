@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import gpupoor.catalog.Csv;
 import gpupoor.cli.Main;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +131,63 @@ class ValidateCliTest {
         assertEquals(9, rows.size());
         assertEquals("ok", rows.get(0).get("status"));
         assertTrue(rows.subList(1, 9).stream().allMatch(m -> m.get("status").equals("invalid")));
+    }
+
+    @Test
+    void aStreamedFileGivesTheLinesAndSummaryOfTheBundledRunInMemory(@TempDir Path dir) throws Exception {
+        // the bundled rows, twice over (more than one batch of rows) with a bad row between, as a user's file:
+        // each copy's lines are the bundled run's (made in memory), and the bad row is reported in its place
+        String bundled;
+        try (InputStream in = MeasuredData.class.getClassLoader().getResourceAsStream(MeasuredData.BUNDLED)) {
+            bundled = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<String> lines = bundled.lines().filter(l -> !l.isBlank()).toList();
+        String header = lines.get(0);
+        List<String> data = lines.subList(1, lines.size());
+        String bad = "bad-1,,,,,,,,,,,,,,,,,,,,,,,,,";
+        Path file = dir.resolve("twice.csv");
+        Files.writeString(file, header + "\n" + String.join("\n", data) + "\n" + bad + "\n" + String.join("\n", data) + "\n");
+
+        Run inMemory = run("validate", "--format", "csv");
+        Run streamed = run("validate", "--data", file.toString(), "--format", "csv");
+        assertEquals(Main.BAD_INPUT, streamed.code(), streamed.err());
+        List<String> expected = inMemory.out().lines().toList();
+        List<String> got = streamed.out().lines().toList();
+        int n = expected.size() - 1;
+        assertEquals(2 * n + 2, got.size());
+        for (int i = 0; i <= n; i++) {
+            assertEquals(expected.get(i), got.get(i));
+        }
+        assertTrue(got.get(n + 1).startsWith("bad-1,,,,,,,invalid,"), got.get(n + 1));
+        for (int i = 1; i <= n; i++) {
+            // the second copy's rows have other row numbers (in the reasons that name them)
+            assertEquals(expected.get(i).replaceAll("row \\d+", "row N"), got.get(n + 1 + i).replaceAll("row \\d+", "row N"));
+        }
+        assertTrue(streamed.err().contains("warning: row " + (data.size() + 2) + " (id bad-1)"), streamed.err());
+        assertTrue(streamed.err().endsWith("error: 1 of " + (2 * data.size() + 1) + " rows are invalid (each reported "
+                + "above as a warning, with its row number and column)" + System.lineSeparator()), streamed.err());
+
+        // the summary folds the same rows in as they stream: every count doubled, the statistics unchanged
+        JsonNode once = new ObjectMapper().readTree(run("validate", "--format", "json").out());
+        JsonNode twice = new ObjectMapper().readTree(run("validate", "--data", file.toString(), "--format", "json").out());
+        assertEquals(2 * once.get("rows").asInt() + 1, twice.get("rows").asInt());
+        assertEquals(2 * once.get("status").get("ok").asInt(), twice.get("status").get("ok").asInt());
+        JsonNode first = once.get("by_metric").get(0);
+        JsonNode same = twice.get("by_metric").get(0);
+        assertEquals(first.get("metric"), same.get("metric"));
+        assertEquals(2 * first.get("predicted").asInt(), same.get("predicted").asInt());
+        assertEquals(first.get("median_abs_error_pct"), same.get("median_abs_error_pct"));
+        assertEquals(first.get("bias_pct").asDouble(), same.get("bias_pct").asDouble(), 1e-9);
+    }
+
+    @Test
+    void aHeaderOnlyFileSaysSo(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("empty.csv");
+        Files.writeString(file, "id,metric,value_norm\n");
+        Run r = run("validate", "--data", file.toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("has a header but no data rows"), r.err());
+        assertEquals(0, new ObjectMapper().readTree(r.out()).get("rows").asInt());
     }
 
     @Test
