@@ -47,10 +47,10 @@ public final class Catalog {
     private final Map<String, Hardware> hardware;
     private final Map<String, String> gpuPoorAliases;
     private final Map<String, GpuPoorSpec> gpuPoorSpecs;
-    private final Map<String, String> modelIndex;
-    private final Map<String, String> gpuPoorModelIndex;
-    private final Map<String, String> hardwareIndex;
-    private final Map<String, String> aliasIndex;
+    private final Index modelIndex;
+    private final Index gpuPoorModelIndex;
+    private final Index hardwareIndex;
+    private final Index aliasIndex;
     private final Map<Double, ModelSpec> sizes = new java.util.concurrent.ConcurrentHashMap<>();
     /** The models looked up so far, one object per id (a file of rows naming one model makes it once). */
     private final Map<String, ModelSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
@@ -446,25 +446,26 @@ public final class Catalog {
     }
 
     /** The key {@code name} stands for: itself when it is one, else the first key equal to it ignoring case; null if none. */
-    private static String find(Map<String, String> index, String name) {
-        String exact = index.get(EXACT + name);
-        return exact != null ? exact : index.get(name.toLowerCase(Locale.ROOT));
+    private static String find(Index index, String name) {
+        String exact = index.exact().get(name);
+        return exact != null ? exact : index.lower().get(name.toLowerCase(Locale.ROOT));
     }
-
-    /** Marks the exact entries of a {@link #lowerIndex} (a character no id holds). */
-    private static final String EXACT = "\u0000";
 
     /**
      * Keys by themselves and by their lower-case form (the first key of each form, in the set's
      * order), so a look-up is a hash or two, not a scan of thousands of ids.
      */
-    private static Map<String, String> lowerIndex(Set<String> keys) {
-        Map<String, String> index = new java.util.HashMap<>();
+    private record Index(Map<String, String> exact, Map<String, String> lower) {
+    }
+
+    private static Index lowerIndex(Set<String> keys) {
+        Map<String, String> exact = new java.util.HashMap<>();
+        Map<String, String> lower = new java.util.HashMap<>();
         for (String k : keys) {
-            index.putIfAbsent(k.toLowerCase(Locale.ROOT), k);
-            index.put(EXACT + k, k);
+            lower.putIfAbsent(k.toLowerCase(Locale.ROOT), k);
+            exact.put(k, k);
         }
-        return index;
+        return new Index(exact, lower);
     }
 
     // ------------------------------------------------------------------ resources
