@@ -184,11 +184,13 @@ public final class Fit {
         List<Check> trials = new ArrayList<>();
         Map<Integer, Check> checked = new HashMap<>();
         IntPredicate fits = n -> checked.computeIfAbsent(n, k -> trial(s.withDeviceCount(k), trials)).fits();
-        int n = fewestFitting(fits, k -> method.acceptsDeviceCount(s, k), 0, false);
+        int largest = method.largestDeviceCount(s);
+        int n = fewestFitting(fits, k -> method.acceptsDeviceCount(s, k), largest, 0, false, 0);
         if (n < 0) {
             Check last = checked.get(checked.keySet().stream().max(Integer::compare).orElseThrow());
-            return new Result<>("fewest GPUs", null, null, last, trials, List.of(String.format(
-                    "does not fit even on the search's ceiling of %,d", MAX_DEVICES)));
+            return new Result<>("fewest GPUs", null, null, last, trials, List.of(largest < MAX_DEVICES
+                    ? String.format("does not fit even on %,d, the most devices that can share this model with this runtime", largest)
+                    : String.format("does not fit even on the search's ceiling of %,d", MAX_DEVICES)));
         }
         Check beyond = checked.keySet().stream().filter(k -> k < n).max(Integer::compare).map(checked::get).orElse(null);
         return new Result<>("fewest GPUs", n, checked.get(n), beyond, trials, List.of());
@@ -198,18 +200,25 @@ public final class Fit {
      * The search for the fewest devices, shared by {@link #fewestDevices} and the methods' own
      * "GPUs needed": the smallest count in [1, {@link #MAX_DEVICES}] that {@code accepted} takes and
      * {@code fits} holds for, {@code fits} being monotone over the accepted counts (false, then
-     * true); -1 when none does. Doubling from the smallest accepted count, then bisection. A count
-     * already known ({@code known} &gt; 0, with whether it fits) bounds the search.
+     * true); -1 when none does. A gallop upwards (steps 1, 2, 4, … from its start: from 1 that is
+     * 1, 2, 4, 8, …), then bisection. A count already known ({@code known} &gt; 0, with whether it
+     * fits) bounds the search; a guess (&gt; 0, e.g. from the memory one device would need) starts the
+     * gallop just below it, so a good guess settles the answer in two or three trials. Any guess
+     * gives the same answer: only the number of trials depends on it.
      *
-     * @param fits     whether the scenario fits on that many devices
-     * @param accepted whether the runtime can run on that many devices
-     * @param known    a count already judged, or 0
+     * @param fits      whether the scenario fits on that many devices
+     * @param accepted  whether the runtime can run on that many devices
+     * @param largest   the largest count {@code accepted} may take (at most {@link #MAX_DEVICES}; no count above it is tried)
+     * @param known     a count already judged, or 0
      * @param knownFits whether it fits
+     * @param guess     where the answer probably lies, or 0 for no guess
      */
-    public static int fewestFitting(IntPredicate fits, IntPredicate accepted, int known, boolean knownFits) {
+    public static int fewestFitting(IntPredicate fits, IntPredicate accepted, int largest, int known, boolean knownFits,
+                                    int guess) {
+        int top = Math.min(largest, MAX_DEVICES);
         int bad = 0;
         int good = -1;
-        if (known > 0 && known <= MAX_DEVICES && accepted.test(known)) {
+        if (known > 0 && known <= top && accepted.test(known)) {
             if (knownFits) {
                 good = known;
             } else {
@@ -217,14 +226,28 @@ public final class Fit {
             }
         }
         if (good < 0) {
-            int n = next(accepted, Math.max(1, 2 * bad));
+            // gallop from just below the guess (or from the first count above what is known not to fit)
+            int start = Math.max(bad + 1, Math.min(guess - 1, top));
+            int n = next(accepted, start, top);
+            if (n < 0 && start > bad + 1) {
+                start = bad + 1;  // the guess lies beyond every accepted count
+                n = next(accepted, start, top);
+            }
+            long step = 1;
             while (n > 0) {
                 if (fits.test(n)) {
                     good = n;
                     break;
                 }
                 bad = n;
-                n = next(accepted, (int) Math.min(2L * n, MAX_DEVICES + 1L));
+                n = bad >= top ? -1 : next(accepted, (int) Math.max(bad + 1, Math.min(start + 2 * step - 1, top)), top);
+                step *= 2;
+                if (n < 0 && bad < top && step > 2) {
+                    // the gallop overshot every accepted count: gallop again from just above the last miss
+                    start = bad + 1;
+                    step = 1;
+                    n = next(accepted, start, top);
+                }
             }
             if (good < 0) {
                 return -1;
@@ -232,11 +255,11 @@ public final class Fit {
         }
         // the answer lies in (bad, good]: bisect over the accepted counts
         while (true) {
-            int lo = next(accepted, bad + 1);
+            int lo = next(accepted, bad + 1, top);
             if (lo == good) {
                 return good;
             }
-            int mid = next(accepted, bad + 1 + (good - bad - 1) / 2);
+            int mid = next(accepted, bad + 1 + (good - bad - 1) / 2, top);
             if (mid == good) {
                 mid = lo;
             }
@@ -248,9 +271,9 @@ public final class Fit {
         }
     }
 
-    /** The smallest accepted count ≥ {@code from} up to {@link #MAX_DEVICES}, or -1. */
-    private static int next(IntPredicate accepted, int from) {
-        for (int n = Math.max(1, from); n <= MAX_DEVICES; n++) {
+    /** The smallest accepted count from {@code from} up to {@code top}, or -1. */
+    private static int next(IntPredicate accepted, int from, int top) {
+        for (int n = Math.max(1, from); n <= top; n++) {
             if (accepted.test(n)) {
                 return n;
             }

@@ -61,26 +61,27 @@ public final class Limits {
         }
     }
 
-    private static final Map<Input, Range> INTEGERS = new EnumMap<>(Input.class);
+    /** The integer inputs' ranges by {@link Input#ordinal()} (an array: every scenario built checks several). */
+    private static final Range[] INTEGERS = new Range[Input.values().length];
     /** The real inputs: their largest value (the smallest is above 0) and its unit in words. */
     private static final Map<Input, Double> REAL_MAX = new EnumMap<>(Input.class);
     private static final Map<Input, String> REAL_UNIT = new EnumMap<>(Input.class);
 
     static {
-        INTEGERS.put(Input.PROMPT, new Range(1, MAX_TOKENS));
-        INTEGERS.put(Input.GENERATE, new Range(0, MAX_TOKENS));
-        INTEGERS.put(Input.BATCH, new Range(1, MAX_BATCH));
-        INTEGERS.put(Input.DEVICES, new Range(1, MAX_DEVICES));
-        INTEGERS.put(Input.LORA_RANK, new Range(1, MAX_LORA_RANK));
-        INTEGERS.put(Input.UBATCH, new Range(1, MAX_UBATCH));
-        INTEGERS.put(Input.GPU_LAYERS, new Range(-1, MAX_LAYERS));
-        INTEGERS.put(Input.ZERO, new Range(0, 3));
-        INTEGERS.put(Input.MAX_MODEL_LEN, new Range(1, MAX_TOKENS));
-        INTEGERS.put(Input.MAX_NUM_SEQS, new Range(1, MAX_BATCH));
-        INTEGERS.put(Input.MAX_NUM_BATCHED_TOKENS, new Range(1, MAX_TOKENS));
-        INTEGERS.put(Input.MAX_LORA_RANK, new Range(1, MAX_LORA_RANK));
-        INTEGERS.put(Input.THREADS, new Range(1, MAX_THREADS));
-        INTEGERS.put(Input.LOGICAL_BATCH, new Range(1, MAX_TOKENS));
+        INTEGERS[Input.PROMPT.ordinal()] = new Range(1, MAX_TOKENS);
+        INTEGERS[Input.GENERATE.ordinal()] = new Range(0, MAX_TOKENS);
+        INTEGERS[Input.BATCH.ordinal()] = new Range(1, MAX_BATCH);
+        INTEGERS[Input.DEVICES.ordinal()] = new Range(1, MAX_DEVICES);
+        INTEGERS[Input.LORA_RANK.ordinal()] = new Range(1, MAX_LORA_RANK);
+        INTEGERS[Input.UBATCH.ordinal()] = new Range(1, MAX_UBATCH);
+        INTEGERS[Input.GPU_LAYERS.ordinal()] = new Range(-1, MAX_LAYERS);
+        INTEGERS[Input.ZERO.ordinal()] = new Range(0, 3);
+        INTEGERS[Input.MAX_MODEL_LEN.ordinal()] = new Range(1, MAX_TOKENS);
+        INTEGERS[Input.MAX_NUM_SEQS.ordinal()] = new Range(1, MAX_BATCH);
+        INTEGERS[Input.MAX_NUM_BATCHED_TOKENS.ordinal()] = new Range(1, MAX_TOKENS);
+        INTEGERS[Input.MAX_LORA_RANK.ordinal()] = new Range(1, MAX_LORA_RANK);
+        INTEGERS[Input.THREADS.ordinal()] = new Range(1, MAX_THREADS);
+        INTEGERS[Input.LOGICAL_BATCH.ordinal()] = new Range(1, MAX_TOKENS);
         REAL_MAX.put(Input.GPU_MEMORY_UTILIZATION, 1.0);
         REAL_UNIT.put(Input.GPU_MEMORY_UTILIZATION, " (a share of the GPU's memory, e.g. 0.9)");
         REAL_MAX.put(Input.HOST_BANDWIDTH, MAX_HOST_BANDWIDTH_GBS);
@@ -93,7 +94,7 @@ public final class Limits {
      * batch), or null for an input that is not a whole number.
      */
     public static Range of(Input input) {
-        return INTEGERS.get(input);
+        return INTEGERS[input.ordinal()];
     }
 
     /**
@@ -103,7 +104,7 @@ public final class Limits {
      * @throws InvalidScenarioException naming the input, the value and the range
      */
     public static int check(Input input, long value) {
-        Range r = INTEGERS.get(input);
+        Range r = INTEGERS[input.ordinal()];
         if (r == null) {
             throw new IllegalArgumentException(input + " is not an integer input");
         }
@@ -138,8 +139,8 @@ public final class Limits {
         String accepted;
         if (input == Input.GPU_LAYERS) {
             accepted = String.format(Locale.ROOT, "all (or -1), 0 or a count up to %,d", MAX_LAYERS);
-        } else if (INTEGERS.containsKey(input)) {
-            accepted = INTEGERS.get(input).words();
+        } else if (INTEGERS[input.ordinal()] != null) {
+            accepted = INTEGERS[input.ordinal()].words();
         } else if (REAL_MAX.containsKey(input)) {
             accepted = "a number above 0 and at most " + String.format(Locale.ROOT, "%,d", REAL_MAX.get(input).longValue())
                     + REAL_UNIT.get(input);

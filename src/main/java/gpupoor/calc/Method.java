@@ -31,6 +31,11 @@ public interface Method {
         return true;
     }
 
+    /** The largest device count {@link #acceptsDeviceCount} may accept for the scenario (the searches look no further). */
+    default int largestDeviceCount(Scenario scenario) {
+        return Fit.MAX_DEVICES;
+    }
+
     /** How the method's numbers are rounded for JSON, CSV and display ({@link SeedFormat}). */
     default SeedRounding rounding() {
         return SeedRounding.DECIMALS;

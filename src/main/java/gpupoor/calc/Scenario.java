@@ -120,6 +120,9 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
 
     /** A copy with another quantization. */
     public Scenario withQuant(Quant q) {
+        if (q == quant) {
+            return this;
+        }
         return new Scenario(model, q, framework, workload, device, deviceCount, ddr, options);
     }
 
@@ -140,6 +143,9 @@ public record Scenario(ModelSpec model, Quant quant, Framework framework, Worklo
 
     /** A copy with another number of devices. */
     public Scenario withDeviceCount(int n) {
+        if (n == deviceCount) {
+            return this;
+        }
         return new Scenario(model, quant, framework, workload, device, n, ddr, options);
     }
 

@@ -49,6 +49,20 @@ public record BandClass(String metric, String runtime, String device, String gpu
         return memory ? new BandClass(other, runtime, ANY, ANY) : new BandClass(other, runtime, device, gpus);
     }
 
+    // equals and hashCode written out: a record's own go through invokedynamic, which C1 (the
+    // kernel's compiler) does not inline, and a sweep looks a class up for every point
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BandClass c && metric.equals(c.metric) && runtime.equals(c.runtime)
+                && device.equals(c.device) && gpus.equals(c.gpus);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((metric.hashCode() * 31 + runtime.hashCode()) * 31 + device.hashCode()) * 31 + gpus.hashCode();
+    }
+
     /** The class this one merges into: the number of devices dropped, then the device class, then the runtime; null at the top. */
     public BandClass parent() {
         if (!gpus.equals(ANY)) {

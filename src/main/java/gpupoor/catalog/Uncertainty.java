@@ -192,6 +192,18 @@ public final class Uncertainty {
         public ErrorBand band(ErrorBands bands, Figure f) {
             return bands.band(method, cls.forMetric(f.metric(training), f.memory()));
         }
+
+        // written out for C1, as BandClass's
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && training == k.training && method.equals(k.method) && cls.equals(k.cls);
+        }
+
+        @Override
+        public int hashCode() {
+            return (method.hashCode() * 31 + Boolean.hashCode(training)) * 31 + cls.hashCode();
+        }
     }
 
     /** Every figure's range, in {@link Figure} order. */

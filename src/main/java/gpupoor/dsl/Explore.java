@@ -85,7 +85,7 @@ public final class Explore {
         runtime = new Dropdown("runtime", runtimes, AUTO);
         kvCache = new Dropdown("KV cache", List.of(RUNTIME_DEFAULT, "f16", "fp8", "q8_0", "q4_0"), RUNTIME_DEFAULT);
         flashAttention = new Dropdown("flash attn", List.of(RUNTIME_DEFAULT, "on", "off"), RUNTIME_DEFAULT);
-        gpuMemoryUtilization = new FloatSlider("GPU mem (vLLM)", 0.5, 0.98, 0.9).step(0.01);
+        gpuMemoryUtilization = new FloatSlider("vLLM mem", 0.5, 0.98, 0.9).step(0.01);
         String how = base.isTraining() ? base.workload().method().name().toLowerCase(Locale.ROOT) : INFERENCE;
         finetune = new ToggleButtons("mode", List.of(INFERENCE, "lora", "qlora", "full"), how);
         rank = new IntSlider("LoRA rank", 1, 256, base.isTraining() && base.workload().loraRank() > 0

@@ -23,8 +23,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The estimates of every point of a sweep, kept column by column in primitive arrays (a million
@@ -146,6 +148,15 @@ final class SweepPoints {
         final Map<Method, Fit> fitters = new IdentityHashMap<>();
         final Numbering<String> errors = new Numbering<>(new ArrayList<>());
         final Numbering<Uncertainty.Key> keys = new Numbering<>(new ArrayList<>());
+        /** The total memory's band of each key numbered in {@link #keys}, looked up once per key. */
+        private final List<ErrorBand> memoryBands = new ArrayList<>();
+
+        ErrorBand memoryBand(int key) {
+            while (memoryBands.size() <= key) {
+                memoryBands.add(keys.list().get(memoryBands.size()).band(ErrorBands.bundled(), Metric.MEMORY.figure()));
+            }
+            return memoryBands.get(key);
+        }
     }
 
     /** Distinct values numbered in the order they first come, kept in {@code list}. */
@@ -196,7 +207,8 @@ final class SweepPoints {
             Fit fit = chunk.fitters.computeIfAbsent(s.method(), Fit::of);
             Estimate e = s.method().estimate(sc);
             Uncertainty.Key key = Uncertainty.Key.of(e.method(), sc);
-            bandKey[i] = chunk.keys.number(key);
+            int k = chunk.keys.number(key);
+            bandKey[i] = k;
             MemoryBreakdown m = e.memory();
             capacity[i] = fit.capacityMiB(sc);
             if (m != null) {
@@ -211,7 +223,7 @@ final class SweepPoints {
                 capacity[i] = c.capacityMiB();
                 fits[i] = c.fits() == null ? -1 : (byte) (c.fits() ? 1 : 0);
                 if (c.fits() != null) {
-                    verdict[i] = (byte) Uncertainty.verdict(c.fits(), c.neededMiB(), c.capacityMiB(), key.band(ErrorBands.bundled(), Metric.MEMORY.figure()))
+                    verdict[i] = (byte) Uncertainty.verdict(c.fits(), c.neededMiB(), c.capacityMiB(), chunk.memoryBand(k))
                             .ordinal();
                 }
             }
@@ -349,63 +361,75 @@ final class SweepPoints {
             cols.add(ints("prompt_tokens", pick(prompt, at, n)));
             cols.add(ints("generate_tokens", pick(generate, at, n)));
         }
-        List<Column<?>> outputs = new ArrayList<>();
-        outputs.add(doubles("total_mib", total, at, n, 0));
-        outputs.add(doubles("total_low_mib", ends(Metric.MEMORY, total, at, n, false), 0));
-        outputs.add(doubles("total_high_mib", ends(Metric.MEMORY, total, at, n, true), 0));
-        outputs.add(doubles("weights_mib", weights, at, n, 0));
-        outputs.add(doubles("kv_cache_mib", kv, at, n, 0));
-        outputs.add(doubles("activations_mib", activations, at, n, 0));
-        outputs.add(doubles("grad_optimizer_mib", gradOptimizer, at, n, 0));
-        outputs.add(doubles("overhead_mib", overhead, at, n, 0));
-        outputs.add(doubles("capacity_mib", capacity, at, n, 0));
-        outputs.add(doubles("host_mib", host, at, n, 0));
-        outputs.add(doubles("max_concurrency", concurrency, at, n, 0));
-        BooleanColumn f = BooleanColumn.create("fits");
-        for (int j = 0; j < n; j++) {
-            byte b = fits[at.applyAsInt(j)];
-            if (b < 0) {
-                f.appendMissing();
-            } else {
-                f.append(b == 1);
+        // the output columns, each built only when some point has a value in it, on every core
+        Map<String, Supplier<Column<?>>> outputs = new LinkedHashMap<>();
+        outputs.put("total_mib", () -> doubles("total_mib", total, at, n, 0));
+        outputs.put("total_low_mib", () -> doubles("total_low_mib", ends(Metric.MEMORY, total, at, n, false), 0));
+        outputs.put("total_high_mib", () -> doubles("total_high_mib", ends(Metric.MEMORY, total, at, n, true), 0));
+        outputs.put("weights_mib", () -> doubles("weights_mib", weights, at, n, 0));
+        outputs.put("kv_cache_mib", () -> doubles("kv_cache_mib", kv, at, n, 0));
+        outputs.put("activations_mib", () -> doubles("activations_mib", activations, at, n, 0));
+        outputs.put("grad_optimizer_mib", () -> doubles("grad_optimizer_mib", gradOptimizer, at, n, 0));
+        outputs.put("overhead_mib", () -> doubles("overhead_mib", overhead, at, n, 0));
+        outputs.put("capacity_mib", () -> doubles("capacity_mib", capacity, at, n, 0));
+        outputs.put("host_mib", () -> doubles("host_mib", host, at, n, 0));
+        outputs.put("max_concurrency", () -> doubles("max_concurrency", concurrency, at, n, 0));
+        outputs.put("fits", () -> {
+            BooleanColumn f = BooleanColumn.create("fits");
+            for (int j = 0; j < n; j++) {
+                byte b = fits[at.applyAsInt(j)];
+                if (b < 0) {
+                    f.appendMissing();
+                } else {
+                    f.append(b == 1);
+                }
             }
-        }
-        outputs.add(f);
-        StringColumn verdicts = StringColumn.create("verdict", n);
-        for (int j = 0; j < n; j++) {
-            byte x = verdict[at.applyAsInt(j)];
-            if (x >= 0) {
-                verdicts.set(j, Uncertainty.Verdict.values()[x].text());
+            return f;
+        });
+        outputs.put("verdict", () -> {
+            Uncertainty.Verdict[] all = Uncertainty.Verdict.values();
+            StringColumn verdicts = StringColumn.create("verdict", n);
+            for (int j = 0; j < n; j++) {
+                byte x = verdict[at.applyAsInt(j)];
+                if (x >= 0) {
+                    verdicts.set(j, all[x].text());
+                }
             }
-        }
-        outputs.add(verdicts);
-        int[] gpus = new int[n];
-        for (int j = 0; j < n; j++) {
-            int g = gpusNeeded[at.applyAsInt(j)];
-            gpus[j] = g < 0 ? Integer.MIN_VALUE : g;
-        }
-        outputs.add(ints("gpus_needed", gpus));
-        outputs.add(doubles("tokens_per_s", tokensPerSecond, at, n, 2));
-        outputs.add(doubles("tokens_per_s_low", ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, false), 2));
-        outputs.add(doubles("tokens_per_s_high", ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, true), 2));
-        double[] throughput = new double[n];
-        for (int j = 0; j < n; j++) {
-            throughput[j] = value(Metric.THROUGHPUT, at.applyAsInt(j));
-        }
-        outputs.add(doubles("throughput_tokens_per_s", throughput, 2));
-        outputs.add(doubles("ms_per_token", msPerToken, at, n, 2));
-        outputs.add(doubles("prompt_s", promptSeconds, at, n, 3));
-        outputs.add(doubles("ms_per_iteration", msPerIteration, at, n, 2));
-        StringColumn b = StringColumn.create("bound", n);
-        String[] bounds = {"memory", "compute"};
-        for (int j = 0; j < n; j++) {
-            byte v = bound[at.applyAsInt(j)];
-            if (v >= 0) {
-                b.set(j, bounds[v]);
+            return verdicts;
+        });
+        outputs.put("gpus_needed", () -> {
+            int[] gpus = new int[n];
+            for (int j = 0; j < n; j++) {
+                int g = gpusNeeded[at.applyAsInt(j)];
+                gpus[j] = g < 0 ? Integer.MIN_VALUE : g;
             }
-        }
-        outputs.add(b);
-        if (!errors.isEmpty()) { // built only when shown: a column of a million empty strings costs ~0.3 s
+            return ints("gpus_needed", gpus);
+        });
+        outputs.put("tokens_per_s", () -> doubles("tokens_per_s", tokensPerSecond, at, n, 2));
+        outputs.put("tokens_per_s_low", () -> doubles("tokens_per_s_low", ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, false), 2));
+        outputs.put("tokens_per_s_high", () -> doubles("tokens_per_s_high", ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, true), 2));
+        outputs.put("throughput_tokens_per_s", () -> {
+            double[] throughput = new double[n];
+            for (int j = 0; j < n; j++) {
+                throughput[j] = value(Metric.THROUGHPUT, at.applyAsInt(j));
+            }
+            return doubles("throughput_tokens_per_s", throughput, 2);
+        });
+        outputs.put("ms_per_token", () -> doubles("ms_per_token", msPerToken, at, n, 2));
+        outputs.put("prompt_s", () -> doubles("prompt_s", promptSeconds, at, n, 3));
+        outputs.put("ms_per_iteration", () -> doubles("ms_per_iteration", msPerIteration, at, n, 2));
+        outputs.put("bound", () -> {
+            StringColumn b = StringColumn.create("bound", n);
+            String[] bounds = {"memory", "compute"};
+            for (int j = 0; j < n; j++) {
+                byte v = bound[at.applyAsInt(j)];
+                if (v >= 0) {
+                    b.set(j, bounds[v]);
+                }
+            }
+            return b;
+        });
+        outputs.put("error", () -> {
             StringColumn e = StringColumn.create("error", n);
             for (int j = 0; j < n; j++) {
                 int v = error[at.applyAsInt(j)];
@@ -413,13 +437,17 @@ final class SweepPoints {
                     e.set(j, errors.get(v));
                 }
             }
-            outputs.add(e);
-        }
-        for (Column<?> c : outputs) {
-            if (c.name().equals("total_mib") || anyValue(c.name())) {
-                cols.add(c);
+            return e;
+        });
+        List<Supplier<Column<?>>> shown = new ArrayList<>();
+        outputs.forEach((column, build) -> {
+            if (column.equals("total_mib") || anyValue(column)) {
+                shown.add(build);
             }
-        }
+        });
+        Column<?>[] built = new Column<?>[shown.size()];
+        Parallel.run(built.length, 1, new Progress("table", built.length, false), (c, from, to) -> built[from] = shown.get(from).get());
+        cols.addAll(List.of(built));
         return ResultTable.of(name, cols);
     }
 

@@ -14,10 +14,16 @@ import java.util.Map;
  * The fitted efficiencies and runtime constants of the default method, as data (the bundled ones
  * come from {@code catalog/calibration.csv}, with how each value was obtained). A value is looked
  * up for a framework and a device class, falling back to any framework ({@code *}) and any device.
- *
- * @param entries the values by {@link Entry#key()}
+ * Immutable; equal when the entries are.
  */
-public record Calibration(Map<String, Entry> entries) {
+public final class Calibration {
+
+    private final Map<String, Entry> entries;
+    /**
+     * Every look-up resolved, built on first use: for each parameter, the entry that applies to every
+     * (framework or any, device class or any) pair, indexed by {@link #slot}; null where none applies.
+     */
+    private volatile Entry[][] resolved;
 
     /** The calibrated quantities, by their id in {@code calibration.csv} (e.g. {@code decode_bw_eff}). */
     public enum Param {
@@ -152,9 +158,33 @@ public record Calibration(Map<String, Entry> entries) {
         return parameter.id() + "|" + framework + "|" + device;
     }
 
-    /** Copies the map. */
-    public Calibration {
-        entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    /**
+     * A calibration of a copy of {@code entries}.
+     *
+     * @param entries the values by {@link Entry#key()}
+     */
+    public Calibration(Map<String, Entry> entries) {
+        this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    }
+
+    /** The values by {@link Entry#key()}. */
+    public Map<String, Entry> entries() {
+        return entries;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Calibration c && entries.equals(c.entries);
+    }
+
+    @Override
+    public int hashCode() {
+        return entries.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Calibration" + entries.values();
     }
 
     /** A calibration holding {@code list}. */
@@ -177,7 +207,12 @@ public record Calibration(Map<String, Entry> entries) {
 
     /** The entry that applies (see {@link #get}); every look-up is resolved once per calibration. */
     public Entry entry(Param parameter, Framework framework, DeviceClass device) {
-        Entry e = RESOLVED.get(this)[parameter.ordinal()][slot(framework, device)];
+        Entry[][] table = resolved;
+        if (table == null) {
+            table = resolveAll();
+            resolved = table;
+        }
+        Entry e = table[parameter.ordinal()][slot(framework, device)];
         return e == null ? resolve(parameter, framework, device) : e;
     }
 
@@ -188,13 +223,6 @@ public record Calibration(Map<String, Entry> entries) {
     }
 
     private static final DeviceClass[] DEVICES = DeviceClass.values();
-
-    /**
-     * Resolved look-ups of the calibrations used last (one per method, in practice): for each
-     * parameter, the entry that applies to every (framework or any, device class or any) pair,
-     * indexed by {@link #slot}; null where none applies.
-     */
-    private static final IdentityCache<Calibration, Entry[][]> RESOLVED = new IdentityCache<>(8, Calibration::resolveAll);
 
     private Entry[][] resolveAll() {
         List<Framework> frameworks = Framework.all();

@@ -95,7 +95,7 @@ public final class DefaultMethod implements Method {
         Integer gpusNeeded = null;
         if (d != null) {
             if (d.isGpu()) {
-                gpusNeeded = gpusNeeded(c, Boolean.TRUE.equals(budget.fits()));
+                gpusNeeded = gpusNeeded(c, budget);
             }
             if (w.isTraining()) {
                 training = d.isCpu() ? null : TrainingPlan.time(c);
@@ -112,6 +112,11 @@ public final class DefaultMethod implements Method {
     public boolean acceptsDeviceCount(Scenario s, int n) {
         Runtime r = Runtime.of(s.framework());
         return r.acceptsDeviceCount(s, ModelFacts.of(s.model()).architecture(), n);
+    }
+
+    @Override
+    public int largestDeviceCount(Scenario s) {
+        return Runtime.of(s.framework()).largestDeviceCount(s, ModelFacts.of(s.model()).architecture());
     }
 
     /** The method's rules, then the runtime's ({@link Runtime#check}, its device counts; {@link Trainer#check} in fine-tuning). */
@@ -296,20 +301,36 @@ public final class DefaultMethod implements Method {
      * counts the runtime accepts. What the most loaded device needs never grows with the device count
      * (weights, KV cache and states are split or replicated, never added), while what it may use
      * stays the same, so fitting is monotone in the count. Whether the scenario fits on its own
-     * device count is known already and bounds the search.
+     * device count is known already and bounds the search; the search starts at the count that would
+     * hold it if everything but the runtime's context were shared out evenly (most scenarios then
+     * take two or three trials).
      */
-    private static Integer gpusNeeded(EstimateContext c, boolean fitsAsGiven) {
+    private static Integer gpusNeeded(EstimateContext c, Budget budget) {
         Scenario s = c.s();
         int n = Fit.fewestFitting(k -> fitsOn(c, k), k -> c.runtime().acceptsDeviceCount(s, c.a(), k),
-                s.deviceCount(), fitsAsGiven);
+                c.runtime().largestDeviceCount(s, c.a()), s.deviceCount(), Boolean.TRUE.equals(budget.fits()),
+                evenShare(budget, s.deviceCount()));
         return n > 0 ? n : null;
+    }
+
+    /**
+     * The device count at which the memory a budget requires on {@code count} devices would fit if
+     * all of it but the runtime's context were spread evenly, or 0 when that says nothing.
+     */
+    private static int evenShare(Budget b, int count) {
+        double shared = (b.requiredMiB() - b.runtimeContextMiB()) * count;
+        double room = b.usableMiB() - b.runtimeContextMiB();
+        if (!(shared > 0) || !(room > 0)) {
+            return 0;
+        }
+        return (int) Math.min(Fit.MAX_DEVICES, Math.ceil(shared / room));
     }
 
     /** Whether the scenario fits on {@code n} GPUs of its kind. */
     private static boolean fitsOn(EstimateContext c, int n) {
         EstimateContext cn = new EstimateContext(c.s().withDeviceCount(n), c.runtime(), c.facts(), c.storage(), c.weights(),
                 c.kv(), c.training(), c.cal(), c.dc());
-        return Boolean.TRUE.equals(FrameworkBudget.of(cn, MemoryPlan.of(cn, n)).fits());
+        return FrameworkBudget.fits(cn, MemoryPlan.of(cn, n));
     }
 
     // ------------------------------------------------------------------ speed
@@ -517,7 +538,8 @@ public final class DefaultMethod implements Method {
         return sb.toString();
     }
 
+    /** Whole MiB with thousands separators, as the reports show them ({@code 28,162}). */
     private static String fmt(double mib) {
-        return Double.isNaN(mib) ? "?" : NumberText.plain(Math.round(mib));
+        return Double.isNaN(mib) ? "?" : String.format(java.util.Locale.ROOT, "%,d", Math.round(mib));
     }
 }

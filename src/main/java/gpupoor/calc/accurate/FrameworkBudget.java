@@ -40,8 +40,16 @@ final class FrameworkBudget {
 
     /** The budget of a plan on the estimate's device(s). */
     static Budget of(EstimateContext c, MemoryPlan plan) {
+        return of(c, plan, rule(c));
+    }
+
+    /** Whether a plan fits on the estimate's device(s) (a budget's verdict, without the rule in words). */
+    static boolean fits(EstimateContext c, MemoryPlan plan) {
+        return Boolean.TRUE.equals(of(c, plan, null).fits());
+    }
+
+    private static Budget of(EstimateContext c, MemoryPlan plan, String rule) {
         double usable = usable(c);
-        String rule = rule(c);
         if (Double.isNaN(usable)) {
             return new Budget(Double.NaN, plan.perDevice() / MIB, null, null, null, plan.context() / MIB, rule);
         }
@@ -57,7 +65,7 @@ final class FrameworkBudget {
         Integer concurrency = null;
         Integer context = null;
         if (avail > 0 && perSequence > 0 && !w.isTraining()) {
-            concurrency = (int) Math.min(Integer.MAX_VALUE, Math.floor(avail / perSequence));
+            concurrency = (int) Math.min(Integer.MAX_VALUE, (long) (avail / perSequence));  // (long) floors a positive quotient
             context = (int) Math.min(Integer.MAX_VALUE, kv.tokensFitting(avail / scale));
         }
         double required = plan.perDevice();

@@ -1,7 +1,5 @@
 package gpupoor.calc.accurate;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 
 /**
@@ -9,7 +7,9 @@ import java.util.function.Function;
  * scenarios of the same few models): keys are compared by identity, so a look-up costs a few
  * reference comparisons and never hashes a key's contents. It holds the most recent
  * {@code capacity} keys, replacing the oldest; it is safe to share between threads (a race at
- * worst computes a value twice).
+ * worst computes a value twice or forgets one: a slot is an immutable record, so a thread sees a
+ * slot whole or not at all). Plain array reads keep a look-up cheap in C1-compiled code, where a
+ * sweep in the kernel runs.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -19,8 +19,8 @@ final class IdentityCache<K, V> {
     private record Slot<K, V>(K key, V value) {
     }
 
-    private final AtomicReferenceArray<Slot<K, V>> slots;
-    private final AtomicInteger next = new AtomicInteger();
+    private final Slot<K, V>[] slots;
+    private int next;
     private final Function<K, V> compute;
 
     /**
@@ -33,20 +33,22 @@ final class IdentityCache<K, V> {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
         }
-        this.slots = new AtomicReferenceArray<>(capacity);
+        @SuppressWarnings("unchecked")
+        Slot<K, V>[] empty = (Slot<K, V>[]) new Slot<?, ?>[capacity];
+        this.slots = empty;
         this.compute = compute;
     }
 
     /** The value for {@code key}, computed on first use (and again once it was replaced). */
     public V get(K key) {
-        for (int i = 0; i < slots.length(); i++) {
-            Slot<K, V> slot = slots.get(i);
+        for (Slot<K, V> slot : slots) {
             if (slot != null && slot.key() == key) {
                 return slot.value();
             }
         }
         V value = compute.apply(key);
-        slots.set(Math.floorMod(next.getAndIncrement(), slots.length()), new Slot<>(key, value));
+        int at = Math.floorMod(next++, slots.length);
+        slots[at] = new Slot<>(key, value);
         return value;
     }
 }

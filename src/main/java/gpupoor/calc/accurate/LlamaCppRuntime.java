@@ -118,8 +118,8 @@ class LlamaCppRuntime extends Runtime {
     }
 
     @Override
-    boolean acceptsDeviceCount(Scenario s, Architecture a, int n) {
-        return splitMode(s) != SplitMode.TENSOR || headsDivide(a, n);
+    boolean splitsHeads(Scenario s) {
+        return splitMode(s) == SplitMode.TENSOR;
     }
 
     @Override

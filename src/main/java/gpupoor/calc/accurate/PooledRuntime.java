@@ -103,8 +103,8 @@ abstract class PooledRuntime extends Runtime {
     }
 
     @Override
-    boolean acceptsDeviceCount(Scenario s, Architecture a, int n) {
-        return parallelism(s) != Parallelism.TENSOR || headsDivide(a, n);
+    boolean splitsHeads(Scenario s) {
+        return parallelism(s) == Parallelism.TENSOR;
     }
 
     @Override

@@ -41,17 +41,24 @@ abstract class Runtime {
      * @throws InvalidScenarioException for a runtime the default method does not model
      */
     static Runtime of(Framework f) {
-        for (Runtime r : ALL) {
-            if (r.framework() == f) {
-                return r;
+        Runtime r = f.index() < BY_INDEX.length ? BY_INDEX[f.index()] : null;
+        if (r == null) {
+            throw new InvalidScenarioException("the default method does not model " + f.label() + " yet");
+        }
+        return r;
+    }
+
+    /** The strategies by {@link Framework#index()} (every estimate looks its runtime up, several times). */
+    private static final Runtime[] BY_INDEX = byIndex();
+
+    private static Runtime[] byIndex() {
+        Runtime[] out = new Runtime[Framework.all().size()];
+        for (List<Runtime> group : List.of(ALL, TRAINING_ONLY)) {
+            for (Runtime r : group) {
+                out[r.framework().index()] = r;
             }
         }
-        for (Runtime r : TRAINING_ONLY) {
-            if (r.framework() == f) {
-                return r;
-            }
-        }
-        throw new InvalidScenarioException("the default method does not model " + f.label() + " yet");
+        return out;
     }
 
     /**
@@ -142,9 +149,33 @@ abstract class Runtime {
         return framework().label() + " cannot split the model over that many devices";
     }
 
-    /** Whether the runtime can split the model's layers over {@code n} devices of the scenario's kind. */
-    boolean acceptsDeviceCount(Scenario s, Architecture a, int n) {
-        return true;
+    /**
+     * Whether the runtime can split the model over {@code n} devices of the scenario's kind: any count
+     * for a split by layers, a count that divides the heads for tensor parallelism ({@link #splitsHeads}).
+     */
+    final boolean acceptsDeviceCount(Scenario s, Architecture a, int n) {
+        return !splitsHeads(s) || headsDivide(a, n);
+    }
+
+    /**
+     * The most devices that can share the scenario's model (a search for the fewest looks no further):
+     * under tensor parallelism the heads ({@link #acceptsDeviceCount}); in a layer split of inference
+     * each device holds whole blocks, so beyond one device per block and one for the output layer a
+     * device would hold nothing; else {@link Fit#MAX_DEVICES}.
+     */
+    final int largestDeviceCount(Scenario s, Architecture a) {
+        long most = Fit.MAX_DEVICES;
+        if (splitsHeads(s)) {
+            most = a.heads();
+        } else if (!s.workload().isTraining() && parallelism(s) == Parallelism.LAYER && !rowSplit(s)) {
+            most = a.layers() + 1L;
+        }
+        return (int) Math.max(1, Math.min(most, Fit.MAX_DEVICES));
+    }
+
+    /** Whether the scenario's devices split the attention heads (tensor parallelism) rather than the layers. */
+    boolean splitsHeads(Scenario s) {
+        return false;
     }
 
     // ------------------------------------------------------------------ defaults of the runtime's release
@@ -258,8 +289,11 @@ abstract class Runtime {
 
     /** The share of a GPU's memory left after ECC: 15/16 on data-centre GDDR cards, else all of it. */
     static double eccShare(Hardware d) {
-        return d != null && d.eccReservesMemory() ? 15.0 / 16 : 1;
+        return d != null && ECC.get(d) ? 15.0 / 16 : 1;
     }
+
+    /** {@link Hardware#eccReservesMemory} of the devices used last (it reads the device's name). */
+    private static final IdentityCache<Hardware, Boolean> ECC = new IdentityCache<>(16, Hardware::eccReservesMemory);
 
     /**
      * The memory CUDA reports as the GPU's total ({@code cudaMemGetInfo}, which vLLM's and SGLang's
