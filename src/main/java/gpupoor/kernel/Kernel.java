@@ -66,7 +66,6 @@ public final class Kernel {
             kernel.onStartup();
             kernel.becomeHandlerForConnection(connection);
             connection.connect();
-            GpuPoorKernel.preloadEngine();
             kernel.warmUpRenderers();
             connection.waitUntilClose();
         } catch (Exception | LinkageError e) {
