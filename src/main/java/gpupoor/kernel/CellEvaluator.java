@@ -11,6 +11,7 @@ import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
 import jdk.jshell.SourceCodeAnalysis.Suggestion;
 import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.VarSnippet;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -46,6 +47,7 @@ final class CellEvaluator implements AutoCloseable {
 
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
+    private final ClassPathIndexing indexing;
     private final InProcessExecutionControl control;
     /** Where each snippet's source came from, by snippet id, for error reports. */
     private final Map<String, Origin> origins = new ConcurrentHashMap<>();
@@ -57,6 +59,7 @@ final class CellEvaluator implements AutoCloseable {
     private CellEvaluator(JShell shell, InProcessExecutionControl control) {
         this.shell = shell;
         this.analysis = shell.sourceCodeAnalysis();
+        this.indexing = ClassPathIndexing.hold(analysis);
         this.control = control;
     }
 
@@ -116,6 +119,7 @@ final class CellEvaluator implements AutoCloseable {
      */
     List<String> runScript(String script, String origin) {
         List<String> problems = new ArrayList<>();
+        indexing.hold();
         Split split = split(script);
         for (Piece piece : split.pieces()) {
             try {
@@ -124,6 +128,7 @@ final class CellEvaluator implements AutoCloseable {
                 problems.add(origin + " line " + lineOf(script, piece.offset()) + ": " + String.join("\n", e.traceback()));
             }
         }
+        indexing.releaseWhenIdle();
         if (split.incomplete() != null) {
             problems.add(origin + " line " + lineOf(script, split.incompleteOffset()) + ": ends in the middle of a statement");
         }
@@ -141,22 +146,28 @@ final class CellEvaluator implements AutoCloseable {
      */
     CellResult eval(String code, String origin) {
         control.beginCell();
-        Split split = split(code);
-        if (split.incomplete() != null) {
-            int line = lineOf(code, split.incompleteOffset());
-            throw new CellError("IncompleteCode", "the cell ends in the middle of a statement",
-                    List.of("IncompleteCode: the cell ends in the middle of a statement (a missing ')', '}' or ';'?)",
-                            origin + ", line " + line + ":", "    " + lineText(code, split.incompleteOffset())));
+        indexing.hold();
+        try {
+            Split split = split(code);
+            if (split.incomplete() != null) {
+                int line = lineOf(code, split.incompleteOffset());
+                throw new CellError("IncompleteCode", "the cell ends in the middle of a statement",
+                        List.of("IncompleteCode: the cell ends in the middle of a statement (a missing ')', '}' or ';'?)",
+                                origin + ", line " + line + ":", "    " + lineText(code, split.incompleteOffset())));
+            }
+            CellResult result = CellResult.NONE;
+            for (Piece piece : split.pieces()) {
+                result = evalPiece(piece, code, origin);
+            }
+            return result;
+        } finally {
+            indexing.releaseWhenIdle();
         }
-        CellResult result = CellResult.NONE;
-        for (Piece piece : split.pieces()) {
-            result = evalPiece(piece, code, origin);
-        }
-        return result;
     }
 
     private CellResult evalPiece(Piece piece, String text, String origin) {
         List<SnippetEvent> events = shell.eval(LongLiterals.rewrite(piece.source()));
+        Snippet temporary = null;
         try {
             CellResult result = CellResult.NONE;
             for (SnippetEvent event : events) {
@@ -165,6 +176,9 @@ final class CellEvaluator implements AutoCloseable {
                 }
                 Snippet snippet = event.snippet();
                 origins.put(snippet.id(), new Origin(origin, lineOf(text, piece.offset())));
+                if (snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
+                    temporary = snippet;
+                }
                 if (event.exception() != null) {
                     throw runtimeError(event.exception(), control.takeFailure());
                 }
@@ -186,6 +200,37 @@ final class CellEvaluator implements AutoCloseable {
             return result;
         } finally {
             control.dropValues();
+            forget(temporary);
+        }
+    }
+
+    /**
+     * Drops the variable JShell declared for an expression's value ({@code $1}, {@code $2}, ...) and
+     * lets go of the value: the kernel shows the value itself and never names these variables.
+     * JShell compiles every later snippet with an import of each live declaration (reading its class
+     * again each time), so each kept {@code $n} made every later cell slower, and its static field
+     * kept the value (a table of a million rows, a chart) from ever being collected.
+     */
+    private void forget(Snippet temporary) {
+        if (temporary == null) {
+            return;
+        }
+        if (shell.status(temporary).isActive()) {
+            shell.drop(temporary);
+        }
+        if (temporary instanceof VarSnippet v) {
+            try {
+                java.lang.reflect.Method className = Snippet.class.getDeclaredMethod("classFullName");
+                className.setAccessible(true);
+                Class<?> wrapper = control.classLoader().loadClass((String) className.invoke(v));
+                java.lang.reflect.Field field = wrapper.getDeclaredField(v.name());
+                if (!field.getType().isPrimitive()) {
+                    field.setAccessible(true);
+                    field.set(null, null);
+                }
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                LOG.fine(() -> "the value of " + v.name() + " stays reachable: " + e);
+            }
         }
     }
 
@@ -341,6 +386,7 @@ final class CellEvaluator implements AutoCloseable {
      * @return the matches and the range of {@code code} they replace
      */
     Completion complete(String code, int cursor) {
+        indexing.release();
         int start = snippetStart(code, cursor);
         String snippet = code.substring(start, cursor);
         int[] anchor = new int[1];
@@ -358,6 +404,7 @@ final class CellEvaluator implements AutoCloseable {
      * @return one entry per overload; empty when nothing is known there
      */
     List<Documentation> documentation(String code, int cursor) {
+        indexing.release();
         if (!bundledSources) {
             bundledSources = true;
             addBundledSources();

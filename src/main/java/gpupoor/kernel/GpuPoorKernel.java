@@ -143,6 +143,25 @@ final class GpuPoorKernel extends BaseKernel {
     }
 
     /**
+     * Loads the catalog and runs one estimate on a thread of its own while JShell starts: the
+     * kernel's sockets are up, so the second core has little else to do until the session is ready,
+     * and a notebook's first DSL cell no longer waits for the catalog's files and the engine's first
+     * run (its classes, calibration and error bands). A failure is left for that cell to report
+     * (the catalog is loaded again then).
+     */
+    static void preloadEngine() {
+        Thread preload = new Thread(() -> {
+            try {
+                gpupoor.dsl.Dsl.model("meta-llama/Llama-3.1-8B").on(gpupoor.dsl.Dsl.gpu("rtx-4090")).estimate();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.FINE, "engine preload failed", e);
+            }
+        }, "engine-preload");
+        preload.setDaemon(true);
+        preload.start();
+    }
+
+    /**
      * Loads the table and chart renderers (classes, fonts: a first chart otherwise costs ~0.1 s more)
      * in the background once the JShell session is ready and no cell is running, so that it does not
      * slow the first cell (on two cores it would take one from it).

@@ -66,6 +66,7 @@ public final class Kernel {
             kernel.onStartup();
             kernel.becomeHandlerForConnection(connection);
             connection.connect();
+            GpuPoorKernel.preloadEngine();
             kernel.warmUpRenderers();
             connection.waitUntilClose();
         } catch (Exception | LinkageError e) {

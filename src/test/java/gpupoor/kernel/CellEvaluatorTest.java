@@ -85,6 +85,19 @@ class CellEvaluatorTest {
     }
 
     @Test
+    void anExpressionsValueIsNotKeptAfterItsCell() {
+        CellResult r = cells.eval("new byte[8 << 20]", "cell [8]");
+        java.lang.ref.WeakReference<Object> value = new java.lang.ref.WeakReference<>(r.value());
+        r = null;
+        for (int i = 0; i < 10 && value.get() != null; i++) {
+            System.gc();
+        }
+        assertTrue(value.get() == null, "the value of an expression cell is still reachable after the cell (JShell's $n variable)");
+        assertEquals(42, cells.eval("int kept = 42;\nkept", "cell [9]").value()); // declared variables stay
+        assertEquals(43, cells.eval("kept + 1", "cell [10]").value());
+    }
+
+    @Test
     void documentationGivesSignatures() {
         List<CellEvaluator.Documentation> docs = cells.documentation("Math.abs(", 9);
         assertTrue(docs.stream().anyMatch(d -> d.signature().equals("int Math.abs(int a)")), docs.toString());

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Records an AppCDS archive for the installed kernel: starts the kernel exactly as Jupyter will
  * (same java, flags and jar) with {@code -XX:ArchiveClassesAtExit}, runs a short session through
- * {@link KernelClient} (a table, a chart, the catalog, widgets, {@code explore(..)}, a sweep's plot) and shuts it down; the JVM writes
+ * {@link KernelClient} (a table, a chart, the catalog, widgets, {@code explore(..)}, a sweep's plot, a
+ * sweep's table filtered, summarized and written, {@code validate()}) and shuts it down; the JVM writes
  * the classes it loaded. Later starts map them instead of loading and verifying them again. Any
  * failure only means no archive: the kernel works without one.
  */
@@ -28,6 +29,14 @@ final class CdsArchive {
             "explore(model(\"meta-llama/Llama-3.1-8B\").on(gpu(\"rtx-4090\")).quant(Q4_K_M))",
             "sweep(model(\"meta-llama/Llama-3.1-8B\").on(gpu(\"rtx-4090\"))).context(512, 8192).quants(Q8_0, Q4_K_M)"
                     + ".plot(MEMORY)",
+            // what the example notebooks do beyond that: a table filtered, summarized and written
+            // (tablesaw's aggregates, Guava, RoaringBitmap, univocity), validation (its row parser, picocli)
+            "var w = sweep(model(\"meta-llama/Llama-3.1-8B\").on(gpu(\"rtx-4090\")).framework(LLAMA_CPP).quant(Q4_K_M))"
+                    + ".context(1024, 8192).batches(1, 8).table();\n"
+                    + "var f = java.io.File.createTempFile(\"gpupoor-cds\", \".csv\");\nw.write().csv(f);\nf.delete();\n"
+                    + "w.where(w.booleanColumn(\"fits\").isTrue()).summarize(\"context_tokens\", "
+                    + "tech.tablesaw.aggregate.AggregateFunctions.max).by(\"batch\")",
+            "var v = validate();\nv.summary(\"metric\", \"framework\");\nv.rows().countBy(\"metric\")",
             "System.out.println(\"recorded\");");
     private static final Duration READY = Duration.ofSeconds(60);
     private static final Duration CELL = Duration.ofSeconds(60);
