@@ -124,7 +124,8 @@ public final class Csv {
             List<String> seen = new ArrayList<>();
             for (String column : first) {
                 if (!column.isEmpty() && seen.contains(column.toLowerCase(Locale.ROOT))) {
-                    throw new InvalidScenarioException("'" + name + "': column '" + column + "' appears twice in the header");
+                    throw new InvalidScenarioException("'" + name + "': column '" + column + "' appears twice in the header (the first row, which must "
+                            + "name the columns: is the header row missing?)");
                 }
                 seen.add(column.toLowerCase(Locale.ROOT));
             }
