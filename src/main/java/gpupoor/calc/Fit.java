@@ -229,28 +229,21 @@ public final class Fit {
             // gallop from just below the guess (or from the first count above what is known not to fit)
             int start = Math.max(bad + 1, Math.min(guess - 1, top));
             int n = next(accepted, start, top);
-            if (n < 0 && start > bad + 1) {
-                start = bad + 1;  // the guess lies beyond every accepted count
-                n = next(accepted, start, top);
-            }
             long step = 1;
-            while (n > 0) {
+            while (true) {
+                if (n < 0) {
+                    n = last(accepted, bad + 1, top);  // the gallop overshot every accepted count: try the largest
+                    if (n < 0) {
+                        return -1;
+                    }
+                }
                 if (fits.test(n)) {
                     good = n;
                     break;
                 }
                 bad = n;
-                n = bad >= top ? -1 : next(accepted, (int) Math.max(bad + 1, Math.min(start + 2 * step - 1, top)), top);
+                n = next(accepted, (int) Math.max(bad + 1, Math.min(start + 2 * step - 1, top)), top);
                 step *= 2;
-                if (n < 0 && bad < top && step > 2) {
-                    // the gallop overshot every accepted count: gallop again from just above the last miss
-                    start = bad + 1;
-                    step = 1;
-                    n = next(accepted, start, top);
-                }
-            }
-            if (good < 0) {
-                return -1;
             }
         }
         // the answer lies in (bad, good]: bisect over the accepted counts
@@ -269,6 +262,16 @@ public final class Fit {
                 bad = mid;
             }
         }
+    }
+
+    /** The largest accepted count from {@code from} up to {@code top}, or -1. */
+    private static int last(IntPredicate accepted, int from, int top) {
+        for (int n = top; n >= Math.max(1, from); n--) {
+            if (accepted.test(n)) {
+                return n;
+            }
+        }
+        return -1;
     }
 
     /** The smallest accepted count from {@code from} up to {@code top}, or -1. */
