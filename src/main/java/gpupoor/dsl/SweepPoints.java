@@ -26,7 +26,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The estimates of every point of a sweep, kept column by column in primitive arrays (a million
@@ -362,20 +362,20 @@ final class SweepPoints {
             cols.add(ints("generate_tokens", pick(generate, rows)));
         }
         // the output columns, each built only when some point has a value in it, on every core
-        Map<String, Supplier<Column<?>>> outputs = new LinkedHashMap<>();
-        outputs.put("total_mib", () -> doubles("total_mib", pick(total, rows), 0));
-        outputs.put("total_low_mib", () -> doubles("total_low_mib", ends(Metric.MEMORY, total, at, n, false), 0));
-        outputs.put("total_high_mib", () -> doubles("total_high_mib", ends(Metric.MEMORY, total, at, n, true), 0));
-        outputs.put("weights_mib", () -> doubles("weights_mib", pick(weights, rows), 0));
-        outputs.put("kv_cache_mib", () -> doubles("kv_cache_mib", pick(kv, rows), 0));
-        outputs.put("activations_mib", () -> doubles("activations_mib", pick(activations, rows), 0));
-        outputs.put("grad_optimizer_mib", () -> doubles("grad_optimizer_mib", pick(gradOptimizer, rows), 0));
-        outputs.put("overhead_mib", () -> doubles("overhead_mib", pick(overhead, rows), 0));
-        outputs.put("capacity_mib", () -> doubles("capacity_mib", pick(capacity, rows), 0));
-        outputs.put("host_mib", () -> doubles("host_mib", pick(host, rows), 0));
-        outputs.put("max_concurrency", () -> doubles("max_concurrency", pick(concurrency, rows), 0));
-        outputs.put("fits", () -> {
-            BooleanColumn f = BooleanColumn.create("fits");
+        Map<String, Function<String, Column<?>>> outputs = new LinkedHashMap<>();
+        outputs.put("total_mib", column -> doubles(column, pick(total, rows), 0));
+        outputs.put("total_low_mib", column -> doubles(column, ends(Metric.MEMORY, total, at, n, false), 0));
+        outputs.put("total_high_mib", column -> doubles(column, ends(Metric.MEMORY, total, at, n, true), 0));
+        outputs.put("weights_mib", column -> doubles(column, pick(weights, rows), 0));
+        outputs.put("kv_cache_mib", column -> doubles(column, pick(kv, rows), 0));
+        outputs.put("activations_mib", column -> doubles(column, pick(activations, rows), 0));
+        outputs.put("grad_optimizer_mib", column -> doubles(column, pick(gradOptimizer, rows), 0));
+        outputs.put("overhead_mib", column -> doubles(column, pick(overhead, rows), 0));
+        outputs.put("capacity_mib", column -> doubles(column, pick(capacity, rows), 0));
+        outputs.put("host_mib", column -> doubles(column, pick(host, rows), 0));
+        outputs.put("max_concurrency", column -> doubles(column, pick(concurrency, rows), 0));
+        outputs.put("fits", column -> {
+            BooleanColumn f = BooleanColumn.create(column);
             for (int j = 0; j < n; j++) {
                 byte b = fits[at.applyAsInt(j)];
                 if (b < 0) {
@@ -386,9 +386,9 @@ final class SweepPoints {
             }
             return f;
         });
-        outputs.put("verdict", () -> {
+        outputs.put("verdict", column -> {
             Uncertainty.Verdict[] all = Uncertainty.Verdict.values();
-            StringColumn verdicts = StringColumn.create("verdict", n);
+            StringColumn verdicts = StringColumn.create(column, n);
             for (int j = 0; j < n; j++) {
                 byte x = verdict[at.applyAsInt(j)];
                 if (x >= 0) {
@@ -397,29 +397,29 @@ final class SweepPoints {
             }
             return verdicts;
         });
-        outputs.put("gpus_needed", () -> {
+        outputs.put("gpus_needed", column -> {
             int[] gpus = new int[n];
             for (int j = 0; j < n; j++) {
                 int g = gpusNeeded[at.applyAsInt(j)];
                 gpus[j] = g < 0 ? Integer.MIN_VALUE : g;
             }
-            return ints("gpus_needed", gpus);
+            return ints(column, gpus);
         });
-        outputs.put("tokens_per_s", () -> doubles("tokens_per_s", pick(tokensPerSecond, rows), 2));
-        outputs.put("tokens_per_s_low", () -> doubles("tokens_per_s_low", ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, false), 2));
-        outputs.put("tokens_per_s_high", () -> doubles("tokens_per_s_high", ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, true), 2));
-        outputs.put("throughput_tokens_per_s", () -> {
+        outputs.put("tokens_per_s", column -> doubles(column, pick(tokensPerSecond, rows), 2));
+        outputs.put("tokens_per_s_low", column -> doubles(column, ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, false), 2));
+        outputs.put("tokens_per_s_high", column -> doubles(column, ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, true), 2));
+        outputs.put("throughput_tokens_per_s", column -> {
             double[] throughput = new double[n];
             for (int j = 0; j < n; j++) {
                 throughput[j] = value(Metric.THROUGHPUT, at.applyAsInt(j));
             }
-            return doubles("throughput_tokens_per_s", throughput, 2);
+            return doubles(column, throughput, 2);
         });
-        outputs.put("ms_per_token", () -> doubles("ms_per_token", pick(msPerToken, rows), 2));
-        outputs.put("prompt_s", () -> doubles("prompt_s", pick(promptSeconds, rows), 3));
-        outputs.put("ms_per_iteration", () -> doubles("ms_per_iteration", pick(msPerIteration, rows), 2));
-        outputs.put("bound", () -> {
-            StringColumn b = StringColumn.create("bound", n);
+        outputs.put("ms_per_token", column -> doubles(column, pick(msPerToken, rows), 2));
+        outputs.put("prompt_s", column -> doubles(column, pick(promptSeconds, rows), 3));
+        outputs.put("ms_per_iteration", column -> doubles(column, pick(msPerIteration, rows), 2));
+        outputs.put("bound", column -> {
+            StringColumn b = StringColumn.create(column, n);
             String[] bounds = {"memory", "compute"};
             for (int j = 0; j < n; j++) {
                 byte v = bound[at.applyAsInt(j)];
@@ -429,8 +429,8 @@ final class SweepPoints {
             }
             return b;
         });
-        outputs.put("error", () -> {
-            StringColumn e = StringColumn.create("error", n);
+        outputs.put("error", column -> {
+            StringColumn e = StringColumn.create(column, n);
             for (int j = 0; j < n; j++) {
                 int v = error[at.applyAsInt(j)];
                 if (v >= 0) {
@@ -439,14 +439,15 @@ final class SweepPoints {
             }
             return e;
         });
-        List<Supplier<Column<?>>> shown = new ArrayList<>();
-        outputs.forEach((column, build) -> {
+        List<String> shown = new ArrayList<>();
+        for (String column : outputs.keySet()) {
             if (column.equals("total_mib") || anyValue(column)) {
-                shown.add(build);
+                shown.add(column);
             }
-        });
+        }
         Column<?>[] built = new Column<?>[shown.size()];
-        Parallel.run(built.length, 1, new Progress("table", built.length, false), (c, from, to) -> built[from] = shown.get(from).get());
+        Parallel.run(built.length, 1, new Progress("table", built.length, false),
+                (c, from, to) -> built[from] = outputs.get(shown.get(from)).apply(shown.get(from)));
         cols.addAll(List.of(built));
         return ResultTable.of(name, cols);
     }
