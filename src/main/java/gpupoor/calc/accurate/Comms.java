@@ -29,10 +29,9 @@ import gpupoor.calc.accurate.Calibration.Param;
  * @param collectiveSeconds    latency of one
  * @param collectiveBytesPerToken bytes per token one moves over the link
  * @param linkBytesPerSecond   achieved link rate
- * @param words                what it is, for the assumptions (empty for one device)
  */
 record Comms(int hops, double hopSeconds, double hopBytesPerToken, double hopBytesPerSecond, int collectives,
-             double collectiveSeconds, double collectiveBytesPerToken, double linkBytesPerSecond, String words) {
+             double collectiveSeconds, double collectiveBytesPerToken, double linkBytesPerSecond) {
 
     /** Seconds a step of {@code tokens} tokens spends crossing devices. */
     double seconds(double tokens) {
@@ -59,11 +58,6 @@ record Comms(int hops, double hopSeconds, double hopBytesPerToken, double hopByt
         int hops = (p == Parallelism.LAYER && n > 1 ? n - 1 : 0) + (offloaded ? 1 : 0);
         double hopSeconds = c.cal(Param.HOP_US, dc) * 1e-6;
         double hopRate = c.cal(Param.HOP_GBS, dc) * 1e9;
-        StringBuilder words = new StringBuilder();
-        if (hops > 0) {
-            words.append(String.format("%d hop%s of %.0f us + hidden states at %.0f GB/s", hops, hops == 1 ? "" : "s",
-                    hopSeconds * 1e6, hopRate / 1e9));
-        }
         int collectives = 0;
         double latency = 0;
         double bytes = 0;
@@ -78,19 +72,13 @@ record Comms(int hops, double hopSeconds, double hopBytesPerToken, double hopByt
                 collectives = products * gpuLayers;
                 latency = (c.cal(Param.ROW_SPLIT_US, dc) + c.cal(Param.ROW_SPLIT_GPU_US, dc) * (n - 1)) * 1e-6;
                 bytes = 4.0 * a.matrixEdgesPerLayer() / products * (n - 1) / n;
-                words.append(words.length() > 0 ? "; " : "").append(String.format(
-                        "row split: %d matrix products per step gathered over %s, %.0f us each", collectives, link,
-                        latency * 1e6));
             } else {
                 collectives = 2 * gpuLayers;
                 latency = (link == Interconnect.NVLINK ? c.cal(Param.ALLREDUCE_NVLINK_US, dc)
                         : c.cal(Param.ALLREDUCE_PCIE_US, dc) * (n - 1)) * 1e-6;
                 bytes = 2.0 * a.hidden() * 2.0 * (n - 1) / n;
-                words.append(words.length() > 0 ? "; " : "").append(String.format(
-                        "%d all-reduces per step over %s: %.0f us + activations at %.0f GB/s", collectives, link,
-                        latency * 1e6, rate / 1e9));
             }
         }
-        return new Comms(hops, hopSeconds, 4.0 * a.hidden(), hopRate, collectives, latency, bytes, rate, words.toString());
+        return new Comms(hops, hopSeconds, 4.0 * a.hidden(), hopRate, collectives, latency, bytes, rate);
     }
 }

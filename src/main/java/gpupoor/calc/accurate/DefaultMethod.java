@@ -25,6 +25,7 @@ import gpupoor.calc.accurate.Calibration.Param;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -103,8 +104,18 @@ public final class DefaultMethod implements Method {
                 speed = speed(c, plan);
             }
         }
-        List<String> notes = new LazyLines(() -> notes(c, budget));
-        List<String> assumptions = new LazyLines(() -> assumptions(c, plan, budget));
+        List<String> notes = new LazyLines() {
+            @Override
+            List<String> write() {
+                return notes(c, budget);
+            }
+        };
+        List<String> assumptions = new LazyLines() {
+            @Override
+            List<String> write() {
+                return assumptions(c, plan, budget);
+            }
+        };
         return new Estimate(ID, breakdown(c, plan, budget), speed, training, gpusNeeded, notes, assumptions, budget);
     }
 
@@ -307,9 +318,21 @@ public final class DefaultMethod implements Method {
      */
     private static Integer gpusNeeded(EstimateContext c, Budget budget) {
         Scenario s = c.s();
-        int n = Fit.fewestFitting(k -> fitsOn(c, k), k -> c.runtime().acceptsDeviceCount(s, c.a(), k),
-                c.runtime().largestDeviceCount(s, c.a()), s.deviceCount(), Boolean.TRUE.equals(budget.fits()),
-                evenShare(budget, s.deviceCount()));
+        // anonymous classes, not lambdas: see LazyLines
+        IntPredicate fits = new IntPredicate() {
+            @Override
+            public boolean test(int k) {
+                return fitsOn(c, k);
+            }
+        };
+        IntPredicate accepted = new IntPredicate() {
+            @Override
+            public boolean test(int k) {
+                return c.runtime().acceptsDeviceCount(s, c.a(), k);
+            }
+        };
+        int n = Fit.fewestFitting(fits, accepted, c.runtime().largestDeviceCount(s, c.a()), s.deviceCount(),
+                Boolean.TRUE.equals(budget.fits()), evenShare(budget, s.deviceCount()));
         return n > 0 ? n : null;
     }
 

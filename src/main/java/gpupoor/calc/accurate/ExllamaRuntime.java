@@ -95,10 +95,15 @@ final class ExllamaRuntime extends Runtime {
         double act = scratch(c, tokens);
         double gpuWeights = wb.total() - wb.tokenEmbedding();
         double perDevice = (gpuWeights + kv) / n + act + context;
-        List<String> notes = new LazyLines(() -> List.of(String.format("%s (%s): the token embedding (%s) in host memory; "
-                        + "cache for %d tokens x %d sequences (%s); scratch for %d-token prompt chunks %s per GPU",
-                framework.label(), framework.release(), MemoryPlan.mib(wb.tokenEmbedding()), tokens, w.batch(),
-                c.kv().type(), MAX_INPUT_LEN, MemoryPlan.mib(act))));
+        List<String> notes = new LazyLines() {
+            @Override
+            List<String> write() {
+                return List.of(String.format("%s (%s): the token embedding (%s) in host memory; "
+                            + "cache for %d tokens x %d sequences (%s); scratch for %d-token prompt chunks %s per GPU",
+                    framework.label(), framework.release(), MemoryPlan.mib(wb.tokenEmbedding()), tokens, w.batch(),
+                    c.kv().type(), MAX_INPUT_LEN, MemoryPlan.mib(act)));
+            }
+        };
         return new MemoryPlan(gpuWeights, kv, n * act, 0, n * context, perDevice, perDevice - kv / n, kv / n, context,
                 wb.tokenEmbedding(), 0, a.layers(), notes);
     }

@@ -57,8 +57,13 @@ final class HfRuntime extends Runtime {
         double kvBytes = growth * kvAllocated(c.kv(), w.totalTokens(), w.batch(), true);
         double act = Activations.hfPrefill(a, w.batch(), w.promptTokens(), !c.flash());
         double perDevice = (c.weights().total() + kvBytes) / n + act + context;
-        List<String> notes = new LazyLines(() -> List.of(String.format("Hugging Face: KV cache grows with the sequence; "
-                + "generate reallocates it as it grows, holding %.2gx the final cache at the peak", growth)));
+        List<String> notes = new LazyLines() {
+            @Override
+            List<String> write() {
+                return List.of(String.format("Hugging Face: KV cache grows with the sequence; "
+                    + "generate reallocates it as it grows, holding %.2gx the final cache at the peak", growth));
+            }
+        };
         return new MemoryPlan(c.weights().total(), kvBytes, n * act, 0, n * context, perDevice, perDevice - kvBytes / n,
                 kvBytes / n, context, 0, 0, a.layers(), notes);
     }

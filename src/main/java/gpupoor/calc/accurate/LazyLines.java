@@ -2,28 +2,28 @@ package gpupoor.calc.accurate;
 
 import java.util.AbstractList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * An unmodifiable list of text lines written only when first read: estimates explain themselves
  * in words ({@link Estimate#assumptions()}, {@link Estimate#notes()}), and a sweep of a million
  * scenarios should not format sentences nobody reads. The lines must depend only on values fixed
  * when the list is made. Safe to share between threads (a race at worst writes the lines twice).
+ *
+ * <p>Each use is an anonymous subclass rather than a lambda: the kernel's JIT (C1 only) makes a
+ * capturing lambda through a method handle at about 15 times the cost of a plain object, and an
+ * estimate makes several of these lists.
  */
-final class LazyLines extends AbstractList<String> {
+abstract class LazyLines extends AbstractList<String> {
 
-    private final Supplier<List<String>> writer;
     private volatile List<String> lines;
 
-    /** Lines that {@code writer} writes on first use. */
-    public LazyLines(Supplier<List<String>> writer) {
-        this.writer = writer;
-    }
+    /** The lines, written on first use. */
+    abstract List<String> write();
 
     private List<String> lines() {
         List<String> l = lines;
         if (l == null) {
-            l = List.copyOf(writer.get());
+            l = List.copyOf(write());
             lines = l;
         }
         return l;

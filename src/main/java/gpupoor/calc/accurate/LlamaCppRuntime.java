@@ -243,22 +243,25 @@ class LlamaCppRuntime extends Runtime {
                 : 4.0 * ub * a.hidden();
         double hostAllocated = repack + (kvAll - kvGpu) + hostBuffer + output + (mmap ? 0 : hostWeights);
         double hostMapped = mmap ? hostWeights : 0;
-        List<String> notes = new LazyLines(() -> {
-            List<String> l = new ArrayList<>();
-            l.add(framework().label() + ": " + gl + " of " + layers + " blocks" + (outputOnGpu ? " and the output layer" : "")
-                    + " on " + (n > 1 ? n + " GPUs (" + split + " split)" : "the GPU") + "; context " + nctx + " tokens"
-                    + (kvAll > 0 && a.slidingLayers() > 0 && windowedSwa(s) ? " (sliding layers " + slidingCells(s, c.kv(), nctx) + ")" : "")
-                    + ", ubatch " + ub + ", flash attention " + (flash ? "on" : "off") + releaseWords(s));
-            l.add(String.format("host memory: %s mapped from the file (token embedding%s%s), %s allocated (%s%sthe output "
-                            + "buffer %s, the host compute buffer %s)", MemoryPlan.mib(hostMapped),
-                    gl < layers ? ", " + (layers - gl) + " CPU blocks" : "", outputOnGpu ? "" : ", the output layer",
-                    MemoryPlan.mib(hostAllocated), repack > 0 ? "CPU_REPACK copies " + MemoryPlan.mib(repack) + ", " : "",
-                    kvAll > kvGpu ? "the CPU blocks' KV " + MemoryPlan.mib(kvAll - kvGpu) + ", " : "", MemoryPlan.mib(output),
-                    MemoryPlan.mib(hostBuffer)));
-            l.add("the total counts the CUDA context (" + MemoryPlan.mib(context) + " per GPU), which llama.cpp's own "
-                    + "\"VRAM used\" log line leaves out");
-            return l;
-        });
+        List<String> notes = new LazyLines() {
+            @Override
+            List<String> write() {
+                List<String> l = new ArrayList<>();
+                l.add(framework().label() + ": " + gl + " of " + layers + " blocks" + (outputOnGpu ? " and the output layer" : "")
+                        + " on " + (n > 1 ? n + " GPUs (" + split + " split)" : "the GPU") + "; context " + nctx + " tokens"
+                        + (kvAll > 0 && a.slidingLayers() > 0 && windowedSwa(s) ? " (sliding layers " + slidingCells(s, c.kv(), nctx) + ")" : "")
+                        + ", ubatch " + ub + ", flash attention " + (flash ? "on" : "off") + releaseWords(s));
+                l.add(String.format("host memory: %s mapped from the file (token embedding%s%s), %s allocated (%s%sthe output "
+                                + "buffer %s, the host compute buffer %s)", MemoryPlan.mib(hostMapped),
+                        gl < layers ? ", " + (layers - gl) + " CPU blocks" : "", outputOnGpu ? "" : ", the output layer",
+                        MemoryPlan.mib(hostAllocated), repack > 0 ? "CPU_REPACK copies " + MemoryPlan.mib(repack) + ", " : "",
+                        kvAll > kvGpu ? "the CPU blocks' KV " + MemoryPlan.mib(kvAll - kvGpu) + ", " : "", MemoryPlan.mib(output),
+                        MemoryPlan.mib(hostBuffer)));
+                l.add("the total counts the CUDA context (" + MemoryPlan.mib(context) + " per GPU), which llama.cpp's own "
+                        + "\"VRAM used\" log line leaves out");
+                return l;
+            }
+        };
         return new MemoryPlan(layerBytes + out, kvGpu, buffers, 0, n * context, perDevice, perDevice - kvPerDevice,
                 kvPerDevice, context, hostAllocated, hostMapped, gl, notes);
     }
@@ -279,13 +282,18 @@ class LlamaCppRuntime extends Runtime {
         double perDevice = wb.total() + repack + kvAll + buffer + output + context;
         double mapped = mmap ? wb.total() : 0;
         double allocated = perDevice - mapped - context;
-        List<String> notes = new LazyLines(() -> List.of(String.format("%s: the file (%s) %s %s; %scontext %d tokens%s, "
-                        + "ubatch %d, flash attention %s%s", framework().label(), MemoryPlan.mib(wb.total()),
-                mmap ? "mapped into" : "read into", d != null && d.isApple() ? "unified memory" : "host memory",
-                repack > 0 ? "Q4_0/Q4_K/IQ4_NL matrices repacked for the CPU (CPU_REPACK " + MemoryPlan.mib(repack)
-                        + ", the mapped originals no longer read); " : "",
-                nctx, a.slidingLayers() > 0 && windowedSwa(s) ? " (sliding layers " + slidingCells(s, c.kv(), nctx) + ")" : "",
-                ub, flash ? "on" : "off", releaseWords(s))));
+        List<String> notes = new LazyLines() {
+            @Override
+            List<String> write() {
+                return List.of(String.format("%s: the file (%s) %s %s; %scontext %d tokens%s, "
+                            + "ubatch %d, flash attention %s%s", framework().label(), MemoryPlan.mib(wb.total()),
+                    mmap ? "mapped into" : "read into", d != null && d.isApple() ? "unified memory" : "host memory",
+                    repack > 0 ? "Q4_0/Q4_K/IQ4_NL matrices repacked for the CPU (CPU_REPACK " + MemoryPlan.mib(repack)
+                            + ", the mapped originals no longer read); " : "",
+                    nctx, a.slidingLayers() > 0 && windowedSwa(s) ? " (sliding layers " + slidingCells(s, c.kv(), nctx) + ")" : "",
+                    ub, flash ? "on" : "off", releaseWords(s)));
+            }
+        };
         return new MemoryPlan(wb.total(), kvAll, buffer + output, 0, context + repack, perDevice, perDevice - kvAll, kvAll,
                 context, allocated, mapped, a.layers(), notes);
     }

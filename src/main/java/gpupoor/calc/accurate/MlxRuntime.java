@@ -64,9 +64,14 @@ final class MlxRuntime extends Runtime {
         double weights = c.weights().total();
         double context = context(c);
         double perDevice = weights + kv + act + context;
-        List<String> notes = new LazyLines(() -> List.of(String.format("MLX (%s): weights in unified memory, the cache "
-                + "grown in steps of %d tokens, prompt steps of %d tokens (%s of activations)", framework().release(),
-                STEP, PREFILL_STEP, MemoryPlan.mib(act))));
+        List<String> notes = new LazyLines() {
+            @Override
+            List<String> write() {
+                return List.of(String.format("MLX (%s): weights in unified memory, the cache "
+                    + "grown in steps of %d tokens, prompt steps of %d tokens (%s of activations)", framework().release(),
+                    STEP, PREFILL_STEP, MemoryPlan.mib(act)));
+            }
+        };
         return new MemoryPlan(weights, kv, act, 0, context, perDevice, perDevice - kv, kv, context, 0, 0, a.layers(), notes);
     }
 

@@ -142,7 +142,12 @@ abstract class PooledRuntime extends Runtime {
         double inside = contextInBudget() ? context : 0;
         double budgeted = weights / n + act + nonTorch + inside;
         double kvPerDevice = kvBytes * kvShare(c, n);
-        List<String> notes = new LazyLines(() -> List.of(planWords(c, tp, act, nonTorch, graphs)));
+        List<String> notes = new LazyLines() {
+            @Override
+            List<String> write() {
+                return List.of(planWords(c, tp, act, nonTorch, graphs));
+            }
+        };
         return new MemoryPlan(weights, kvBytes, n * act, 0, n * (nonTorch + graphs + context),
                 budgeted + graphs + context - inside + kvPerDevice, budgeted, kvPerDevice, context, 0, 0, a.layers(), notes);
     }

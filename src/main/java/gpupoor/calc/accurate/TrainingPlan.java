@@ -53,35 +53,38 @@ final class TrainingPlan {
         TrainingRecipe r = tm.recipe();
         Trainer.Kernels k = c.trainer().kernels(r);
         Trainer.Loss loss = c.trainer().loss(r);
-        List<String> notes = new LazyLines(() -> {
-            List<String> out = new ArrayList<>();
-            out.add(tm.description());
-            out.add(String.format("activations of %d sequence(s) of %d tokens: %s at their peak (%s%s); kernels: %s",
-                    w.batch(), w.promptTokens(), MemoryPlan.mib(p.activations), r.checkpointing()
-                            ? c.trainer().offloadsCheckpoints(r) ? "checkpointing, block inputs in host memory"
-                            : "gradient checkpointing" : "every block's activations kept",
-                    r.activationOffloading() ? ", saved activations offloaded to host memory" : "", k.words()));
-            out.add("loss: " + loss.words() + ": " + MemoryPlan.mib(p.loss));
-            if (p.gradsAtEnd > p.activations + p.earlyGrads) {
-                out.add("the peak comes at the end of the backward pass, when every gradient is held ("
-                        + MemoryPlan.mib(p.gradsAtEnd) + ") and the activations are freed");
+        List<String> notes = new LazyLines() {
+            @Override
+            List<String> write() {
+                List<String> out = new ArrayList<>();
+                out.add(tm.description());
+                out.add(String.format("activations of %d sequence(s) of %d tokens: %s at their peak (%s%s); kernels: %s",
+                        w.batch(), w.promptTokens(), MemoryPlan.mib(p.activations), r.checkpointing()
+                                ? c.trainer().offloadsCheckpoints(r) ? "checkpointing, block inputs in host memory"
+                                : "gradient checkpointing" : "every block's activations kept",
+                        r.activationOffloading() ? ", saved activations offloaded to host memory" : "", k.words()));
+                out.add("loss: " + loss.words() + ": " + MemoryPlan.mib(p.loss));
+                if (p.gradsAtEnd > p.activations + p.earlyGrads) {
+                    out.add("the peak comes at the end of the backward pass, when every gradient is held ("
+                            + MemoryPlan.mib(p.gradsAtEnd) + ") and the activations are freed");
+                }
+                if (r.optimizerInBackward()) {
+                    out.add("optimizer step in the backward pass: one gradient at a time");
+                }
+                out.add(devicesLine(r, n));
+                if (p.load > p.weights + p.optimizer + Math.max(p.activations + p.earlyGrads, p.gradsAtEnd)) {
+                    out.add("the peak comes while loading: " + MemoryPlan.mib(p.load) + " per GPU (the whole model next to its shard)");
+                }
+                if (p.host > 0) {
+                    out.add("host memory: " + MemoryPlan.mib(p.host) + " per GPU ("
+                            + (r.cpuOffload().optimizer() ? "optimizer states, master weights and gradients; " : "")
+                            + (r.cpuOffload().params() ? "parameters; " : "")
+                            + (r.optimizer().paged() && !r.cpuOffload().optimizer() ? "paged optimizer states; " : "")
+                            + "not counted against the GPU)");
+                }
+                return out;
             }
-            if (r.optimizerInBackward()) {
-                out.add("optimizer step in the backward pass: one gradient at a time");
-            }
-            out.add(devicesLine(r, n));
-            if (p.load > p.weights + p.optimizer + Math.max(p.activations + p.earlyGrads, p.gradsAtEnd)) {
-                out.add("the peak comes while loading: " + MemoryPlan.mib(p.load) + " per GPU (the whole model next to its shard)");
-            }
-            if (p.host > 0) {
-                out.add("host memory: " + MemoryPlan.mib(p.host) + " per GPU ("
-                        + (r.cpuOffload().optimizer() ? "optimizer states, master weights and gradients; " : "")
-                        + (r.cpuOffload().params() ? "parameters; " : "")
-                        + (r.optimizer().paged() && !r.cpuOffload().optimizer() ? "paged optimizer states; " : "")
-                        + "not counted against the GPU)");
-            }
-            return out;
-        });
+        };
         double peakExtra = Math.max(p.activations + p.earlyGrads, p.gradsAtEnd);
         boolean activationPeak = p.activations + p.earlyGrads >= p.gradsAtEnd;
         double step = p.weights + p.optimizer + peakExtra;
