@@ -20,10 +20,10 @@ public final class Calibration {
 
     private final Map<String, Entry> entries;
     /**
-     * Every look-up resolved, built on first use: for each parameter, the entry that applies to every
-     * (framework or any, device class or any) pair, indexed by {@link #slot}; null where none applies.
+     * Every look-up resolved, built on first use: the values that apply to each (framework or any,
+     * device class or any) pair, indexed by {@link #slot}.
      */
-    private volatile Entry[][] resolved;
+    private volatile Row[] rows;
 
     /** The calibrated quantities, by their id in {@code calibration.csv} (e.g. {@code decode_bw_eff}). */
     public enum Param {
@@ -202,21 +202,61 @@ public final class Calibration {
      * @throws IllegalStateException when the calibration has no value that applies
      */
     public double get(Param parameter, Framework framework, DeviceClass device) {
-        return entry(parameter, framework, device).value();
+        return row(framework, device).get(parameter);
     }
 
-    /** The entry that applies (see {@link #get}); every look-up is resolved once per calibration. */
-    public Entry entry(Param parameter, Framework framework, DeviceClass device) {
-        Entry[][] table = resolved;
-        if (table == null) {
-            table = resolveAll();
-            resolved = table;
+    /**
+     * Every value that applies to a framework and a device class (either may be null: any), for a
+     * caller that reads several: a look-up per value is then an array read.
+     */
+    public Row row(Framework framework, DeviceClass device) {
+        Row[] all = rows;
+        if (all == null) {
+            all = resolveAll();
+            rows = all;
         }
-        Entry e = table[parameter.ordinal()][slot(framework, device)];
-        return e == null ? resolve(parameter, framework, device) : e;
+        return all[slot(framework, device)];
     }
 
-    /** The index of a (framework or null, device class or null) pair in a resolved parameter's row. */
+    /** The values that apply to one (framework or any, device class or any) pair, by parameter. */
+    public static final class Row {
+        private final double[] values;
+        private final Entry[] entries;
+        private final Framework framework;
+        private final DeviceClass device;
+
+        private Row(Entry[] entries, Framework framework, DeviceClass device) {
+            this.entries = entries;
+            this.framework = framework;
+            this.device = device;
+            values = new double[entries.length];
+            for (int p = 0; p < entries.length; p++) {
+                values[p] = entries[p] == null ? Double.NaN : entries[p].value();
+            }
+        }
+
+        /**
+         * The value of {@code parameter}.
+         *
+         * @throws IllegalStateException when the calibration has no value that applies
+         */
+        public double get(Param parameter) {
+            double v = values[parameter.ordinal()];
+            return v == v ? v : missing(parameter);
+        }
+
+        /** A NaN value as given, or the error saying no value applies. */
+        private double missing(Param parameter) {
+            Entry e = entries[parameter.ordinal()];
+            if (e == null) {
+                throw new IllegalStateException("the calibration has no value for " + parameter.id() + " (framework "
+                        + (framework == null ? "*" : framework.id()) + ", device " + (device == null ? "*" : device.id()) + ")");
+            }
+            return e.value();
+        }
+    }
+
+    /** The index of a (framework or null, device class or null) pair in {@link #rows}. */
     private static int slot(Framework framework, DeviceClass device) {
         return (framework == null ? 0 : framework.index() + 1) * (DEVICES.length + 1)
                 + (device == null ? 0 : device.ordinal() + 1);
@@ -224,31 +264,22 @@ public final class Calibration {
 
     private static final DeviceClass[] DEVICES = DeviceClass.values();
 
-    private Entry[][] resolveAll() {
+    private Row[] resolveAll() {
         List<Framework> frameworks = Framework.all();
-        Entry[][] table = new Entry[Param.values().length][];
-        for (Param p : Param.values()) {
-            Entry[] row = new Entry[(frameworks.size() + 1) * (DEVICES.length + 1)];
-            for (int f = -1; f < frameworks.size(); f++) {
-                for (int d = -1; d < DEVICES.length; d++) {
-                    Framework fw = f < 0 ? null : frameworks.get(f);
-                    DeviceClass dc = d < 0 ? null : DEVICES[d];
-                    row[slot(fw, dc)] = find(p, fw, dc);
+        Param[] params = Param.values();
+        Row[] all = new Row[(frameworks.size() + 1) * (DEVICES.length + 1)];
+        for (int f = -1; f < frameworks.size(); f++) {
+            for (int d = -1; d < DEVICES.length; d++) {
+                Framework fw = f < 0 ? null : frameworks.get(f);
+                DeviceClass dc = d < 0 ? null : DEVICES[d];
+                Entry[] entries = new Entry[params.length];
+                for (Param p : params) {
+                    entries[p.ordinal()] = find(p, fw, dc);
                 }
+                all[slot(fw, dc)] = new Row(entries, fw, dc);
             }
-            table[p.ordinal()] = row;
         }
-        return table;
-    }
-
-    /** The entry that applies, or the error saying none does. */
-    private Entry resolve(Param parameter, Framework framework, DeviceClass device) {
-        Entry e = find(parameter, framework, device);
-        if (e == null) {
-            throw new IllegalStateException("the calibration has no value for " + parameter.id() + " (framework "
-                    + (framework == null ? "*" : framework.id()) + ", device " + (device == null ? "*" : device.id()) + ")");
-        }
-        return e;
+        return all;
     }
 
     /** The most specific entry for the pair: exact, any device, any framework, then any of both; null if none. */

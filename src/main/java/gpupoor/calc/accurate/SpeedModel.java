@@ -48,9 +48,9 @@ final class SpeedModel {
                           boolean quantized, boolean streamed) {
     }
 
-    /** Bytes per second a segment's weights arrive at. */
-    private double weightRate(Segment s) {
-        return c(s.streamed() ? Param.LINK_BW_EFF : Param.DECODE_BW_EFF, s.device()) * s.bandwidth() * 1e9;
+    /** Bytes per second a segment's weights arrive at ({@code k}: the calibration of its device). */
+    private static double weightRate(Segment s, Calibration.Row k) {
+        return k.get(s.streamed() ? Param.LINK_BW_EFF : Param.DECODE_BW_EFF) * s.bandwidth() * 1e9;
     }
 
     /** A model for one framework. */
@@ -59,8 +59,9 @@ final class SpeedModel {
         this.framework = framework;
     }
 
-    private double c(Param parameter, DeviceClass d) {
-        return cal.get(parameter, framework, d);
+    /** The calibration of a device class for this framework. */
+    private Calibration.Row row(DeviceClass d) {
+        return cal.row(framework, d);
     }
 
     /**
@@ -79,35 +80,38 @@ final class SpeedModel {
                                 double extraLayerSeconds, double dispatchLayerSeconds) {
         double t = 0;
         int layers = 0;
-        for (Segment s : parts) {
-            t += weightSeconds(s, batch) + attentionSeconds(s, batch, context, window)
-                    + s.layers() * (c(Param.DECODE_LAYER_US, s.device()) * 1e-6 + extraLayerSeconds);
+        for (int i = 0; i < parts.size(); i++) {
+            Segment s = parts.get(i);
+            Calibration.Row k = row(s.device());
+            t += weightSeconds(s, k, batch) + attentionSeconds(s, k, batch, context, window)
+                    + s.layers() * (k.get(Param.DECODE_LAYER_US) * 1e-6 + extraLayerSeconds);
             layers += s.layers();
         }
         // an eager runtime's CPU dispatches the kernels while the GPU runs them: the slower of the two sets the pace
         return Math.max(t, layers * dispatchLayerSeconds) + comms.seconds(batch);
     }
 
-    private double weightSeconds(Segment s, int batch) {
-        double mem = s.weights() / (c(Param.DECODE_BW_EFF, s.device()) * s.bandwidth() * 1e9);
-        double comp = batch * 2 * s.params() / (c(s.quantized() ? Param.DECODE_FLOPS_EFF_QUANT : Param.DECODE_FLOPS_EFF, s.device())
+    private static double weightSeconds(Segment s, Calibration.Row k, int batch) {
+        double mem = s.weights() / (k.get(Param.DECODE_BW_EFF) * s.bandwidth() * 1e9);
+        double comp = batch * 2 * s.params() / (k.get(s.quantized() ? Param.DECODE_FLOPS_EFF_QUANT : Param.DECODE_FLOPS_EFF)
                 * s.peakTflops() * 1e12);
         return Math.max(mem, comp);
     }
 
-    private double attentionSeconds(Segment s, int batch, double context, int window) {
+    private static double attentionSeconds(Segment s, Calibration.Row k, int batch, double context, int window) {
         double seen = Math.min(context, window);
         double kv = batch * (s.kvPerToken() * context + s.kvSliding() * seen);
         double flops = batch * 4 * (s.attnWidth() * context + s.slidingWidth() * seen);
-        return Math.max(kv / (c(Param.DECODE_BW_EFF, s.device()) * s.bandwidth() * 1e9),
-                flops / (c(Param.DECODE_ATTN_EFF, s.device()) * s.peakTflops() * 1e12));
+        return Math.max(kv / (k.get(Param.DECODE_BW_EFF) * s.bandwidth() * 1e9),
+                flops / (k.get(Param.DECODE_ATTN_EFF) * s.peakTflops() * 1e12));
     }
 
     /** Whether the decode step is limited by arithmetic (checked on the first segment's weights). */
     public Bound decodeBound(List<Segment> parts, int batch) {
         Segment s = parts.get(0);
-        double mem = s.weights() / (c(Param.DECODE_BW_EFF, s.device()) * s.bandwidth() * 1e9);
-        return weightSeconds(s, batch) > mem ? Bound.COMPUTE : Bound.MEMORY;
+        Calibration.Row k = row(s.device());
+        double mem = s.weights() / (k.get(Param.DECODE_BW_EFF) * s.bandwidth() * 1e9);
+        return weightSeconds(s, k, batch) > mem ? Bound.COMPUTE : Bound.MEMORY;
     }
 
     /**
@@ -131,21 +135,23 @@ final class SpeedModel {
         double t = 0;
         double longestChunk = 0;
         int layers = 0;
-        for (Segment s : parts) {
+        for (int i = 0; i < parts.size(); i++) {
+            Segment s = parts.get(i);
+            Calibration.Row k = row(s.device());
             // the LM head (held by the last part) runs for the last position of each prompt only
             double head = s == last ? headParams : 0;
             double mm = 2 * (s.params() - head) * tokens + 2 * head * batch;
             double mmChunk = 2 * (s.params() - head) * chunkTokens + 2 * head * Math.min(batch, chunkTokens);
             double attn = batch * 2 * (s.attnWidth() * (double) prompt * prompt
                     + s.slidingWidth() * slidingPairs(prompt, window));
-            double etaP = c(s.quantized() ? Param.PREFILL_FLOPS_EFF_QUANT : Param.PREFILL_FLOPS_EFF, s.device());
+            double etaP = k.get(s.quantized() ? Param.PREFILL_FLOPS_EFF_QUANT : Param.PREFILL_FLOPS_EFF);
             double flops = etaP * s.peakTflops() * 1e12;
-            double attnFlops = c(Param.PREFILL_ATTN_EFF, s.device()) * s.peakTflops() * 1e12;
-            double bytesPerSecond = c(Param.DECODE_BW_EFF, s.device()) * s.bandwidth() * 1e9;
-            double mem = s.weights() / weightRate(s);
-            double perParam = c(Param.PREFILL_DEQUANT_BYTES, s.device());
+            double attnFlops = k.get(Param.PREFILL_ATTN_EFF) * s.peakTflops() * 1e12;
+            double bytesPerSecond = k.get(Param.DECODE_BW_EFF) * s.bandwidth() * 1e9;
+            double mem = s.weights() / weightRate(s, k);
+            double perParam = k.get(Param.PREFILL_DEQUANT_BYTES);
             double dequant = s.quantized() && perParam > 0 ? (s.weights() + perParam * s.params()) / bytesPerSecond : 0;
-            double layerTime = s.layers() * c(Param.DECODE_LAYER_US, s.device()) * 1e-6;
+            double layerTime = s.layers() * k.get(Param.DECODE_LAYER_US) * 1e-6;
             t += Math.max(Math.max(mm, 0) / flops + attn / attnFlops, chunks * mem) + chunks * (dequant + layerTime);
             longestChunk += Math.max(Math.max(mmChunk, 0) / flops + attn * (chunkTokens / tokens) / attnFlops, mem)
                     + dequant + layerTime;
@@ -184,9 +190,10 @@ final class SpeedModel {
                                  double optimizerBytes) {
         double forward = 2 * params * tokens + attnFlops;
         double flops = forward * (trainsAll ? 3 : 2) + (recompute ? forward : 0);
-        double comp = flops / (c(Param.TRAIN_FLOPS_EFF, d) * peakTflops * 1e12);
+        Calibration.Row k = row(d);
+        double comp = flops / (k.get(Param.TRAIN_FLOPS_EFF) * peakTflops * 1e12);
         double passes = recompute ? 3 : 2;
-        double mem = (passes * dequantBytes + optimizerBytes) / (c(Param.DECODE_BW_EFF, d) * bandwidth * 1e9);
+        double mem = (passes * dequantBytes + optimizerBytes) / (k.get(Param.DECODE_BW_EFF) * bandwidth * 1e9);
         double ms = 1000 * (comp + mem);
         return new TrainingTime(ms, comp >= mem ? Bound.COMPUTE : Bound.MEMORY);
     }
