@@ -43,9 +43,21 @@ final class FrameworkBudget {
         return of(c, plan, rule(c));
     }
 
-    /** Whether a plan fits on the estimate's device(s) (a budget's verdict, without the rule in words). */
+    /**
+     * Whether a plan fits on the estimate's device(s): a budget's verdict, without the budget (the
+     * fewest-GPUs search asks this of several device counts per estimate).
+     */
     static boolean fits(EstimateContext c, MemoryPlan plan) {
-        return Boolean.TRUE.equals(of(c, plan, null).fits());
+        double usable = usable(c);
+        if (Double.isNaN(usable)) {
+            return false;
+        }
+        return c.runtime().poolsKvCache() ? Boolean.TRUE.equals(pooled(c, plan, usable, null).fits()) : holds(plan, usable);
+    }
+
+    /** Whether what a plan needs on its most loaded device is within what the runtime may use there. */
+    private static boolean holds(MemoryPlan plan, double usable) {
+        return plan.perDevice() <= usable;
     }
 
     private static Budget of(EstimateContext c, MemoryPlan plan, String rule) {
@@ -68,8 +80,8 @@ final class FrameworkBudget {
             concurrency = (int) Math.min(Integer.MAX_VALUE, (long) (avail / perSequence));  // (long) floors a positive quotient
             context = (int) Math.min(Integer.MAX_VALUE, kv.tokensFitting(avail / scale));
         }
-        double required = plan.perDevice();
-        return new Budget(usable / MIB, required / MIB, required <= usable, concurrency, context, plan.context() / MIB, rule);
+        return new Budget(usable / MIB, plan.perDevice() / MIB, holds(plan, usable), concurrency, context, plan.context() / MIB,
+                rule);
     }
 
     /**

@@ -319,8 +319,16 @@ abstract class Runtime {
 
     /** The GPU memory rule in words. */
     String gpuRule(EstimateContext c) {
-        return framework().label() + " may use the card's memory less what the driver keeps";
+        String rule = cardRule;
+        if (rule == null) {
+            rule = framework().label() + " may use the card's memory less what the driver keeps";
+            cardRule = rule;
+        }
+        return rule;
     }
+
+    /** The base {@link #gpuRule}, written once (every estimate on a GPU states its rule). */
+    private String cardRule;
 
     /**
      * Whether the runtime fills what its budget leaves with a KV pool (vLLM): then a scenario fits
