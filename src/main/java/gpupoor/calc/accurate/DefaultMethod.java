@@ -319,10 +319,11 @@ public final class DefaultMethod implements Method {
     private static Integer gpusNeeded(EstimateContext c, Budget budget) {
         Scenario s = c.s();
         // anonymous classes, not lambdas: see LazyLines
+        double usable = FrameworkBudget.usable(c);
         IntPredicate fits = new IntPredicate() {
             @Override
             public boolean test(int k) {
-                return fitsOn(c, k);
+                return fitsOn(c, k, usable);
             }
         };
         IntPredicate accepted = new IntPredicate() {
@@ -349,11 +350,11 @@ public final class DefaultMethod implements Method {
         return (int) Math.min(Fit.MAX_DEVICES, Math.ceil(shared / room));
     }
 
-    /** Whether the scenario fits on {@code n} GPUs of its kind. */
-    private static boolean fitsOn(EstimateContext c, int n) {
+    /** Whether the scenario fits on {@code n} GPUs of its kind, of which the runtime may use {@code usable} bytes each. */
+    private static boolean fitsOn(EstimateContext c, int n, double usable) {
         EstimateContext cn = new EstimateContext(c.s().withDeviceCount(n), c.runtime(), c.facts(), c.storage(), c.weights(),
                 c.kv(), c.training(), c.cal(), c.dc());
-        return FrameworkBudget.fits(cn, MemoryPlan.of(cn, n));
+        return FrameworkBudget.fits(cn, MemoryPlan.of(cn, n), usable);
     }
 
     // ------------------------------------------------------------------ speed

@@ -34,8 +34,11 @@ public enum DeviceClass {
         return switch (h.kind()) {
             case CPU -> CPU;
             case APPLE -> onCpu ? APPLE_CPU : APPLE_GPU;
-            case GPU -> h.memoryType() != null && h.memoryType().regionMatches(true, 0, "HBM", 0, 3)
-                    ? GPU_HBM : GPU_GDDR;
+            case GPU -> HBM.get(h) ? GPU_HBM : GPU_GDDR;
         };
     }
+
+    /** Whether a GPU's memory is HBM, for the GPUs used last (it reads the memory type's name). */
+    private static final IdentityCache<Hardware, Boolean> HBM = new IdentityCache<>(16,
+            h -> h.memoryType() != null && h.memoryType().regionMatches(true, 0, "HBM", 0, 3));
 }

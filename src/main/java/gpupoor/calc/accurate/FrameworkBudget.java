@@ -44,11 +44,11 @@ final class FrameworkBudget {
     }
 
     /**
-     * Whether a plan fits on the estimate's device(s): a budget's verdict, without the budget (the
-     * fewest-GPUs search asks this of several device counts per estimate).
+     * Whether a plan fits on the estimate's device(s), of which the runtime may use {@code usable}
+     * bytes each ({@link #usable}, the same for any number of them): a budget's verdict, without the
+     * budget (the fewest-GPUs search asks this of several device counts per estimate).
      */
-    static boolean fits(EstimateContext c, MemoryPlan plan) {
-        double usable = usable(c);
+    static boolean fits(EstimateContext c, MemoryPlan plan, double usable) {
         if (Double.isNaN(usable)) {
             return false;
         }
