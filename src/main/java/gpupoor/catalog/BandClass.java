@@ -46,7 +46,10 @@ public record BandClass(String metric, String runtime, String device, String gpu
 
     /** The class of the same runtime, device class and count for another metric ({@code memory}: the runtime's alone). */
     public BandClass forMetric(String other, boolean memory) {
-        return memory ? new BandClass(other, runtime, ANY, ANY) : new BandClass(other, runtime, device, gpus);
+        if (memory) {
+            return new BandClass(other, runtime, ANY, ANY);
+        }
+        return other.equals(metric) ? this : new BandClass(other, runtime, device, gpus);
     }
 
     // equals and hashCode written out: a record's own go through invokedynamic, which C1 (the

@@ -41,12 +41,46 @@ final class Grid {
 
     /** The setup of point {@code i}: the base with each axis' value applied, in the axes' order of application. */
     Setup setup(int i) {
-        Setup s = base;
-        for (int k : applyOrder) {
-            Axis a = axes.get(k);
-            s = a.apply().apply(s, a.values().get(valueIndex(i, k)));
+        return setup(i, new Cursor(axes.size()));
+    }
+
+    /**
+     * The setup of point {@code i}, starting from the setups {@code cursor} kept of the previous
+     * point: the axes whose values it shares with that point (a prefix in the order of application)
+     * are not applied again. Consecutive points differ mostly in the last axis, so a sweep's point
+     * mostly costs one application, not one per axis.
+     */
+    Setup setup(int i, Cursor cursor) {
+        int same = 0;
+        if (cursor.valid) {
+            while (same < applyOrder.length && valueIndex(i, applyOrder[same]) == cursor.values[same]) {
+                same++;
+            }
         }
+        cursor.valid = false;  // until every axis is applied (an axis' value may be refused)
+        Setup s = same == 0 ? base : cursor.setups[same - 1];
+        for (int j = same; j < applyOrder.length; j++) {
+            int k = applyOrder[j];
+            Axis a = axes.get(k);
+            int v = valueIndex(i, k);
+            s = a.apply().apply(s, a.values().get(v));
+            cursor.values[j] = v;
+            cursor.setups[j] = s;
+        }
+        cursor.valid = true;
         return s;
+    }
+
+    /** The setups of one point after each axis applied (in the order of application), for the next point's {@link #setup(int, Cursor)}. */
+    static final class Cursor {
+        private final int[] values;
+        private final Setup[] setups;
+        private boolean valid;
+
+        Cursor(int axes) {
+            values = new int[axes];
+            setups = new Setup[axes];
+        }
     }
 
     /** Whether an axis sets both prompt and generated tokens (a context axis, whose split the table shows). */

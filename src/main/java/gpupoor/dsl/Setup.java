@@ -30,7 +30,7 @@ import gpupoor.catalog.Catalog;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -87,11 +87,16 @@ public final class Setup implements Displayable {
         return new Setup(builder.copy(), method);
     }
 
-    /** A copy whose builder has one more change. */
-    private Setup with(Consumer<Scenario.Builder> change) {
+    /**
+     * A copy whose builder has one more change: {@code change} applied with {@code value}. The change
+     * takes its value as an argument rather than capturing it, so that it is a constant: a sweep
+     * applies its axes' values to every point, and the kernel's JIT (C1) makes a capturing lambda
+     * through a method handle at many times the cost of the change itself.
+     */
+    private <T> Setup with(BiConsumer<Scenario.Builder, T> change, T value) {
         Scenario.Builder b = builder.copy();
         try {
-            change.accept(b);
+            change.accept(b, value);
         } catch (InvalidScenarioException e) {
             throw e.in(STYLE);
         }
@@ -181,7 +186,7 @@ public final class Setup implements Displayable {
         if (spec == null) {
             throw new InvalidScenarioException("model(...) needs a model: a catalog id, a config.json path or a size like \"7B\"");
         }
-        return with(b -> b.model(spec));
+        return with(Scenario.Builder::model, spec);
     }
 
     /** On a device: {@code gpu("rtx-4090")}, {@code gpus(2, "a100-sxm4-80gb")}, {@code apple(..)} or {@code cpu("7950x").ddr5()}. */
@@ -189,7 +194,7 @@ public final class Setup implements Displayable {
         if (device == null) {
             throw new InvalidScenarioException("on(...) needs a device, e.g. gpu(\"rtx-4090\")");
         }
-        return with(b -> b.device(device.hardware()).deviceCount(device.count()).ddr(device.ddr()));
+        return with((b, d) -> b.device(d.hardware()).deviceCount(d.count()).ddr(d.ddr()), device);
     }
 
     /** On one device given by its catalog id or the original's key, of any kind. */
@@ -206,7 +211,7 @@ public final class Setup implements Displayable {
         if (framework == null) {
             throw new InvalidScenarioException("framework(...) needs one of: " + String.join(", ", Framework.ids()));
         }
-        return with(b -> b.framework(framework));
+        return with(Scenario.Builder::framework, framework);
     }
 
     /** With a runtime by id: {@code hf}, {@code vllm}, {@code llama.cpp}, {@code unsloth}, {@code torchtune} or {@code litgpt}. */
@@ -216,7 +221,7 @@ public final class Setup implements Displayable {
 
     /** A copy whose framework follows the quantization and device again, as when none was given. */
     public Setup defaultFramework() {
-        return with(b -> b.framework(null));
+        return with(Scenario.Builder::framework, (Framework) null);
     }
 
     /**
@@ -244,7 +249,7 @@ public final class Setup implements Displayable {
 
     /** A copy with weights stored as {@code q}, EXL2 ones at {@code bits} per weight (null: 4.0 or not EXL2). */
     private Setup withExl2Bits(Quant q, Double bits) {
-        return with(b -> b.quant(q).options(b.options().withServing(b.options().serving().withExl2Bits(bits))));
+        return with(Scenario.Builder::quant, q).with((b, x) -> b.options(b.options().withServing(b.options().serving().withExl2Bits(x))), bits);
     }
 
     /** Estimated by {@code method}: {@code DEFAULT} (ours) or {@code GPU_POOR} (the original calculator). */
@@ -264,12 +269,12 @@ public final class Setup implements Displayable {
 
     /** With a prompt of {@code tokens} (in fine-tuning, prefer {@link #sequence}). */
     public Setup prompt(int tokens) {
-        return with(b -> b.prompt(tokens));
+        return with(Scenario.Builder::prompt, tokens);
     }
 
     /** Generating {@code tokens} per sequence. */
     public Setup generate(int tokens) {
-        return with(b -> b.generate(tokens));
+        return with(Scenario.Builder::generate, tokens);
     }
 
     /**
@@ -281,12 +286,12 @@ public final class Setup implements Displayable {
             throw new InvalidScenarioException("context(" + tokens + "): the context must be a positive number of tokens");
         }
         int generate = Math.min(scenario().workload().generateTokens(), tokens / 2);
-        return with(b -> b.generate(generate).prompt(tokens - generate));
+        return with(Scenario.Builder::generate, generate).with(Scenario.Builder::prompt, tokens - generate);
     }
 
     /** With {@code n} sequences processed together. */
     public Setup batch(int n) {
-        return with(b -> b.batch(n));
+        return with(Scenario.Builder::batch, n);
     }
 
     // ------------------------------------------------------------------ fine-tuning
@@ -303,15 +308,15 @@ public final class Setup implements Displayable {
         if (how == null) {
             throw new InvalidScenarioException("finetune(...) needs FULL, LORA or QLORA");
         }
-        return with(b -> {
-            b.mode(Mode.TRAINING).method(how).generate(null);
+        return with((b, m) -> {
+            b.mode(Mode.TRAINING).method(m).generate(null);
             if (b.framework() != null && !b.framework().trains()) {
                 b.framework(null);
             }
-            if (how == TrainMethod.QLORA || b.quant() != null && b.quant().isGguf()) {
+            if (m == TrainMethod.QLORA || b.quant() != null && b.quant().isGguf()) {
                 b.quant(Quant.NONE);
             }
-        });
+        }, how);
     }
 
     /** Fine-tuning with the method of that id: {@code full}, {@code lora} or {@code qlora}. */
@@ -328,7 +333,7 @@ public final class Setup implements Displayable {
     /** Fine-tuning with LoRA rank {@code r} (the gpu-poor method always uses 8). */
     public Setup rank(int r) {
         requireTraining("rank(...)");
-        return with(b -> b.loraRank(r));
+        return with(Scenario.Builder::loraRank, r);
     }
 
     /**
@@ -342,7 +347,7 @@ public final class Setup implements Displayable {
         if (optimizer == null) {
             throw new InvalidScenarioException("optimizer(...) needs one of: " + String.join(", ", Optimizer.ids()));
         }
-        return with(b -> b.optimizer(optimizer));
+        return with(Scenario.Builder::optimizer, optimizer);
     }
 
     /** Fine-tuning with the optimizer of that id ({@code "adamw"}, {@code "adam-8bit"}, ...). */
@@ -358,7 +363,7 @@ public final class Setup implements Displayable {
     /** Fine-tuning with gradient checkpointing on or off (unset: the training runtime's default). */
     public Setup gradientCheckpointing(boolean on) {
         requireTraining("gradientCheckpointing(...)");
-        return with(b -> b.gradientCheckpointing(on));
+        return with(Scenario.Builder::gradientCheckpointing, on);
     }
 
     // fine-tuning techniques (TrainingOptions); unset, each training runtime's default applies
@@ -673,7 +678,7 @@ public final class Setup implements Displayable {
         if (options == null) {
             throw new InvalidScenarioException("options(...) needs runtime options, e.g. Options.NONE");
         }
-        return with(b -> b.options(options));
+        return with(Scenario.Builder::options, options);
     }
 
     /** The runtime options given (null fields: the runtime's defaults). */
@@ -682,7 +687,7 @@ public final class Setup implements Displayable {
     }
 
     private Setup withOptions(UnaryOperator<Options> change) {
-        return with(b -> b.options(change.apply(b.options())));
+        return with((b, f) -> b.options(f.apply(b.options())), change);
     }
 
     private Setup withTraining(UnaryOperator<TrainingOptions> change) {

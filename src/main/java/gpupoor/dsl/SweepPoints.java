@@ -125,7 +125,7 @@ final class SweepPoints {
         Progress progress = new Progress("sweep", p.size, p.size >= PROGRESS_FROM);
         List<Chunk> chunks = new ArrayList<>(java.util.Collections.nCopies(Parallel.chunks(p.size, CHUNK), null));
         Parallel.run(p.size, CHUNK, progress, (c, from, to) -> {
-            Chunk chunk = new Chunk();
+            Chunk chunk = new Chunk(p.grid);
             for (int i = from; i < to; i++) {
                 p.estimate(i, chunk);
             }
@@ -146,10 +146,16 @@ final class SweepPoints {
     /** What one chunk of points numbers on its own (merged into the sweep's lists in chunk order afterwards). */
     private static final class Chunk {
         final Map<Method, Fit> fitters = new IdentityHashMap<>();
+        /** The previous point's setups: a chunk's points are consecutive. */
+        final Grid.Cursor cursor;
         final Numbering<String> errors = new Numbering<>(new ArrayList<>());
         final Numbering<Uncertainty.Key> keys = new Numbering<>(new ArrayList<>());
         /** The total memory's band of each key numbered in {@link #keys}, looked up once per key. */
         private final List<ErrorBand> memoryBands = new ArrayList<>();
+
+        Chunk(Grid grid) {
+            cursor = new Grid.Cursor(grid.axes.size());
+        }
 
         ErrorBand memoryBand(int key) {
             while (memoryBands.size() <= key) {
@@ -166,10 +172,13 @@ final class SweepPoints {
         }
 
         int number(T value) {
-            return index.computeIfAbsent(value, v -> {
-                list.add(v);
-                return list.size() - 1;
-            });
+            Integer known = index.get(value);  // not computeIfAbsent: a capturing lambda per point costs more than the look-up
+            if (known != null) {
+                return known;
+            }
+            list.add(value);
+            index.put(value, list.size() - 1);
+            return list.size() - 1;
         }
 
         /** Replaces this numbering's numbers in {@code numbers[from..to)} (-1: none) by {@code into}'s. */
@@ -198,7 +207,7 @@ final class SweepPoints {
         bound[i] = -1;
         error[i] = -1;
         try {
-            Setup s = grid.setup(i);
+            Setup s = grid.setup(i, chunk.cursor);
             Scenario sc = s.scenario();
             if (hasContext) {
                 prompt[i] = sc.workload().promptTokens();
