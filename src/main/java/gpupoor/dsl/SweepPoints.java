@@ -344,14 +344,17 @@ final class SweepPoints {
     /** The table of the points {@code rows} (null: every point); columns are kept or left out as for all points. */
     private Table table(String name, int[] rows) {
         int n = rows == null ? size : rows.length;
-        java.util.function.IntUnaryOperator at = rows == null ? j -> j : j -> rows[j];
         List<Column<?>> cols = new ArrayList<>();
         for (int k = 0; k < grid.axes.size(); k++) {
             Axis a = grid.axes.get(k);
             if (a.numeric()) {
+                int[] values = new int[a.size()];
+                for (int x = 0; x < values.length; x++) {
+                    values[x] = (Integer) a.values().get(x);
+                }
                 int[] v = new int[n];
                 for (int j = 0; j < n; j++) {
-                    v[j] = (Integer) a.values().get(grid.valueIndex(at.applyAsInt(j), k));
+                    v[j] = values[grid.valueIndex(row(rows, j), k)];
                 }
                 cols.add(ints(a.column(), v));
             } else {
@@ -359,11 +362,11 @@ final class SweepPoints {
                 for (int x = 0; x < labels.length; x++) {
                     labels[x] = a.label(x);
                 }
-                StringColumn c = StringColumn.create(a.column(), n);
+                String[] v = new String[n];
                 for (int j = 0; j < n; j++) {
-                    c.set(j, labels[grid.valueIndex(at.applyAsInt(j), k)]);
+                    v[j] = labels[grid.valueIndex(row(rows, j), k)];
                 }
-                cols.add(c);
+                cols.add(StringColumn.create(a.column(), v));
             }
         }
         if (hasContext) {
@@ -373,8 +376,8 @@ final class SweepPoints {
         // the output columns, each built only when some point has a value in it, on every core
         Map<String, Function<String, Column<?>>> outputs = new LinkedHashMap<>();
         outputs.put("total_mib", column -> doubles(column, pick(total, rows), 0));
-        outputs.put("total_low_mib", column -> doubles(column, ends(Metric.MEMORY, total, at, n, false), 0));
-        outputs.put("total_high_mib", column -> doubles(column, ends(Metric.MEMORY, total, at, n, true), 0));
+        outputs.put("total_low_mib", column -> doubles(column, ends(Metric.MEMORY, total, rows, n, false), 0));
+        outputs.put("total_high_mib", column -> doubles(column, ends(Metric.MEMORY, total, rows, n, true), 0));
         outputs.put("weights_mib", column -> doubles(column, pick(weights, rows), 0));
         outputs.put("kv_cache_mib", column -> doubles(column, pick(kv, rows), 0));
         outputs.put("activations_mib", column -> doubles(column, pick(activations, rows), 0));
@@ -386,7 +389,7 @@ final class SweepPoints {
         outputs.put("fits", column -> {
             BooleanColumn f = BooleanColumn.create(column);
             for (int j = 0; j < n; j++) {
-                byte b = fits[at.applyAsInt(j)];
+                byte b = fits[row(rows, j)];
                 if (b < 0) {
                     f.appendMissing();
                 } else {
@@ -397,30 +400,28 @@ final class SweepPoints {
         });
         outputs.put("verdict", column -> {
             Uncertainty.Verdict[] all = Uncertainty.Verdict.values();
-            StringColumn verdicts = StringColumn.create(column, n);
+            String[] verdicts = new String[n];
             for (int j = 0; j < n; j++) {
-                byte x = verdict[at.applyAsInt(j)];
-                if (x >= 0) {
-                    verdicts.set(j, all[x].text());
-                }
+                byte x = verdict[row(rows, j)];
+                verdicts[j] = x >= 0 ? all[x].text() : null;
             }
-            return verdicts;
+            return StringColumn.create(column, verdicts);
         });
         outputs.put("gpus_needed", column -> {
             int[] gpus = new int[n];
             for (int j = 0; j < n; j++) {
-                int g = gpusNeeded[at.applyAsInt(j)];
+                int g = gpusNeeded[row(rows, j)];
                 gpus[j] = g < 0 ? Integer.MIN_VALUE : g;
             }
             return ints(column, gpus);
         });
         outputs.put("tokens_per_s", column -> doubles(column, pick(tokensPerSecond, rows), 2));
-        outputs.put("tokens_per_s_low", column -> doubles(column, ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, false), 2));
-        outputs.put("tokens_per_s_high", column -> doubles(column, ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, at, n, true), 2));
+        outputs.put("tokens_per_s_low", column -> doubles(column, ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, rows, n, false), 2));
+        outputs.put("tokens_per_s_high", column -> doubles(column, ends(Metric.TOKENS_PER_SECOND, tokensPerSecond, rows, n, true), 2));
         outputs.put("throughput_tokens_per_s", column -> {
             double[] throughput = new double[n];
             for (int j = 0; j < n; j++) {
-                throughput[j] = value(Metric.THROUGHPUT, at.applyAsInt(j));
+                throughput[j] = value(Metric.THROUGHPUT, row(rows, j));
             }
             return doubles(column, throughput, 2);
         });
@@ -428,25 +429,21 @@ final class SweepPoints {
         outputs.put("prompt_s", column -> doubles(column, pick(promptSeconds, rows), 3));
         outputs.put("ms_per_iteration", column -> doubles(column, pick(msPerIteration, rows), 2));
         outputs.put("bound", column -> {
-            StringColumn b = StringColumn.create(column, n);
             String[] bounds = {"memory", "compute"};
+            String[] b = new String[n];
             for (int j = 0; j < n; j++) {
-                byte v = bound[at.applyAsInt(j)];
-                if (v >= 0) {
-                    b.set(j, bounds[v]);
-                }
+                byte v = bound[row(rows, j)];
+                b[j] = v >= 0 ? bounds[v] : null;
             }
-            return b;
+            return StringColumn.create(column, b);
         });
         outputs.put("error", column -> {
-            StringColumn e = StringColumn.create(column, n);
+            String[] e = new String[n];
             for (int j = 0; j < n; j++) {
-                int v = error[at.applyAsInt(j)];
-                if (v >= 0) {
-                    e.set(j, errors.get(v));
-                }
+                int v = error[row(rows, j)];
+                e[j] = v >= 0 ? errors.get(v) : null;
             }
-            return e;
+            return StringColumn.create(column, e);
         });
         List<String> shown = new ArrayList<>();
         for (String column : outputs.keySet()) {
@@ -497,6 +494,11 @@ final class SweepPoints {
         return false;
     }
 
+    /** The point shown in row {@code j} of a table of the points {@code rows} (null: every point, in order). */
+    private static int row(int[] rows, int j) {
+        return rows == null ? j : rows[j];
+    }
+
     // tablesaw copies the arrays a column is made of, so the points' own arrays can be handed over when all are shown
 
     /** The values of the points {@code rows} (null: all, the array itself). */
@@ -527,10 +529,10 @@ final class SweepPoints {
      * The low or high end of the likely measured value of the metric's figure {@code values} at the
      * shown points (NaN where a point has no value or no band).
      */
-    private double[] ends(Metric metric, double[] values, java.util.function.IntUnaryOperator at, int n, boolean high) {
+    private double[] ends(Metric metric, double[] values, int[] rows, int n, boolean high) {
         double[] out = new double[n];
         for (int j = 0; j < n; j++) {
-            int i = at.applyAsInt(j);
+            int i = row(rows, j);
             ErrorBand b = Double.isNaN(values[i]) ? null : band(metric, i);
             out[j] = b == null ? Double.NaN : high ? b.high(values[i]) : b.low(values[i]);
         }
