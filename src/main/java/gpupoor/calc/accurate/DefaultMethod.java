@@ -326,13 +326,7 @@ public final class DefaultMethod implements Method {
                 return fitsOn(c, k, usable);
             }
         };
-        IntPredicate accepted = new IntPredicate() {
-            @Override
-            public boolean test(int k) {
-                return c.runtime().acceptsDeviceCount(s, c.a(), k);
-            }
-        };
-        int n = Fit.fewestFitting(fits, accepted, c.runtime().largestDeviceCount(s, c.a()), s.deviceCount(),
+        int n = Fit.fewestFitting(fits, c.runtime().deviceCounts(s, c.a()), c.runtime().largestDeviceCount(s, c.a()), s.deviceCount(),
                 Boolean.TRUE.equals(budget.fits()), evenShare(budget, s.deviceCount()));
         return n > 0 ? n : null;
     }

@@ -16,6 +16,7 @@ import gpupoor.calc.Scenario;
 import gpupoor.calc.accurate.Calibration.Param;
 
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * The default method's strategy for one runtime: its rules beyond those every method shares
@@ -154,8 +155,23 @@ abstract class Runtime {
      * for a split by layers, a count that divides the heads for tensor parallelism ({@link #splitsHeads}).
      */
     final boolean acceptsDeviceCount(Scenario s, Architecture a, int n) {
-        return !splitsHeads(s) || headsDivide(a, n);
+        return deviceCounts(s, a).test(n);
     }
+
+    /** {@link #acceptsDeviceCount} for every count of one scenario (a search tries several; the split is decided once). */
+    final IntPredicate deviceCounts(Scenario s, Architecture a) {
+        if (!splitsHeads(s)) {
+            return ANY_COUNT;
+        }
+        return new IntPredicate() {  // not a lambda: see LazyLines
+            @Override
+            public boolean test(int n) {
+                return headsDivide(a, n);
+            }
+        };
+    }
+
+    private static final IntPredicate ANY_COUNT = n -> true;
 
     /**
      * The most devices that can share the scenario's model (a search for the fewest looks no further):
