@@ -203,7 +203,8 @@ public final class Fit {
      * true); -1 when none does. A gallop upwards (steps 1, 2, 4, … from its start: from 1 that is
      * 1, 2, 4, 8, …), then bisection. A count already known ({@code known} &gt; 0, with whether it
      * fits) bounds the search; a guess (&gt; 0, e.g. from the memory one device would need) starts the
-     * gallop just below it, so a good guess settles the answer in two or three trials. Any guess
+     * gallop, and when it holds at once the count just below it is tried next, so a guess that is
+     * right or one too low settles the answer in two trials. Any guess
      * gives the same answer: only the number of trials depends on it.
      *
      * @param fits      whether the scenario fits on that many devices
@@ -226,10 +227,11 @@ public final class Fit {
             }
         }
         if (good < 0) {
-            // gallop from just below the guess (or from the first count above what is known not to fit)
-            int start = Math.max(bad + 1, Math.min(guess - 1, top));
+            // gallop from the guess (or from the first count above what is known not to fit)
+            int start = Math.max(bad + 1, Math.min(guess, top));
             int n = next(accepted, start, top);
             long step = 1;
+            boolean first = true;
             while (true) {
                 if (n < 0) {
                     n = last(accepted, bad + 1, top);  // the gallop overshot every accepted count: try the largest
@@ -242,8 +244,20 @@ public final class Fit {
                     break;
                 }
                 bad = n;
+                first = false;
                 n = next(accepted, (int) Math.max(bad + 1, Math.min(start + 2 * step - 1, top)), top);
                 step *= 2;
+            }
+            if (first && guess > 0) {
+                // the guess held at once: the count just below it most likely does not, which settles it
+                int below = last(accepted, bad + 1, good - 1);
+                if (below > 0) {
+                    if (fits.test(below)) {
+                        good = below;
+                    } else {
+                        bad = below;
+                    }
+                }
             }
         }
         // the answer lies in (bad, good]: bisect over the accepted counts
