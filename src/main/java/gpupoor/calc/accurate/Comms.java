@@ -33,6 +33,9 @@ import gpupoor.calc.accurate.Calibration.Param;
 record Comms(int hops, double hopSeconds, double hopBytesPerToken, double hopBytesPerSecond, int collectives,
              double collectiveSeconds, double collectiveBytesPerToken, double linkBytesPerSecond) {
 
+    /** A step that crosses no device boundary (shared, as most estimates run on one device). */
+    static final Comms NONE = new Comms(0, 0, 0, 0, 0, 0, 0, Double.POSITIVE_INFINITY);
+
     /** Seconds a step of {@code tokens} tokens spends crossing devices. */
     double seconds(double tokens) {
         double t = 0;
@@ -56,6 +59,9 @@ record Comms(int hops, double hopSeconds, double hopBytesPerToken, double hopByt
         Parallelism p = c.parallelism();
         DeviceClass dc = c.dc();
         int hops = (p == Parallelism.LAYER && n > 1 ? n - 1 : 0) + (offloaded ? 1 : 0);
+        if (hops == 0 && !(n > 1 && p == Parallelism.TENSOR)) {
+            return NONE;
+        }
         double hopSeconds = c.cal(Param.HOP_US, dc) * 1e-6;
         double hopRate = c.cal(Param.HOP_GBS, dc) * 1e9;
         int collectives = 0;
