@@ -188,6 +188,16 @@ public final class Uncertainty {
             return new Key(method, s.workload().isTraining(), BandClass.of(BandClass.ANY, false, s));
         }
 
+        /**
+         * Whether two scenarios surely have the same key ({@link #of}), judged by the identity of
+         * what it is made of: the points of a sweep mostly share these objects, and this costs a
+         * few comparisons where a key costs objects and hashing.
+         */
+        public static boolean sameInputs(Scenario a, Scenario b) {
+            return a.framework() == b.framework() && a.device() == b.device() && a.deviceCount() == b.deviceCount()
+                    && a.options() == b.options() && a.workload().isTraining() == b.workload().isTraining();
+        }
+
         /** The band of one figure (null when the table lacks the method or metric). */
         public ErrorBand band(ErrorBands bands, Figure f) {
             return bands.band(method, cls.forMetric(f.metric(training), f.memory()));

@@ -157,6 +157,21 @@ final class SweepPoints {
             cursor = new Grid.Cursor(grid.axes.size());
         }
 
+        /** The previous point's scenario, method and band key number. */
+        private Scenario lastScenario;
+        private String lastMethod;
+        private int lastKey;
+
+        /** The number of a point's band key ({@link Uncertainty.Key#of}), the previous point's when it surely has the same. */
+        int keyNumber(String method, Scenario s) {
+            if (lastScenario == null || !method.equals(lastMethod) || !Uncertainty.Key.sameInputs(lastScenario, s)) {
+                lastKey = keys.number(Uncertainty.Key.of(method, s));
+                lastMethod = method;
+                lastScenario = s;
+            }
+            return lastKey;
+        }
+
         ErrorBand memoryBand(int key) {
             while (memoryBands.size() <= key) {
                 memoryBands.add(keys.list().get(memoryBands.size()).band(ErrorBands.bundled(), Metric.MEMORY.figure()));
@@ -215,8 +230,7 @@ final class SweepPoints {
             }
             Fit fit = chunk.fitters.computeIfAbsent(s.method(), Fit::of);
             Estimate e = s.method().estimate(sc);
-            Uncertainty.Key key = Uncertainty.Key.of(e.method(), sc);
-            int k = chunk.keys.number(key);
+            int k = chunk.keyNumber(e.method(), sc);
             bandKey[i] = k;
             MemoryBreakdown m = e.memory();
             capacity[i] = fit.capacityMiB(sc);
