@@ -256,18 +256,19 @@ public final class Calibration {
         }
     }
 
-    /** The index of a (framework or null, device class or null) pair in {@link #rows}. */
+    /** The index of a (framework or null, device class or null) pair in {@link #rows} (small enough for C1 to inline). */
     private static int slot(Framework framework, DeviceClass device) {
-        return (framework == null ? 0 : framework.index() + 1) * (DEVICES.length + 1)
-                + (device == null ? 0 : device.ordinal() + 1);
+        return (framework == null ? 0 : framework.index() + 1) * SLOTS_PER_FRAMEWORK + (device == null ? 0 : device.ordinal() + 1);
     }
 
     private static final DeviceClass[] DEVICES = DeviceClass.values();
+    /** Any device class, then each. */
+    private static final int SLOTS_PER_FRAMEWORK = DEVICES.length + 1;
 
     private Row[] resolveAll() {
         List<Framework> frameworks = Framework.all();
         Param[] params = Param.values();
-        Row[] all = new Row[(frameworks.size() + 1) * (DEVICES.length + 1)];
+        Row[] all = new Row[(frameworks.size() + 1) * SLOTS_PER_FRAMEWORK];
         for (int f = -1; f < frameworks.size(); f++) {
             for (int d = -1; d < DEVICES.length; d++) {
                 Framework fw = f < 0 ? null : frameworks.get(f);
