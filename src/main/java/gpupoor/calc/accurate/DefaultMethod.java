@@ -419,7 +419,7 @@ public final class DefaultMethod implements Method {
         int sliding = kv.window() > 0 ? a.slidingLayers() : 0;
         int gl = c.runtime().gpuLayers(c, plan);
         boolean outputOnGpu = c.runtime().outputOnGpu(c);
-        List<SpeedModel.Segment> parts = new ArrayList<>();
+        List<SpeedModel.Segment> parts = new ArrayList<>(2);
         double gpuLayerBytes = wb.layers(layers - gl, layers);
         double cpuLayerBytes = wb.allLayers() - gpuLayerBytes;
         if (gl > 0 || outputOnGpu) {
