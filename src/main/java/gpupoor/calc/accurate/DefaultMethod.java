@@ -318,16 +318,15 @@ public final class DefaultMethod implements Method {
      */
     private static Integer gpusNeeded(EstimateContext c, Budget budget) {
         Scenario s = c.s();
-        // anonymous classes, not lambdas: see LazyLines
         double usable = FrameworkBudget.usable(c);
-        IntPredicate fits = new IntPredicate() {
+        IntPredicate fits = new IntPredicate() {  // not a lambda: see LazyLines
             @Override
             public boolean test(int k) {
                 return fitsOn(c, k, usable);
             }
         };
-        int n = Fit.fewestFitting(fits, c.runtime().deviceCounts(s, c.a()), c.runtime().largestDeviceCount(s, c.a()), s.deviceCount(),
-                Boolean.TRUE.equals(budget.fits()), evenShare(budget, s.deviceCount()));
+        int n = Fit.fewestFitting(fits, c.runtime().deviceCounts(s, c.a()), c.runtime().largestDeviceCount(s, c.a()),
+                s.deviceCount(), Boolean.TRUE.equals(budget.fits()), evenShare(budget, s.deviceCount()));
         return n > 0 ? n : null;
     }
 

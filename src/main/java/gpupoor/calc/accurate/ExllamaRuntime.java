@@ -99,9 +99,9 @@ final class ExllamaRuntime extends Runtime {
             @Override
             List<String> write() {
                 return List.of(String.format("%s (%s): the token embedding (%s) in host memory; "
-                            + "cache for %d tokens x %d sequences (%s); scratch for %d-token prompt chunks %s per GPU",
-                    framework.label(), framework.release(), MemoryPlan.mib(wb.tokenEmbedding()), tokens, w.batch(),
-                    c.kv().type(), MAX_INPUT_LEN, MemoryPlan.mib(act)));
+                                + "cache for %d tokens x %d sequences (%s); scratch for %d-token prompt chunks %s per GPU",
+                        framework.label(), framework.release(), MemoryPlan.mib(wb.tokenEmbedding()), tokens, w.batch(),
+                        c.kv().type(), MAX_INPUT_LEN, MemoryPlan.mib(act)));
             }
         };
         return new MemoryPlan(gpuWeights, kv, n * act, 0, n * context, perDevice, perDevice - kv / n, kv / n, context,

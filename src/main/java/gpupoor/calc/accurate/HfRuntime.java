@@ -61,7 +61,7 @@ final class HfRuntime extends Runtime {
             @Override
             List<String> write() {
                 return List.of(String.format("Hugging Face: KV cache grows with the sequence; "
-                    + "generate reallocates it as it grows, holding %.2gx the final cache at the peak", growth));
+                        + "generate reallocates it as it grows, holding %.2gx the final cache at the peak", growth));
             }
         };
         return new MemoryPlan(c.weights().total(), kvBytes, n * act, 0, n * context, perDevice, perDevice - kvBytes / n,

@@ -286,12 +286,12 @@ class LlamaCppRuntime extends Runtime {
             @Override
             List<String> write() {
                 return List.of(String.format("%s: the file (%s) %s %s; %scontext %d tokens%s, "
-                            + "ubatch %d, flash attention %s%s", framework().label(), MemoryPlan.mib(wb.total()),
-                    mmap ? "mapped into" : "read into", d != null && d.isApple() ? "unified memory" : "host memory",
-                    repack > 0 ? "Q4_0/Q4_K/IQ4_NL matrices repacked for the CPU (CPU_REPACK " + MemoryPlan.mib(repack)
-                            + ", the mapped originals no longer read); " : "",
-                    nctx, a.slidingLayers() > 0 && windowedSwa(s) ? " (sliding layers " + slidingCells(s, c.kv(), nctx) + ")" : "",
-                    ub, flash ? "on" : "off", releaseWords(s)));
+                                + "ubatch %d, flash attention %s%s", framework().label(), MemoryPlan.mib(wb.total()),
+                        mmap ? "mapped into" : "read into", d != null && d.isApple() ? "unified memory" : "host memory",
+                        repack > 0 ? "Q4_0/Q4_K/IQ4_NL matrices repacked for the CPU (CPU_REPACK " + MemoryPlan.mib(repack)
+                                + ", the mapped originals no longer read); " : "",
+                        nctx, a.slidingLayers() > 0 && windowedSwa(s) ? " (sliding layers " + slidingCells(s, c.kv(), nctx) + ")" : "",
+                        ub, flash ? "on" : "off", releaseWords(s)));
             }
         };
         return new MemoryPlan(wb.total(), kvAll, buffer + output, 0, context + repack, perDevice, perDevice - kvAll, kvAll,

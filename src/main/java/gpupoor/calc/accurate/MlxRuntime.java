@@ -68,8 +68,8 @@ final class MlxRuntime extends Runtime {
             @Override
             List<String> write() {
                 return List.of(String.format("MLX (%s): weights in unified memory, the cache "
-                    + "grown in steps of %d tokens, prompt steps of %d tokens (%s of activations)", framework().release(),
-                    STEP, PREFILL_STEP, MemoryPlan.mib(act)));
+                        + "grown in steps of %d tokens, prompt steps of %d tokens (%s of activations)", framework().release(),
+                        STEP, PREFILL_STEP, MemoryPlan.mib(act)));
             }
         };
         return new MemoryPlan(weights, kv, act, 0, context, perDevice, perDevice - kv, kv, context, 0, 0, a.layers(), notes);
