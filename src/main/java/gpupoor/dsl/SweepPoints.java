@@ -85,19 +85,19 @@ final class SweepPoints {
         this.grid = grid;
         this.size = grid.size;
         hasContext = grid.hasContext();
-        total = nan();
-        weights = nan();
-        kv = nan();
-        activations = nan();
-        gradOptimizer = nan();
-        overhead = nan();
-        capacity = nan();
-        host = nan();
-        concurrency = nan();
-        tokensPerSecond = nan();
-        msPerToken = nan();
-        promptSeconds = nan();
-        msPerIteration = nan();
+        total = new double[size];
+        weights = new double[size];
+        kv = new double[size];
+        activations = new double[size];
+        gradOptimizer = new double[size];
+        overhead = new double[size];
+        capacity = new double[size];
+        host = new double[size];
+        concurrency = new double[size];
+        tokensPerSecond = new double[size];
+        msPerToken = new double[size];
+        promptSeconds = new double[size];
+        msPerIteration = new double[size];
         fits = new byte[size];
         verdict = new byte[size];
         gpusNeeded = new int[size];
@@ -109,11 +109,6 @@ final class SweepPoints {
         generate = hasContext ? new int[size] : null;
     }
 
-    private double[] nan() {
-        double[] a = new double[size];
-        Arrays.fill(a, Double.NaN);
-        return a;
-    }
 
     /**
      * Estimates every point on every core ({@link Parallel}), printing progress for large sweeps and
@@ -213,8 +208,25 @@ final class SweepPoints {
         }
     }
 
-    /** Estimates point {@code i}; its error message and band key are numbered in {@code chunk}. */
+    /**
+     * Estimates point {@code i}; its error message and band key are numbered in {@code chunk}. Every
+     * figure starts as "none" here (NaN, -1), on the thread that writes the point, rather than in a
+     * pass of its own over every array before the points.
+     */
     private void estimate(int i, Chunk chunk) {
+        total[i] = Double.NaN;
+        weights[i] = Double.NaN;
+        kv[i] = Double.NaN;
+        activations[i] = Double.NaN;
+        gradOptimizer[i] = Double.NaN;
+        overhead[i] = Double.NaN;
+        capacity[i] = Double.NaN;
+        host[i] = Double.NaN;
+        concurrency[i] = Double.NaN;
+        tokensPerSecond[i] = Double.NaN;
+        msPerToken[i] = Double.NaN;
+        promptSeconds[i] = Double.NaN;
+        msPerIteration[i] = Double.NaN;
         fits[i] = -1;
         verdict[i] = -1;
         bandKey[i] = -1;
@@ -477,11 +489,11 @@ final class SweepPoints {
         return switch (name) {
             case "total_low_mib", "total_high_mib", "weights_mib", "kv_cache_mib", "activations_mib", "grad_optimizer_mib", "overhead_mib" -> any(total);
             case "capacity_mib" -> any(capacity);
-            case "host_mib" -> java.util.Arrays.stream(host).anyMatch(v -> v > 0);
+            case "host_mib" -> Arrays.stream(host).anyMatch(v -> v > 0);
             case "max_concurrency" -> any(concurrency);
             case "fits" -> anyAtLeast(fits, 0);
             case "verdict" -> anyAtLeast(verdict, 0);
-            case "gpus_needed" -> java.util.Arrays.stream(gpusNeeded).anyMatch(g -> g >= 0);
+            case "gpus_needed" -> Arrays.stream(gpusNeeded).anyMatch(g -> g >= 0);
             case "tokens_per_s", "tokens_per_s_low", "tokens_per_s_high", "throughput_tokens_per_s", "ms_per_token", "prompt_s" -> any(tokensPerSecond);
             case "ms_per_iteration" -> any(msPerIteration);
             case "bound" -> anyAtLeast(bound, 0);
