@@ -58,6 +58,8 @@ final class SweepPoints {
     final double[] msPerToken;
     final double[] promptSeconds;
     final double[] msPerIteration;
+    /** The arrays above, each a figure of every point (NaN where a point has none). */
+    private final double[][] figures;
     /** 1 fits, 0 does not, -1 unknown. */
     final byte[] fits;
     /** The fit verdict with the memory's error band ({@link Uncertainty.Verdict} ordinal); -1 when unknown. */
@@ -98,6 +100,8 @@ final class SweepPoints {
         msPerToken = new double[size];
         promptSeconds = new double[size];
         msPerIteration = new double[size];
+        figures = new double[][]{total, weights, kv, activations, gradOptimizer, overhead, capacity, host, concurrency,
+                tokensPerSecond, msPerToken, promptSeconds, msPerIteration};
         fits = new byte[size];
         verdict = new byte[size];
         gpusNeeded = new int[size];
@@ -214,19 +218,9 @@ final class SweepPoints {
      * pass of its own over every array before the points.
      */
     private void estimate(int i, Chunk chunk) {
-        total[i] = Double.NaN;
-        weights[i] = Double.NaN;
-        kv[i] = Double.NaN;
-        activations[i] = Double.NaN;
-        gradOptimizer[i] = Double.NaN;
-        overhead[i] = Double.NaN;
-        capacity[i] = Double.NaN;
-        host[i] = Double.NaN;
-        concurrency[i] = Double.NaN;
-        tokensPerSecond[i] = Double.NaN;
-        msPerToken[i] = Double.NaN;
-        promptSeconds[i] = Double.NaN;
-        msPerIteration[i] = Double.NaN;
+        for (double[] figure : figures) {
+            figure[i] = Double.NaN;
+        }
         fits[i] = -1;
         verdict[i] = -1;
         bandKey[i] = -1;
