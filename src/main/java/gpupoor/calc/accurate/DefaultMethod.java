@@ -90,13 +90,14 @@ public final class DefaultMethod implements Method {
         Workload w = s.workload();
         MemoryPlan plan = MemoryPlan.of(c, s.deviceCount());
         Hardware d = s.device();
-        Budget budget = d == null ? null : FrameworkBudget.of(c, plan);
+        double usable = d == null ? Double.NaN : FrameworkBudget.usable(c);
+        Budget budget = d == null ? null : FrameworkBudget.of(c, plan, usable);
         Speed speed = null;
         TrainingTime training = null;
         Integer gpusNeeded = null;
         if (d != null) {
             if (d.isGpu()) {
-                gpusNeeded = gpusNeeded(c, budget);
+                gpusNeeded = gpusNeeded(c, budget, usable);
             }
             if (w.isTraining()) {
                 training = d.isCpu() ? null : TrainingPlan.time(c);
@@ -314,11 +315,10 @@ public final class DefaultMethod implements Method {
      * stays the same, so fitting is monotone in the count. Whether the scenario fits on its own
      * device count is known already and bounds the search; the search starts at the count that would
      * hold it if everything but the runtime's context were shared out evenly (most scenarios then
-     * take two or three trials).
+     * take two trials). {@code usable} is what the runtime may use of one device, whatever their number.
      */
-    private static Integer gpusNeeded(EstimateContext c, Budget budget) {
+    private static Integer gpusNeeded(EstimateContext c, Budget budget, double usable) {
         Scenario s = c.s();
-        double usable = FrameworkBudget.usable(c);
         IntPredicate fits = new IntPredicate() {  // not a lambda: see LazyLines
             @Override
             public boolean test(int k) {

@@ -38,11 +38,6 @@ final class FrameworkBudget {
         };
     }
 
-    /** The budget of a plan on the estimate's device(s). */
-    static Budget of(EstimateContext c, MemoryPlan plan) {
-        return of(c, plan, rule(c));
-    }
-
     /**
      * Whether a plan fits on the estimate's device(s), of which the runtime may use {@code usable}
      * bytes each ({@link #usable}, the same for any number of them): a budget's verdict, without the
@@ -60,8 +55,9 @@ final class FrameworkBudget {
         return plan.perDevice() <= usable;
     }
 
-    private static Budget of(EstimateContext c, MemoryPlan plan, String rule) {
-        double usable = usable(c);
+    /** The budget of a plan on the estimate's device(s), of which the runtime may use {@code usable} bytes each ({@link #usable}). */
+    static Budget of(EstimateContext c, MemoryPlan plan, double usable) {
+        String rule = rule(c);
         if (Double.isNaN(usable)) {
             return new Budget(Double.NaN, plan.perDevice() / MIB, null, null, null, plan.context() / MIB, rule);
         }
