@@ -15,6 +15,7 @@ import gpupoor.calc.Method;
 import gpupoor.calc.Methods;
 import gpupoor.calc.Mode;
 import gpupoor.calc.Names;
+import gpupoor.calc.NumberText;
 import gpupoor.calc.Optimizer;
 import gpupoor.calc.Options;
 import gpupoor.calc.Parallelism;
@@ -738,7 +739,7 @@ public final class ScenarioArgs {
             }
         }
         throw new InvalidScenarioException("--context " + t + ": tokens per sequence must be an integer from 1 to "
-                + String.format(Locale.ROOT, "%,d", Limits.MAX_TOKENS));
+                + NumberText.grouped(Limits.MAX_TOKENS));
     }
 
     /** A real option's value (a plain decimal); the range is the builder's check. */

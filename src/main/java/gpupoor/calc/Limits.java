@@ -142,7 +142,7 @@ public final class Limits {
         } else if (INTEGERS[input.ordinal()] != null) {
             accepted = INTEGERS[input.ordinal()].words();
         } else if (REAL_MAX.containsKey(input)) {
-            accepted = "a number above 0 and at most " + String.format(Locale.ROOT, "%,d", REAL_MAX.get(input).longValue())
+            accepted = "a number above 0 and at most " + NumberText.grouped(REAL_MAX.get(input).longValue())
                     + REAL_UNIT.get(input);
         } else if (input == Input.SIZE) {
             return refuseSize(text);
@@ -173,6 +173,6 @@ public final class Limits {
     private static InvalidScenarioException refuseSize(String text) {
         return new InvalidScenarioException(Input.SIZE.ref(text)
                 + ": a model size is a number of billions of parameters from " + NumberText.plain(MIN_SIZE_BILLIONS)
-                + " to " + String.format(Locale.ROOT, "%,d", (long) MAX_SIZE_BILLIONS) + ", e.g. 7, 13B or 0.5");
+                + " to " + NumberText.grouped((long) MAX_SIZE_BILLIONS) + ", e.g. 7, 13B or 0.5");
     }
 }

@@ -3,10 +3,16 @@ package gpupoor.calc;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.Locale;
 
-/** Number formatting as the original calculator (JavaScript) shows numbers. */
+/** Number formatting as the original calculator (JavaScript) shows numbers, and counts as our texts group them. */
 public final class NumberText {
     private NumberText() {
+    }
+
+    /** A whole number with thousands separators, as messages and reports show counts and MiB: {@code 131,072}. */
+    public static String grouped(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
     }
 
     /**

@@ -1,5 +1,7 @@
 package gpupoor.dsl;
 
+import gpupoor.calc.NumberText;
+
 import java.util.Locale;
 
 /** Number formatting for the DSL's text and HTML: grouped thousands, a few significant digits. */
@@ -27,7 +29,7 @@ final class Format {
 
     /** Whole tokens, sequences or devices with grouping: 131,072. */
     static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
+        return NumberText.grouped(n);
     }
 
     /** MiB with grouping and GiB beside it: {@code 14,603 MiB (14.3 GiB)}. */

@@ -9,6 +9,7 @@ import gpupoor.calc.ModelSpec;
 import gpupoor.calc.Mode;
 import gpupoor.calc.Names;
 import gpupoor.args.ScenarioArgs;
+import gpupoor.calc.NumberText;
 import gpupoor.calc.Quant;
 import gpupoor.calc.Scenario;
 import gpupoor.calc.TrainMethod;
@@ -521,7 +522,7 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
             String significant = d.substring(zeros);
             if (significant.length() > 10 || Long.parseLong(significant) > Limits.MAX_TOKENS) {
                 throw invalid(name, quoted(text) + " is out of range: a length is at most "
-                        + String.format(java.util.Locale.ROOT, "%,d", Limits.MAX_TOKENS) + " tokens");
+                        + NumberText.grouped(Limits.MAX_TOKENS) + " tokens");
             }
             return Integer.parseInt(significant);
         }
@@ -530,7 +531,7 @@ public record RowScenario(Measurement measurement, Metric metric, double measure
         private int sum(String what, long tokens) {
             if (tokens > Limits.MAX_TOKENS) {
                 throw invalid(what, tokens + " tokens is out of range: a length is at most "
-                        + String.format(java.util.Locale.ROOT, "%,d", Limits.MAX_TOKENS) + " tokens");
+                        + NumberText.grouped(Limits.MAX_TOKENS) + " tokens");
             }
             return (int) tokens;
         }

@@ -1,10 +1,9 @@
 package gpupoor.view;
 
+import gpupoor.calc.NumberText;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
-
-import java.util.Locale;
 
 /**
  * The one HTML builder for notebook output: escaped text, tablesaw tables, charts as embedded PNG
@@ -74,7 +73,7 @@ public final class Html {
         for (int r = 0; r < t.rowCount(); r++) {
             if (r == gapAfter && hidden > 0) {
                 sb.append("<tr><td colspan=\"").append(t.columnCount()).append("\" style=\"text-align:center\">… ")
-                        .append(String.format(Locale.ROOT, "%,d", hidden)).append(" more rows …</td></tr>");
+                        .append(NumberText.grouped(hidden)).append(" more rows …</td></tr>");
             }
             appendRow(sb, t, r);
         }

@@ -548,6 +548,6 @@ public final class DefaultMethod implements Method {
 
     /** Whole MiB with thousands separators, as the reports show them ({@code 28,162}). */
     private static String fmt(double mib) {
-        return Double.isNaN(mib) ? "?" : String.format(java.util.Locale.ROOT, "%,d", Math.round(mib));
+        return Double.isNaN(mib) ? "?" : NumberText.grouped(Math.round(mib));
     }
 }
